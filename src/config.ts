@@ -1,0 +1,75 @@
+import { parseArgs } from "node:util";
+
+/** The CLI's settings: flags win over environment variables, which win over the defaults. */
+export interface CliConfig {
+  port: number;
+  host: string;
+  db: string;
+  seed: number;
+  scenario: string;
+  /** Whether --seed or --scenario was given (on the command line or in the environment). */
+  seedOrScenarioGiven: boolean;
+  help: boolean;
+}
+
+export const ENV = {
+  port: "CALCOM_MOCK_PORT",
+  host: "CALCOM_MOCK_HOST",
+  db: "CALCOM_MOCK_DB",
+  seed: "CALCOM_MOCK_SEED",
+  scenario: "CALCOM_MOCK_SCENARIO",
+} as const;
+
+export const USAGE = `Usage: calcom-mock [options]
+
+  --port <n>          port to listen on (default 5555; 0 picks a free one)   env ${ENV.port}
+  --host <addr>       address to bind (default 127.0.0.1)                    env ${ENV.host}
+  --db <file|memory>  JSON file to keep state in, or memory (default .data/db.json)  env ${ENV.db}
+  --seed <n>          seed of the generated data (default 42)                env ${ENV.seed}
+  --scenario <name>   built-in scenario (see fixtures/) or a scenario file   env ${ENV.scenario}
+  -h, --help          show this help
+`;
+
+export class ConfigError extends Error {}
+
+function integer(name: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        db: { type: "string" },
+        seed: { type: "string" },
+        scenario: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const pick = (key: keyof typeof ENV) => values[key] ?? (env[ENV[key]] || undefined);
+  const seed = pick("seed");
+  const scenario = pick("scenario");
+  const db = pick("db") ?? ".data/db.json";
+  if (db === "") throw new ConfigError("--db must be a file path or memory");
+  return {
+    port: integer("--port", pick("port") ?? "5555", 0, 65535),
+    host: pick("host") ?? "127.0.0.1",
+    db,
+    seed: seed === undefined ? 42 : integer("--seed", seed, 0, Number.MAX_SAFE_INTEGER),
+    scenario: scenario ?? "default",
+    seedOrScenarioGiven: seed !== undefined || scenario !== undefined,
+    help: values.help ?? false,
+  };
+}

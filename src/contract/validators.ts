@@ -1,0 +1,159 @@
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from "ajv";
+import formatsModule from "ajv-formats";
+import type { Diagnostic } from "../errors.js";
+import { COMPONENTS_ID, toJsonSchema } from "./json-schema.js";
+import type { JsonSchema, OpenApiDocument, Operation, ParameterObject } from "./spec.js";
+
+// ajv-formats is CommonJS with `exports.default`; under NodeNext the import is the module object.
+const addFormats = formatsModule.default;
+
+function makeAjv(doc: OpenApiDocument, options: Options): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, ...options });
+  addFormats(ajv);
+  ajv.addSchema({ $id: COMPONENTS_ID, definitions: toJsonSchema(doc.components.schemas) });
+  return ajv;
+}
+
+function diagnose(location: Diagnostic["location"], errors: ErrorObject[] | null | undefined): Diagnostic[] {
+  return (errors ?? []).map((e) => {
+    let field = e.instancePath.replace(/^\//, "");
+    if (e.keyword === "required") {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      field = field ? `${field}/${missing}` : missing;
+      return { location, field, message: "is required" };
+    }
+    if (e.keyword === "enum") {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      return { location, field, message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}` };
+    }
+    return { location, field, message: e.message ?? "is invalid" };
+  });
+}
+
+function objectSchema(params: ParameterObject[]): JsonSchema {
+  return {
+    type: "object",
+    properties: Object.fromEntries(params.map((p) => [p.name, toJsonSchema(p.schema)])),
+    required: params.filter((p) => p.required).map((p) => p.name),
+  };
+}
+
+export interface ValidRequest {
+  path: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+}
+
+export type RawQuery = Record<string, string | string[] | undefined>;
+
+/** Splits `a,b` and repeated `x=a&x=b` alike into one list, as Cal.com's comma-list transforms do. */
+function splitList(value: string | string[]): string[] {
+  return (Array.isArray(value) ? value : [value])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+}
+
+export interface RequestValidator {
+  /** Path parameters are checked first on their own, because Cal.com's guards need a valid orgId. */
+  path(rawParams: Record<string, string>): { value: Record<string, unknown> } | { diagnostics: Diagnostic[] };
+  rest(query: RawQuery, headers: Record<string, unknown>, body: unknown): { value: Omit<ValidRequest, "path"> } | { diagnostics: Diagnostic[] };
+}
+
+/**
+ * Compiles, once at start-up, one validator per operation and request part from the spec. Parameters are coerced
+ * (`"5"` → 5) and defaulted; body fields the spec does not name are stripped, as Cal.com's whitelisting pipe does.
+ */
+export function compileRequestValidators(doc: OpenApiDocument, operations: readonly Operation[]): Map<string, RequestValidator> {
+  const paramAjv = makeAjv(doc, { coerceTypes: "array", useDefaults: true });
+  const bodyAjv = makeAjv(doc, { coerceTypes: false, useDefaults: true, removeAdditional: "all" });
+  const validators = new Map<string, RequestValidator>();
+  for (const op of operations) {
+    const pathParams = op.parameters.filter((p) => p.in === "path");
+    const queryParams = op.parameters.filter((p) => p.in === "query");
+    const headerParams = op.parameters.filter((p) => p.in === "header");
+    const listParams = new Set(queryParams.filter((p) => p.schema.type === "array").map((p) => p.name));
+    const validatePath = paramAjv.compile(objectSchema(pathParams));
+    const validateQuery = paramAjv.compile(objectSchema(queryParams));
+    const validateHeaders = paramAjv.compile({
+      ...objectSchema(headerParams.map((p) => ({ ...p, name: p.name.toLowerCase() }))),
+    });
+    const validateBody: ValidateFunction | undefined = op.body ? bodyAjv.compile(toJsonSchema(op.body.schema) as JsonSchema) : undefined;
+
+    validators.set(op.operationId, {
+      path(rawParams) {
+        const diagnostics: Diagnostic[] = [];
+        const value: Record<string, unknown> = {};
+        for (const [name, raw] of Object.entries(rawParams)) {
+          try {
+            value[name] = decodeURIComponent(raw);
+          } catch {
+            diagnostics.push({ location: "path", field: name, message: "is not valid percent-encoding" });
+          }
+        }
+        if (diagnostics.length) return { diagnostics };
+        return validatePath(value) ? { value } : { diagnostics: diagnose("path", validatePath.errors) };
+      },
+      rest(rawQuery, headers, rawBody) {
+        const query: Record<string, unknown> = {};
+        for (const p of queryParams) {
+          const raw = rawQuery[p.name];
+          if (raw === undefined) continue;
+          query[p.name] = listParams.has(p.name) ? splitList(raw) : raw;
+        }
+        const diagnostics: Diagnostic[] = [];
+        if (!validateQuery(query)) diagnostics.push(...diagnose("query", validateQuery.errors));
+        const headerValues: Record<string, unknown> = {};
+        for (const p of headerParams) {
+          const v = headers[p.name.toLowerCase()];
+          if (v !== undefined) headerValues[p.name.toLowerCase()] = v;
+        }
+        if (!validateHeaders(headerValues)) diagnostics.push(...diagnose("header", validateHeaders.errors));
+        let body: Record<string, unknown> = {};
+        if (validateBody) {
+          // No body or a non-JSON content type reads as an empty object, as NestJS hands it to its pipes.
+          const candidate = rawBody === undefined ? {} : rawBody;
+          if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate)) {
+            diagnostics.push({ location: "body", field: "", message: "must be a JSON object" });
+          } else {
+            body = structuredClone(candidate) as Record<string, unknown>;
+            if (!validateBody(body)) diagnostics.push(...diagnose("body", validateBody.errors));
+          }
+        }
+        return diagnostics.length ? { diagnostics } : { value: { query, body } };
+      },
+    });
+  }
+  return validators;
+}
+
+export interface ResponseCheck {
+  valid: boolean;
+  errors: string[];
+}
+
+/**
+ * Validates response bodies against the spec (no coercion, no stripping): used by the contract tests, and
+ * by anyone who wants to check the mock's answers. Validators compile lazily, one per operation and status.
+ */
+export function createResponseValidator(doc: OpenApiDocument, operations: readonly Operation[]) {
+  const ajv = makeAjv(doc, {});
+  const byId = new Map(operations.map((op) => [op.operationId, op]));
+  const cache = new Map<string, ValidateFunction>();
+  return function validateResponse(operationId: string, status: number, body: unknown): ResponseCheck {
+    const op = byId.get(operationId);
+    if (!op) return { valid: false, errors: [`unknown operation ${operationId}`] };
+    const key = op.responses.has(String(status)) ? String(status) : "default";
+    if (!op.responses.has(key)) return { valid: false, errors: [`status ${status} is not declared for ${operationId}`] };
+    const schema = op.responses.get(key);
+    if (!schema) return { valid: true, errors: [] };
+    const cacheKey = `${operationId} ${key}`;
+    let validate = cache.get(cacheKey);
+    if (!validate) {
+      validate = ajv.compile(toJsonSchema(schema) as JsonSchema);
+      cache.set(cacheKey, validate);
+    }
+    if (validate(body)) return { valid: true, errors: [] };
+    return { valid: false, errors: (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`) };
+  };
+}

@@ -1,0 +1,96 @@
+import type { ErrorRequestHandler, Request, Response } from "express";
+
+/**
+ * One problem found in a request, in the style of Prism's diagnostics: validation returns these instead of
+ * throwing, and this module is the one place that turns them into an HTTP answer.
+ */
+export interface Diagnostic {
+  location: "path" | "query" | "header" | "body";
+  /** The offending field, e.g. `take` or `options/0/slug`; empty when the whole part is wrong. */
+  field: string;
+  message: string;
+}
+
+/**
+ * An error answer. `code` follows Cal.com: the NestJS exception class name for thrown HTTP exceptions
+ * (`NotFoundException`), or Prisma's mapped codes (`CONFLICT`, `NOT_FOUND`, `BAD_REQUEST`).
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string) => new HttpError(400, "BadRequestException", message);
+export const unauthorized = (message: string) => new HttpError(401, "UnauthorizedException", message);
+export const forbidden = (message: string) => new HttpError(403, "ForbiddenException", message);
+export const notFound = (message: string) => new HttpError(404, "NotFoundException", message);
+
+// Cal.com's Prisma exception filter answers these fixed texts for database-level failures.
+export const uniqueConflict = () =>
+  new HttpError(409, "CONFLICT", "Invalid Input: Trying to create a record that already exists.");
+export const recordNotFound = () =>
+  new HttpError(404, "NOT_FOUND", "Invalid Query: The requested record was not found.");
+export const missingReference = () =>
+  new HttpError(400, "BAD_REQUEST", "Invalid input: The referenced data does not exist.");
+
+export function fromDiagnostics(diagnostics: readonly Diagnostic[]): HttpError {
+  const text = diagnostics
+    .map((d) => (d.field ? `${d.location} ${d.field}: ${d.message}` : `${d.location}: ${d.message}`))
+    .join("; ");
+  return badRequest(text);
+}
+
+export interface ErrorEnvelope {
+  status: "error";
+  timestamp: string;
+  path: string;
+  error: { code: string; message: string };
+}
+
+export function errorEnvelope(path: string, code: string, message: string): ErrorEnvelope {
+  return { status: "error", timestamp: new Date().toISOString(), path, error: { code, message } };
+}
+
+export function sendError(req: Request, res: Response, err: HttpError): void {
+  res.status(err.status).json(errorEnvelope(req.originalUrl, err.code, err.message));
+}
+
+/** Errors raised by body-parser carry a `type` and an HTTP status. */
+function bodyParserError(err: unknown): HttpError | undefined {
+  if (typeof err !== "object" || err === null || !("type" in err)) return undefined;
+  const type = (err as { type: unknown }).type;
+  switch (type) {
+    case "entity.parse.failed":
+      return badRequest("body: not valid JSON");
+    case "entity.too.large":
+      return new HttpError(413, "PayloadTooLargeException", "Request body is larger than the server accepts");
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new HttpError(415, "UnsupportedMediaTypeException", "Unsupported body encoding or charset");
+    case "request.aborted":
+      return badRequest("Request aborted before its body was read");
+    case "request.size.invalid":
+      return badRequest("Request body length does not match its Content-Length header");
+    default:
+      return undefined;
+  }
+}
+
+/** The final middleware: every error becomes Cal.com's error envelope, and nothing leaks a stack trace. */
+export const errorMiddleware: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (err instanceof HttpError) return sendError(req, res, err);
+  const parsed = bodyParserError(err);
+  if (parsed) return sendError(req, res, parsed);
+  if (err instanceof URIError) return sendError(req, res, badRequest("path: malformed percent-encoding"));
+  console.error("[calcom-mock] unexpected error", err);
+  sendError(req, res, new HttpError(500, "InternalServerErrorException", "There was an error, please try again later."));
+};

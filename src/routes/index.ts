@@ -1,0 +1,58 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { authenticate } from "../auth/api-key.js";
+import { authorizeOrg } from "../auth/roles.js";
+import { matchOperation, type Contract, type RawQuery } from "../contract/index.js";
+import type { OperationId } from "../contract/types.js";
+import { fromDiagnostics, notFound } from "../errors.js";
+import type { Database } from "../store/database.js";
+import { assignmentHandlers } from "./assignments.js";
+import { attributeHandlers } from "./attributes.js";
+import { optionHandlers } from "./options.js";
+import type { ApiRequest, Handler, Handlers } from "./types.js";
+
+export const handlers: Handlers = { ...attributeHandlers, ...optionHandlers, ...assignmentHandlers };
+
+export interface ApiContext {
+  contract: Contract;
+  /** A getter, because a reset swaps the database's store. */
+  db: () => Database;
+}
+
+/**
+ * The /v2 pipeline, in Cal.com's order: match the operation in the spec, authenticate (401), validate the path
+ * (400; the guards need an integer orgId), check the organization and role (403), validate query, headers and
+ * body (400), then hand a typed request to the operation's handler and wrap its data in the success envelope.
+ */
+export function apiRouter(ctx: ApiContext): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const fullPath = `/v2${req.path}`;
+    const match = matchOperation(ctx.contract.operations, req.method, fullPath);
+    const operation = match.operation;
+    if (!operation) return next(notFound(`Cannot ${req.method} ${fullPath}`));
+    try {
+      const db = ctx.db();
+      const user = authenticate(db.store, {
+        authorization: req.get("authorization"),
+        clientId: req.get("x-cal-client-id"),
+        secret: req.get("x-cal-secret-key"),
+      });
+      const validator = ctx.contract.validators.get(operation.operationId)!;
+      const path = validator.path(match.rawParams);
+      if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
+      const orgId = path.value.orgId as number;
+      authorizeOrg(db.store, orgId, user, operation.requiredRole);
+      const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
+      if ("diagnostics" in rest) throw fromDiagnostics(rest.diagnostics);
+      const handler = handlers[operation.operationId as OperationId] as Handler<OperationId>;
+      const apiRequest = { db, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
+      Promise.resolve(handler(apiRequest)).then(
+        (data) => {
+          res.status(operation.method === "POST" ? 201 : 200).json({ status: "success", data });
+        },
+        next,
+      );
+    } catch (err) {
+      next(err);
+    }
+  };
+}

@@ -1,0 +1,18 @@
+import type { OperationId, PathParams, QueryParams, RequestBody, ResponseData } from "../contract/types.js";
+import type { Database } from "../store/database.js";
+import type { Actor } from "../store/queries/history.js";
+
+/** What a handler receives: the request, already authenticated, authorized and validated against the spec. */
+export interface ApiRequest<O extends OperationId> {
+  db: Database;
+  orgId: number;
+  actor: Actor;
+  path: PathParams<O>;
+  query: QueryParams<O>;
+  body: RequestBody<O>;
+}
+
+export type Handler<O extends OperationId> = (req: ApiRequest<O>) => ResponseData<O> | Promise<ResponseData<O>>;
+
+/** One handler per operation of the spec: a missing one is a type error. */
+export type Handlers = { [O in OperationId]: Handler<O> };

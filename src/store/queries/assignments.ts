@@ -1,0 +1,133 @@
+import type { Schemas } from "../../contract/types.js";
+import { badRequest, missingReference, notFound, uniqueConflict } from "../../errors.js";
+import type { Database } from "../database.js";
+import { cuid, slugify } from "../ids.js";
+import type { AssignmentHistoryEntry, AttributeAssignment, AttributeOption, Change } from "../schema.js";
+import type { Store } from "../store.js";
+import { historyChange, historyEntry, historyValue, type Actor } from "./history.js";
+import { attributeInOrg, requireOrgMember } from "./lookup.js";
+
+export function toAssignmentOutput(a: AttributeAssignment): Schemas["AssignOptionUserOutputData"] {
+  return { id: a.id, memberId: a.memberId, attributeOptionId: a.attributeOptionId, weight: a.weight };
+}
+
+/** The options of this organization's attributes that the user holds, in assignment order. */
+export function optionsOfUser(store: Store, orgId: number, userId: number): AttributeOption[] {
+  const membership = requireOrgMember(store, orgId, userId);
+  const options: AttributeOption[] = [];
+  for (const optionId of store.assignmentsByMember.get(membership.id)?.keys() ?? []) {
+    const option = store.get("attributeOptions", optionId);
+    if (option) options.push(option);
+  }
+  return options;
+}
+
+const isSelect = (type: string) => type === "SINGLE_SELECT" || type === "MULTI_SELECT";
+
+/**
+ * Assigns an option to a user, following Cal.com: select attributes take an existing option id; TEXT and NUMBER
+ * attributes may take a `value` instead, which becomes an option of its own (reused when it already exists).
+ * Where Cal.com answers 500 (neither field given) or skips a check (an option of another attribute), the mock
+ * answers a 400 instead.
+ */
+export async function assignOption(
+  db: Database,
+  orgId: number,
+  userId: number,
+  input: Schemas["AssignOrganizationAttributeOptionToUserInput"],
+  actor: Actor,
+): Promise<AttributeAssignment> {
+  const store = db.store;
+  const attribute = attributeInOrg(store, orgId, input.attributeId);
+  const membership = requireOrgMember(store, orgId, userId);
+  if (input.value !== undefined && isSelect(attribute.type)) throw badRequest("Attribute type does not support value");
+  const changes: Change[] = [];
+  let option: AttributeOption | undefined;
+  if (input.attributeOptionId !== undefined) {
+    option = store.get("attributeOptions", input.attributeOptionId);
+    if (!option) throw missingReference();
+    if (option.attributeId !== attribute.id) {
+      throw badRequest(`Attribute option ${option.id} does not belong to attribute ${attribute.id}`);
+    }
+  } else if (input.value !== undefined) {
+    if (attribute.type === "NUMBER" && !Number.isFinite(Number(input.value))) {
+      throw badRequest("A NUMBER attribute takes a numeric value");
+    }
+    const slug = slugify(input.value) || input.value;
+    option = store.optionByAttributeSlug.get(`${attribute.id}:${slug}`);
+    if (!option) {
+      option = { id: cuid(), attributeId: attribute.id, value: input.value, slug };
+      changes.push({ op: "put", collection: "attributeOptions", row: option });
+    }
+  } else {
+    throw badRequest("Either attributeOptionId or value must be given");
+  }
+  if (store.assignmentsByOption.get(option.id)?.has(membership.id)) throw uniqueConflict();
+  const assignment: AttributeAssignment = { id: cuid(), memberId: membership.id, attributeOptionId: option.id, weight: input.weight ?? null };
+  changes.push({ op: "put", collection: "attributeAssignments", row: assignment });
+  const change = historyChange("ASSIGNED", attribute, null, historyValue(option, assignment));
+  changes.push({ op: "put", collection: "assignmentHistory", row: historyEntry(membership.id, actor, "assignOption", [change]) });
+  await db.commit(changes);
+  return assignment;
+}
+
+function heldAssignment(store: Store, orgId: number, userId: number, optionId: string) {
+  const membership = requireOrgMember(store, orgId, userId);
+  const assignment = store.assignmentsByMember.get(membership.id)?.get(optionId);
+  const option = assignment && store.get("attributeOptions", optionId);
+  const attribute = option && store.get("attributes", option.attributeId);
+  if (!assignment || !option || !attribute || attribute.teamId !== orgId) throw notFound("Attribute does not belong to this user");
+  return { membership, assignment, option, attribute };
+}
+
+export async function unassignOption(db: Database, orgId: number, userId: number, optionId: string, actor: Actor): Promise<AttributeAssignment> {
+  const { membership, assignment, option, attribute } = heldAssignment(db.store, orgId, userId, optionId);
+  const change = historyChange("UNASSIGNED", attribute, historyValue(option, assignment), null);
+  await db.commit([
+    { op: "del", collection: "attributeAssignments", id: assignment.id },
+    { op: "put", collection: "assignmentHistory", row: historyEntry(membership.id, actor, "unassignOption", [change]) },
+  ]);
+  return assignment;
+}
+
+export async function updateAssignmentWeight(
+  db: Database,
+  orgId: number,
+  userId: number,
+  optionId: string,
+  input: Schemas["UpdateOrganizationAttributeOptionUserInput"],
+  actor: Actor,
+): Promise<AttributeAssignment> {
+  const { membership, assignment, option, attribute } = heldAssignment(db.store, orgId, userId, optionId);
+  if (input.weight === undefined || input.weight === assignment.weight) return assignment;
+  const updated: AttributeAssignment = { ...assignment, weight: input.weight };
+  const change = historyChange("WEIGHT_CHANGED", attribute, historyValue(option, assignment), historyValue(option, updated));
+  await db.commit([
+    { op: "put", collection: "attributeAssignments", row: updated },
+    { op: "put", collection: "assignmentHistory", row: historyEntry(membership.id, actor, "updateAssignmentWeight", [change]) },
+  ]);
+  return updated;
+}
+
+export interface HistoryPage {
+  membershipId: number;
+  entries: AssignmentHistoryEntry[];
+  nextCursor?: string;
+  hasMore: boolean;
+}
+
+/** The user's assignment history, newest first; `cursor` is the id of the last entry of the previous page. */
+export function assignmentHistory(store: Store, orgId: number, userId: number, limit: number, cursor?: string): HistoryPage {
+  const membership = requireOrgMember(store, orgId, userId);
+  const all = store.historyByMember.get(membership.id) ?? [];
+  let start = all.length - 1;
+  if (cursor !== undefined) {
+    const at = all.findIndex((e) => e.id === cursor);
+    if (at < 0) throw badRequest("query cursor: does not match an entry of this user's history");
+    start = at - 1;
+  }
+  const entries: AssignmentHistoryEntry[] = [];
+  for (let i = start; i >= 0 && entries.length < limit; i--) entries.push(all[i]!);
+  const hasMore = start - entries.length >= 0;
+  return { membershipId: membership.id, entries, hasMore, ...(hasMore && entries.length > 0 ? { nextCursor: entries.at(-1)!.id } : {}) };
+}

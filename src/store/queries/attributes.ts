@@ -1,0 +1,92 @@
+import type { Schemas } from "../../contract/types.js";
+import { uniqueConflict } from "../../errors.js";
+import type { Database } from "../database.js";
+import { cuid } from "../ids.js";
+import type { Attribute, AttributeOption, Change } from "../schema.js";
+import type { Store } from "../store.js";
+import { attributeInOrg } from "./lookup.js";
+import { removeOptionChanges } from "./options.js";
+import type { Actor } from "./history.js";
+
+export function toAttributeOutput(a: Attribute): Schemas["Attribute"] {
+  return { id: a.id, teamId: a.teamId, type: a.type, name: a.name, slug: a.slug, enabled: a.enabled, usersCanEditRelation: a.usersCanEditRelation };
+}
+
+export function listAttributes(store: Store, orgId: number, skip: number, take: number): Attribute[] {
+  const out: Attribute[] = [];
+  let index = 0;
+  for (const attribute of store.attributesByOrg.get(orgId)?.values() ?? []) {
+    if (index++ < skip) continue;
+    if (out.length >= take) break;
+    out.push(attribute);
+  }
+  return out;
+}
+
+const hasOptions = (type: Attribute["type"]) => type === "SINGLE_SELECT" || type === "MULTI_SELECT";
+
+function assertSlugFree(store: Store, orgId: number, slug: string, self?: string): void {
+  const holder = store.attributeByOrgSlug.get(`${orgId}:${slug}`);
+  if (holder && holder.id !== self) throw uniqueConflict();
+}
+
+export async function createAttribute(
+  db: Database,
+  orgId: number,
+  input: Schemas["CreateOrganizationAttributeInput"],
+): Promise<Attribute> {
+  assertSlugFree(db.store, orgId, input.slug);
+  const attribute: Attribute = {
+    id: cuid(),
+    teamId: orgId,
+    type: input.type,
+    name: input.name,
+    slug: input.slug,
+    enabled: input.enabled ?? true,
+    usersCanEditRelation: false,
+  };
+  const changes: Change[] = [{ op: "put", collection: "attributes", row: attribute }];
+  // Cal.com creates the given options only for the select types and ignores them for the others.
+  if (hasOptions(input.type)) {
+    const slugs = new Set<string>();
+    for (const o of input.options) {
+      if (slugs.has(o.slug)) throw uniqueConflict();
+      slugs.add(o.slug);
+      const option: AttributeOption = { id: cuid(), attributeId: attribute.id, value: o.value, slug: o.slug };
+      changes.push({ op: "put", collection: "attributeOptions", row: option });
+    }
+  }
+  await db.commit(changes);
+  return attribute;
+}
+
+export async function updateAttribute(
+  db: Database,
+  orgId: number,
+  attributeId: string,
+  input: Schemas["UpdateOrganizationAttributeInput"],
+): Promise<Attribute> {
+  const current = attributeInOrg(db.store, orgId, attributeId);
+  if (input.slug !== undefined) assertSlugFree(db.store, orgId, input.slug, current.id);
+  const updated: Attribute = {
+    ...current,
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.slug !== undefined && { slug: input.slug }),
+    ...(input.type !== undefined && { type: input.type }),
+    ...(input.enabled !== undefined && { enabled: input.enabled }),
+  };
+  await db.commit([{ op: "put", collection: "attributes", row: updated }]);
+  return updated;
+}
+
+/** Deletes the attribute with its options and their assignments, as Cal.com's cascading foreign keys do. */
+export async function deleteAttribute(db: Database, orgId: number, attributeId: string, actor: Actor): Promise<Attribute> {
+  const attribute = attributeInOrg(db.store, orgId, attributeId);
+  const changes: Change[] = [];
+  for (const option of db.store.optionsByAttribute.get(attribute.id)?.values() ?? []) {
+    changes.push(...removeOptionChanges(db.store, attribute, option, actor, "deleteAttribute"));
+  }
+  changes.push({ op: "del", collection: "attributes", id: attribute.id });
+  await db.commit(changes);
+  return attribute;
+}
