@@ -1,0 +1,101 @@
+import { expect } from "vitest";
+import { createResponseValidator, loadContract, matchOperation } from "../../src/contract/index.js";
+import { createMockServer, type MockServer, type MockServerOptions } from "../../src/server.js";
+import type { State } from "../../src/store/schema.js";
+
+export const ADMIN_KEY = "cal_test_mock_admin_key";
+export const MEMBER_KEY = "cal_test_mock_member_key";
+export const OWNER_KEY = "cal_test_mock_owner_key";
+
+const contract = loadContract();
+const validateResponse = createResponseValidator(contract.doc, contract.operations);
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  operationId?: string;
+}
+
+/**
+ * Every /v2 answer a test receives passes through here and is validated against spec/: the response must be
+ * JSON, its status declared for the operation (or covered by `default`), and its body must match the schema.
+ */
+export function checkContract(method: string, url: string, status: number, body: unknown): string | undefined {
+  const path = new URL(url).pathname;
+  if (!path.startsWith("/v2/")) return undefined;
+  const { operation } = matchOperation(contract.operations, method, path);
+  if (!operation) {
+    // Unknown routes still answer in Cal.com's error envelope.
+    expect(body).toMatchObject({ status: "error", error: { code: expect.any(String), message: expect.any(String) } });
+    return undefined;
+  }
+  const check = validateResponse(operation.operationId, status, body);
+  expect(check.errors, `${method} ${path} → ${status} does not match spec/: ${JSON.stringify(body).slice(0, 500)}`).toEqual([]);
+  return operation.operationId;
+}
+
+export interface Client {
+  request<T = any>(method: string, path: string, options?: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  get<T = any>(path: string, key?: string | null): Promise<ApiResponse<T>>;
+  post<T = any>(path: string, body: unknown, key?: string | null): Promise<ApiResponse<T>>;
+  patch<T = any>(path: string, body: unknown, key?: string | null): Promise<ApiResponse<T>>;
+  del<T = any>(path: string, key?: string | null): Promise<ApiResponse<T>>;
+  state(): Promise<State>;
+  reset(body?: unknown): Promise<ApiResponse>;
+}
+
+/** A fetch-based client of a running mock; the key defaults to the admin's. */
+export function client(baseUrl: string): Client {
+  const request: Client["request"] = async (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    const key = options.key === undefined ? ADMIN_KEY : options.key;
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const url = `${baseUrl}${path}`;
+    const res = await fetch(url, { method, headers, ...(body !== undefined && { body }) });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new Error(`${method} ${path} answered ${res.status} with a non-JSON body: ${text.slice(0, 200)}`);
+    }
+    const operationId = checkContract(method, url, res.status, parsed);
+    return { status: res.status, headers: res.headers, body: parsed as never, ...(operationId && { operationId }) };
+  };
+  return {
+    request,
+    get: (path, key) => request("GET", path, { key }),
+    post: (path, body, key) => request("POST", path, { key, body }),
+    patch: (path, body, key) => request("PATCH", path, { key, body }),
+    del: (path, key) => request("DELETE", path, { key }),
+    state: async () => (await (await fetch(`${baseUrl}/__admin/state`)).json()) as State,
+    reset: (body = {}) => request("POST", "/__admin/reset", { key: null, body }),
+  };
+}
+
+/** Starts a mock on port 0 (memory store by default) and gives a client of it. */
+export async function startMock(options: MockServerOptions = {}): Promise<{ mock: MockServer; api: Client }> {
+  const mock = await createMockServer({ db: "memory", ...options });
+  return { mock, api: client(mock.url) };
+}
+
+/** Ids of the default scenario, discovered from the state rather than hard-coded. */
+export function scenarioFacts(state: State) {
+  const org = state.organizations[0]!;
+  const keyOf = (key: string) => state.apiKeys.find((k) => k.key === key)!.userId;
+  const attr = (slug: string) => state.attributes.find((a) => a.slug === slug && a.teamId === org.id)!;
+  const optionsOf = (attributeId: string) => state.attributeOptions.filter((o) => o.attributeId === attributeId);
+  const orgMembership = (userId: number) => state.memberships.find((m) => m.teamId === org.id && m.userId === userId);
+  const memberUserIds = state.memberships.filter((m) => m.teamId === org.id && m.accepted).map((m) => m.userId);
+  const pendingUserIds = state.memberships.filter((m) => m.teamId === org.id && !m.accepted).map((m) => m.userId);
+  const outsiderIds = state.users.filter((u) => !state.memberships.some((m) => m.userId === u.id)).map((u) => u.id);
+  const teams = state.teams.filter((t) => t.parentId === org.id);
+  return { org, keyOf, attr, optionsOf, orgMembership, memberUserIds, pendingUserIds, outsiderIds, teams, adminId: keyOf(ADMIN_KEY), memberId: keyOf(MEMBER_KEY) };
+}
