@@ -1,27 +1,41 @@
 import express, { type Express } from "express";
 import { adminRouter, type AdminControl } from "./admin/index.js";
 import type { Contract } from "./contract/index.js";
+import { cors } from "./cors.js";
 import { errorMiddleware, notFound } from "./errors.js";
+import { rateLimiter, type RateLimit } from "./rate-limit.js";
 import { apiRouter } from "./routes/index.js";
 import type { Database } from "./store/database.js";
 
 export interface AppContext {
-  contract: Contract;
+  /** Getters, because a reset swaps the store and watch mode swaps the contract. */
+  contract: () => Contract;
   db: () => Database;
   admin: AdminControl;
-  /** Largest accepted request body, in bytes or as "1mb". */
-  bodyLimit?: string | number;
+  /** Largest accepted request body ("1mb", or bytes). */
+  bodyLimit: string | number;
+  rateLimit?: RateLimit | undefined;
 }
 
 /**
  * The Express app. It receives its store and contract instead of opening them, so the CLI, the tests and any
- * embedding program serve the same app (json-server's createApp idea).
+ * embedding program serve the same app (json-server's createApp idea). On /v2, in order: CORS, the request
+ * journal, body parsing, Cal.com's rate limit (opt-in), injected faults, then the spec-driven API.
  */
 export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use("/__admin", adminRouter(ctx.admin));
-  app.use("/v2", express.json({ limit: ctx.bodyLimit ?? "1mb", strict: true }), apiRouter(ctx));
+  app.set("etag", false);
+  app.use("/__admin", adminRouter(ctx.admin, ctx.bodyLimit));
+  app.use(
+    "/v2",
+    cors(),
+    ctx.admin.requests.middleware(),
+    express.json({ limit: ctx.bodyLimit, strict: true }),
+    ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit)] : []),
+    ctx.admin.faults.middleware(),
+    apiRouter(ctx),
+  );
   app.use((req, _res, next) => next(notFound(`Cannot ${req.method} ${req.path}`)));
   app.use(errorMiddleware);
   return app;

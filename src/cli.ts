@@ -28,6 +28,9 @@ async function main(): Promise<void> {
       seed: config.seed,
       scenario: config.scenario,
       reseedOnMismatch: config.seedOrScenarioGiven,
+      rateLimit: config.rateLimit,
+      journalSize: config.journalSize,
+      watch: config.watch,
     });
   } catch (err) {
     const message = err instanceof HttpError ? err.message : (err as Error).message;
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     `  db:       ${config.db === "memory" ? "memory" : `${config.db} (${mock.meta.seeded ? "seeded now" : "existing file kept"})`}`,
     `  scenario: ${mock.meta.scenario}, seed ${mock.meta.seed}`,
     `  API base: ${mock.url}/v2   control API: ${mock.url}/__admin`,
+    `  rate limit: ${config.rateLimit}${config.watch ? "   watching spec/ and the scenario file" : ""}`,
     `  API keys (Authorization: Bearer <key>):`,
     ...keys.slice(0, 12).map((k) => {
       const user = state.get("users", k.userId);

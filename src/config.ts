@@ -9,6 +9,9 @@ export interface CliConfig {
   scenario: string;
   /** Whether --seed or --scenario was given (on the command line or in the environment). */
   seedOrScenarioGiven: boolean;
+  rateLimit: string;
+  journalSize: number;
+  watch: boolean;
   help: boolean;
 }
 
@@ -18,6 +21,9 @@ export const ENV = {
   db: "CALCOM_MOCK_DB",
   seed: "CALCOM_MOCK_SEED",
   scenario: "CALCOM_MOCK_SCENARIO",
+  rateLimit: "CALCOM_MOCK_RATE_LIMIT",
+  journalSize: "CALCOM_MOCK_JOURNAL_SIZE",
+  watch: "CALCOM_MOCK_WATCH",
 } as const;
 
 export const USAGE = `Usage: calcom-mock [options]
@@ -27,6 +33,10 @@ export const USAGE = `Usage: calcom-mock [options]
   --db <file|memory>  JSON file to keep state in, or memory (default .data/db.json)  env ${ENV.db}
   --seed <n>          seed of the generated data (default 42)                env ${ENV.seed}
   --scenario <name>   built-in scenario (see fixtures/) or a scenario file   env ${ENV.scenario}
+  --rate-limit <r>    off (default), cal (Cal.com's 120/60s per key), or N/DURATION like 10/1s
+                                                                         env ${ENV.rateLimit}
+  --journal-size <n>  requests kept in the request journal (default 1000)   env ${ENV.journalSize}
+  --watch             reload spec/ and the scenario file when they change    env ${ENV.watch}=1
   -h, --help          show this help
 `;
 
@@ -50,6 +60,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         db: { type: "string" },
         seed: { type: "string" },
         scenario: { type: "string" },
+        "rate-limit": { type: "string" },
+        "journal-size": { type: "string" },
+        watch: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -58,7 +71,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
-  const pick = (key: keyof typeof ENV) => values[key] ?? (env[ENV[key]] || undefined);
+  const flag = (key: keyof typeof ENV): string | undefined => {
+    const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) as keyof typeof values;
+    const value = values[name];
+    return typeof value === "string" ? value : undefined;
+  };
+  const pick = (key: keyof typeof ENV) => flag(key) ?? (env[ENV[key]] || undefined);
   const seed = pick("seed");
   const scenario = pick("scenario");
   const db = pick("db") ?? ".data/db.json";
@@ -70,6 +88,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     seed: seed === undefined ? 42 : integer("--seed", seed, 0, Number.MAX_SAFE_INTEGER),
     scenario: scenario ?? "default",
     seedOrScenarioGiven: seed !== undefined || scenario !== undefined,
+    rateLimit: pick("rateLimit") ?? "off",
+    journalSize: integer("--journal-size", pick("journalSize") ?? "1000", 0, 1_000_000),
+    watch: values.watch ?? ["1", "true", "yes"].includes((env[ENV.watch] ?? "").toLowerCase()),
     help: values.help ?? false,
   };
 }

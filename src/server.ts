@@ -1,11 +1,17 @@
 import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { FaultRules } from "./admin/faults.js";
+import { RequestLog } from "./admin/request-log.js";
+import { parseStateDocument } from "./admin/state-document.js";
 import { createApp } from "./app.js";
-import { loadContract, type Contract } from "./contract/index.js";
+import { DEFAULT_SPEC_PATH, loadContract, type Contract } from "./contract/index.js";
+import { notFound } from "./errors.js";
+import { parseRateLimit, type RateLimitOption } from "./rate-limit.js";
 import { Database, type DbLocation } from "./store/database.js";
-import { scenarioState } from "./store/scenarios.js";
+import { scenarioFile, scenarioState } from "./store/scenarios.js";
 import type { State, StateMeta } from "./store/schema.js";
+import { watchFiles } from "./watch.js";
 
 export interface MockServerOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -16,9 +22,18 @@ export interface MockServerOptions {
   seed?: number;
   /** A built-in scenario name (see fixtures/) or a scenario file path. */
   scenario?: string;
-  /** Reseed a file database even if it exists, when its seed or scenario differ from these options. */
+  /** Reseed an existing file database when its seed or scenario differ from these options. */
   reseedOnMismatch?: boolean;
+  /** Largest accepted request body: bytes or a string like "1mb" (the default). */
   bodyLimit?: string | number;
+  /** How many requests the journal keeps (default 1000; 0 keeps none). */
+  journalSize?: number;
+  /** Cal.com's rate limits: "cal", "off" (the default), "N/DURATION" such as "10/1s", or {limit, ttlMs, blockMs}. */
+  rateLimit?: RateLimitOption;
+  /** Reload spec/ and the scenario file when they change. */
+  watch?: boolean;
+  /** Where watch mode reports what it reloaded; defaults to console.log. */
+  log?: (line: string) => void;
   /** Path to the OpenAPI document; defaults to the one in spec/. */
   specPath?: string;
 }
@@ -30,6 +45,7 @@ export interface MockServer {
   meta: StateMeta & { seeded: boolean };
   close(): Promise<void>;
   reset(options?: { seed?: number; scenario?: string }): Promise<StateMeta>;
+  /** A copy of the whole state. */
   state(): State;
   database(): Database;
   server: Server;
@@ -38,13 +54,18 @@ export interface MockServer {
 export const DEFAULT_SEED = 42;
 export const DEFAULT_SCENARIO = "default";
 
-/** Starts a mock server: its own contract, store and HTTP listener, sharing nothing with any other instance. */
+/** Starts a mock server: its own contract, store, journal and listener, sharing nothing with any other instance. */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const seed = options.seed ?? DEFAULT_SEED;
   const scenario = options.scenario ?? DEFAULT_SCENARIO;
-  const contract: Contract = loadContract(options.specPath);
+  const specPath = options.specPath ?? DEFAULT_SPEC_PATH;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const rateLimit = parseRateLimit(options.rateLimit);
+  let contract: Contract = loadContract(specPath);
+  let current = { seed, scenario };
+
   let seeded = false;
-  let db = await Database.open(options.db ?? "memory", () => {
+  const db = await Database.open(options.db ?? "memory", () => {
     seeded = true;
     return scenarioState(scenario, seed);
   });
@@ -54,17 +75,54 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   }
 
   const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
-    const state = scenarioState(opts.scenario ?? scenario, opts.seed ?? seed);
-    await db.replace(state);
+    const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
+    await db.replace(scenarioState(next.scenario, next.seed));
+    current = next;
     return { ...db.store.meta };
   };
 
+  const snapshots = new Map<string, { state: State; createdAt: string }>();
+  // A seeded generator for probabilistic faults, so a run repeats (mulberry32).
+  let faultSeed = seed >>> 0;
+  const random = () => {
+    faultSeed = (faultSeed + 0x6d2b79f5) >>> 0;
+    let t = faultSeed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
   const app = createApp({
-    contract,
+    contract: () => contract,
     db: () => db,
-    admin: { reset, stateJson: () => JSON.stringify(db.store.toState()) },
-    ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
+    bodyLimit: options.bodyLimit ?? "1mb",
+    rateLimit,
+    admin: {
+      reset,
+      stateJson: () => JSON.stringify(db.store.toState()),
+      async loadState(doc) {
+        const state = parseStateDocument(doc, { seed: current.seed, scenario: "custom" });
+        await db.replace(state);
+        return { ...db.store.meta };
+      },
+      snapshot(name) {
+        // Rows are replaced, never changed in place, so the arrays of the moment are a consistent copy.
+        const entry = { state: db.store.toState(), createdAt: new Date().toISOString() };
+        snapshots.set(name, entry);
+        return { name, createdAt: entry.createdAt };
+      },
+      async restore(name) {
+        const entry = snapshots.get(name);
+        if (!entry) throw notFound(`No snapshot named "${name}"; taken: ${[...snapshots.keys()].join(", ") || "none"}`);
+        await db.replace(entry.state);
+        return { ...db.store.meta };
+      },
+      snapshots: () => [...snapshots].map(([name, s]) => ({ name, createdAt: s.createdAt })),
+      requests: new RequestLog(options.journalSize ?? 1000),
+      faults: new FaultRules(random),
+    },
   });
+
   const server = app.listen(options.port ?? 0, options.host ?? "127.0.0.1");
   try {
     await once(server, "listening");
@@ -74,6 +132,31 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   }
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(":") ? `[${address}]` : address;
+
+  let stopWatching: (() => void) | undefined;
+  if (options.watch) {
+    const watched = [specPath];
+    try {
+      watched.push(scenarioFile(current.scenario));
+    } catch {
+      // A state loaded from a file that is gone has nothing to watch.
+    }
+    stopWatching = watchFiles(watched, (file) => {
+      if (file === specPath) {
+        try {
+          contract = loadContract(specPath);
+          log(`calcom-mock: reloaded ${file}: ${contract.operations.length} operations; the state is kept`);
+        } catch (err) {
+          log(`calcom-mock: ${file} changed but does not load (${(err as Error).message}); still serving the previous spec`);
+        }
+        return;
+      }
+      reset().then(
+        (meta) => log(`calcom-mock: reloaded scenario ${file}: state re-seeded (scenario ${meta.scenario}, seed ${meta.seed})`),
+        (err: Error) => log(`calcom-mock: scenario ${file} changed but does not load (${err.message}); the state is kept`),
+      );
+    });
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -86,6 +169,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     reset,
     close() {
       closing ??= (async () => {
+        stopWatching?.();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await db.close();

@@ -1,40 +1,104 @@
-import { Router, json } from "express";
-import { badRequest } from "../errors.js";
+import { Router, json, type Request } from "express";
+import { badRequest, notFound } from "../errors.js";
+import type { StateMeta } from "../store/schema.js";
+import type { FaultRules } from "./faults.js";
+import { parseRequestFilter, type RequestLog } from "./request-log.js";
 
 export interface AdminControl {
-  reset(options: { seed?: number; scenario?: string }): Promise<unknown>;
+  reset(options: { seed?: number; scenario?: string }): Promise<StateMeta>;
   stateJson(): string;
+  /** Validates and loads a whole state document; the current state is untouched if it is refused. */
+  loadState(doc: unknown): Promise<StateMeta>;
+  snapshot(name: string): { name: string; createdAt: string };
+  restore(name: string): Promise<StateMeta>;
+  snapshots(): Array<{ name: string; createdAt: string }>;
+  requests: RequestLog;
+  faults: FaultRules;
 }
 
-/** The control API, under /__admin so it never collides with Cal.com's /v2 routes. */
-export function adminRouter(control: AdminControl): Router {
-  const router = Router();
-  router.use(json({ limit: "1mb" }));
+function objectBody(req: Request): Record<string, unknown> {
+  const body: unknown = req.body ?? {};
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("body: must be a JSON object");
+  return body as Record<string, unknown>;
+}
 
-  router.post("/reset", async (req, res, next) => {
-    try {
-      const body: unknown = req.body ?? {};
-      if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("body: must be a JSON object");
-      const { seed, scenario } = body as { seed?: unknown; scenario?: unknown };
-      if (seed !== undefined && (!Number.isSafeInteger(seed) || (seed as number) < 0)) {
-        throw badRequest("body seed: must be a non-negative integer");
-      }
-      if (scenario !== undefined && (typeof scenario !== "string" || scenario === "")) {
-        throw badRequest("body scenario: must be a scenario name or file path");
-      }
-      const meta = await control.reset({
-        ...(seed !== undefined && { seed: seed as number }),
-        ...(scenario !== undefined && { scenario: scenario as string }),
-      });
-      res.json({ status: "success", data: meta });
-    } catch (err) {
-      next(err);
-    }
+function snapshotName(body: Record<string, unknown>): string {
+  const name = body.name ?? "default";
+  if (typeof name !== "string" || !/^[\w.-]{1,100}$/.test(name)) throw badRequest("body name: must be 1-100 letters, digits, '.', '-' or '_'");
+  return name;
+}
+
+const ok = (data: unknown) => ({ status: "success", data });
+
+/** The control API, under /__admin so it never collides with Cal.com's /v2 routes. */
+export function adminRouter(control: AdminControl, bodyLimit: string | number): Router {
+  const router = Router();
+  router.use(json({ limit: bodyLimit }));
+
+  router.post("/reset", async (req, res) => {
+    const { seed, scenario } = objectBody(req);
+    if (seed !== undefined && (!Number.isSafeInteger(seed) || (seed as number) < 0)) throw badRequest("body seed: must be a non-negative integer");
+    if (scenario !== undefined && (typeof scenario !== "string" || scenario === "")) throw badRequest("body scenario: must be a scenario name or file path");
+    const meta = await control.reset({
+      ...(seed !== undefined && { seed: seed as number }),
+      ...(scenario !== undefined && { scenario: scenario as string }),
+    });
+    res.json(ok(meta));
   });
 
   router.get("/state", (_req, res) => {
     res.type("application/json").send(control.stateJson());
   });
 
+  router.put("/state", async (req, res) => {
+    res.json(ok(await control.loadState(req.body)));
+  });
+
+  router.post("/snapshot", (req, res) => {
+    res.status(201).json(ok(control.snapshot(snapshotName(objectBody(req)))));
+  });
+
+  router.get("/snapshots", (_req, res) => {
+    res.json(ok(control.snapshots()));
+  });
+
+  router.post("/restore", async (req, res) => {
+    res.json(ok(await control.restore(snapshotName(objectBody(req)))));
+  });
+
+  router.get("/requests", (req, res) => {
+    const matches = parseRequestFilter(req.query as Record<string, unknown>);
+    res.json(ok(control.requests.all().filter(matches)));
+  });
+
+  router.get("/requests/count", (req, res) => {
+    const matches = parseRequestFilter(req.query as Record<string, unknown>);
+    res.json(ok({ count: control.requests.all().filter(matches).length }));
+  });
+
+  router.delete("/requests", (_req, res) => {
+    control.requests.clear();
+    res.json(ok({ cleared: true }));
+  });
+
+  router.get("/faults", (_req, res) => {
+    res.json(ok(control.faults.list()));
+  });
+
+  router.post("/faults", (req, res) => {
+    res.status(201).json(ok(control.faults.add(req.body)));
+  });
+
+  router.delete("/faults", (_req, res) => {
+    control.faults.clear();
+    res.json(ok({ cleared: true }));
+  });
+
+  router.delete("/faults/:id", (req, res) => {
+    if (!control.faults.remove(Number(req.params.id))) throw notFound(`No fault rule with id ${req.params.id}`);
+    res.json(ok({ removed: Number(req.params.id) }));
+  });
+
   return router;
 }
+

@@ -13,8 +13,7 @@ import type { ApiRequest, Handler, Handlers } from "./types.js";
 export const handlers: Handlers = { ...attributeHandlers, ...optionHandlers, ...assignmentHandlers };
 
 export interface ApiContext {
-  contract: Contract;
-  /** A getter, because a reset swaps the database's store. */
+  contract: () => Contract;
   db: () => Database;
 }
 
@@ -26,7 +25,8 @@ export interface ApiContext {
 export function apiRouter(ctx: ApiContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const fullPath = `/v2${req.path}`;
-    const match = matchOperation(ctx.contract.operations, req.method, fullPath);
+    const contract = ctx.contract();
+    const match = matchOperation(contract.operations, req.method, fullPath);
     const operation = match.operation;
     if (!operation) return next(notFound(`Cannot ${req.method} ${fullPath}`));
     try {
@@ -36,7 +36,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
         clientId: req.get("x-cal-client-id"),
         secret: req.get("x-cal-secret-key"),
       });
-      const validator = ctx.contract.validators.get(operation.operationId)!;
+      const validator = contract.validators.get(operation.operationId)!;
       const path = validator.path(match.rawParams);
       if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
       const orgId = path.value.orgId as number;

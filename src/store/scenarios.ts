@@ -1,10 +1,16 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Ajv, type ValidateFunction } from "ajv";
+import { parseStateDocument } from "../admin/state-document.js";
 import { badRequest } from "../errors.js";
 import type { State } from "./schema.js";
 import { seedState, type ScenarioRecipe } from "./seed.js";
 
 export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/", import.meta.url));
+const RECIPE_SCHEMA_PATH = fileURLToPath(new URL("../../spec/scenario.schema.json", import.meta.url));
+
+let recipeValidator: ValidateFunction | undefined;
 
 export function scenarioNames(): string[] {
   return readdirSync(FIXTURES_DIR)
@@ -13,23 +19,40 @@ export function scenarioNames(): string[] {
     .sort();
 }
 
-/** A built-in scenario's name (a file in fixtures/) or the path to a scenario file of the user's own. */
-export function loadRecipe(nameOrPath: string): ScenarioRecipe {
-  const isPath = nameOrPath.includes("/") || nameOrPath.endsWith(".json");
-  const file = isPath ? nameOrPath : `${FIXTURES_DIR}${nameOrPath}.json`;
-  if (!/^[\w./-]+$/.test(nameOrPath) || !existsSync(file)) {
+/** The file behind a scenario: a built-in name (fixtures/NAME.json) or a path to a file of the user's own. */
+export function scenarioFile(nameOrPath: string): string {
+  const isPath = nameOrPath.includes("/") || nameOrPath.includes("\\") || nameOrPath.endsWith(".json");
+  const file = isPath ? resolve(nameOrPath) : `${FIXTURES_DIR}${nameOrPath}.json`;
+  if ((!isPath && !/^[\w-]+$/.test(nameOrPath)) || !existsSync(file)) {
     throw badRequest(`Unknown scenario "${nameOrPath}". Built-in scenarios: ${scenarioNames().join(", ")}; or give the path to a scenario file.`);
   }
-  let recipe: ScenarioRecipe;
+  return file;
+}
+
+function validRecipe(doc: unknown, file: string): ScenarioRecipe {
+  recipeValidator ??= new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(RECIPE_SCHEMA_PATH, "utf8")) as object);
+  if (!recipeValidator(doc)) {
+    const problems = (recipeValidator.errors ?? []).slice(0, 20).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`);
+    throw badRequest(`Invalid scenario recipe ${file}: ${problems.join("; ")}`);
+  }
+  return doc as ScenarioRecipe;
+}
+
+/**
+ * The state a scenario gives for a seed. A scenario file is either a recipe (spec/scenario.schema.json), seeded
+ * here, or a whole state document (spec/state.schema.json), validated like PUT /__admin/state and used as it is.
+ */
+export function scenarioState(nameOrPath: string, seed: number): State {
+  const file = scenarioFile(nameOrPath);
+  let doc: unknown;
   try {
-    recipe = JSON.parse(readFileSync(file, "utf8")) as ScenarioRecipe;
+    doc = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
     throw badRequest(`Scenario file ${file} is not valid JSON: ${(err as Error).message}`);
   }
-  if (!Array.isArray(recipe.organizations)) throw badRequest(`Scenario file ${file} has no "organizations" list`);
-  return recipe;
-}
-
-export function scenarioState(nameOrPath: string, seed: number): State {
-  return seedState(loadRecipe(nameOrPath), seed);
+  // The scenario is remembered as it was named, so a restart with the same --scenario finds the file's state its own.
+  const meta = { seed, scenario: nameOrPath };
+  const isStateDocument = typeof doc === "object" && doc !== null && "memberships" in doc;
+  if (isStateDocument) return { ...parseStateDocument(doc, meta, `scenario file ${file}`), meta };
+  return { ...seedState(validRecipe(doc, file), seed), meta };
 }

@@ -1,0 +1,112 @@
+import type { RequestHandler } from "express";
+import { maskApiKey } from "../auth/api-key.js";
+import { pathPattern } from "./path-pattern.js";
+import { badRequest } from "../errors.js";
+
+/** One request to /v2 as the journal keeps it (WireMock's request journal, for a Cal.com mock). */
+export interface LoggedRequest {
+  id: number;
+  timestamp: string;
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  /** Request headers; the API key and the platform secret are masked. */
+  headers: Record<string, string | string[]>;
+  body: unknown;
+  status: number;
+  durationMs: number;
+}
+
+export interface RequestFilter {
+  method?: string;
+  /** A path pattern: `*` matches within one segment, `**` across segments. */
+  path?: string;
+  /** An exact status (404) or a class (4xx). */
+  status?: string;
+  /** ISO date or epoch milliseconds: only requests made at or after it. */
+  since?: string;
+}
+
+const SECRET_HEADERS = new Set(["authorization", "x-cal-secret-key"]);
+
+
+/** Parses the query of GET /__admin/requests into a predicate, refusing what it cannot read. */
+export function parseRequestFilter(query: Record<string, unknown>): (r: LoggedRequest) => boolean {
+  const text = (name: string) => {
+    const value = query[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== "string" || value === "") throw badRequest(`query ${name}: must be given once, non-empty`);
+    return value;
+  };
+  const method = text("method")?.toUpperCase();
+  const path = text("path");
+  const pathRe = path ? pathPattern(path) : undefined;
+  const status = text("status");
+  if (status && !/^[1-5](\d\d|xx)$/i.test(status)) throw badRequest("query status: must be a status like 404 or a class like 4xx");
+  const since = text("since");
+  let sinceMs: number | undefined;
+  if (since !== undefined) {
+    sinceMs = /^\d+$/.test(since) ? Number(since) : Date.parse(since);
+    if (Number.isNaN(sinceMs)) throw badRequest("query since: must be an ISO date or epoch milliseconds");
+  }
+  return (r) =>
+    (!method || r.method === method) &&
+    (!pathRe || pathRe.test(r.path)) &&
+    (!status || (/xx$/i.test(status) ? String(r.status)[0] === status[0] : String(r.status) === status)) &&
+    (sinceMs === undefined || Date.parse(r.timestamp) >= sinceMs);
+}
+
+/** A bounded journal: a ring of the last `capacity` requests, so a long run does not grow memory. */
+export class RequestLog {
+  private entries: LoggedRequest[] = [];
+  private start = 0;
+  private nextId = 1;
+
+  constructor(readonly capacity: number) {}
+
+  add(entry: Omit<LoggedRequest, "id">): void {
+    if (this.capacity <= 0) return;
+    const full: LoggedRequest = { id: this.nextId++, ...entry };
+    if (this.entries.length < this.capacity) this.entries.push(full);
+    else {
+      this.entries[this.start] = full;
+      this.start = (this.start + 1) % this.capacity;
+    }
+  }
+
+  /** Oldest first. */
+  all(): LoggedRequest[] {
+    return [...this.entries.slice(this.start), ...this.entries.slice(0, this.start)];
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.start = 0;
+  }
+
+  /** Records each request once its answer is sent. */
+  middleware(): RequestHandler {
+    return (req, res, next) => {
+      const started = process.hrtime.bigint();
+      const timestamp = new Date().toISOString();
+      res.on("finish", () => {
+        const headers: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(req.headers)) {
+          if (value === undefined) continue;
+          headers[name] = SECRET_HEADERS.has(name) && typeof value === "string" ? maskApiKey(value) : value;
+        }
+        this.add({
+          timestamp,
+          method: req.method,
+          path: req.originalUrl.split("?")[0] ?? req.originalUrl,
+          query: { ...(req.query as Record<string, unknown>) },
+          headers,
+          body: req.body,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        });
+      });
+      next();
+    };
+  }
+}
