@@ -26,7 +26,9 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const fullPath = `/v2${req.path}`;
     const contract = ctx.contract();
-    const match = matchOperation(contract.operations, req.method, fullPath);
+    // HEAD is answered as GET without a body, as Express (and so NestJS) routes do.
+    const method = req.method === "HEAD" ? "GET" : req.method;
+    const match = matchOperation(contract.operations, method, fullPath);
     const operation = match.operation;
     if (!operation) return next(notFound(`Cannot ${req.method} ${fullPath}`));
     try {

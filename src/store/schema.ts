@@ -1,118 +1,41 @@
 /**
  * The records the store holds, named and shaped as Cal.com's data model names them. These are storage rows,
- * not API outputs: the outputs come from spec/ (see src/contract/spec-types.gen.ts). The JSON Schema of the
- * whole state document is spec/state.schema.json; a test checks that seeded state matches it.
+ * not API outputs (those come from spec/calcom-attributes.openapi.json). Their types are generated from
+ * spec/state.schema.json, the schema PUT /__admin/state validates against, so the two cannot drift.
  */
-export type Role = "MEMBER" | "ADMIN" | "OWNER";
-export type AttributeType = "TEXT" | "NUMBER" | "SINGLE_SELECT" | "MULTI_SELECT" | "USER_RELATIONSHIP";
+import type {
+  ApiKey,
+  AssignmentHistoryEntry,
+  Attribute,
+  AttributeAssignment,
+  AttributeOption,
+  Membership,
+  Organization,
+  StateDocument,
+  StateMeta,
+  Team,
+  User,
+} from "./state-types.gen.js";
 
-export interface Organization {
-  id: number;
-  name: string;
-  slug: string;
-  isOrganization: true;
-}
+export type {
+  ApiKey,
+  AssignmentHistoryEntry,
+  Attribute,
+  AttributeAssignment,
+  AttributeOption,
+  AttributeType,
+  HistoryChange,
+  HistoryValue,
+  Membership,
+  Organization,
+  Role,
+  StateMeta,
+  Team,
+  User,
+} from "./state-types.gen.js";
 
-export interface Team {
-  id: number;
-  name: string;
-  slug: string;
-  /** The organization the team belongs to. */
-  parentId: number;
-}
-
-export interface User {
-  id: number;
-  username: string;
-  name: string;
-  email: string;
-}
-
-export interface Membership {
-  id: number;
-  userId: number;
-  /** An organization's id (org membership) or a team's id. */
-  teamId: number;
-  role: Role;
-  accepted: boolean;
-}
-
-export interface Attribute {
-  id: string;
-  /** The organization that owns the attribute. */
-  teamId: number;
-  type: AttributeType;
-  name: string;
-  slug: string;
-  enabled: boolean;
-  usersCanEditRelation: boolean;
-}
-
-export interface AttributeOption {
-  id: string;
-  attributeId: string;
-  value: string;
-  slug: string;
-}
-
-export interface AttributeAssignment {
-  id: string;
-  /** The org membership id, not the user id: Cal.com's AttributeToUser points at the membership. */
-  memberId: number;
-  attributeOptionId: string;
-  weight: number | null;
-}
-
-export interface ApiKey {
-  id: string;
-  key: string;
-  userId: number;
-  note: string;
-}
-
-export interface HistoryValue {
-  optionId: string;
-  optionSlug: string;
-  value: string;
-  weight?: number | null;
-}
-
-export interface HistoryChange {
-  type: "ASSIGNED" | "UNASSIGNED" | "VALUE_CHANGED" | "WEIGHT_CHANGED";
-  attribute: { id: string; slug: string; name: string; type: AttributeType };
-  previous?: HistoryValue | null;
-  current?: HistoryValue | null;
-}
-
-/** One audit-log entry of an assignment change made through the API. */
-export interface AssignmentHistoryEntry {
-  id: string;
-  memberId: number;
-  timestamp: string;
-  source: "API_V2";
-  actor: { type: "USER"; displayName: string; displayEmail: string | null; displayAvatar: string | null };
-  sourceContext: Record<string, unknown>;
-  changes: HistoryChange[];
-}
-
-export interface StateMeta {
-  seed: number;
-  scenario: string;
-}
-
-/** The whole store as one JSON document: what the file holds and what GET /__admin/state answers. */
-export interface State {
-  meta: StateMeta;
-  organizations: Organization[];
-  teams: Team[];
-  users: User[];
-  memberships: Membership[];
-  attributes: Attribute[];
-  attributeOptions: AttributeOption[];
-  attributeAssignments: AttributeAssignment[];
-  apiKeys: ApiKey[];
-  assignmentHistory: AssignmentHistoryEntry[];
-}
+/** The whole store as one JSON document, with what a loaded document may leave out filled in. */
+export type State = StateDocument & Required<Pick<StateDocument, "meta" | "assignmentHistory">>;
 
 export interface Rows {
   organizations: Organization;

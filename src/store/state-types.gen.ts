@@ -1,0 +1,124 @@
+/* Generated from spec/state.schema.json by json-schema-to-typescript (npm run gen:types). Do not edit. */
+
+export type IntId = number;
+export type Role = "MEMBER" | "ADMIN" | "OWNER";
+export type Cuid = string;
+export type AttributeType = "TEXT" | "NUMBER" | "SINGLE_SELECT" | "MULTI_SELECT" | "USER_RELATIONSHIP";
+
+/**
+ * The whole store of calcom-mock as one JSON document: what GET /__admin/state answers, what PUT /__admin/state and a scenario file given to --scenario may hold, and what the JSON file of the file store contains. Field names follow Cal.com's data model. References between collections (a team's parentId, a membership's userId and teamId, an option's attributeId, an assignment's memberId and attributeOptionId, an API key's userId) are checked beyond this schema: a dangling one is refused.
+ */
+export interface StateDocument {
+  meta?: StateMeta;
+  organizations: Organization[];
+  teams: Team[];
+  users: User[];
+  memberships: Membership[];
+  attributes: Attribute[];
+  attributeOptions: AttributeOption[];
+  attributeAssignments: AttributeAssignment[];
+  apiKeys: ApiKey[];
+  assignmentHistory?: AssignmentHistoryEntry[];
+}
+export interface StateMeta {
+  seed: number;
+  scenario: string;
+}
+export interface Organization {
+  id: IntId;
+  name: string;
+  slug: string;
+  isOrganization: true;
+}
+export interface Team {
+  id: IntId;
+  name: string;
+  slug: string;
+  /**
+   * The organization the team belongs to.
+   */
+  parentId: number;
+}
+export interface User {
+  id: IntId;
+  username: string;
+  name: string;
+  email: string;
+}
+export interface Membership {
+  id: IntId;
+  userId: IntId;
+  /**
+   * An organization's id (org membership) or a team's id.
+   */
+  teamId: number;
+  role: Role;
+  accepted: boolean;
+}
+export interface Attribute {
+  id: Cuid;
+  /**
+   * The organization that owns the attribute.
+   */
+  teamId: number;
+  type: AttributeType;
+  name: string;
+  slug: string;
+  enabled: boolean;
+  usersCanEditRelation: boolean;
+}
+export interface AttributeOption {
+  id: Cuid;
+  attributeId: Cuid;
+  value: string;
+  slug: string;
+}
+export interface AttributeAssignment {
+  id: Cuid;
+  /**
+   * The org membership's id (not the user's).
+   */
+  memberId: number;
+  attributeOptionId: Cuid;
+  weight: number | null;
+}
+export interface ApiKey {
+  id: string;
+  key: string;
+  userId: IntId;
+  note: string;
+}
+export interface AssignmentHistoryEntry {
+  id: string;
+  memberId: IntId;
+  timestamp: string;
+  source: "API_V2";
+  actor: HistoryActor;
+  sourceContext: {
+    [k: string]: unknown;
+  };
+  changes: HistoryChange[];
+}
+export interface HistoryActor {
+  type: "USER";
+  displayName: string;
+  displayEmail: string | null;
+  displayAvatar: string | null;
+}
+export interface HistoryChange {
+  type: "ASSIGNED" | "UNASSIGNED" | "VALUE_CHANGED" | "WEIGHT_CHANGED";
+  attribute: {
+    id: string;
+    slug: string;
+    name: string;
+    type: string;
+  };
+  previous?: HistoryValue | null;
+  current?: HistoryValue | null;
+}
+export interface HistoryValue {
+  optionId: string;
+  optionSlug: string;
+  value: string;
+  weight?: number | null;
+}
