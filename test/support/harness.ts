@@ -99,3 +99,46 @@ export function scenarioFacts(state: State) {
   const teams = state.teams.filter((t) => t.parentId === org.id);
   return { org, keyOf, attr, optionsOf, orgMembership, memberUserIds, pendingUserIds, outsiderIds, teams, adminId: keyOf(ADMIN_KEY), memberId: keyOf(MEMBER_KEY) };
 }
+
+// ---- Helpers for the core suite (test/core). ----
+// (Import declarations are hoisted, so these work here at the end of the module.)
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ScenarioRecipe } from "../../src/store/seed.js";
+
+/**
+ * Checks that an answer is Cal.com's error envelope: the status, `error.code`, and (when given) the message,
+ * exact for a string and matched for a pattern. `path` defaults to no check; give the request URL to check it.
+ */
+export function expectError(res: ApiResponse, status: number, code: string, message?: string | RegExp, path?: string): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.body.status).toBe("error");
+  expect(Object.keys(res.body).sort()).toEqual(["error", "path", "status", "timestamp"]);
+  expect(typeof res.body.timestamp).toBe("string");
+  expect(new Date(res.body.timestamp).toISOString()).toBe(res.body.timestamp);
+  expect(res.body.error.code).toBe(code);
+  if (typeof message === "string") expect(res.body.error.message).toBe(message);
+  else if (message) expect(res.body.error.message).toMatch(message);
+  if (path !== undefined) expect(res.body.path).toBe(path);
+}
+
+/** Checks a success answer: the status (pass 201 for a POST) and the `{status, data}` envelope; returns `data`. */
+export function expectSuccess<T = any>(res: ApiResponse, status: 200 | 201 = 200): T {
+  expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(status);
+  expect(res.body.status).toBe("success");
+  expect(Object.keys(res.body).sort()).toEqual(["data", "status"]);
+  return res.body.data as T;
+}
+
+/** A fresh directory under the system's temp dir; the caller removes it. */
+export function makeTempDir(prefix = "calcom-mock-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Writes a scenario recipe as JSON into `dir` and returns the file's path, usable as `scenario`. */
+export function writeScenario(dir: string, recipe: ScenarioRecipe, name = "scenario.json"): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(recipe, null, 2));
+  return file;
+}

@@ -25,8 +25,31 @@ export function optionsOfUser(store: Store, orgId: number, userId: number): Attr
 const isSelect = (type: string) => type === "SINGLE_SELECT" || type === "MULTI_SELECT";
 
 /**
+ * A NUMBER attribute's value: a plain decimal number. `Number()` alone would also take "", " ", "0x1f" and
+ * "0b1", which are not numbers a user would give as an attribute value.
+ */
+const DECIMAL_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The attribute's option with exactly this value: a value given again is the same option. */
+function optionWithValue(store: Store, attributeId: string, value: string): AttributeOption | undefined {
+  for (const option of store.optionsByAttribute.get(attributeId)?.values() ?? []) if (option.value === value) return option;
+  return undefined;
+}
+
+/**
+ * The slug of a new option made from a value: its slugified value, or, when another value already slugifies to it
+ * ("C++" and "C", "2.5" and "-2.5"), that slug with a number, so two different values never share an option.
+ */
+function freeOptionSlug(store: Store, attributeId: string, value: string): string {
+  const base = slugify(value) || value;
+  let slug = base;
+  for (let n = 2; store.optionByAttributeSlug.has(`${attributeId}:${slug}`); n++) slug = `${base}-${n}`;
+  return slug;
+}
+
+/**
  * Assigns an option to a user, following Cal.com: select attributes take an existing option id; TEXT and NUMBER
- * attributes may take a `value` instead, which becomes an option of its own (reused when it already exists).
+ * attributes may take a `value` instead, which becomes an option of its own (reused when an option has that exact value).
  * Where Cal.com answers 500 (neither field given) or skips a check (an option of another attribute), the mock
  * answers a 400 instead.
  */
@@ -45,18 +68,19 @@ export async function assignOption(
   let option: AttributeOption | undefined;
   if (input.attributeOptionId !== undefined) {
     option = store.get("attributeOptions", input.attributeOptionId);
-    if (!option) throw missingReference();
+    // An option of another organization's attribute is answered as if it did not exist: saying that it belongs
+    // elsewhere would tell this organization's caller that the id exists.
+    if (!option || store.get("attributes", option.attributeId)?.teamId !== orgId) throw missingReference();
     if (option.attributeId !== attribute.id) {
       throw badRequest(`Attribute option ${option.id} does not belong to attribute ${attribute.id}`);
     }
   } else if (input.value !== undefined) {
-    if (attribute.type === "NUMBER" && !Number.isFinite(Number(input.value))) {
+    if (attribute.type === "NUMBER" && !DECIMAL_NUMBER.test(input.value)) {
       throw badRequest("A NUMBER attribute takes a numeric value");
     }
-    const slug = slugify(input.value) || input.value;
-    option = store.optionByAttributeSlug.get(`${attribute.id}:${slug}`);
+    option = optionWithValue(store, attribute.id, input.value);
     if (!option) {
-      option = { id: cuid(), attributeId: attribute.id, value: input.value, slug };
+      option = { id: cuid(), attributeId: attribute.id, value: input.value, slug: freeOptionSlug(store, attribute.id, input.value) };
       changes.push({ op: "put", collection: "attributeOptions", row: option });
     }
   } else {

@@ -1,0 +1,186 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import SwaggerParser from "@apidevtools/swagger-parser";
+import { getHttpOperationsFromSpec } from "@stoplight/prism-http";
+import { validateOutput } from "@stoplight/prism-http/dist/validator/index.js";
+import type { IHttpOperation } from "@stoplight/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MockServer } from "../../src/server.js";
+import type { State } from "../../src/store/schema.js";
+import { MEMBER_KEY, scenarioFacts, startMock, type ApiResponse, type Client } from "../support/harness.js";
+import { successRequests, type OperationRequest } from "./operations.js";
+
+const SPEC_PATH = fileURLToPath(new URL("../../spec/calcom-attributes.openapi.json", import.meta.url));
+const rawSpec = () =>
+  JSON.parse(readFileSync(SPEC_PATH, "utf8")) as { paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>> };
+
+/** Every operation of spec/, read straight from the document. */
+const specOperations = Object.entries(rawSpec().paths).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, op]) => ({ operationId: op.operationId, method: method.toUpperCase(), path, statuses: Object.keys(op.responses) })),
+);
+
+let prismOperations: IHttpOperation[];
+let mock: MockServer;
+let api: Client;
+
+beforeAll(async () => {
+  prismOperations = await getHttpOperationsFromSpec(SPEC_PATH);
+  ({ mock, api } = await startMock());
+});
+afterAll(() => mock.close());
+
+describe("spec/calcom-attributes.openapi.json", () => {
+  it("is a valid OpenAPI document", async () => {
+    const doc = (await SwaggerParser.validate(rawSpec() as never)) as { openapi?: string; paths?: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths ?? {})).toHaveLength(9);
+  });
+
+  it("has 16 operations with unique ids", () => {
+    expect(specOperations).toHaveLength(16);
+    expect(new Set(specOperations.map((o) => o.operationId)).size).toBe(16);
+  });
+
+  it("parses with Prism into the same 16 operations", () => {
+    expect(prismOperations).toHaveLength(16);
+    const prism = prismOperations.map((o) => `${o.method.toUpperCase()} ${o.path} ${o.iid}`).sort();
+    const ours = specOperations.map((o) => `${o.method} ${o.path} ${o.operationId}`).sort();
+    expect(prism).toEqual(ours);
+  });
+
+  it("declares every success status Cal.com answers: 201 for POST, 200 otherwise", () => {
+    for (const op of specOperations) {
+      expect(op.statuses, op.operationId).toContain(op.method === "POST" ? "201" : "200");
+      for (const status of ["400", "401", "403", "404"]) expect(op.statuses, op.operationId).toContain(status);
+    }
+  });
+});
+
+/** One failing request per operation, each answering a status the spec declares for it. */
+function errorRequests(state: State, facts: ReturnType<typeof scenarioFacts>): Record<string, OperationRequest & { status: number; key?: string }> {
+  const base = `/v2/organizations/${facts.org.id}`;
+  const dept = facts.attr("department");
+  const skills = facts.attr("skills");
+  const held = state.attributeAssignments.find((a) => a.weight !== null)!;
+  const holder = state.memberships.find((m) => m.id === held.memberId)!.userId;
+  const unknown = "cnothere0000000000000000000";
+  return {
+    OrganizationsAttributesController_getOrganizationAttributes: { method: "GET", path: `${base}/attributes?take=0`, status: 400 },
+    OrganizationsAttributesController_createOrganizationAttribute: {
+      method: "POST",
+      path: `${base}/attributes`,
+      body: { name: "Skills", slug: "skills", type: "TEXT", options: [] },
+      status: 409,
+    },
+    OrganizationsAttributesController_getOrganizationAttribute: { method: "GET", path: `${base}/attributes/${unknown}`, status: 404 },
+    OrganizationsAttributesController_updateOrganizationAttribute: { method: "PATCH", path: `${base}/attributes/${unknown}`, body: { name: "X" }, status: 404 },
+    OrganizationsAttributesController_deleteOrganizationAttribute: { method: "DELETE", path: `${base}/attributes/${unknown}`, status: 404 },
+    OrganizationsAttributesOptionsController_createOrganizationAttributeOption: {
+      method: "POST",
+      path: `${base}/attributes/${dept.id}/options`,
+      body: { value: "Sales", slug: "sales" },
+      status: 409,
+    },
+    OrganizationsAttributesOptionsController_getOrganizationAttributeOptions: { method: "GET", path: `${base}/attributes/${unknown}/options`, status: 404 },
+    OrganizationsAttributesOptionsController_updateOrganizationAttributeOption: {
+      method: "PATCH",
+      path: `${base}/attributes/${dept.id}/options/${unknown}`,
+      body: { value: "X" },
+      status: 404,
+    },
+    OrganizationsAttributesOptionsController_deleteOrganizationAttributeOption: { method: "DELETE", path: `${base}/attributes/${dept.id}/options/${unknown}`, status: 404 },
+    OrganizationsAttributesOptionsController_getOrganizationAttributeAssignedOptions: {
+      method: "GET",
+      path: `${base}/attributes/${skills.id}/options/assigned?assignedOptionIds=${unknown}`,
+      status: 404,
+    },
+    OrganizationsAttributesOptionsController_getOrganizationAttributeAssignedOptionsBySlug: {
+      method: "GET",
+      path: `${base}/attributes/slugs/skills/options/assigned?teamIds=abc`,
+      status: 400,
+    },
+    OrganizationsAttributesOptionsController_getOrganizationAttributeOptionsForUser: { method: "GET", path: `${base}/attributes/options/${facts.outsiderIds[0]}`, status: 404 },
+    OrganizationsAttributesOptionsController_assignOrganizationAttributeOptionToUser: {
+      method: "POST",
+      path: `${base}/attributes/options/${holder}`,
+      body: { attributeId: skills.id, attributeOptionId: held.attributeOptionId },
+      status: 409,
+    },
+    OrganizationsAttributesOptionsController_unassignOrganizationAttributeOptionFromUser: {
+      method: "DELETE",
+      path: `${base}/attributes/options/${holder}/${unknown}`,
+      status: 404,
+    },
+    OrganizationsAttributesOptionsController_updateOrganizationAttributeOptionForUser: {
+      method: "PATCH",
+      path: `${base}/attributes/options/${holder}/${held.attributeOptionId}`,
+      body: { weight: -1 },
+      status: 400,
+    },
+    OrganizationsAttributesOptionsController_getOrganizationAttributeAssignmentHistory: {
+      method: "GET",
+      path: `${base}/attributes/assignments/${holder}/history`,
+      status: 403,
+      key: MEMBER_KEY,
+    },
+  };
+}
+
+/** Checks an answer a second time, with Prism's own response validator, and that its status is declared. */
+function checkWithPrism(operationId: string, res: ApiResponse): void {
+  const operation = prismOperations.find((o) => o.iid === operationId)!;
+  const declared = operation.responses.map((r) => r.code);
+  expect(declared, `${operationId} does not declare ${res.status}`).toContain(String(res.status));
+  const result = validateOutput({
+    resource: operation,
+    element: { statusCode: res.status, headers: { "content-type": res.headers.get("content-type") ?? "" }, body: res.body },
+  });
+  const errors = result._tag === "Left" ? result.left.filter((d) => d.severity === 0) : [];
+  expect(errors.map((d) => d.message), `${operationId} → ${res.status}`).toEqual([]);
+}
+
+describe("walk over every operation of spec/", () => {
+  const ids = specOperations.map((o) => o.operationId);
+
+  it("has a success and an error request for exactly the spec's operations", async () => {
+    await mock.reset();
+    const state = await api.state();
+    const facts = scenarioFacts(state);
+    expect(Object.keys(successRequests(state, facts)).sort()).toEqual([...ids].sort());
+    expect(Object.keys(errorRequests(state, facts)).sort()).toEqual([...ids].sort());
+  });
+
+  it.each(ids)("%s: a success and an error, both valid against spec/", async (operationId) => {
+    const spec = specOperations.find((o) => o.operationId === operationId)!;
+
+    await mock.reset();
+    let state = await api.state();
+    let facts = scenarioFacts(state);
+    const ok = successRequests(state, facts)[operationId]!;
+    expect(ok.method).toBe(spec.method);
+    // The harness validates every /v2 answer against spec/ and names the operation it matched.
+    const success = await api.request(ok.method, ok.path, ok.body === undefined ? {} : { body: ok.body });
+    expect(success.operationId).toBe(operationId);
+    expect(success.status, JSON.stringify(success.body).slice(0, 300)).toBe(spec.method === "POST" ? 201 : 200);
+    expect(success.body.status).toBe("success");
+    checkWithPrism(operationId, success);
+
+    await mock.reset();
+    state = await api.state();
+    facts = scenarioFacts(state);
+    const bad = errorRequests(state, facts)[operationId]!;
+    expect(bad.method).toBe(spec.method);
+    const failure = await api.request(bad.method, bad.path, { ...(bad.key && { key: bad.key }), ...(bad.body !== undefined && { body: bad.body }) });
+    expect(failure.operationId).toBe(operationId);
+    expect(failure.status, JSON.stringify(failure.body)).toBe(bad.status);
+    expect(failure.body).toMatchObject({ status: "error", path: bad.path, error: { code: expect.any(String), message: expect.any(String) } });
+    checkWithPrism(operationId, failure);
+    // A refused request changes nothing.
+    expect(await api.state()).toEqual(state);
+
+    // And the same operation without credentials: 401 in the envelope.
+    const anonymous = await api.request(bad.method, ok.path, { key: null, ...(ok.body !== undefined && { body: ok.body }) });
+    expect(anonymous.status).toBe(401);
+    checkWithPrism(operationId, anonymous);
+  });
+});

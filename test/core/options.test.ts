@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { MockServer } from "../../src/server.js";
+import type { State } from "../../src/store/schema.js";
+import { MEMBER_KEY, expectError, expectSuccess, scenarioFacts, startMock, type Client } from "../support/harness.js";
+
+let mock: MockServer;
+let api: Client;
+let state: State;
+let facts: ReturnType<typeof scenarioFacts>;
+let base: string;
+
+beforeAll(async () => ({ mock, api } = await startMock()));
+afterAll(() => mock.close());
+beforeEach(async () => {
+  await mock.reset();
+  state = await api.state();
+  facts = scenarioFacts(state);
+  base = `/v2/organizations/${facts.org.id}`;
+});
+
+const CONFLICT_MESSAGE = "Invalid Input: Trying to create a record that already exists.";
+const RECORD_NOT_FOUND = "Invalid Query: The requested record was not found.";
+const output = (o: { id: string; attributeId: string; value: string; slug: string }) => ({ id: o.id, attributeId: o.attributeId, value: o.value, slug: o.slug });
+
+describe("GET /attributes/{attributeId}/options", () => {
+  it.each(["department", "skills", "job-title", "years-of-experience", "legacy-region"])("lists the options of %s to a member", async (slug) => {
+    const attr = facts.attr(slug);
+    const data = expectSuccess(await api.get(`${base}/attributes/${attr.id}/options`, MEMBER_KEY));
+    expect(data.length).toBeGreaterThan(0);
+    expect(data).toEqual(facts.optionsOf(attr.id).map(output));
+  });
+
+  it("lists the select options by value and slug", async () => {
+    const data = expectSuccess(await api.get(`${base}/attributes/${facts.attr("department").id}/options`));
+    expect(data.map((o: { value: string }) => o.value)).toEqual(["Engineering", "Sales", "Support", "Marketing", "Finance"]);
+    expect(data.map((o: { slug: string }) => o.slug)).toEqual(["engineering", "sales", "support", "marketing", "finance"]);
+  });
+
+  it("answers 404 for an unknown attribute", async () => {
+    expectError(await api.get(`${base}/attributes/cunknown00000000000000000/options`), 404, "NotFoundException", "Attribute not found");
+  });
+});
+
+describe("POST /attributes/{attributeId}/options", () => {
+  it("creates an option and answers 201 with it", async () => {
+    const dept = facts.attr("department");
+    const data = expectSuccess(await api.post(`${base}/attributes/${dept.id}/options`, { value: "Legal", slug: "legal" }), 201);
+    expect(data).toEqual({ id: expect.stringMatching(/^c[0-9a-z]{24}$/), attributeId: dept.id, value: "Legal", slug: "legal" });
+    const list = expectSuccess(await api.get(`${base}/attributes/${dept.id}/options`));
+    expect(list).toHaveLength(6);
+    expect(list.at(-1)).toEqual(data);
+    expect((await api.state()).attributeOptions).toContainEqual(data);
+  });
+
+  it("lets two attributes use the same option slug", async () => {
+    const legacy = facts.attr("legacy-region");
+    const data = expectSuccess(await api.post(`${base}/attributes/${legacy.id}/options`, { value: "Sales", slug: "sales" }), 201);
+    expect(data.attributeId).toBe(legacy.id);
+  });
+
+  it("answers 409 CONFLICT for a slug the attribute already has", async () => {
+    const dept = facts.attr("department");
+    expectError(await api.post(`${base}/attributes/${dept.id}/options`, { value: "Sales again", slug: "sales" }), 409, "CONFLICT", CONFLICT_MESSAGE);
+    expect(expectSuccess(await api.get(`${base}/attributes/${dept.id}/options`))).toHaveLength(5);
+  });
+
+  it("answers 404 for an unknown attribute", async () => {
+    expectError(await api.post(`${base}/attributes/cunknown00000000000000000/options`, { value: "A", slug: "a" }), 404, "NotFoundException", "Attribute not found");
+  });
+
+  it.each([
+    [{ slug: "a" }, /value/],
+    [{ value: "A" }, /slug/],
+    [{ value: "", slug: "a" }, /value/],
+    [{ value: "A", slug: 7 }, /slug/],
+    [{ value: "v".repeat(256), slug: "a" }, /value/],
+  ])("answers 400 naming the field for %j", async (body, field) => {
+    const dept = facts.attr("department");
+    expectError(await api.post(`${base}/attributes/${dept.id}/options`, body), 400, "BadRequestException", field);
+    expect((await api.state()).attributeOptions).toHaveLength(state.attributeOptions.length);
+  });
+
+  it("refuses a member with the RolesGuard message", async () => {
+    const dept = facts.attr("department");
+    expectError(
+      await api.post(`${base}/attributes/${dept.id}/options`, { value: "A", slug: "a" }, MEMBER_KEY),
+      403,
+      "ForbiddenException",
+      `RolesGuard - user with id=${facts.memberId} does not have the minimum required role=ORG_ADMIN within organization with id=${facts.org.id}.`,
+    );
+  });
+});
+
+describe("PATCH /attributes/{attributeId}/options/{optionId}", () => {
+  it("updates the value and the slug", async () => {
+    const dept = facts.attr("department");
+    const sales = facts.optionsOf(dept.id).find((o) => o.slug === "sales")!;
+    const data = expectSuccess(await api.patch(`${base}/attributes/${dept.id}/options/${sales.id}`, { value: "Revenue", slug: "revenue" }));
+    expect(data).toEqual({ id: sales.id, attributeId: dept.id, value: "Revenue", slug: "revenue" });
+    expect(expectSuccess(await api.get(`${base}/attributes/${dept.id}/options`))).toContainEqual(data);
+    // The old slug is free again.
+    expectSuccess(await api.post(`${base}/attributes/${dept.id}/options`, { value: "Sales", slug: "sales" }), 201);
+  });
+
+  it("updates the value alone and keeps the slug; an empty body changes nothing", async () => {
+    const dept = facts.attr("department");
+    const sales = facts.optionsOf(dept.id).find((o) => o.slug === "sales")!;
+    expect(expectSuccess(await api.patch(`${base}/attributes/${dept.id}/options/${sales.id}`, { value: "Sales & Marketing" }))).toEqual({
+      ...output(sales),
+      value: "Sales & Marketing",
+    });
+    expect(expectSuccess(await api.patch(`${base}/attributes/${dept.id}/options/${sales.id}`, {}))).toEqual({ ...output(sales), value: "Sales & Marketing" });
+  });
+
+  it("answers 409 CONFLICT for a slug another option of the attribute has, and accepts its own", async () => {
+    const dept = facts.attr("department");
+    const sales = facts.optionsOf(dept.id).find((o) => o.slug === "sales")!;
+    expectError(await api.patch(`${base}/attributes/${dept.id}/options/${sales.id}`, { slug: "support" }), 409, "CONFLICT", CONFLICT_MESSAGE);
+    expect(expectSuccess(await api.patch(`${base}/attributes/${dept.id}/options/${sales.id}`, { slug: "sales" })).slug).toBe("sales");
+  });
+
+  it("answers 404 NOT_FOUND for an unknown option, or an option of another attribute", async () => {
+    const dept = facts.attr("department");
+    const typescript = facts.optionsOf(facts.attr("skills").id)[0]!;
+    expectError(await api.patch(`${base}/attributes/${dept.id}/options/cnothere0000000000000000000`, { value: "X" }), 404, "NOT_FOUND", RECORD_NOT_FOUND);
+    expectError(await api.patch(`${base}/attributes/${dept.id}/options/${typescript.id}`, { value: "X" }), 404, "NOT_FOUND", RECORD_NOT_FOUND);
+    expect((await api.state()).attributeOptions).toEqual(state.attributeOptions);
+  });
+
+  it("answers 404 for an unknown attribute", async () => {
+    const sales = facts.optionsOf(facts.attr("department").id)[1]!;
+    expectError(await api.patch(`${base}/attributes/cunknown00000000000000000/options/${sales.id}`, { value: "X" }), 404, "NotFoundException", "Attribute not found");
+  });
+
+  it.each([[{ value: "" }], [{ slug: "" }], [{ value: 3 }]])("answers 400 for %j", async (body) => {
+    const dept = facts.attr("department");
+    const sales = facts.optionsOf(dept.id)[1]!;
+    expectError(await api.patch(`${base}/attributes/${dept.id}/options/${sales.id}`, body), 400, "BadRequestException", /value|slug/);
+  });
+});
+
+describe("DELETE /attributes/{attributeId}/options/{optionId}", () => {
+  it("answers the deleted option and removes it and its assignments", async () => {
+    const dept = facts.attr("department");
+    const support = facts.optionsOf(dept.id).find((o) => o.slug === "support")!;
+    const holders = state.attributeAssignments.filter((a) => a.attributeOptionId === support.id);
+    expect(holders.length).toBeGreaterThan(0);
+
+    expect(expectSuccess(await api.del(`${base}/attributes/${dept.id}/options/${support.id}`))).toEqual(output(support));
+    const list = expectSuccess(await api.get(`${base}/attributes/${dept.id}/options`));
+    expect(list.map((o: { id: string }) => o.id)).not.toContain(support.id);
+    expect(list).toHaveLength(4);
+    const after = await api.state();
+    expect(after.attributeAssignments.filter((a) => a.attributeOptionId === support.id)).toEqual([]);
+    expect(after.attributeAssignments).toHaveLength(state.attributeAssignments.length - holders.length);
+    // A former holder no longer has it.
+    const holder = state.memberships.find((m) => m.id === holders[0]!.memberId)!;
+    const mine = expectSuccess(await api.get(`${base}/attributes/options/${holder.userId}`));
+    expect(mine.map((o: { id: string }) => o.id)).not.toContain(support.id);
+  });
+
+  it("answers 404 'Attribute option not found' for an unknown, already deleted, or foreign option", async () => {
+    const dept = facts.attr("department");
+    const finance = facts.optionsOf(dept.id).find((o) => o.slug === "finance")!;
+    const go = facts.optionsOf(facts.attr("skills").id).find((o) => o.slug === "go")!;
+    expectSuccess(await api.del(`${base}/attributes/${dept.id}/options/${finance.id}`));
+    expectError(await api.del(`${base}/attributes/${dept.id}/options/${finance.id}`), 404, "NotFoundException", "Attribute option not found");
+    expectError(await api.del(`${base}/attributes/${dept.id}/options/cnothere0000000000000000000`), 404, "NotFoundException", "Attribute option not found");
+    expectError(await api.del(`${base}/attributes/${dept.id}/options/${go.id}`), 404, "NotFoundException", "Attribute option not found");
+    expect((await api.state()).attributeOptions.map((o) => o.id)).toContain(go.id);
+  });
+
+  it("answers 404 for an unknown attribute", async () => {
+    const go = facts.optionsOf(facts.attr("skills").id)[1]!;
+    expectError(await api.del(`${base}/attributes/cunknown00000000000000000/options/${go.id}`), 404, "NotFoundException", "Attribute not found");
+  });
+});
