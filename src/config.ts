@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { parseRateLimit } from "./rate-limit.js";
 
 /** The CLI's settings: flags win over environment variables, which win over the defaults. */
 export interface CliConfig {
@@ -81,6 +82,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   const scenario = pick("scenario");
   const db = pick("db") ?? ".data/db.json";
   if (db === "") throw new ConfigError("--db must be a file path or memory");
+  const rateLimit = pick("rateLimit") ?? "off";
+  try {
+    parseRateLimit(rateLimit);
+  } catch (err) {
+    // A bad value is a usage error like a bad --port, not a failure to start.
+    throw new ConfigError(`--rate-limit: ${(err as Error).message}`);
+  }
   return {
     port: integer("--port", pick("port") ?? "5555", 0, 65535),
     host: pick("host") ?? "127.0.0.1",
@@ -88,7 +96,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     seed: seed === undefined ? 42 : integer("--seed", seed, 0, Number.MAX_SAFE_INTEGER),
     scenario: scenario ?? "default",
     seedOrScenarioGiven: seed !== undefined || scenario !== undefined,
-    rateLimit: pick("rateLimit") ?? "off",
+    rateLimit,
     journalSize: integer("--journal-size", pick("journalSize") ?? "1000", 0, 1_000_000),
     watch: values.watch ?? ["1", "true", "yes"].includes((env[ENV.watch] ?? "").toLowerCase()),
     help: values.help ?? false,

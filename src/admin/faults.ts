@@ -57,12 +57,13 @@ export function parsePrefer(header: string | string[] | undefined): Fault | unde
     if (!rawKey || rawValue === undefined) continue;
     const key = rawKey.toLowerCase();
     if (key === "code") {
-      const status = Number(rawValue);
-      if (!Number.isInteger(status) || status < 100 || status > 599) throw badRequest(`header Prefer: code must be an HTTP status, got "${rawValue}"`);
+      // Digits only: Number() would read "" as 0 and "5e2" or "0x1f4" as 500.
+      const status = /^\d{3}$/.test(rawValue) ? Number(rawValue) : NaN;
+      if (!(status >= 100 && status <= 599)) throw badRequest(`header Prefer: code must be an HTTP status, got "${rawValue}"`);
       if (status >= 400) fault.status = status;
     } else if (key === "delay") {
-      const ms = Number(rawValue);
-      if (!Number.isFinite(ms) || ms < 0 || ms > MAX_DELAY_MS) throw badRequest(`header Prefer: delay must be 0 to ${MAX_DELAY_MS} ms, got "${rawValue}"`);
+      const ms = /^\d+(\.\d+)?$/.test(rawValue) ? Number(rawValue) : NaN;
+      if (!(ms >= 0 && ms <= MAX_DELAY_MS)) throw badRequest(`header Prefer: delay must be 0 to ${MAX_DELAY_MS} ms, got "${rawValue}"`);
       fault.delayMs = ms;
     }
   }
@@ -144,7 +145,7 @@ export class FaultRules {
 
   /** Applies a Prefer header's fault, or else a matching rule's: waits the delay, then answers the error if any. */
   middleware(): RequestHandler {
-    return (req, _res, next) => {
+    return (req, res, next) => {
       let fault: Fault | undefined;
       try {
         fault = parsePrefer(req.headers.prefer) ?? this.take(req.method, req.originalUrl.split("?")[0] ?? "");
@@ -153,8 +154,11 @@ export class FaultRules {
       }
       if (!fault) return next();
       const finish = () => next(fault.status !== undefined ? faultError(fault.status, fault.error) : undefined);
-      if (fault.delayMs) setTimeout(finish, fault.delayMs);
-      else finish();
+      if (!fault.delayMs) return finish();
+      const timer = setTimeout(finish, fault.delayMs);
+      // A client that gives up, or close() of the server, ends the wait: a pending delay would otherwise keep the
+      // process alive for up to a minute after everything else is done.
+      res.on("close", () => clearTimeout(timer));
     };
   }
 }

@@ -30,9 +30,17 @@ function snapshotName(body: Record<string, unknown>): string {
 
 const ok = (data: unknown) => ({ status: "success", data });
 
+/** What PUT /__admin/state accepts: whole state documents of the largest scenarios. */
+const STATE_BODY_LIMIT = "512mb";
+
 /** The control API, under /__admin so it never collides with Cal.com's /v2 routes. */
 export function adminRouter(control: AdminControl, bodyLimit: string | number): Router {
   const router = Router();
+  // A state document is as large as GET /state answers (large-org's is ~14 MB), far over the limit meant for
+  // API traffic, so PUT /state reads its body with a limit of its own before the router-wide parser.
+  router.put("/state", json({ limit: STATE_BODY_LIMIT }), async (req, res) => {
+    res.json(ok(await control.loadState(req.body)));
+  });
   router.use(json({ limit: bodyLimit }));
 
   router.post("/reset", async (req, res) => {
@@ -48,10 +56,6 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
 
   router.get("/state", (_req, res) => {
     res.type("application/json").send(control.stateJson());
-  });
-
-  router.put("/state", async (req, res) => {
-    res.json(ok(await control.loadState(req.body)));
   });
 
   router.post("/snapshot", (req, res) => {

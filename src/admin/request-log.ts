@@ -13,6 +13,7 @@ export interface LoggedRequest {
   /** Request headers; the API key and the platform secret are masked. */
   headers: Record<string, string | string[]>;
   body: unknown;
+  /** The status answered, or 499 when the client closed the connection before the answer was sent. */
   status: number;
   durationMs: number;
 }
@@ -29,6 +30,8 @@ export interface RequestFilter {
 
 const SECRET_HEADERS = new Set(["authorization", "x-cal-secret-key"]);
 
+/** The status a request is journaled with when its client closed the connection before the answer. */
+export const CLIENT_CLOSED_REQUEST = 499;
 
 /** Parses the query of GET /__admin/requests into a predicate, refusing what it cannot read. */
 export function parseRequestFilter(query: Record<string, unknown>): (r: LoggedRequest) => boolean {
@@ -89,7 +92,10 @@ export class RequestLog {
     return (req, res, next) => {
       const started = process.hrtime.bigint();
       const timestamp = new Date().toISOString();
-      res.on("finish", () => {
+      let recorded = false;
+      const record = (status: number) => {
+        if (recorded) return;
+        recorded = true;
         const headers: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(req.headers)) {
           if (value === undefined) continue;
@@ -102,9 +108,15 @@ export class RequestLog {
           query: { ...(req.query as Record<string, unknown>) },
           headers,
           body: req.body,
-          status: res.statusCode,
+          status,
           durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         });
+      };
+      res.on("finish", () => record(res.statusCode));
+      // A client that gave up before the answer (a timeout during an injected delay, say) still made the request:
+      // it is kept with nginx's 499, "client closed request".
+      res.on("close", () => {
+        if (!res.writableFinished) record(CLIENT_CLOSED_REQUEST);
       });
       next();
     };
