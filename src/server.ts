@@ -74,10 +74,13 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     seeded = true;
   }
 
+  let onScenarioChange: (() => void) | undefined;
   const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
     const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
     await db.replace(scenarioState(next.scenario, next.seed));
+    const switched = next.scenario !== current.scenario;
     current = next;
+    if (switched) onScenarioChange?.();
     return { ...db.store.meta };
   };
 
@@ -134,12 +137,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const host = address.includes(":") ? `[${address}]` : address;
 
   let stopWatching: (() => void) | undefined;
-  if (options.watch) {
+  // Watches the spec and the file of the scenario being served; a reset to another scenario re-targets it.
+  const watchCurrent = () => {
+    stopWatching?.();
     const watched = [specPath];
     try {
       watched.push(scenarioFile(current.scenario));
     } catch {
-      // A state loaded from a file that is gone has nothing to watch.
+      // A scenario whose file is gone has nothing to watch.
     }
     stopWatching = watchFiles(watched, (file) => {
       if (file === specPath) {
@@ -156,6 +161,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         (err: Error) => log(`calcom-mock: scenario ${file} changed but does not load (${err.message}); the state is kept`),
       );
     });
+  };
+  if (options.watch) {
+    watchCurrent();
+    onScenarioChange = watchCurrent;
   }
 
   let closing: Promise<void> | undefined;

@@ -65,6 +65,27 @@ describe("watch mode", () => {
     expect(list.map((a: { slug: string }) => a.slug)).toEqual(["level"]);
   });
 
+  it("watches the scenario a reset switched to, not the one it started with", async () => {
+    const m = mock!;
+    const otherPath = writeScenario(dir, recipe("Other", 2), "other.json");
+    await m.reset({ scenario: otherPath });
+    expect(m.state().organizations[0]!.name).toBe("Other");
+
+    writeScenario(dir, recipe("Other edited", 5), "other.json");
+    await logLine(/reloaded scenario .*other\.json: state re-seeded/);
+    await waitFor(() => m.state().organizations[0]!.name === "Other edited", "the edited other scenario");
+    expect(orgMembers(m)).toBe(5);
+
+    // Editing the first file now changes nothing: it is no longer the scenario being served.
+    const seen = lines.length;
+    writeScenario(dir, recipe("Stale", 7), "watched.json");
+    const probe = writeScenario(dir, recipe("Other again", 4), "other.json");
+    await logLine(/other\.json: state re-seeded/, seen);
+    await waitFor(() => m.state().organizations[0]!.name === "Other again", "the probe edit");
+    expect(probe).toBe(otherPath);
+    expect(lines.slice(seen).some((l) => l.includes("watched.json"))).toBe(false);
+  });
+
   it("follows a scenario file an editor replaces by rename, save after save", async () => {
     const m = mock!;
     for (const [i, name] of ["Renamed once", "Renamed twice", "Renamed thrice"].entries()) {
