@@ -38,11 +38,15 @@ export const recordNotFound = () =>
 export const missingReference = () =>
   new HttpError(400, "BAD_REQUEST", "Invalid input: The referenced data does not exist.");
 
+/** How many problems one answer lists: a 1 MB body can hold hundreds of thousands of them. */
+const MAX_LISTED_DIAGNOSTICS = 20;
+
 export function fromDiagnostics(diagnostics: readonly Diagnostic[]): HttpError {
-  const text = diagnostics
-    .map((d) => (d.field ? `${d.location} ${d.field}: ${d.message}` : `${d.location}: ${d.message}`))
-    .join("; ");
-  return badRequest(text);
+  const listed = diagnostics
+    .slice(0, MAX_LISTED_DIAGNOSTICS)
+    .map((d) => (d.field ? `${d.location} ${d.field}: ${d.message}` : `${d.location}: ${d.message}`));
+  const more = diagnostics.length - listed.length;
+  return badRequest(listed.join("; ") + (more > 0 ? `; and ${more} more problem${more === 1 ? "" : "s"}` : ""));
 }
 
 export interface ErrorEnvelope {
@@ -60,10 +64,31 @@ export function sendError(req: Request, res: Response, err: HttpError): void {
   res.status(err.status).json(errorEnvelope(req.originalUrl, err.code, err.message));
 }
 
-/** Errors raised by body-parser carry a `type` and an HTTP status. */
+/** NestJS's exception class names, which Cal.com answers as error codes, for client errors raised outside handlers. */
+const CLIENT_ERROR_CODES: Record<number, string> = {
+  400: "BadRequestException",
+  401: "UnauthorizedException",
+  403: "ForbiddenException",
+  404: "NotFoundException",
+  405: "MethodNotAllowedException",
+  406: "NotAcceptableException",
+  408: "RequestTimeoutException",
+  409: "ConflictException",
+  410: "GoneException",
+  412: "PreconditionFailedException",
+  413: "PayloadTooLargeException",
+  415: "UnsupportedMediaTypeException",
+  422: "UnprocessableEntityException",
+  429: "ThrottlerException",
+};
+
+/**
+ * Errors raised by body-parser carry a `type` and an HTTP status. Some carry only the status: a body that does
+ * not inflate (`Content-Encoding: gzip` over bytes that are not gzip) is zlib's error with status 400.
+ */
 function bodyParserError(err: unknown): HttpError | undefined {
-  if (typeof err !== "object" || err === null || !("type" in err)) return undefined;
-  const type = (err as { type: unknown }).type;
+  if (typeof err !== "object" || err === null) return undefined;
+  const type = "type" in err ? (err as { type: unknown }).type : undefined;
   switch (type) {
     case "entity.parse.failed":
       return badRequest("body: not valid JSON");
@@ -76,8 +101,14 @@ function bodyParserError(err: unknown): HttpError | undefined {
       return badRequest("Request aborted before its body was read");
     case "request.size.invalid":
       return badRequest("Request body length does not match its Content-Length header");
-    default:
-      return undefined;
+    default: {
+      // Any other error that http-errors marks as a client error (status 4xx, safe to expose).
+      const { status, statusCode, expose, code } = err as { status?: unknown; statusCode?: unknown; expose?: unknown; code?: unknown };
+      const httpStatus = typeof status === "number" ? status : statusCode;
+      if (typeof httpStatus !== "number" || httpStatus < 400 || httpStatus > 499 || expose !== true) return undefined;
+      if (typeof code === "string" && code.startsWith("Z_")) return badRequest("body: could not be decoded as its Content-Encoding says");
+      return new HttpError(httpStatus, CLIENT_ERROR_CODES[httpStatus] ?? "HttpException", httpStatus === 400 ? "body: could not be read" : "Request refused");
+    }
   }
 }
 

@@ -54,6 +54,60 @@ function splitList(value: string | string[]): string[] {
     .filter((v) => v !== "");
 }
 
+/**
+ * Copies a parsed JSON body without recursion, so that a body nested a hundred thousand levels deep (it fits in
+ * the body limit) cannot overflow the stack. `__proto__` keys stay plain own properties, as JSON.parse makes them.
+ * The copy is what ajv strips and defaults, so the request journal keeps the body as it was sent.
+ */
+function cloneJson(root: unknown): unknown {
+  if (typeof root !== "object" || root === null) return root;
+  const make = (v: object) => (Array.isArray(v) ? new Array<unknown>(v.length) : {});
+  const copy = make(root);
+  const stack: Array<[Record<string, unknown>, Record<string, unknown>]> = [[root as Record<string, unknown>, copy as Record<string, unknown>]];
+  while (stack.length > 0) {
+    const [from, to] = stack.pop()!;
+    for (const key of Object.keys(from)) {
+      let value = from[key];
+      if (typeof value === "object" && value !== null) {
+        const inner = make(value);
+        stack.push([value as Record<string, unknown>, inner as Record<string, unknown>]);
+        value = inner;
+      }
+      Object.defineProperty(to, key, { value, writable: true, enumerable: true, configurable: true });
+    }
+  }
+  return copy;
+}
+
+/** Cal.com's ParseIntPipe takes only `-?digits`; ajv's coercion alone would also take " 1", "1e0" or "0x1". */
+const INTEGER_TEXT = /^-?\d+$/;
+
+/** Whether a parameter schema is a number, or a list of numbers. */
+function numericKind(schema: JsonSchema): "integer" | "number" | undefined {
+  const s = toJsonSchema(schema) as JsonSchema;
+  const type = s.type === "array" ? (s.items as JsonSchema | undefined)?.type : s.type;
+  return type === "integer" || type === "number" ? type : undefined;
+}
+
+/**
+ * ajv coerces "Infinity", "1e309" or 400 digits to ±Infinity and then skips `minimum`/`maximum`, which it checks
+ * on finite numbers only: such a value would pass. Parameters are checked again after coercion.
+ */
+function nonFinite(location: Diagnostic["location"], params: ReadonlyMap<string, "integer" | "number">, values: Record<string, unknown>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const [name, kind] of params) {
+    const value = values[name];
+    const items = Array.isArray(value) ? value : [value];
+    if (items.some((v) => typeof v === "number" && !Number.isFinite(v))) diagnostics.push({ location, field: name, message: `must be ${kind}` });
+  }
+  return diagnostics;
+}
+
+/** Appends without spreading: a body can yield hundreds of thousands of errors, past the argument limit. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const item of items) to.push(item);
+}
+
 export interface RequestValidator {
   /** Path parameters are checked first on their own, because Cal.com's guards need a valid orgId. */
   path(rawParams: Record<string, string>): { value: Record<string, unknown> } | { diagnostics: Diagnostic[] };
@@ -70,9 +124,17 @@ export function compileRequestValidators(doc: OpenApiDocument, operations: reado
   const validators = new Map<string, RequestValidator>();
   for (const op of operations) {
     const pathParams = op.parameters.filter((p) => p.in === "path");
+    const integerPathParams = new Set(pathParams.filter((p) => (toJsonSchema(p.schema) as JsonSchema).type === "integer").map((p) => p.name));
     const queryParams = op.parameters.filter((p) => p.in === "query");
     const headerParams = op.parameters.filter((p) => p.in === "header");
     const listParams = new Set(queryParams.filter((p) => p.schema.type === "array").map((p) => p.name));
+    const numericOf = (params: typeof queryParams) =>
+      new Map(params.flatMap((p) => {
+        const kind = numericKind(p.schema);
+        return kind ? [[p.name, kind] as const] : [];
+      }));
+    const numericPath = numericOf(pathParams);
+    const numericQuery = numericOf(queryParams);
     const validatePath = paramAjv.compile(objectSchema(pathParams));
     const validateQuery = paramAjv.compile(objectSchema(queryParams));
     const validateHeaders = paramAjv.compile({
@@ -85,14 +147,23 @@ export function compileRequestValidators(doc: OpenApiDocument, operations: reado
         const diagnostics: Diagnostic[] = [];
         const value: Record<string, unknown> = {};
         for (const [name, raw] of Object.entries(rawParams)) {
+          let decoded: string;
           try {
-            value[name] = decodeURIComponent(raw);
+            decoded = decodeURIComponent(raw);
           } catch {
             diagnostics.push({ location: "path", field: name, message: "is not valid percent-encoding" });
+            continue;
           }
+          if (integerPathParams.has(name) && !INTEGER_TEXT.test(decoded)) {
+            diagnostics.push({ location: "path", field: name, message: "must be integer" });
+            continue;
+          }
+          value[name] = decoded;
         }
         if (diagnostics.length) return { diagnostics };
-        return validatePath(value) ? { value } : { diagnostics: diagnose("path", validatePath.errors) };
+        if (!validatePath(value)) return { diagnostics: diagnose("path", validatePath.errors) };
+        const infinite = nonFinite("path", numericPath, value);
+        return infinite.length ? { diagnostics: infinite } : { value };
       },
       rest(rawQuery, headers, rawBody) {
         const query: Record<string, unknown> = {};
@@ -102,13 +173,14 @@ export function compileRequestValidators(doc: OpenApiDocument, operations: reado
           query[p.name] = listParams.has(p.name) ? splitList(raw) : raw;
         }
         const diagnostics: Diagnostic[] = [];
-        if (!validateQuery(query)) diagnostics.push(...diagnose("query", validateQuery.errors));
+        if (!validateQuery(query)) append(diagnostics, diagnose("query", validateQuery.errors));
+        append(diagnostics, nonFinite("query", numericQuery, query));
         const headerValues: Record<string, unknown> = {};
         for (const p of headerParams) {
           const v = headers[p.name.toLowerCase()];
           if (v !== undefined) headerValues[p.name.toLowerCase()] = v;
         }
-        if (!validateHeaders(headerValues)) diagnostics.push(...diagnose("header", validateHeaders.errors));
+        if (!validateHeaders(headerValues)) append(diagnostics, diagnose("header", validateHeaders.errors));
         let body: Record<string, unknown> = {};
         if (validateBody) {
           // No body or a non-JSON content type reads as an empty object, as NestJS hands it to its pipes.
@@ -116,8 +188,8 @@ export function compileRequestValidators(doc: OpenApiDocument, operations: reado
           if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate)) {
             diagnostics.push({ location: "body", field: "", message: "must be a JSON object" });
           } else {
-            body = structuredClone(candidate) as Record<string, unknown>;
-            if (!validateBody(body)) diagnostics.push(...diagnose("body", validateBody.errors));
+            body = cloneJson(candidate) as Record<string, unknown>;
+            if (!validateBody(body)) append(diagnostics, diagnose("body", validateBody.errors));
           }
         }
         return diagnostics.length ? { diagnostics } : { value: { query, body } };

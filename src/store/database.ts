@@ -1,8 +1,8 @@
-import { closeSync, fsyncSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
-import { Low, Memory } from "lowdb";
-import { DataFile } from "lowdb/node";
-import { Journal, readJournal } from "./journal.js";
+import { mkdirSync } from "node:fs";
+import { open as openFile, readFile, rename } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { Low, Memory, type Adapter } from "lowdb";
+import { Journal, readJournal, syncDir } from "./journal.js";
 import type { Change, State } from "./schema.js";
 import { Store } from "./store.js";
 
@@ -15,9 +15,61 @@ const COMPACT_AT_BYTES = 32 * 1024 * 1024;
 export type DbLocation = "memory" | string;
 
 /**
+ * lowdb's JSON file adapter, made crash-safe: like lowdb's own (steno) it writes a temporary file and renames it
+ * over the JSON file, but it also syncs the temporary file before the rename and the directory after it. Without
+ * the first sync, a power cut soon after the rename can leave an empty JSON file, with the journal segments it
+ * replaced already deleted. The document is serialized when write() is called, so the caller may drop it at once.
+ */
+class DurableJsonFile<T> implements Adapter<T> {
+  private readonly temp: string;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly file: string) {
+    this.temp = join(dirname(file), `.${basename(file)}.tmp`);
+  }
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw err;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      // Never reseed over a file that exists: it may be the only copy of someone's data.
+      throw new Error(`${this.file} is not valid JSON (${(err as Error).message}); move it away to start afresh`);
+    }
+  }
+
+  write(data: T): Promise<void> {
+    // Compact JSON: at a large organization's size, indentation doubles the file and the time to write it.
+    const text = JSON.stringify(data);
+    // Writes go one at a time: two at once would share the temporary file.
+    const done = this.queue.then(() => this.replace(text));
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  private async replace(text: string): Promise<void> {
+    const handle = await openFile(this.temp, "w");
+    try {
+      await handle.writeFile(text, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(this.temp, this.file);
+    await syncDir(dirname(this.file));
+  }
+}
+
+/**
  * The store and its persistence. In memory, a commit is immediate. With a file, the JSON file (read and written
- * through lowdb, whose writer replaces the file by atomic rename) is the snapshot, and the write-ahead journal
- * beside it holds every acknowledged change since; see journal.ts for why.
+ * through lowdb, with an adapter that replaces the file by a synced atomic rename) is the snapshot, and the
+ * write-ahead journal beside it holds every acknowledged change since; see journal.ts for why.
  */
 export class Database {
   private compacting: Promise<void> | undefined;
@@ -36,8 +88,7 @@ export class Database {
       return new Database(new Store(state), new Low<FileDocument>(new Memory(), state), undefined, undefined);
     }
     mkdirSync(dirname(location), { recursive: true });
-    // Compact JSON: at a large organization's size, indentation doubles the file and the time to write it.
-    const low = new Low<FileDocument>(new DataFile(location, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), null as unknown as FileDocument);
+    const low = new Low<FileDocument>(new DurableJsonFile<FileDocument>(location), null as unknown as FileDocument);
     await low.read();
     if (!low.data) {
       Journal.removeAll(location);
@@ -63,12 +114,21 @@ export class Database {
     return this.file ?? "memory";
   }
 
-  /** Applies a transaction and resolves once it is durable (at once, in memory). */
+  /**
+   * Applies a transaction and resolves once it is durable (at once, in memory). A journal that refuses appends
+   * (closed, or stopped by a failed write) refuses the transaction before it touches the store, so what the server
+   * shows never runs ahead of what it could make durable.
+   */
   commit(changes: Change[]): Promise<void> {
+    const refusal = this.journal?.refusal;
+    if (refusal) return Promise.reject(refusal);
     this.store.apply(changes);
     if (!this.journal) return Promise.resolve();
     const done = this.journal.append(changes);
-    if (this.journal.size > COMPACT_AT_BYTES) void this.compact();
+    if (this.journal.size > COMPACT_AT_BYTES && !this.compacting) {
+      // Nobody awaits a background compaction: its failure is logged (the journal still holds everything).
+      this.compact().catch((err: unknown) => console.error("[calcom-mock] compaction failed; the journal keeps growing", err));
+    }
     return done;
   }
 
@@ -106,18 +166,13 @@ export class Database {
     }
   }
 
+  /** Writes the state as the JSON file; resolves once the file (contents and name) is durable. */
   private async snapshot(journalSeq: number): Promise<void> {
     this.low.data = { ...this.store.toState(), journalSeq };
+    // The adapter serializes the document in this call, so it is dropped at once (the Store holds the data).
     const written = this.low.write();
     this.low.data = null as unknown as FileDocument;
     await written;
-    // The rename is atomic, but the journal segments it replaces may only go once its bytes are on disk.
-    const fd = openSync(this.file!, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
   }
 }
 

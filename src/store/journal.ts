@@ -1,4 +1,5 @@
 import { close, existsSync, fdatasync, openSync, readdirSync, readFileSync, unlinkSync, write } from "node:fs";
+import { open as openAsync } from "node:fs/promises";
 import { promisify } from "node:util";
 import { basename, dirname, join } from "node:path";
 import type { Change } from "./schema.js";
@@ -11,13 +12,20 @@ import type { Change } from "./schema.js";
  *
  * Segments are named `<file>.wal-<first seq>`; a compaction starts a new segment, writes a snapshot stamped with
  * the last sequence number it holds, and then deletes the older segments.
+ *
+ * Only the last line of the last segment written can be torn (the process died mid-append), and a torn line is
+ * never followed by another: a new segment is opened truncated (whatever a file of that name holds has no entry
+ * after the sequence number it is opened at), and after a failed write the journal refuses every later append
+ * (fail-stop), so no acknowledged line can end up behind a partial one.
  */
 export interface JournalEntry {
   seq: number;
   changes: Change[];
 }
 
-const writeAsync = promisify(write) as (fd: number, text: string) => Promise<unknown>;
+/** Resolves with the number of bytes written, which may be fewer than asked. */
+const writeAsync = (fd: number, buffer: Buffer, offset: number, length: number) =>
+  new Promise<number>((resolve, reject) => write(fd, buffer, offset, length, null, (err, written) => (err ? reject(err) : resolve(written))));
 const datasyncAsync = promisify(fdatasync);
 const closeAsync = promisify(close);
 
@@ -35,6 +43,22 @@ function segmentsOf(file: string): Array<{ path: string; first: number }> {
     .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
     .map((name) => ({ path: join(dir, name), first: Number(name.slice(prefix.length)) }))
     .sort((a, b) => a.first - b.first);
+}
+
+/**
+ * Makes a directory's entries (a file created, renamed or removed in it) durable. Some platforms cannot open a
+ * directory for syncing; there the file system's own ordering is all there is.
+ */
+export async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await openAsync(dir, "r");
+    await handle.sync();
+  } catch {
+    // Not supported here (EISDIR, EPERM or EINVAL on some platforms).
+  } finally {
+    await handle?.close();
+  }
 }
 
 /** Reads every journal entry after `afterSeq`. A torn last line (the process died mid-append) is dropped. */
@@ -59,12 +83,17 @@ export function readJournal(file: string, afterSeq: number): JournalEntry[] {
 
 export class Journal {
   private fd: number;
+  /** The sequence number the current segment's name carries: its first entry's. */
+  private segmentFirst = 0;
   private queue: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private bytes = 0;
   private closed = false;
+  private failed: unknown;
+  /** Segments whose directory entry is not yet known to be durable. */
+  private readonly unsyncedSegments = new Set<number>();
 
-  /** Opens a fresh segment after `seq`, the sequence number the JSON file already holds. */
+  /** Opens a fresh segment after `seq`, the sequence number the JSON file (with any replayed entries) holds. */
   constructor(
     private readonly file: string,
     private seq: number,
@@ -81,9 +110,18 @@ export class Journal {
     return this.bytes;
   }
 
+  /** Why appends are refused, if they are: the journal is closed, or a write to it failed. */
+  get refusal(): Error | undefined {
+    if (this.failed !== undefined) {
+      return new Error(`the journal stopped after a failed write: ${(this.failed as Error).message ?? String(this.failed)}`);
+    }
+    return this.closed ? new Error("journal is closed") : undefined;
+  }
+
   /** Queues one transaction; resolves once it is on disk. */
   append(changes: Change[]): Promise<void> {
-    if (this.closed) return Promise.reject(new Error("journal is closed"));
+    const refusal = this.refusal;
+    if (refusal) return Promise.reject(refusal);
     this.seq += 1;
     const line = `${JSON.stringify({ seq: this.seq, changes })}\n`;
     return new Promise<void>((resolve, reject) => {
@@ -101,15 +139,27 @@ export class Journal {
    * Synchronously switches appends to a new segment, so that everything up to `lastSeq` (which the caller
    * snapshots in the same tick) is in older segments. Returns a function that, once the snapshot is durable,
    * waits for in-flight appends to the old segment and deletes the old segments.
+   *
+   * When nothing was appended since the current segment was opened, the new segment would have the current one's
+   * name: the current segment is kept (it is empty) and only the older ones go.
    */
   rotate(): () => Promise<void> {
-    const old = segmentsOf(this.file).map((s) => s.path);
+    const current = this.segmentPath(this.segmentFirst);
+    const all = segmentsOf(this.file).map((s) => s.path);
+    if (this.seq + 1 === this.segmentFirst) {
+      const old = all.filter((path) => path !== current);
+      return async () => {
+        await this.drain();
+        Journal.removeSegments(old);
+      };
+    }
     const oldFd = this.fd;
     this.fd = this.openSegment();
     return async () => {
       await this.drain();
+      this.unsyncedSegments.delete(oldFd);
       await closeAsync(oldFd);
-      Journal.removeSegments(old);
+      Journal.removeSegments(all);
     };
   }
 
@@ -117,6 +167,7 @@ export class Journal {
     await this.drain();
     if (this.closed) return;
     this.closed = true;
+    this.unsyncedSegments.delete(this.fd);
     await closeAsync(this.fd);
   }
 
@@ -135,9 +186,24 @@ export class Journal {
     Journal.removeSegments(segmentsOf(file).map((s) => s.path));
   }
 
+  private segmentPath(first: number): string {
+    return `${this.file}.wal-${first}`;
+  }
+
   private openSegment(): number {
     this.bytes = 0;
-    return openSync(`${this.file}.wal-${this.seq + 1}`, "a");
+    this.segmentFirst = this.seq + 1;
+    // Truncating: a file already at this name holds at most a torn line of a process that died (a complete
+    // entry there would have been replayed, and the sequence would be past it). Appending after that torn line
+    // would glue the next entry to it, and the next replay would drop both.
+    const fd = openSync(this.segmentPath(this.segmentFirst), "w");
+    this.unsyncedSegments.add(fd);
+    return fd;
+  }
+
+  private async writeAll(fd: number, data: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < data.length) offset += await writeAsync(fd, data, offset, data.length - offset);
   }
 
   private async flushLoop(): Promise<void> {
@@ -145,15 +211,27 @@ export class Journal {
       while (this.queue.length > 0) {
         const batch = this.queue;
         this.queue = [];
+        if (this.failed !== undefined) {
+          for (const p of batch) p.reject(this.refusal);
+          continue;
+        }
         // The segment is read per batch: a rotation between batches sends the next batch to the new segment.
         const fd = this.fd;
         try {
-          const text = batch.map((p) => p.line).join("");
-          await writeAsync(fd, text);
+          const data = Buffer.from(batch.map((p) => p.line).join(""));
+          await this.writeAll(fd, data);
           await datasyncAsync(fd);
-          if (fd === this.fd) this.bytes += Buffer.byteLength(text);
+          // A new segment's name must be durable too, or the entries in it could vanish with a power cut.
+          if (this.unsyncedSegments.has(fd)) {
+            await syncDir(dirname(this.file));
+            this.unsyncedSegments.delete(fd);
+          }
+          if (fd === this.fd) this.bytes += data.length;
           for (const p of batch) p.resolve();
         } catch (err) {
+          // Fail-stop: part of the batch may be on disk, so nothing may be appended behind it. The server keeps
+          // answering reads; writes answer 500 until it is restarted (and the replay drops the torn tail).
+          this.failed = err;
           for (const p of batch) p.reject(err);
         }
       }

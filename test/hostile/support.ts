@@ -1,0 +1,387 @@
+import { request as httpRequest } from "node:http";
+import { Ajv, type ValidateFunction } from "ajv";
+import formatsModule from "ajv-formats";
+import fc from "fast-check";
+import { expect } from "vitest";
+import { loadContract, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
+import { COMPONENTS_ID, toJsonSchema } from "../../src/contract/json-schema.js";
+import type { State } from "../../src/store/schema.js";
+import { ADMIN_KEY, checkContract, scenarioFacts } from "../support/harness.js";
+
+/**
+ * Helpers of the hostile-input tests. Everything that decides what is valid is read from spec/ (through
+ * loadContract), so a new operation, parameter or body field is attacked without touching the tests.
+ */
+
+export const contract = loadContract();
+export const TIMEOUT_MS = 5_000;
+/** The server's body limit ("1mb" in body-parser's units). */
+export const BODY_LIMIT = 1024 * 1024;
+
+const addFormats = formatsModule.default;
+const ajv = new Ajv({ strict: false, allErrors: false });
+addFormats(ajv);
+ajv.addSchema({ $id: COMPONENTS_ID, definitions: toJsonSchema(contract.doc.components.schemas) });
+
+/** Follows a local `$ref` of the spec. */
+export function resolve(schema: JsonSchema): JsonSchema {
+  let node: JsonSchema = schema;
+  while (typeof node.$ref === "string") {
+    let target: unknown = contract.doc;
+    for (const part of node.$ref.slice(2).split("/")) target = (target as Record<string, unknown>)[part];
+    node = target as JsonSchema;
+  }
+  return node;
+}
+
+const compiled = new Map<JsonSchema, ValidateFunction>();
+/** Whether a JSON value is valid for a spec schema (no coercion, as the body validator works). */
+export function validFor(schema: JsonSchema, value: unknown): boolean {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(toJsonSchema(schema) as JsonSchema);
+    compiled.set(schema, validate);
+  }
+  return validate(value);
+}
+
+export const bodyProperties = (op: Operation): Array<[string, JsonSchema]> =>
+  op.body ? (Object.entries((resolve(op.body.schema).properties ?? {}) as Record<string, JsonSchema>)) : [];
+export const requiredProperties = (op: Operation): string[] => (op.body ? ((resolve(op.body.schema).required as string[]) ?? []) : []);
+export const pathParams = (op: Operation): ParameterObject[] => op.parameters.filter((p) => p.in === "path");
+export const queryParams = (op: Operation): ParameterObject[] => op.parameters.filter((p) => p.in === "query");
+export const short = (op: Operation) => `${op.method} ${op.pathTemplate.replace("/v2/organizations/{orgId}", "")}`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Valid requests, built from the spec and the seeded state
+
+export interface Facts {
+  orgId: number;
+  userId: number;
+  /** A multi-select attribute, with an option the user holds and one the user does not. */
+  attributeId: string;
+  attributeSlug: string;
+  heldOptionId: string;
+  freeOptionId: string;
+  textAttributeId: string;
+}
+
+export function factsOf(state: State): Facts {
+  const f = scenarioFacts(state);
+  const skills = f.attr("skills");
+  const options = f.optionsOf(skills.id);
+  for (const userId of f.memberUserIds) {
+    const membership = f.orgMembership(userId)!;
+    const held = new Set(state.attributeAssignments.filter((a) => a.memberId === membership.id).map((a) => a.attributeOptionId));
+    const heldOption = options.find((o) => held.has(o.id));
+    const freeOption = options.find((o) => !held.has(o.id));
+    if (heldOption && freeOption) {
+      return {
+        orgId: f.org.id,
+        userId,
+        attributeId: skills.id,
+        attributeSlug: skills.slug,
+        heldOptionId: heldOption.id,
+        freeOptionId: freeOption.id,
+        textAttributeId: f.attr("job-title").id,
+      };
+    }
+  }
+  throw new Error("the default scenario has no member holding some but not all skills");
+}
+
+/** The value of a path parameter in a request that would succeed. */
+export function validPathValue(facts: Facts, name: string): string {
+  switch (name) {
+    case "orgId":
+      return String(facts.orgId);
+    case "userId":
+      return String(facts.userId);
+    case "attributeId":
+      return facts.attributeId;
+    case "attributeSlug":
+      return facts.attributeSlug;
+    case "optionId":
+    case "attributeOptionId":
+      return facts.heldOptionId;
+    default:
+      throw new Error(`no valid value known for path parameter ${name}: teach test/hostile/support.ts`);
+  }
+}
+
+/** The operation's path with every parameter valid, except those given (already encoded) in `raw`. */
+export function pathOf(op: Operation, facts: Facts, raw: Record<string, string> = {}): string {
+  return op.pathTemplate.replace(/\{([^}]+)\}/g, (_m, name: string) => raw[name] ?? encodeURIComponent(validPathValue(facts, name)));
+}
+
+let unique = 0;
+export const uniqueSlug = (prefix = "hostile") => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++unique}`;
+
+/** A sample value valid for a schema, from the schema alone. */
+function sample(schema: JsonSchema): unknown {
+  const s = resolve(schema);
+  if (Array.isArray(s.enum)) return s.enum[0];
+  switch (s.type) {
+    case "string":
+      return "x".repeat(Math.max(1, Number(s.minLength ?? 1)));
+    case "number":
+    case "integer":
+      return Number(s.minimum ?? 1);
+    case "boolean":
+      return true;
+    case "array":
+      return [];
+    case "object":
+      return Object.fromEntries(((s.required as string[]) ?? []).map((k) => [k, sample((s.properties as Record<string, JsonSchema>)[k]!)]));
+    default:
+      return null;
+  }
+}
+
+/**
+ * A body that passes validation and, for the operation's path from pathOf(), succeeds: required properties from
+ * the schema, ids and fresh slugs from the state. Refused requests use it as the baseline one property is broken in.
+ */
+export function validBody(op: Operation, facts: Facts): Record<string, unknown> {
+  if (!op.body) return {};
+  const schema = resolve(op.body.schema);
+  const body = sample(schema) as Record<string, unknown>;
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  if ("slug" in body) body.slug = uniqueSlug();
+  if ("attributeId" in props) body.attributeId = facts.attributeId;
+  if ("attributeOptionId" in props) body.attributeOptionId = facts.freeOptionId;
+  expect(validFor(schema, body), `validBody(${op.operationId}) is not valid for spec/: teach test/hostile/support.ts`).toBe(true);
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sending, and what every refusal must look like
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: unknown;
+}
+
+export interface RawRequest {
+  method: string;
+  /** Sent as is on the request line: no normalization of `..`, no re-encoding. */
+  path: string;
+  headers?: Record<string, string | number>;
+  body?: string | Buffer;
+  /** Sends the body in chunks without a Content-Length. */
+  chunked?: boolean;
+  /** Milliseconds to wait for the answer; TIMEOUT_MS by default. */
+  timeoutMs?: number;
+}
+
+/**
+ * Sends one request with node:http, so the path reaches the server byte for byte (fetch would resolve `..` and
+ * re-encode), and fails on a hang: no answer within TIMEOUT_MS is an error, never a slow test.
+ */
+export function send(baseUrl: string, req: RawRequest): Promise<Answer> {
+  const url = new URL(baseUrl);
+  const headers: Record<string, string | number> = { authorization: `Bearer ${ADMIN_KEY}`, ...req.headers };
+  if (req.body !== undefined && !req.chunked) headers["content-length"] ??= Buffer.byteLength(req.body);
+  // node:http frames a body in chunks by itself only for some methods: ask for it, so every method gets it.
+  if (req.chunked) headers["transfer-encoding"] = "chunked";
+  return new Promise<Answer>((resolvePromise, reject) => {
+    const r = httpRequest(
+      { host: url.hostname, port: url.port, method: req.method, path: req.path, headers, signal: AbortSignal.timeout(req.timeoutMs ?? TIMEOUT_MS), agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
+    r.on("error", (err) => reject(new Error(`${req.method} ${req.path.slice(0, 200)}: ${err.message}`)));
+    if (req.body !== undefined && req.chunked) {
+      const body = Buffer.from(req.body);
+      const step = 64 * 1024;
+      let at = 0;
+      const pump = () => {
+        while (at < body.length) {
+          const more = r.write(body.subarray(at, (at += step)));
+          if (!more) return void r.once("drain", pump);
+        }
+        r.end();
+      };
+      // A server that refuses early may close the socket while the body is still going out.
+      r.on("error", () => undefined);
+      pump();
+    } else {
+      if (req.body !== undefined) r.write(req.body);
+      r.end();
+    }
+  });
+}
+
+export const jsonHeaders = { "content-type": "application/json" };
+
+/** Cal.com's error envelope, with the status and (when given) the code. */
+export function expectErrorEnvelope(answer: Answer, req: Pick<RawRequest, "method" | "path">, status?: number | number[]): void {
+  const where = `${req.method} ${req.path.slice(0, 160)} → ${answer.status} ${answer.text.slice(0, 300)}`;
+  expect(answer.status, where).toBeGreaterThanOrEqual(400);
+  expect(answer.status, where).toBeLessThan(500);
+  if (status !== undefined) expect(Array.isArray(status) ? status : [status], where).toContain(answer.status);
+  expect(String(answer.headers["content-type"]), where).toMatch(/^application\/json/);
+  expect(answer.json, where).toMatchObject({
+    status: "error",
+    timestamp: expect.any(String),
+    path: expect.any(String),
+    error: { code: expect.any(String), message: expect.any(String) },
+  });
+  const body = answer.json as { timestamp: string; error: { code: string; message: string } };
+  expect(Number.isNaN(Date.parse(body.timestamp)), where).toBe(false);
+  expect(Object.keys(body).sort(), where).toEqual(["error", "path", "status", "timestamp"]);
+  expect(Object.keys(body.error).sort(), where).toEqual(["code", "message"]);
+  expect(body.error.message.length, where).toBeLessThan(10_000);
+  // Where the path names an operation of the spec, the answer must also be one the spec declares.
+  if (req.path.startsWith("/v2/")) checkContract(req.method, `http://x${req.path.split("?")[0]}`, answer.status, answer.json);
+}
+
+export async function stateText(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/__admin/state`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+/**
+ * Sends a request that must be refused: a 4xx in the error envelope (never a 5xx, never a hang), and the state
+ * the server holds afterwards is byte-identical to `before`.
+ */
+export async function expectRefused(baseUrl: string, before: string, req: RawRequest, status?: number | number[]): Promise<Answer> {
+  const answer = await send(baseUrl, req);
+  expectErrorEnvelope(answer, req, status);
+  const after = await stateText(baseUrl);
+  if (after !== before) expect.fail(`${req.method} ${req.path.slice(0, 160)} answered ${answer.status} but changed the state: ${stateDiff(before, after)}`);
+  return answer;
+}
+
+/** Which rows differ between two GET /__admin/state texts, briefly. */
+export function stateDiff(before: string, after: string): string {
+  const a = JSON.parse(before) as Record<string, unknown>;
+  const b = JSON.parse(after) as Record<string, unknown>;
+  const out: string[] = [];
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[key];
+    const y = b[key];
+    if (JSON.stringify(x) === JSON.stringify(y)) continue;
+    if (!Array.isArray(x) || !Array.isArray(y)) {
+      out.push(`${key}: ${JSON.stringify(x)} → ${JSON.stringify(y)}`);
+      continue;
+    }
+    const before = new Set(x.map((r) => JSON.stringify(r)));
+    const after = new Set(y.map((r) => JSON.stringify(r)));
+    const gone = [...before].filter((r) => !after.has(r));
+    const added = [...after].filter((r) => !before.has(r));
+    out.push(`${key}: -${gone.length} +${added.length} ${[...gone.map((r) => `- ${r}`), ...added.map((r) => `+ ${r}`)].join(" ").slice(0, 600)}`);
+  }
+  return out.join("; ") || "(same content, different text)";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Hostile values
+
+const hugeString = fc
+  .tuple(fc.integer({ min: 256, max: 20_000 }), fc.constantFrom("a", "é", "😀", "\u0000", "%", "\\", '"', "\u202e"))
+  .map(([n, c]) => c.repeat(n));
+
+/** Strings that look like numbers to someone, or like nothing at all. */
+export const nanish = fc.constantFrom(
+  "NaN", "nan", "Infinity", "-Infinity", "1e309", "-1e309", "-0", "0x1F", "0b11", "0o7", "1_000", "1,5", "1.5", "+1",
+  " 1", "1 ", "\t1", "1\n", "", " ", "null", "undefined", "true", "false", "[]", "{}", "١٢", "１２", "²", "Ⅻ", "1e0",
+  "9007199254740993", "99999999999999999999999", "-2147483649", "2147483648", "0", "-1", "--1", "1-", "0.0000001",
+);
+
+export const hostileNumber = fc.oneof(
+  fc.constantFrom(-1, -0.5, -1e-300, -1e308, 1e308, -Number.MAX_VALUE, Number.MAX_SAFE_INTEGER + 2, -Number.MAX_SAFE_INTEGER - 2, 2 ** 31, -(2 ** 31) - 1, 2 ** 53, 0.1),
+  fc.integer({ min: -1_000_000_000, max: -1 }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
+
+/** Any JSON value a careless or hostile client might send in place of a property. */
+export const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  hostileNumber,
+  nanish,
+  hugeString,
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: "grapheme", maxLength: 30 }),
+  fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
+);
+
+/** Values that, once through JSON, the schema refuses. */
+export function invalidJsonFor(schema: JsonSchema): fc.Arbitrary<unknown> {
+  return hostileJson.map((v) => JSON.parse(JSON.stringify(v)) as unknown).filter((v) => !validFor(schema, v));
+}
+
+/** Raw number literals that JSON.parse turns into Infinity, -0, 0 or imprecise numbers. */
+export const rawNumberLiterals = ["1e400", "-1e400", "-0", "1E-400", "-1E-400", "123456789012345678901234567890", "-9007199254740993", "0.1e-999999", "1e+308"];
+
+/**
+ * Path or query text a parameter refuses. Integers follow the spec's bounds; path integers also Cal.com's
+ * ParseIntPipe (only `-?digits`); query values JavaScript's Number() (class-transformer's @Type(() => Number)).
+ */
+export function invalidParamText(param: ParameterObject): fc.Arbitrary<string> {
+  const schema = resolve(param.schema);
+  // Percent-encoded, a value must keep the request line within Node's 16 KB header limit.
+  const pool = fc
+    .oneof(nanish, fc.string({ maxLength: 12 }), fc.double().map(String), fc.bigInt().map(String), fc.integer().map(String), hugeString, fc.integer({ min: 310, max: 5_000 }).map((n) => "9".repeat(n)))
+    .filter((s) => Buffer.byteLength(s) * 3 <= 9_000);
+  if (schema.type === "integer") {
+    const min = Number(schema.minimum ?? -Infinity);
+    const max = Number(schema.maximum ?? Infinity);
+    const valid = (s: string) => {
+      if (param.in === "path" && !/^-?\d+$/.test(s)) return false;
+      const n = Number(s);
+      return s !== "" && Number.isInteger(n) && n >= min && n <= max;
+    };
+    return pool.filter((s) => !valid(s) && s !== "");
+  }
+  if (schema.type === "string") {
+    const tooLong = schema.maxLength !== undefined ? fc.integer({ min: Number(schema.maxLength) + 1, max: Number(schema.maxLength) + 3_000 }).map((n) => "z".repeat(n)) : undefined;
+    const pattern = schema.format === "uuid" ? pool.filter((s) => !validFor(schema, s) && s !== "") : undefined;
+    const arbs = [tooLong, pattern].filter((a): a is fc.Arbitrary<string> => a !== undefined);
+    if (arbs.length === 0) throw new Error(`no invalid text for ${param.name}: teach test/hostile/support.ts`);
+    return fc.oneof(...arbs);
+  }
+  if (schema.type === "array") {
+    const items = resolve(schema.items as JsonSchema);
+    // A comma would split the bad item into list items of its own.
+    const badItem = invalidParamText({ ...param, schema: items }).filter((s) => !s.includes(","));
+    const many = schema.maxItems !== undefined ? fc.constant(Array.from({ length: Number(schema.maxItems) + 1 }, (_, i) => String(i + 1)).join(",")) : undefined;
+    const list = fc.tuple(fc.array(fc.constantFrom("1", "2"), { maxLength: 3 }), badItem).map(([good, bad]) => [...good, bad].join(","));
+    return many ? fc.oneof(list, many, fc.constantFrom(",", ",,,")) : fc.oneof(list, fc.constantFrom(",", ",,,"));
+  }
+  throw new Error(`no invalid text for ${param.name} (${String(schema.type)}): teach test/hostile/support.ts`);
+}
+
+/** Path segments nobody should send: broken percent-encoding, dot segments, NUL, overlong UTF-8, long and unicode ones. */
+export const oddSegment: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    "%E0%A4%A", "%", "%%", "%zz", "%E0%A4", "%C0%AF", "%ED%A0%80", "%FF", "%00", "a%00b", "..", ".", "%2e%2e", "%2E", "...",
+    "a%2Fb", "%2F", "%5C", "a;b", "a%3Bb", "%20", "+", "%2B", "~", "*", "$", "%7B%7D", "{orgId}", "%u0041", "%%30", "%252e",
+    "%F0%9F%98%80", "%E2%80%AE", "%EF%BF%BF", "0", "-0", "-00",
+  ),
+  fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }).map(encodeURIComponent),
+  fc.string({ unit: "binary", minLength: 1, maxLength: 20 }).map(encodeURIComponent),
+  fc.integer({ min: 256, max: 8_000 }).map((n) => "a".repeat(n)),
+  fc.integer({ min: 100, max: 2_500 }).map((n) => "%C3%A9".repeat(n)),
+);
+
+/** Raw (not percent-encoded) UTF-8 bytes on the request line: node:http sends latin1 strings byte for byte. */
+export const rawUtf8 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
