@@ -1,6 +1,7 @@
 import express, { type Express } from "express";
 import { adminRouter, type AdminControl } from "./admin/index.js";
 import type { Contract } from "./contract/index.js";
+import { announcedBodyLimit } from "./body-limit.js";
 import { cors } from "./cors.js";
 import { errorMiddleware, notFound } from "./errors.js";
 import { rateLimiter, type RateLimit } from "./rate-limit.js";
@@ -31,6 +32,7 @@ export function createApp(ctx: AppContext): Express {
     "/v2",
     cors(),
     ctx.admin.requests.middleware(),
+    announcedBodyLimit(ctx.bodyLimit),
     express.json({ limit: ctx.bodyLimit, strict: true }),
     ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit)] : []),
     ctx.admin.faults.middleware(),

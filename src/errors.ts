@@ -29,6 +29,7 @@ export const badRequest = (message: string) => new HttpError(400, "BadRequestExc
 export const unauthorized = (message: string) => new HttpError(401, "UnauthorizedException", message);
 export const forbidden = (message: string) => new HttpError(403, "ForbiddenException", message);
 export const notFound = (message: string) => new HttpError(404, "NotFoundException", message);
+export const payloadTooLarge = () => new HttpError(413, "PayloadTooLargeException", "Request body is larger than the server accepts");
 
 // Cal.com's Prisma exception filter answers these fixed texts for database-level failures.
 export const uniqueConflict = () =>
@@ -93,7 +94,7 @@ function bodyParserError(err: unknown): HttpError | undefined {
     case "entity.parse.failed":
       return badRequest("body: not valid JSON");
     case "entity.too.large":
-      return new HttpError(413, "PayloadTooLargeException", "Request body is larger than the server accepts");
+      return payloadTooLarge();
     case "encoding.unsupported":
     case "charset.unsupported":
       return new HttpError(415, "UnsupportedMediaTypeException", "Unsupported body encoding or charset");

@@ -1,12 +1,13 @@
 import { once } from "node:events";
-import type { Server } from "node:http";
+import { STATUS_CODES, type Server } from "node:http";
+import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { FaultRules } from "./admin/faults.js";
 import { RequestLog } from "./admin/request-log.js";
 import { parseStateDocument } from "./admin/state-document.js";
 import { createApp } from "./app.js";
 import { DEFAULT_SPEC_PATH, loadContract, type Contract } from "./contract/index.js";
-import { notFound } from "./errors.js";
+import { errorEnvelope, notFound } from "./errors.js";
 import { parseRateLimit, type RateLimitOption } from "./rate-limit.js";
 import { Database, type DbLocation } from "./store/database.js";
 import { scenarioFile, scenarioState } from "./store/scenarios.js";
@@ -49,6 +50,31 @@ export interface MockServer {
   state(): State;
   database(): Database;
   server: Server;
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (a request line or headers over 16 KB, raw bytes
+ * that are not allowed on the request line) still get Cal.com's error envelope rather than an empty answer.
+ */
+function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
+  if (!socket.writable || err.code === "ECONNRESET") {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "HPE_REQUEST_TIMEOUT" ? 408 : 400;
+  const [code, message] =
+    status === 431
+      ? ["RequestHeaderFieldsTooLargeException", "Request line or headers are larger than the server accepts"]
+      : status === 408
+        ? ["RequestTimeoutException", "The request was not received in time"]
+        : ["BadRequestException", "The request could not be parsed as HTTP"];
+  const requestLine = err.rawPacket?.toString("latin1").split("\r\n", 1)[0] ?? "";
+  const path = (requestLine.split(" ")[1] ?? "/").slice(0, 2048);
+  const body = JSON.stringify(errorEnvelope(path, code, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export const DEFAULT_SEED = 42;
@@ -127,6 +153,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   });
 
   const server = app.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+  server.on("clientError", answerClientError);
   try {
     await once(server, "listening");
   } catch (err) {

@@ -30,6 +30,25 @@ export interface RequestFilter {
 
 const SECRET_HEADERS = new Set(["authorization", "x-cal-secret-key"]);
 
+/** Bodies larger than this are journaled as a note of their size, so a full journal stays small. */
+export const MAX_JOURNALED_BODY = 16 * 1024;
+
+/**
+ * The body as the journal keeps it: as sent when it is small, else a note. Serializing it here also proves it
+ * can be serialized again by GET /__admin/requests (a body nested deeper than the stack cannot).
+ */
+function journaledBody(body: unknown, announced: number): unknown {
+  if (body === undefined) return undefined;
+  if (announced > MAX_JOURNALED_BODY) return { truncated: true, bytes: announced };
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch {
+    return { truncated: true, reason: "nested too deeply to keep" };
+  }
+  return text.length > MAX_JOURNALED_BODY ? { truncated: true, bytes: Buffer.byteLength(text) } : body;
+}
+
 /** The status a request is journaled with when its client closed the connection before the answer. */
 export const CLIENT_CLOSED_REQUEST = 499;
 
@@ -107,7 +126,7 @@ export class RequestLog {
           path: req.originalUrl.split("?")[0] ?? req.originalUrl,
           query: { ...(req.query as Record<string, unknown>) },
           headers,
-          body: req.body,
+          body: journaledBody(req.body, Number(req.headers["content-length"]) || 0),
           status,
           durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         });

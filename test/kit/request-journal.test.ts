@@ -92,6 +92,20 @@ describe("GET /__admin/requests", () => {
     expect(entry!.body).toEqual(sent);
   });
 
+  it("keeps a note of the size instead of a large or deeply nested body, so the journal stays small and readable", async () => {
+    const skills = scenarioFacts(mock.state()).attr("skills");
+    const large = { value: "x".repeat(40_000), slug: "large" };
+    await api.post(`${base}/attributes/${skills.id}/options`, large);
+    const deep = "[".repeat(100_000) + "]".repeat(100_000);
+    await api.request("POST", `${base}/attributes/${skills.id}/options`, { rawBody: `{"value":"v","slug":"deep","x":${deep}}`, headers: { "content-type": "application/json" } });
+    const res = await admin(mock.url, "GET", "/requests?method=POST");
+    expect(res.status).toBe(200);
+    const [first, second] = res.body.data as LoggedRequest[];
+    expect(first!.body).toEqual({ truncated: true, bytes: expect.any(Number) });
+    expect((first!.body as { bytes: number }).bytes).toBeGreaterThan(40_000);
+    expect(second!.body).toMatchObject({ truncated: true });
+  });
+
   it("records answers made before the API: faults, rate limits and unknown routes", async () => {
     await api.request("GET", `${base}/attributes`, { headers: { prefer: "code=503" } });
     await api.get("/v2/no/such/route");
