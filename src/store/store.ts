@@ -17,6 +17,11 @@ import {
 } from "./schema.js";
 
 type Id = string | number;
+type IntCollection = "organizations" | "teams" | "users" | "memberships";
+
+/** Integer ids below this are also kept in arrays (see `Store.byIntId`); larger ones only in the maps. */
+const DENSE_ID_LIMIT = 1 << 24;
+const isDenseId = (id: Id): id is number => typeof id === "number" && Number.isInteger(id) && id >= 0 && id < DENSE_ID_LIMIT;
 
 function bucket<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let value = map.get(key);
@@ -62,7 +67,20 @@ export class Store {
   /** memberId → (optionId → assignment). */
   readonly assignmentsByMember = new Map<number, Map<string, AttributeAssignment>>();
   readonly historyByMember = new Map<number, AssignmentHistoryEntry[]>();
-  private nextIntId: { [C in "organizations" | "teams" | "users" | "memberships"]: number } = {
+  /** optionId → user ids of its holders in assignment order, built on first use; see `holderUserIds`. */
+  private readonly holderUserIdsCache = new Map<string, readonly number[]>();
+  private changes = 0;
+  /**
+   * The integer-keyed collections again, as arrays indexed by id: `get` is the hottest call of the read path (one
+   * membership per holder of every option listed), and an array slot is several times cheaper than a Map probe.
+   */
+  private readonly byIntId: { [C in IntCollection]: Array<Rows[C] | undefined> } = {
+    organizations: [],
+    teams: [],
+    users: [],
+    memberships: [],
+  };
+  private nextIntId: { [C in IntCollection]: number } = {
     organizations: 1,
     teams: 1,
     users: 1,
@@ -85,7 +103,35 @@ export class Store {
     return this.nextIntId[collection];
   }
 
+  /**
+   * Counts the transactions applied since this store was built (a reset builds a new store), so a cache of answers
+   * can tell whether anything changed since it was filled.
+   */
+  get version(): number {
+    return this.changes;
+  }
+
+  /**
+   * The user ids of an option's holders, in assignment order: what `assignedUserIds` lists. Built once per option
+   * and kept until an assignment of that option (or any membership) changes, so listing assigned options does not
+   * walk every holder's membership on every request. The array is shared: callers must not change it.
+   */
+  holderUserIds(optionId: string): readonly number[] {
+    let ids = this.holderUserIdsCache.get(optionId);
+    if (ids === undefined) {
+      const list: number[] = [];
+      for (const memberId of this.assignmentsByOption.get(optionId)?.keys() ?? []) {
+        const membership = this.get("memberships", memberId);
+        if (membership) list.push(membership.userId);
+      }
+      ids = list;
+      this.holderUserIdsCache.set(optionId, ids);
+    }
+    return ids;
+  }
+
   apply(changes: readonly Change[]): void {
+    this.changes += 1;
     for (const change of changes) {
       if (change.op === "put") this.put(change.collection, change.row);
       else this.del(change.collection, change.id);
@@ -93,6 +139,25 @@ export class Store {
   }
 
   get<C extends CollectionName>(collection: C, id: Rows[C]["id"]): Rows[C] | undefined {
+    // One branch per collection, so each load below sees a single shape and stays monomorphic.
+    switch (collection) {
+      case "memberships":
+        if (isDenseId(id)) return this.byIntId.memberships[id] as Rows[C] | undefined;
+        break;
+      case "users":
+        if (isDenseId(id)) return this.byIntId.users[id] as Rows[C] | undefined;
+        break;
+      case "organizations":
+        if (isDenseId(id)) return this.byIntId.organizations[id] as Rows[C] | undefined;
+        break;
+      case "teams":
+        if (isDenseId(id)) return this.byIntId.teams[id] as Rows[C] | undefined;
+        break;
+      case "attributeOptions":
+        return this.rows.attributeOptions.get(id as string) as Rows[C] | undefined;
+      default:
+        break;
+    }
     return (this.rows[collection] as Map<Id, Rows[C]>).get(id);
   }
 
@@ -128,8 +193,10 @@ export class Store {
       case "memberships": {
         const id = row.id as number;
         if (id >= this.nextIntId[collection]) this.nextIntId[collection] = id + 1;
+        if (isDenseId(id)) (this.byIntId[collection] as Array<Rows[CollectionName] | undefined>)[id] = row;
         if (collection === "memberships") {
           const m = row as Membership;
+          if (this.holderUserIdsCache.size > 0) this.holderUserIdsCache.clear();
           this.membershipByTeamUser.set(`${m.teamId}:${m.userId}`, m);
           bucket(this.userIdsByTeam, m.teamId, () => new Set()).add(m.userId);
         }
@@ -152,6 +219,7 @@ export class Store {
       }
       case "attributeAssignments": {
         const a = row as AttributeAssignment;
+        this.holderUserIdsCache.delete(a.attributeOptionId);
         bucket(this.assignmentsByOption, a.attributeOptionId, () => new Map()).set(a.memberId, a);
         bucket(this.assignmentsByMember, a.memberId, () => new Map()).set(a.attributeOptionId, a);
         return;
@@ -166,7 +234,14 @@ export class Store {
 
   private unindex(collection: CollectionName, row: Rows[CollectionName]): void {
     switch (collection) {
+      case "organizations":
+      case "teams":
+      case "users":
+        this.unindexIntId(collection, row);
+        return;
       case "memberships": {
+        this.unindexIntId(collection, row);
+        if (this.holderUserIdsCache.size > 0) this.holderUserIdsCache.clear();
         const m = row as Membership;
         this.membershipByTeamUser.delete(`${m.teamId}:${m.userId}`);
         this.userIdsByTeam.get(m.teamId)?.delete(m.userId);
@@ -191,6 +266,7 @@ export class Store {
       }
       case "attributeAssignments": {
         const a = row as AttributeAssignment;
+        this.holderUserIdsCache.delete(a.attributeOptionId);
         this.assignmentsByOption.get(a.attributeOptionId)?.delete(a.memberId);
         this.assignmentsByMember.get(a.memberId)?.delete(a.attributeOptionId);
         return;
@@ -205,6 +281,12 @@ export class Store {
       default:
         return;
     }
+  }
+
+  private unindexIntId(collection: IntCollection, row: Rows[CollectionName]): void {
+    const byId = this.byIntId[collection] as Array<Rows[CollectionName] | undefined>;
+    const id = row.id as number;
+    if (isDenseId(id) && byId[id] === row) byId[id] = undefined;
   }
 }
 

@@ -1,0 +1,706 @@
+/**
+ * `npm run bench`: load figures of calcom-mock over the large-org scenario with the JSON file store, against two
+ * baselines measured in the same run (a bare Express 5 app and Prism's static mock). Every server runs in a child
+ * process on 127.0.0.1, so its memory is its own; the mock runs from the compiled dist/ (`npm run bench` builds it
+ * first). autocannon drives the load from this process. See bench/README.md for what is measured and how.
+ *
+ * Options (flags, or the BENCH_* environment variables):
+ *   --duration <s>     seconds of each measured run (default 10)           BENCH_DURATION
+ *   --warmup <s>       seconds of unmeasured load before each run (2)       BENCH_WARMUP
+ *   --connections <n>  concurrent connections (50)                          BENCH_CONNECTIONS
+ *   --startups <n>     start-ups timed with the large-org file present (3)  BENCH_STARTUPS
+ *   --only <list>      phases to run: reads (= read-assigned,read-user), writes (= assign,unassign),
+ *                      baselines; default all                                BENCH_ONLY
+ *   --cpu-prof         run the mock under node --cpu-prof; profiles go to bench/results/profiles/
+ *   --mock-node-args <args>  extra node flags for the mock, e.g. "--max-old-space-size=192"   BENCH_MOCK_NODE_ARGS
+ *   --mock-dist <dir>  run the mock's cli.js from another build (an A/B of a change); default dist/   BENCH_MOCK_DIST
+ *   --keep             keep the temporary directory with the database file
+ *
+ * It prints PASS/MISS against the targets but exits 0 whatever they are: it is a measurement, not a test. It
+ * exits 1 only if something crashed (a server died, a request phase could not run).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { createServer, type AddressInfo } from "node:net";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon, { type Options as CannonOptions, type RequestSpec, type Result as CannonResult } from "autocannon";
+import { scenarioState } from "../src/store/scenarios.js";
+import type { State } from "../src/store/schema.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SCENARIO = "large-org";
+const SEED = 42;
+const ADMIN_KEY = "cal_test_mock_admin_key";
+const MEMBER_KEY = "cal_test_mock_member_key";
+const SPEC = join(ROOT, "spec", "calcom-attributes.openapi.json");
+const RESULTS_DIR = join(ROOT, "bench", "results");
+
+const TARGETS = {
+  readVsExpress: 0.75,
+  readVsPrism: 1.5,
+  readP99Ms: 25,
+  writesPerSec: 2000,
+  startupMs: 1500,
+  peakRssMb: 300,
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Options
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: "string" },
+    warmup: { type: "string" },
+    connections: { type: "string" },
+    startups: { type: "string" },
+    only: { type: "string" },
+    "cpu-prof": { type: "boolean" },
+    "mock-node-args": { type: "string" },
+    "mock-dist": { type: "string" },
+    keep: { type: "boolean" },
+  },
+  strict: true,
+});
+const num = (flag: string | undefined, env: string, fallback: number) => {
+  const raw = flag ?? process.env[env];
+  const n = raw === undefined || raw === "" ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`bench: ${env.toLowerCase()} must be a number, got "${raw}"`);
+  return n;
+};
+const config = {
+  duration: num(flags.duration, "BENCH_DURATION", 10),
+  warmup: num(flags.warmup, "BENCH_WARMUP", 2),
+  connections: Math.max(1, Math.round(num(flags.connections, "BENCH_CONNECTIONS", 50))),
+  startups: Math.max(1, Math.round(num(flags.startups, "BENCH_STARTUPS", 3))),
+  only: new Set(
+    (flags.only ?? process.env.BENCH_ONLY ?? "reads,writes,baselines")
+      .split(",")
+      .map((s) => s.trim())
+      .flatMap((s) => (s === "reads" ? ["read-assigned", "read-user"] : s === "writes" ? ["assign", "unassign"] : [s])),
+  ),
+  cpuProf: flags["cpu-prof"] ?? false,
+  mockDist: resolve(flags["mock-dist"] ?? process.env.BENCH_MOCK_DIST ?? join(ROOT, "dist")),
+  mockNodeArgs: (flags["mock-node-args"] ?? process.env.BENCH_MOCK_NODE_ARGS ?? "").split(/\s+/).filter((a) => a !== ""),
+  keep: flags.keep ?? false,
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Child processes
+
+interface Child {
+  name: string;
+  proc: ChildProcess;
+  pid: number;
+  output: string[];
+  exited: Promise<number | null>;
+  stopping: boolean;
+}
+
+const children = new Set<Child>();
+const crashes: string[] = [];
+
+function startChild(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("CALCOM_MOCK_")));
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...cleanEnv, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child: Child = { name, proc, pid: proc.pid!, output: [], exited: undefined as never, stopping: false };
+  const keep = (chunk: Buffer) => {
+    child.output.push(chunk.toString());
+    if (child.output.length > 200) child.output.splice(0, child.output.length - 200);
+  };
+  proc.stdout!.on("data", keep);
+  proc.stderr!.on("data", keep);
+  child.exited = new Promise((resolve) => {
+    proc.on("exit", (code, signal) => {
+      children.delete(child);
+      if (!child.stopping) {
+        crashes.push(`${name} (pid ${child.pid}) exited unexpectedly: code ${code} signal ${signal}\n${child.output.join("").slice(-2000)}`);
+      }
+      resolve(code);
+    });
+  });
+  children.add(child);
+  return child;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves with how long the child took to exit. */
+async function stopChild(child: Child, graceMs = 30_000): Promise<number> {
+  const t0 = performance.now();
+  child.stopping = true;
+  child.proc.kill("SIGTERM");
+  const timer = setTimeout(() => child.proc.kill("SIGKILL"), graceMs);
+  await child.exited;
+  clearTimeout(timer);
+  return performance.now() - t0;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One HTTP request without keep-alive; resolves with the status, or undefined if nothing answered. */
+function probe(url: string, headers: Record<string, string>): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = httpRequest(url, { headers, agent: false, timeout: 2000 }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+      res.on("error", () => resolve(res.statusCode));
+    });
+    req.on("error", () => resolve(undefined));
+    req.on("timeout", () => req.destroy());
+    req.end();
+  });
+}
+
+/** Polls until `url` answers `want` (or any status if `want` is undefined); returns ms since `since`. */
+async function waitForAnswer(child: Child, url: string, headers: Record<string, string>, since: number, want: number | undefined, deadlineMs: number) {
+  const deadline = since + deadlineMs;
+  for (;;) {
+    if (!children.has(child)) throw new Error(`${child.name} exited before answering:\n${child.output.join("").slice(-2000)}`);
+    const status = await probe(url, headers);
+    if (status !== undefined && (want === undefined || status === want)) return { ms: performance.now() - since, status };
+    if (status !== undefined && want !== undefined && status >= 400 && status !== 503) {
+      throw new Error(`${child.name}: ${url} answered ${status}, expected ${want}`);
+    }
+    if (performance.now() > deadline) throw new Error(`${child.name} did not answer ${url} within ${deadlineMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function childPort(child: Child, deadlineMs = 60_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${child.name} printed no port:\n${child.output.join("")}`)), deadlineMs);
+    const check = () => {
+      const m = /\{"port":(\d+)\}/.exec(child.output.join(""));
+      if (m) {
+        clearTimeout(t);
+        child.proc.stdout!.off("data", check);
+        resolve(Number(m[1]));
+      }
+    };
+    child.proc.stdout!.on("data", check);
+    void child.exited.then(() => {
+      clearTimeout(t);
+      reject(new Error(`${child.name} exited:\n${child.output.join("")}`));
+    });
+    check();
+  });
+}
+
+function procKb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+const mb = (kb: number) => kb / 1024;
+
+/** Samples a process's RSS every 100 ms while a phase runs. */
+function rssSampler(pid: number) {
+  let max = procKb(pid, "VmRSS");
+  const timer = setInterval(() => {
+    max = Math.max(max, procKb(pid, "VmRSS"));
+  }, 100);
+  return () => {
+    clearInterval(timer);
+    return mb(Math.max(max, procKb(pid, "VmRSS")));
+  };
+}
+
+/**
+ * Where the machine's CPU went during a run: the server's share, this process's (autocannon's), and everything
+ * else's. The last one is the noise indicator: other work on the machine takes cores from the server and the client.
+ */
+const CLK_TCK = 100;
+function cpuMeter(pid: number) {
+  const machine = () => {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    return { busy: f.reduce((a, b) => a + b, 0) - idle };
+  };
+  const proc = () => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]); // utime + stime, in ticks
+    } catch {
+      return 0;
+    }
+  };
+  const t0 = performance.now();
+  const m0 = machine();
+  const p0 = proc();
+  const b0 = process.cpuUsage();
+  return () => {
+    const seconds = (performance.now() - t0) / 1000;
+    const capacity = seconds * cpus().length;
+    const busy = (machine().busy - m0.busy) / CLK_TCK;
+    const server = (proc() - p0) / CLK_TCK;
+    const b = process.cpuUsage(b0);
+    const bench = (b.user + b.system) / 1e6;
+    return {
+      /** Server CPU as a share of one core (100 = one core busy all the time). */
+      serverCpuPct: (100 * server) / seconds,
+      benchCpuPct: (100 * bench) / seconds,
+      /** CPU used by other processes, as a share of the whole machine. */
+      otherCpuPct: Math.max(0, (100 * (busy - server - bench)) / capacity),
+    };
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The mock
+
+const DIST_CLI = join(config.mockDist, "cli.js");
+
+async function startMock(dbFile: string, orgId: number, profileDir?: string) {
+  const port = await freePort();
+  const nodeArgs = [...config.mockNodeArgs, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
+  const t0 = performance.now();
+  const child = startChild("calcom-mock", [
+    ...nodeArgs,
+    DIST_CLI,
+    "--db",
+    dbFile,
+    "--scenario",
+    SCENARIO,
+    "--seed",
+    String(SEED),
+    "--port",
+    String(port),
+    "--host",
+    "127.0.0.1",
+  ]);
+  const base = `http://127.0.0.1:${port}`;
+  // The first start seeds the file and does not know the org id yet: any answer means it is serving.
+  const ready = await waitForAnswer(child, `${base}/v2/organizations/${orgId}/attributes?take=1`, { authorization: `Bearer ${MEMBER_KEY}` }, t0, orgId > 0 ? 200 : undefined, 120_000);
+  return { child, base, startMs: ready.ms };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Load
+
+interface RunFigures {
+  reqPerSec: number;
+  /** 2xx answers per second over the measured run. */
+  okPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  total: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  bytesPerResponse: number;
+  durationS: number;
+  peakRssDuringMb?: number;
+  serverCpuPct?: number;
+  benchCpuPct?: number;
+  otherCpuPct?: number;
+}
+
+async function cannon(options: CannonOptions): Promise<CannonResult> {
+  return await autocannon({ timeout: 10, ...options });
+}
+
+function figures(r: CannonResult): RunFigures {
+  const total = r["1xx"] + r["2xx"] + r["3xx"] + r["4xx"] + r["5xx"];
+  return {
+    reqPerSec: r.requests.average,
+    okPerSec: r["2xx"] / r.duration,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+    total,
+    ok: r["2xx"],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, v.count])),
+    bytesPerResponse: total > 0 ? r.throughput.total / total : 0,
+    durationS: r.duration,
+  };
+}
+
+/** A warm-up run (discarded), then the measured run; `pid` is sampled for RSS. */
+async function measure(label: string, base: string, pid: number, make: () => Omit<CannonOptions, "url" | "duration" | "connections">): Promise<RunFigures> {
+  process.stdout.write(`  ${label.padEnd(44)} `);
+  if (config.warmup > 0) await cannon({ url: base, connections: config.connections, duration: config.warmup, ...make() });
+  const stopSampling = rssSampler(pid);
+  const stopCpu = cpuMeter(pid);
+  const result = await cannon({ url: base, connections: config.connections, duration: config.duration, ...make() });
+  const f = { ...figures(result), ...stopCpu(), peakRssDuringMb: stopSampling() };
+  process.stdout.write(
+    `${f.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${f.p50Ms.toFixed(1)} ms  p99 ${f.p99Ms.toFixed(1)} ms  2xx ${f.ok}  non-2xx ${f.non2xx}  errors ${f.errors}` +
+      `  cpu: server ${f.serverCpuPct.toFixed(0)}% client ${f.benchCpuPct.toFixed(0)}% other ${f.otherCpuPct.toFixed(0)}%\n`,
+  );
+  return f;
+}
+
+/** A `requests` list that cycles through fixed GET paths. */
+function cycle(paths: string[], key: string): RequestSpec[] {
+  return paths.map((path) => ({ method: "GET", path, headers: { authorization: `Bearer ${key}` } }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scenario facts, read from the server's own state
+
+interface Facts {
+  orgId: number;
+  counts: Record<string, number>;
+  acceptedMembers: number;
+  teams: number;
+  assignedReadPaths: string[];
+  userReadPaths: string[];
+  assignPool: Array<{ userId: number; attributeId: string; optionId: string }>;
+  seededAssignments: Array<{ userId: number; optionId: string }>;
+}
+
+function factsOf(state: State): Facts {
+  const org = state.organizations[0]!;
+  const teams = state.teams.filter((t) => t.parentId === org.id);
+  const members = state.memberships.filter((m) => m.teamId === org.id && m.accepted);
+  const userByMember = new Map(members.map((m) => [m.id, m.userId]));
+  const attrBySlug = new Map(state.attributes.filter((a) => a.teamId === org.id).map((a) => [a.slug, a]));
+  const optionsOf = (attributeId: string) => state.attributeOptions.filter((o) => o.attributeId === attributeId);
+  const generated = state.attributes.filter((a) => /-\d+$/.test(a.slug));
+  const department = attrBySlug.get("department")!;
+  const skills = attrBySlug.get("skills")!;
+  const genSingle = generated.find((a) => a.type === "SINGLE_SELECT")!;
+  const genMulti = generated.find((a) => a.type === "MULTI_SELECT")!;
+  if (!department || !skills || !genSingle || !genMulti) throw new Error("large-org state lacks the attributes the benchmark reads");
+  const skillOptions = optionsOf(skills.id);
+  const departmentOptions = optionsOf(department.id);
+
+  // Reads of assigned options: four attributes of different shapes (10 options held by ~950 members each, 30 by
+  // ~600, and two generated ones of 20 options held by ~20-60), two pages each, filtered by two teams and by
+  // holders of two options of another attribute, as a routing form would ask.
+  const q = (slug: string, skip: number, take: number, teamIds: number[], assigned: string[]) =>
+    `/v2/organizations/${org.id}/attributes/slugs/${slug}/options/assigned?teamIds=${teamIds.join(",")}&assignedOptionIds=${assigned.join(",")}&skip=${skip}&take=${take}`;
+  const team = (i: number) => teams[i % teams.length]!.id;
+  const assignedReadPaths = [
+    q(department.slug, 0, 5, [team(0), team(1)], [skillOptions[0]!.id, skillOptions[1]!.id]),
+    q(department.slug, 5, 5, [team(2), team(3)], [skillOptions[2]!.id, skillOptions[3]!.id]),
+    q(skills.slug, 0, 10, [team(4), team(5)], [departmentOptions[0]!.id, departmentOptions[1]!.id]),
+    q(skills.slug, 10, 10, [team(6), team(7)], [departmentOptions[2]!.id, departmentOptions[3]!.id]),
+    q(genSingle.slug, 0, 10, [team(8), team(9)], [skillOptions[4]!.id, skillOptions[5]!.id]),
+    q(genSingle.slug, 10, 10, [team(0), team(2)], [skillOptions[6]!.id, skillOptions[7]!.id]),
+    q(genMulti.slug, 0, 10, [team(1), team(3)], [departmentOptions[4]!.id, departmentOptions[5]!.id]),
+    q(genMulti.slug, 10, 10, [team(5), team(7)], [departmentOptions[6]!.id, departmentOptions[7]!.id]),
+  ];
+  // Reads of one user's options: 1,000 different members.
+  const step = Math.max(1, Math.floor(members.length / 1000));
+  const userReadPaths: string[] = [];
+  for (let i = 0; i < members.length && userReadPaths.length < 1000; i += step) {
+    userReadPaths.push(`/v2/organizations/${org.id}/attributes/options/${members[i]!.userId}`);
+  }
+
+  // Writes: (member, skills option) pairs nobody holds yet, one member after another so consecutive requests
+  // touch different members; then every seeded assignment for unassignment.
+  const held = new Set(state.attributeAssignments.map((a) => `${a.memberId}:${a.attributeOptionId}`));
+  const assignPool: Facts["assignPool"] = [];
+  for (let round = 0; round < skillOptions.length; round++) {
+    members.forEach((m, i) => {
+      const option = skillOptions[(i + round) % skillOptions.length]!;
+      if (!held.has(`${m.id}:${option.id}`)) assignPool.push({ userId: m.userId, attributeId: skills.id, optionId: option.id });
+    });
+  }
+  const seededAssignments = state.attributeAssignments
+    .filter((a) => userByMember.has(a.memberId))
+    .map((a) => ({ userId: userByMember.get(a.memberId)!, optionId: a.attributeOptionId }));
+
+  const counts = Object.fromEntries(
+    Object.entries(state)
+      .filter(([k]) => k !== "meta")
+      .map(([k, v]) => [k, (v as unknown[]).length]),
+  );
+  return { orgId: org.id, counts, acceptedMembers: members.length, teams: teams.length, assignedReadPaths, userReadPaths, assignPool, seededAssignments };
+}
+
+async function getJson(url: string, key: string): Promise<{ status: number; body: unknown; bytes: number }> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+  const text = await res.text();
+  return { status: res.status, body: JSON.parse(text) as unknown, bytes: Buffer.byteLength(text) };
+}
+
+/** GETs every path once; all must answer 200. Returns the bodies by path and the mean body size. */
+async function capture(base: string, paths: string[], key: string, who: string) {
+  const bodies: Record<string, unknown> = {};
+  let bytes = 0;
+  let empty = 0;
+  for (const path of paths) {
+    const res = await getJson(`${base}${path}`, key);
+    if (res.status !== 200) throw new Error(`${who}: GET ${path} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+    bodies[path] = res.body;
+    bytes += res.bytes;
+    if (Array.isArray((res.body as { data?: unknown }).data) && (res.body as { data: unknown[] }).data.length === 0) empty++;
+  }
+  return { bodies, meanBytes: bytes / paths.length, empty };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Main
+
+const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
+
+async function main(): Promise<void> {
+  if (!existsSync(DIST_CLI)) throw new Error(`${DIST_CLI} is missing: run npm run build first (npm run bench does)`);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const tmp = mkdtempSync(join(tmpdir(), "calcom-mock-bench-"));
+  const dbFile = join(tmp, "db.json");
+  const profileDir = config.cpuProf ? join(RESULTS_DIR, "profiles") : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  console.log(`calcom-mock bench: scenario ${SCENARIO}, seed ${SEED}, ${config.connections} connections, ${config.duration} s runs (+${config.warmup} s warm-up), file store in ${tmp}`);
+  console.log(`  node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; mock: node ${DIST_CLI}${config.mockNodeArgs.length ? ` with ${config.mockNodeArgs.join(" ")}` : ""}; baselines via node --import tsx`);
+
+  // Everything here shares the machine's cores: other work running at the same time skews every figure.
+  const loadBefore = loadavg();
+  if (loadBefore[0]! > 0.5 * cpus().length) {
+    console.log(`  warning: load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")} before the run: other processes are busy, expect noisy figures`);
+  }
+  const out: Record<string, unknown> = {
+    timestamp: startedAt.toISOString(),
+    machine: { node: process.version, cores: cpus().length, cpu: cpus()[0]?.model, memGiB: totalmem() / 2 ** 30, loadAvgBefore: loadBefore },
+    config: { ...config, only: [...config.only], scenario: SCENARIO, seed: SEED, mockRunsFrom: `${config.mockDist}/cli.js (compiled)`, store: "JSON file (snapshot + journal)" },
+    targets: TARGETS,
+  };
+
+  try {
+    // Seeding, in this process: reading, validating and seeding the recipe, without the file or the server.
+    const s0 = performance.now();
+    scenarioState(SCENARIO, SEED);
+    const seedMs = performance.now() - s0;
+
+    // 1. First start: no file yet, so the mock seeds it and writes the snapshot.
+    console.log("\nstart-up");
+    const first = await startMock(dbFile, 0);
+    // Only the facts stay in this process: the parsed state is garbage once they are drawn from it.
+    const facts = factsOf((await (await fetch(`${first.base}/__admin/state`)).json()) as State);
+    const stopFirstMs = await stopChild(first.child);
+    const fileBytes = statSync(dbFile).size;
+    console.log(`  seedState (in-process): ${seedMs.toFixed(0)} ms; first start seeding the file: ${first.startMs.toFixed(0)} ms; file ${(fileBytes / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+      `  state: ${facts.acceptedMembers} accepted members in ${facts.teams} teams, ${facts.counts.attributes} attributes, ${facts.counts.attributeOptions} options, ${facts.counts.attributeAssignments} assignments, ${facts.counts.users} users`,
+    );
+
+    // 2. Start-ups with the file present; the last one stays up for the load runs.
+    const startups: number[] = [];
+    let mock: Awaited<ReturnType<typeof startMock>> | undefined;
+    for (let i = 0; i < config.startups; i++) {
+      mock = await startMock(dbFile, facts.orgId, i === config.startups - 1 ? profileDir : undefined);
+      startups.push(mock.startMs);
+      if (i < config.startups - 1) await stopChild(mock.child);
+    }
+    const startupMedian = [...startups].sort((a, b) => a - b)[Math.floor(startups.length / 2)]!;
+    console.log(`  start-up with the file present: ${startups.map((s) => s.toFixed(0)).join(", ")} ms (median ${startupMedian.toFixed(0)})`);
+    out.scenario = { seedStateMs: seedMs, firstStartSeedingMs: first.startMs, firstStopMs: stopFirstMs, fileBytes, ...facts.counts, acceptedMembers: facts.acceptedMembers, teams: facts.teams };
+    out.startup = { runsMs: startups, medianMs: startupMedian, rssAfterStartMb: mb(procKb(mock!.child.pid, "VmRSS")) };
+
+    // 3. The mock under load.
+    const mockPid = mock!.child.pid;
+    const assignedCap = await capture(mock!.base, facts.assignedReadPaths, MEMBER_KEY, "calcom-mock");
+    const userCap = await capture(mock!.base, facts.userReadPaths, MEMBER_KEY, "calcom-mock");
+    console.log(
+      `\ncalcom-mock (pid ${mockPid}): assigned-options bodies ${(assignedCap.meanBytes / 1024).toFixed(1)} KiB mean over ${facts.assignedReadPaths.length} URLs (${assignedCap.empty} empty); user-options bodies ${(userCap.meanBytes / 1024).toFixed(2)} KiB mean over ${facts.userReadPaths.length} URLs`,
+    );
+    const mockRuns: Record<string, RunFigures> = {};
+    if (config.only.has("read-assigned")) {
+      mockRuns.readAssigned = await measure("GET …/slugs/{slug}/options/assigned", mock!.base, mockPid, () => ({ requests: cycle(facts.assignedReadPaths, MEMBER_KEY) }));
+    }
+    if (config.only.has("read-user")) {
+      mockRuns.readUser = await measure("GET …/attributes/options/{userId}", mock!.base, mockPid, () => ({ requests: cycle(facts.userReadPaths, MEMBER_KEY) }));
+    }
+    let assignWrap = 0;
+    let unassignWrap = 0;
+    let assignedPairs = 0;
+    if (config.only.has("assign") || config.only.has("unassign")) {
+      // Assign: each request takes the next pair of the pool; pairs acknowledged with 2xx are remembered so the
+      // unassign run can take them back first.
+      const acked: Array<{ userId: number; optionId: string }> = [];
+      let next = 0;
+      const assignRequest: RequestSpec = {
+        method: "POST",
+        path: "/",
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+        setupRequest: (req, context) => {
+          if (next >= facts.assignPool.length) assignWrap++;
+          const pair = facts.assignPool[next++ % facts.assignPool.length]!;
+          context.pair = pair;
+          return { ...req, path: `/v2/organizations/${facts.orgId}/attributes/options/${pair.userId}`, body: JSON.stringify({ attributeId: pair.attributeId, attributeOptionId: pair.optionId }) };
+        },
+        onResponse: (status, _body, context) => {
+          const pair = context.pair as { userId: number; optionId: string } | undefined;
+          if (pair && status >= 200 && status < 300) acked.push(pair);
+        },
+      };
+      if (config.only.has("assign")) {
+        mockRuns.assign = await measure("POST …/attributes/options/{userId} (assign)", mock!.base, mockPid, () => ({ requests: [assignRequest] }));
+      }
+      assignedPairs = acked.length;
+
+      const unassignPool = [...acked.reverse(), ...facts.seededAssignments];
+      let nextU = 0;
+      const unassignRequest: RequestSpec = {
+        method: "DELETE",
+        path: "/",
+        headers: { authorization: `Bearer ${ADMIN_KEY}` },
+        setupRequest: (req) => {
+          if (nextU >= unassignPool.length) unassignWrap++;
+          const pair = unassignPool[nextU++ % unassignPool.length]!;
+          return { ...req, path: `/v2/organizations/${facts.orgId}/attributes/options/${pair.userId}/${pair.optionId}` };
+        },
+      };
+      if (config.only.has("unassign")) {
+        mockRuns.unassign = await measure("DELETE …/attributes/options/{userId}/{optionId}", mock!.base, mockPid, () => ({ requests: [unassignRequest] }));
+      }
+    }
+    const mockPeakMb = mb(procKb(mockPid, "VmHWM"));
+    const mockStopMs = await stopChild(mock!.child);
+    console.log(`  peak RSS (VmHWM) ${mockPeakMb.toFixed(0)} MB; stop (journal folded into the file) ${mockStopMs.toFixed(0)} ms`);
+    out.mock = { readPaths: { assigned: facts.assignedReadPaths, user: `${facts.userReadPaths.length} paths like ${facts.userReadPaths[0]}` }, runs: mockRuns, peakRssMb: mockPeakMb, stopMs: mockStopMs, assignedPairs, assignPoolWraps: assignWrap, unassignPoolWraps: unassignWrap, readBodies: { assignedMeanBytes: assignedCap.meanBytes, userMeanBytes: userCap.meanBytes, assignedEmpty: assignedCap.empty } };
+
+    // Start-up again, now that the file also holds the write phases' history (informational).
+    if (mockRuns.assign || mockRuns.unassign) {
+      const again = await startMock(dbFile, facts.orgId);
+      const againHwm = mb(procKb(again.child.pid, "VmHWM"));
+      await stopChild(again.child);
+      const bytes = statSync(dbFile).size;
+      console.log(`  start-up after the writes (file ${(bytes / 2 ** 20).toFixed(1)} MiB with their history): ${again.startMs.toFixed(0)} ms, VmHWM ${againHwm.toFixed(0)} MB`);
+      out.startupAfterWrites = { ms: again.startMs, fileBytes: bytes, peakRssMb: againHwm };
+    }
+
+    // 4. Baselines.
+    const baselines: Record<string, { startMs: number; peakRssMb: number; runs: Record<string, RunFigures>; meanBytes?: Record<string, number> }> = {};
+    if (config.only.has("baselines")) {
+      const bodiesFile = join(tmp, "bodies.json");
+      writeFileSync(bodiesFile, JSON.stringify({ ...assignedCap.bodies, ...userCap.bodies }));
+      const servers = [
+        { key: "express", label: "bare Express 5 (same bodies)", args: ["--import", "tsx", join(ROOT, "bench", "servers", "express-baseline.ts"), bodiesFile] },
+        { key: "prism", label: "Prism 5.12 static mock", args: ["--import", "tsx", join(ROOT, "bench", "servers", "prism-baseline.ts"), SPEC] },
+      ];
+      for (const s of servers) {
+        const st = performance.now();
+        const child = startChild(s.key, s.args);
+        const port = await childPort(child);
+        const base = `http://127.0.0.1:${port}`;
+        const ready = await waitForAnswer(child, `${base}${facts.userReadPaths[0]}`, { authorization: `Bearer ${MEMBER_KEY}` }, st, 200, 60_000);
+        const a = await capture(base, facts.assignedReadPaths, MEMBER_KEY, s.key);
+        const u = await capture(base, facts.userReadPaths.slice(0, 20), MEMBER_KEY, s.key);
+        console.log(`\n${s.label} (pid ${child.pid}): answered after ${ready.ms.toFixed(0)} ms; bodies ${(a.meanBytes / 1024).toFixed(1)} KiB / ${(u.meanBytes / 1024).toFixed(2)} KiB`);
+        const runs: Record<string, RunFigures> = {};
+        if (config.only.has("read-assigned")) {
+          runs.readAssigned = await measure("GET …/slugs/{slug}/options/assigned", base, child.pid, () => ({ requests: cycle(facts.assignedReadPaths, MEMBER_KEY) }));
+        }
+        if (config.only.has("read-user")) {
+          runs.readUser = await measure("GET …/attributes/options/{userId}", base, child.pid, () => ({ requests: cycle(facts.userReadPaths, MEMBER_KEY) }));
+        }
+        const peak = mb(procKb(child.pid, "VmHWM"));
+        await stopChild(child, 5000);
+        baselines[s.key] = { startMs: ready.ms, peakRssMb: peak, runs, meanBytes: { readAssigned: a.meanBytes, readUser: u.meanBytes } };
+      }
+      out.baselines = baselines;
+    }
+
+    // 5. The table.
+    const rows: Array<{ figure: string; mock: number | undefined; unit: string; express?: number | undefined; prism?: number | undefined; target?: string; pass?: boolean | undefined }> = [];
+    const ex = baselines.express?.runs;
+    const pr = baselines.prism?.runs;
+    const pass = (ok: boolean | undefined) => ok;
+    for (const [key, label] of [
+      ["readAssigned", "read assigned options"],
+      ["readUser", "read options of user"],
+    ] as const) {
+      const m = mockRuns[key];
+      if (!m) continue;
+      const vsEx = ratio(m.reqPerSec, ex?.[key]?.reqPerSec);
+      const vsPr = ratio(m.reqPerSec, pr?.[key]?.reqPerSec);
+      rows.push({ figure: `${label} req/s`, mock: m.reqPerSec, unit: "req/s", express: ex?.[key]?.reqPerSec, prism: pr?.[key]?.reqPerSec });
+      rows.push({ figure: `  vs bare Express`, mock: vsEx, unit: "×", target: `≥ ${TARGETS.readVsExpress}×`, pass: vsEx === undefined ? undefined : pass(vsEx >= TARGETS.readVsExpress) });
+      rows.push({ figure: `  vs Prism`, mock: vsPr, unit: "×", target: `≥ ${TARGETS.readVsPrism}×`, pass: vsPr === undefined ? undefined : pass(vsPr >= TARGETS.readVsPrism) });
+      rows.push({ figure: `${label} p50`, mock: m.p50Ms, unit: "ms", express: ex?.[key]?.p50Ms, prism: pr?.[key]?.p50Ms });
+      rows.push({ figure: `${label} p99`, mock: m.p99Ms, unit: "ms", express: ex?.[key]?.p99Ms, prism: pr?.[key]?.p99Ms, target: `< ${TARGETS.readP99Ms} ms`, pass: m.p99Ms < TARGETS.readP99Ms });
+    }
+    for (const [key, label] of [
+      ["assign", "assign (POST)"],
+      ["unassign", "unassign (DELETE)"],
+    ] as const) {
+      const m = mockRuns[key];
+      if (!m) continue;
+      rows.push({ figure: `${label} acked writes/s`, mock: m.okPerSec, unit: "/s", target: `≥ ${TARGETS.writesPerSec}/s`, pass: m.okPerSec >= TARGETS.writesPerSec });
+      rows.push({ figure: `${label} non-2xx`, mock: m.non2xx + m.errors, unit: "" });
+      rows.push({ figure: `${label} p50 / p99`, mock: m.p50Ms, unit: `ms / ${m.p99Ms.toFixed(1)} ms` });
+    }
+    rows.push({ figure: "start-up, large-org file present", mock: startupMedian, unit: "ms", express: baselines.express?.startMs, prism: baselines.prism?.startMs, target: `< ${TARGETS.startupMs} ms`, pass: startupMedian < TARGETS.startupMs });
+    rows.push({ figure: "peak RSS (VmHWM)", mock: mockPeakMb, unit: "MB", express: baselines.express?.peakRssMb, prism: baselines.prism?.peakRssMb, target: `< ${TARGETS.peakRssMb} MB`, pass: mockPeakMb < TARGETS.peakRssMb });
+
+    const fmt = (v: number | undefined, unit = "") => (v === undefined ? "–" : unit === "×" ? `${v.toFixed(2)}×` : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+    const header = ["figure", "calcom-mock", "bare Express", "Prism", "target", "result"];
+    const lines = rows.map((r) => [
+      r.figure,
+      `${fmt(r.mock, r.unit)}${r.unit && r.unit !== "×" ? ` ${r.unit}` : ""}`,
+      fmt(r.express),
+      fmt(r.prism),
+      r.target ?? "",
+      r.pass === undefined ? (r.target ? "n/a" : "") : r.pass ? "PASS" : "MISS",
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+    console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${lines.map(line).join("\n")}`);
+    out.table = rows;
+    out.totalSeconds = (performance.now() - t0) / 1000;
+    out.loadAvgAfter = loadavg();
+    console.log(`\nbench took ${(out.totalSeconds as number).toFixed(0)} s; load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  } finally {
+    for (const child of [...children]) {
+      child.stopping = true;
+      child.proc.kill("SIGKILL");
+    }
+    if (!config.keep) rmSync(tmp, { recursive: true, force: true });
+    else console.log(`kept ${tmp}`);
+  }
+
+  if (crashes.length) out.crashes = crashes;
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
+  const json = `${JSON.stringify(out, null, 2)}\n`;
+  writeFileSync(join(RESULTS_DIR, `${stamp}.json`), json);
+  writeFileSync(join(RESULTS_DIR, "latest.json"), json);
+  console.log(`results: bench/results/${stamp}.json (and bench/results/latest.json)`);
+  if (crashes.length) {
+    console.error(`\nbench: ${crashes.length} server(s) crashed:\n${crashes.join("\n")}`);
+    process.exitCode = 1;
+  }
+}
+
+// A hard bound on the whole run, whatever hangs.
+const watchdog = setTimeout(() => {
+  console.error("bench: gave up after 15 minutes");
+  for (const child of children) child.proc.kill("SIGKILL");
+  process.exit(1);
+}, 15 * 60_000);
+watchdog.unref();
+
+main().then(
+  () => {
+    clearTimeout(watchdog);
+  },
+  (err: unknown) => {
+    console.error(`bench: ${(err as Error).stack ?? String(err)}`);
+    for (const child of children) child.proc.kill("SIGKILL");
+    process.exitCode = 1;
+  },
+);
