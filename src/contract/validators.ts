@@ -48,10 +48,10 @@ export type RawQuery = Record<string, string | string[] | undefined>;
 
 /** Splits `a,b` and repeated `x=a&x=b` alike into one list, as Cal.com's comma-list transforms do. */
 function splitList(value: string | string[]): string[] {
-  return (Array.isArray(value) ? value : [value])
-    .flatMap((v) => v.split(","))
-    .map((v) => v.trim())
-    .filter((v) => v !== "");
+  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(",")).map((v) => v.trim());
+  // An empty parameter is an empty list (refused by minItems); an empty item beside others (`1,,2`, `1, `) is
+  // kept, so the item's own schema refuses it rather than the list silently meaning something else.
+  return items.every((v) => v === "") ? [] : items;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Faker } from "@faker-js/faker";
 // The English locale alone: the package's main entry evaluates every locale (~130 ms and ~16 MB of heap at each
 // start, seeding or not); this entry loads English and the base data only.
 import { faker as englishFaker } from "@faker-js/faker/locale/en";
+import { badRequest } from "../errors.js";
 import { cuid, slugify } from "./ids.js";
 import type { AttributeType, Role, State } from "./schema.js";
 
@@ -94,6 +95,10 @@ export function seedState(recipe: ScenarioRecipe, seed: number): State {
     });
     const domain = `${org.slug}.example`;
     const keyed = org.keyedUsers ?? [];
+    if (keyed.length > org.members + (org.pendingMembers ?? 0)) {
+      // Each keyed user is one of the organization's people: more keys than people would silently lose keys.
+      throw badRequest(`Scenario "${recipe.name}": organization ${org.slug} lists ${keyed.length} keyedUsers but has only ${org.members + (org.pendingMembers ?? 0)} members and pending members`);
+    }
     const acceptedMemberIds: number[] = [];
     for (let i = 0; i < org.members + (org.pendingMembers ?? 0); i++) {
       const keyedUser = keyed[i];
@@ -109,7 +114,8 @@ export function seedState(recipe: ScenarioRecipe, seed: number): State {
     }
     // Team memberships: everyone accepted is in one team, about a quarter in a second.
     const orgMembers = state.memberships.filter((m) => m.teamId === orgId && m.accepted);
-    orgMembers.forEach((m, i) => {
+    // (An organization without teams has no team memberships.)
+    if (teamIds.length > 0) orgMembers.forEach((m, i) => {
       const first = teamIds[i % teamIds.length]!;
       state.memberships.push({ id: ++membershipId, userId: m.userId, teamId: first, role: "MEMBER", accepted: true });
       if (teamIds.length > 1 && faker.number.float() < 0.25) {

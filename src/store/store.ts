@@ -172,9 +172,54 @@ export class Store {
   private put<C extends CollectionName>(collection: C, row: Rows[C]): void {
     const table = this.rows[collection] as Map<Id, Rows[C]>;
     const previous = table.get(row.id);
-    if (previous) this.unindex(collection, previous);
     table.set(row.id, row);
-    this.index(collection, row);
+    if (!previous || !this.replaceInPlace(collection, previous, row)) {
+      if (previous) this.unindex(collection, previous);
+      this.index(collection, row);
+    }
+  }
+
+  /**
+   * An update keeps the row's place in the ordered indexes, as it keeps it in `rows` (and as a database keeps a
+   * row's place when it is updated): unindexing and indexing again would move it to the end of every list the
+   * API answers. Answers false when a key the row is filed under changed, so it must move after all.
+   */
+  private replaceInPlace(collection: CollectionName, previous: Rows[CollectionName], row: Rows[CollectionName]): boolean {
+    switch (collection) {
+      case "attributes": {
+        const [p, a] = [previous as Attribute, row as Attribute];
+        if (p.teamId !== a.teamId) return false;
+        this.attributesByOrg.get(a.teamId)?.set(a.id, a);
+        if (this.attributeByOrgSlug.get(`${p.teamId}:${p.slug}`) === p) this.attributeByOrgSlug.delete(`${p.teamId}:${p.slug}`);
+        this.attributeByOrgSlug.set(`${a.teamId}:${a.slug}`, a);
+        return true;
+      }
+      case "attributeOptions": {
+        const [p, o] = [previous as AttributeOption, row as AttributeOption];
+        if (p.attributeId !== o.attributeId) return false;
+        this.optionsByAttribute.get(o.attributeId)?.set(o.id, o);
+        if (this.optionByAttributeSlug.get(`${p.attributeId}:${p.slug}`) === p) this.optionByAttributeSlug.delete(`${p.attributeId}:${p.slug}`);
+        this.optionByAttributeSlug.set(`${o.attributeId}:${o.slug}`, o);
+        return true;
+      }
+      case "attributeAssignments": {
+        const [p, a] = [previous as AttributeAssignment, row as AttributeAssignment];
+        if (p.memberId !== a.memberId || p.attributeOptionId !== a.attributeOptionId) return false;
+        this.assignmentsByOption.get(a.attributeOptionId)?.set(a.memberId, a);
+        this.assignmentsByMember.get(a.memberId)?.set(a.attributeOptionId, a);
+        return true;
+      }
+      case "assignmentHistory": {
+        const [p, h] = [previous as AssignmentHistoryEntry, row as AssignmentHistoryEntry];
+        const list = this.historyByMember.get(p.memberId);
+        const at = list?.indexOf(p) ?? -1;
+        if (p.memberId !== h.memberId || !list || at < 0) return false;
+        list[at] = h;
+        return true;
+      }
+      default:
+        return false;
+    }
   }
 
   private del(collection: CollectionName, id: Id): void {

@@ -149,12 +149,6 @@ describe("built-in scenarios", () => {
 });
 
 describe("every built-in scenario is a valid state document", () => {
-  // KNOWN BUG (src/store/seed.ts, team memberships): an organization with no teams still gets one team
-  // membership per member, with teamId `teamIds[i % 0]` = undefined. empty-org (teams: []) is such an
-  // organization, so its state holds {id: 2, userId: 1, role: "MEMBER", accepted: true} without a teamId, and
-  // PUT /__admin/state refuses what GET /__admin/state answered. `it.fails` until seed.ts skips team
-  // memberships when there are no teams; then drop the `.fails`.
-  const broken = new Set(["empty-org"]);
   const check = async (name: string, ctx: TestContext) => {
     const mock = await startScenario(ctx, name);
     expect(stateProblems(mock.state())).toEqual([]);
@@ -165,8 +159,7 @@ describe("every built-in scenario is a valid state document", () => {
     expect(put.status, put.text.slice(0, 500)).toBe(200);
     expect((await admin(mock.url, "GET", "/state")).text === got.text).toBe(true);
   };
-  it.for(BUILT_IN.filter((n) => !broken.has(n)))("%s", { timeout: 120_000 }, check);
-  it.fails.for([...broken].filter((n) => BUILT_IN.includes(n)))("%s (known seeder bug: team memberships without teamId)", check);
+  it.for(BUILT_IN)("%s", { timeout: 120_000 }, check);
 });
 
 describe("same seed, same state", () => {
@@ -279,6 +272,11 @@ describe("a scenario file of the user's own", () => {
         "a recipe with an unknown field",
         () => write("extra.json", JSON.stringify({ ...recipe, colour: "blue" })),
         /Invalid scenario recipe .*extra\.json: \/ must NOT have additional properties/,
+      ],
+      [
+        "a recipe with more keyed users than people",
+        () => write("too-many-keys.json", JSON.stringify({ ...recipe, organizations: [{ ...recipe.organizations[0]!, members: 1 }] })),
+        /organization initech lists 2 keyedUsers but has only 1 members/,
       ],
       [
         "a state document with a dangling reference",
