@@ -80,7 +80,7 @@ const config = {
     (flags.only ?? process.env.BENCH_ONLY ?? "reads,writes,baselines")
       .split(",")
       .map((s) => s.trim())
-      .flatMap((s) => (s === "reads" ? ["read-assigned", "read-user"] : s === "writes" ? ["assign", "unassign"] : [s])),
+      .flatMap((s) => (s === "reads" ? ["read-assigned", "read-user", "read-uncached"] : s === "writes" ? ["assign", "unassign"] : [s])),
   ),
   cpuProf: flags["cpu-prof"] ?? false,
   mockDist: resolve(flags["mock-dist"] ?? process.env.BENCH_MOCK_DIST ?? join(ROOT, "dist")),
@@ -264,7 +264,7 @@ function cpuMeter(pid: number) {
 
 const DIST_CLI = join(config.mockDist, "cli.js");
 
-async function startMock(dbFile: string, orgId: number, profileDir?: string) {
+async function startMock(dbFile: string, orgId: number, profileDir?: string, extraArgs: string[] = []) {
   const port = await freePort();
   const nodeArgs = [...config.mockNodeArgs, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
   const t0 = performance.now();
@@ -281,6 +281,7 @@ async function startMock(dbFile: string, orgId: number, profileDir?: string) {
     String(port),
     "--host",
     "127.0.0.1",
+    ...extraArgs,
   ]);
   const base = `http://127.0.0.1:${port}`;
   // The first start seeds the file and does not know the org id yet: any answer means it is serving.
@@ -524,6 +525,20 @@ async function main(): Promise<void> {
     if (config.only.has("read-user")) {
       mockRuns.readUser = await measure("GET …/attributes/options/{userId}", mock!.base, mockPid, () => ({ requests: cycle(facts.userReadPaths, MEMBER_KEY) }));
     }
+    // The same reads with every answer computed afresh (--no-response-cache), on a second mock seeded in memory
+    // with the same data: the cached figures above measure answers reused until a write, these the query itself.
+    if (config.only.has("read-uncached")) {
+      const uncached = await startMock("memory", facts.orgId, undefined, ["--no-response-cache"]);
+      const pid = uncached.child.pid;
+      console.log(`\ncalcom-mock with --no-response-cache (pid ${pid}, memory store, same seed)`);
+      if (config.only.has("read-assigned")) {
+        mockRuns.readAssignedUncached = await measure("GET …/slugs/{slug}/options/assigned (uncached)", uncached.base, pid, () => ({ requests: cycle(facts.assignedReadPaths, MEMBER_KEY) }));
+      }
+      if (config.only.has("read-user")) {
+        mockRuns.readUserUncached = await measure("GET …/attributes/options/{userId} (uncached)", uncached.base, pid, () => ({ requests: cycle(facts.userReadPaths, MEMBER_KEY) }));
+      }
+      await stopChild(uncached.child);
+    }
     let assignWrap = 0;
     let unassignWrap = 0;
     let assignedPairs = 0;
@@ -633,6 +648,13 @@ async function main(): Promise<void> {
       rows.push({ figure: `  vs Prism`, mock: vsPr, unit: "×", target: `≥ ${TARGETS.readVsPrism}×`, pass: vsPr === undefined ? undefined : pass(vsPr >= TARGETS.readVsPrism) });
       rows.push({ figure: `${label} p50`, mock: m.p50Ms, unit: "ms", express: ex?.[key]?.p50Ms, prism: pr?.[key]?.p50Ms });
       rows.push({ figure: `${label} p99`, mock: m.p99Ms, unit: "ms", express: ex?.[key]?.p99Ms, prism: pr?.[key]?.p99Ms, target: `< ${TARGETS.readP99Ms} ms`, pass: m.p99Ms < TARGETS.readP99Ms });
+      // The same reads without the response cache: shown beside, for what the queries cost; no target applies.
+      const u = mockRuns[`${key}Uncached`];
+      if (u) {
+        rows.push({ figure: `  uncached req/s`, mock: u.reqPerSec, unit: "req/s" });
+        rows.push({ figure: `  uncached vs bare Express / Prism`, mock: ratio(u.reqPerSec, ex?.[key]?.reqPerSec), unit: "×", prism: ratio(u.reqPerSec, pr?.[key]?.reqPerSec) });
+        rows.push({ figure: `  uncached p99`, mock: u.p99Ms, unit: "ms" });
+      }
     }
     for (const [key, label] of [
       ["assign", "assign (POST)"],

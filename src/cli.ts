@@ -1,7 +1,12 @@
 #!/usr/bin/env node
+import { setFlagsFromString } from "node:v8";
 import { ConfigError, USAGE, parseConfig } from "./config.js";
 import { HttpError } from "./errors.js";
 import { createMockServer } from "./server.js";
+
+// V8 lets the heap grow about 4x before it collects, so a server holding ~45 MB of data sat at 300 MB under
+// load; growing by a quarter at a time keeps it under 300 MB through 100,000 writes at no measured cost in throughput (bench/).
+setFlagsFromString("--heap-growing-percent=25");
 
 async function main(): Promise<void> {
   let config;
@@ -31,6 +36,7 @@ async function main(): Promise<void> {
       rateLimit: config.rateLimit,
       journalSize: config.journalSize,
       watch: config.watch,
+      responseCache: config.responseCache,
     });
   } catch (err) {
     const message = err instanceof HttpError ? err.message : (err as Error).message;
@@ -44,7 +50,7 @@ async function main(): Promise<void> {
     `  db:       ${config.db === "memory" ? "memory" : `${config.db} (${mock.meta.seeded ? "seeded now" : "existing file kept"})`}`,
     `  scenario: ${mock.meta.scenario}, seed ${mock.meta.seed}`,
     `  API base: ${mock.url}/v2   control API: ${mock.url}/__admin`,
-    `  rate limit: ${config.rateLimit}${config.watch ? "   watching spec/ and the scenario file" : ""}`,
+    `  rate limit: ${config.rateLimit}   response cache: ${config.responseCache ? "on" : "off"}${config.watch ? "   watching spec/ and the scenario file" : ""}`,
     `  API keys (Authorization: Bearer <key>):`,
     ...keys.slice(0, 12).map((k) => {
       const user = state.get("users", k.userId);

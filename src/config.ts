@@ -13,6 +13,7 @@ export interface CliConfig {
   rateLimit: string;
   journalSize: number;
   watch: boolean;
+  responseCache: boolean;
   help: boolean;
 }
 
@@ -25,6 +26,7 @@ export const ENV = {
   rateLimit: "CALCOM_MOCK_RATE_LIMIT",
   journalSize: "CALCOM_MOCK_JOURNAL_SIZE",
   watch: "CALCOM_MOCK_WATCH",
+  responseCache: "CALCOM_MOCK_RESPONSE_CACHE",
 } as const;
 
 export const USAGE = `Usage: calcom-mock [options]
@@ -38,6 +40,8 @@ export const USAGE = `Usage: calcom-mock [options]
                                                                          env ${ENV.rateLimit}
   --journal-size <n>  requests kept in the request journal (default 1000)   env ${ENV.journalSize}
   --watch             reload spec/ and the scenario file when they change    env ${ENV.watch}=1
+  --no-response-cache compute every GET afresh instead of reusing the answer until the next write
+                                                                         env ${ENV.responseCache}=off
   -h, --help          show this help
 `;
 
@@ -64,6 +68,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         "rate-limit": { type: "string" },
         "journal-size": { type: "string" },
         watch: { type: "boolean" },
+        "no-response-cache": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -99,6 +104,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     rateLimit,
     journalSize: integer("--journal-size", pick("journalSize") ?? "1000", 0, 1_000_000),
     watch: values.watch ?? ["1", "true", "yes"].includes((env[ENV.watch] ?? "").toLowerCase()),
+    responseCache: !(values["no-response-cache"] ?? ["0", "false", "no", "off"].includes((env[ENV.responseCache] ?? "").toLowerCase())),
     help: values.help ?? false,
   };
 }

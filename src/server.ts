@@ -31,6 +31,11 @@ export interface MockServerOptions {
   journalSize?: number;
   /** Cal.com's rate limits: "cal", "off" (the default), "N/DURATION" such as "10/1s", or {limit, ttlMs, blockMs}. */
   rateLimit?: RateLimitOption;
+  /**
+   * Serve a repeated GET from the answer computed last time, until the next write or reset (default true). Off,
+   * every GET is computed afresh: the answers are the same either way.
+   */
+  responseCache?: boolean;
   /** Reload spec/ and the scenario file when they change. */
   watch?: boolean;
   /** Where watch mode reports what it reloaded; defaults to console.log. */
@@ -126,6 +131,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     db: () => db,
     bodyLimit: options.bodyLimit ?? "1mb",
     rateLimit,
+    responseCache: options.responseCache,
     admin: {
       reset,
       stateJson: () => JSON.stringify(db.store.toState()),

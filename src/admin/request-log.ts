@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { RequestHandler } from "express";
 import { maskApiKey } from "../auth/api-key.js";
 import { pathPattern } from "./path-pattern.js";
@@ -78,17 +79,39 @@ export function parseRequestFilter(query: Record<string, unknown>): (r: LoggedRe
     (sinceMs === undefined || Date.parse(r.timestamp) >= sinceMs);
 }
 
+/** What the journal keeps of a request: references, formatted when the journal is read. */
+interface Recorded {
+  id: number;
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  status: number;
+  durationMs: number;
+}
+
+function maskHeaders(raw: IncomingHttpHeaders): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    headers[name] = SECRET_HEADERS.has(name) && typeof value === "string" ? maskApiKey(value) : value;
+  }
+  return headers;
+}
+
 /** A bounded journal: a ring of the last `capacity` requests, so a long run does not grow memory. */
 export class RequestLog {
-  private entries: LoggedRequest[] = [];
+  private entries: Recorded[] = [];
   private start = 0;
   private nextId = 1;
 
   constructor(readonly capacity: number) {}
 
-  add(entry: Omit<LoggedRequest, "id">): void {
+  add(entry: Omit<Recorded, "id">): void {
     if (this.capacity <= 0) return;
-    const full: LoggedRequest = { id: this.nextId++, ...entry };
+    const full: Recorded = { id: this.nextId++, ...entry };
     if (this.entries.length < this.capacity) this.entries.push(full);
     else {
       this.entries[this.start] = full;
@@ -98,7 +121,17 @@ export class RequestLog {
 
   /** Oldest first. */
   all(): LoggedRequest[] {
-    return [...this.entries.slice(this.start), ...this.entries.slice(0, this.start)];
+    return [...this.entries.slice(this.start), ...this.entries.slice(0, this.start)].map((r) => ({
+      id: r.id,
+      timestamp: new Date(r.at).toISOString(),
+      method: r.method,
+      path: r.path,
+      query: r.query,
+      headers: maskHeaders(r.headers),
+      body: r.body,
+      status: r.status,
+      durationMs: r.durationMs,
+    }));
   }
 
   clear(): void {
@@ -109,35 +142,26 @@ export class RequestLog {
   /** Records each request once its answer is sent. */
   middleware(): RequestHandler {
     return (req, res, next) => {
-      const started = process.hrtime.bigint();
-      const timestamp = new Date().toISOString();
-      let recorded = false;
-      const record = (status: number) => {
-        if (recorded) return;
-        recorded = true;
-        const headers: Record<string, string | string[]> = {};
-        for (const [name, value] of Object.entries(req.headers)) {
-          if (value === undefined) continue;
-          headers[name] = SECRET_HEADERS.has(name) && typeof value === "string" ? maskApiKey(value) : value;
-        }
+      const started = performance.now();
+      const at = Date.now();
+      // One listener: "close" comes after "finish" too, and tells by writableFinished whether the answer went out.
+      // A client that gave up before the answer (a timeout during an injected delay, say) still made the request:
+      // it is kept with nginx's 499, "client closed request". The record keeps references; the journal masks
+      // the key and formats the time when it is read, so the request itself pays as little as possible.
+      res.once("close", () => {
         this.add({
-          timestamp,
+          at,
           method: req.method,
           path: req.originalUrl.split("?")[0] ?? req.originalUrl,
-          query: { ...(req.query as Record<string, unknown>) },
-          headers,
+          query: req.query as Record<string, unknown>,
+          headers: req.headers,
           body: journaledBody(req.body, Number(req.headers["content-length"]) || 0),
-          status,
-          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          status: res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST,
+          durationMs: performance.now() - started,
         });
-      };
-      res.on("finish", () => record(res.statusCode));
-      // A client that gave up before the answer (a timeout during an injected delay, say) still made the request:
-      // it is kept with nginx's 499, "client closed request".
-      res.on("close", () => {
-        if (!res.writableFinished) record(CLIENT_CLOSED_REQUEST);
       });
       next();
     };
   }
+
 }

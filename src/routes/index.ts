@@ -8,14 +8,26 @@ import type { Database } from "../store/database.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
 import { optionHandlers } from "./options.js";
+import { ResponseCache } from "./response-cache.js";
 import type { ApiRequest, Handler, Handlers } from "./types.js";
+
+function send(res: Response, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", JSON_TYPE);
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  res.end(body);
+}
 
 export const handlers: Handlers = { ...attributeHandlers, ...optionHandlers, ...assignmentHandlers };
 
 export interface ApiContext {
   contract: () => Contract;
   db: () => Database;
+  /** Serve repeated GETs from a cache emptied by every write (on unless false). */
+  responseCache?: boolean;
 }
+
+const JSON_TYPE = "application/json; charset=utf-8";
 
 /**
  * The /v2 pipeline, in Cal.com's order: match the operation in the spec, authenticate (401), validate the path
@@ -23,6 +35,7 @@ export interface ApiContext {
  * body (400), then hand a typed request to the operation's handler and wrap its data in the success envelope.
  */
 export function apiRouter(ctx: ApiContext): RequestHandler {
+  const cache = ctx.responseCache === false ? undefined : new ResponseCache();
   return (req: Request, res: Response, next: NextFunction) => {
     const fullPath = `/v2${req.path}`;
     const contract = ctx.contract();
@@ -45,14 +58,22 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       authorizeOrg(db.store, orgId, user, operation.requiredRole);
       const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
       if ("diagnostics" in rest) throw fromDiagnostics(rest.diagnostics);
+      const cacheable = cache && operation.method === "GET" ? cache : undefined;
+      const cached = cacheable?.get(db.store, req.originalUrl);
+      if (cached !== undefined) return send(res, 200, cached);
       const handler = handlers[operation.operationId as OperationId] as Handler<OperationId>;
       const apiRequest = { db, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
-      Promise.resolve(handler(apiRequest)).then(
-        (data) => {
-          res.status(operation.method === "POST" ? 201 : 200).json({ status: "success", data });
-        },
-        next,
-      );
+      const status = operation.method === "POST" ? 201 : 200;
+      const answer = (data: unknown) => {
+        const body = JSON.stringify({ status: "success", data });
+        // Stored against the store as it was when the answer was computed: a write since then empties the cache.
+        cacheable?.set(db.store, req.originalUrl, body);
+        send(res, status, body);
+      };
+      const result = handler(apiRequest);
+      // Reads answer in the same tick; writes resolve once they are durable.
+      if (result instanceof Promise) result.then(answer, next);
+      else answer(result);
     } catch (err) {
       next(err);
     }

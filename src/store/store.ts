@@ -23,6 +23,9 @@ type IntCollection = "organizations" | "teams" | "users" | "memberships";
 const DENSE_ID_LIMIT = 1 << 24;
 const isDenseId = (id: Id): id is number => typeof id === "number" && Number.isInteger(id) && id >= 0 && id < DENSE_ID_LIMIT;
 
+/** How many derived values `memo` keeps between writes. */
+const MEMO_LIMIT = 512;
+
 function bucket<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
@@ -70,6 +73,8 @@ export class Store {
   /** optionId → user ids of its holders in assignment order, built on first use; see `holderUserIds`. */
   private readonly holderUserIdsCache = new Map<string, readonly number[]>();
   private changes = 0;
+  private memoVersion = 0;
+  private readonly memos = new Map<string, unknown>();
   /**
    * The integer-keyed collections again, as arrays indexed by id: `get` is the hottest call of the read path (one
    * membership per holder of every option listed), and an array slot is several times cheaper than a Map probe.
@@ -128,6 +133,22 @@ export class Store {
       this.holderUserIdsCache.set(optionId, ids);
     }
     return ids;
+  }
+
+  /**
+   * A value derived from the data (a set of team members, say), computed once and kept until the next write.
+   * Bounded, so that many distinct filters cannot grow it without limit.
+   */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memoVersion !== this.changes) {
+      this.memos.clear();
+      this.memoVersion = this.changes;
+    }
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    if (this.memos.size >= MEMO_LIMIT) this.memos.clear();
+    this.memos.set(key, value);
+    return value;
   }
 
   apply(changes: readonly Change[]): void {

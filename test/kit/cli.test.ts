@@ -114,7 +114,7 @@ describe("calcom-mock CLI: serving", () => {
       expect(url).toBe(`http://127.0.0.1:${port}`);
       const out = cli.stdout();
       expect(out).toMatch(/scenario: multi-org, seed 7/);
-      expect(out).toMatch(/rate limit: cal +watching spec\/ and the scenario file/);
+      expect(out).toMatch(/rate limit: cal +response cache: on +watching spec\/ and the scenario file/);
       expect(out).toContain("cal_test_mock_globex_admin_key");
       const api = client(url);
       const res = await api.get("/v2/organizations/1/attributes");
@@ -257,12 +257,13 @@ describe("parseConfig", () => {
       rateLimit: "off",
       journalSize: 1000,
       watch: false,
+      responseCache: true,
       help: false,
     });
   });
 
   it("reads every flag, and every environment variable, flags first", () => {
-    const flags = ["--port", "0", "--host", "::1", "--db", "memory", "--seed", "3", "--scenario", "multi-org", "--rate-limit", "cal", "--journal-size", "10", "--watch"];
+    const flags = ["--port", "0", "--host", "::1", "--db", "memory", "--seed", "3", "--scenario", "multi-org", "--rate-limit", "cal", "--journal-size", "10", "--watch", "--no-response-cache"];
     const fromFlags = parseConfig(flags, {});
     const env = {
       [ENV.port]: "0",
@@ -273,9 +274,11 @@ describe("parseConfig", () => {
       [ENV.rateLimit]: "cal",
       [ENV.journalSize]: "10",
       [ENV.watch]: "1",
+      [ENV.responseCache]: "off",
     };
     expect(parseConfig([], env)).toEqual(fromFlags);
-    expect(fromFlags).toEqual({ port: 0, host: "::1", db: "memory", seed: 3, scenario: "multi-org", seedOrScenarioGiven: true, rateLimit: "cal", journalSize: 10, watch: true, help: false });
+    expect(fromFlags).toEqual({ port: 0, host: "::1", db: "memory", seed: 3, scenario: "multi-org", seedOrScenarioGiven: true, rateLimit: "cal", journalSize: 10, watch: true, responseCache: false, help: false });
+    expect(parseConfig([], { [ENV.responseCache]: "on" }).responseCache).toBe(true);
     expect(parseConfig(["--seed", "8"], { ...env, [ENV.seed]: "9" }).seed).toBe(8);
     expect(parseConfig([], { [ENV.watch]: "true" }).watch).toBe(true);
     expect(parseConfig([], { [ENV.watch]: "0" }).watch).toBe(false);

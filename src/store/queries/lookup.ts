@@ -28,12 +28,7 @@ export function requireOrgMember(store: Store, orgId: number, userId: number): M
   return membership;
 }
 
-/** The user ids assigned to an option, in assignment order. */
-export function assigneeUserIds(store: Store, optionId: string): number[] {
-  const ids: number[] = [];
-  for (const memberId of store.assignmentsByOption.get(optionId)?.keys() ?? []) {
-    const membership = store.get("memberships", memberId);
-    if (membership) ids.push(membership.userId);
-  }
-  return ids;
+/** The user ids assigned to an option, in assignment order (the store keeps the list; do not change it). */
+export function assigneeUserIds(store: Store, optionId: string): readonly number[] {
+  return store.holderUserIds(optionId);
 }

@@ -106,43 +106,50 @@ export function assignedOptions(
   query: AssignedOptionsQuery,
 ): Schemas["AssignedOptionOutput"][] {
   const attr = "id" in attribute ? attributeInOrg(store, orgId, attribute.id) : attributeInOrgBySlug(store, orgId, attribute.slug);
-  const teamUserIds = query.teamIds ? teamMemberUserIds(store, orgId, query.teamIds) : undefined;
-  const heldInTeams = (optionId: string) => {
-    const userIds = assigneeUserIds(store, optionId);
-    return userIds.length > 0 && (!teamUserIds || userIds.some((id) => teamUserIds.has(id)));
-  };
-
-  let filterUserIds: Set<number> | undefined;
+  // Both sets depend only on the filter and the data, so they are kept until the next write (store.memo).
+  const teamKey = query.teamIds ? [...query.teamIds].sort((a, b) => a - b).join(",") : "";
+  const teamUserIds = query.teamIds ? store.memo(`team-users ${orgId} ${teamKey}`, () => teamMemberUserIds(store, orgId, query.teamIds!)) : undefined;
+  let filterUserIds: ReadonlySet<number> | undefined;
   if (query.assignedOptionIds) {
-    filterUserIds = new Set();
-    let matched = false;
-    for (const optionId of new Set(query.assignedOptionIds)) {
-      const option = store.get("attributeOptions", optionId);
-      const owner = option && store.get("attributes", option.attributeId);
-      if (!option || owner?.teamId !== orgId) continue;
-      matched = true;
-      for (const userId of assigneeUserIds(store, optionId)) {
-        if (!teamUserIds || teamUserIds.has(userId)) filterUserIds.add(userId);
-      }
-    }
-    if (!matched) {
+    const ids = query.assignedOptionIds;
+    const holders = store.memo(`holders ${orgId} ${teamKey} ${[...ids].sort().join(",")}`, () => holdersOf(store, orgId, ids, teamUserIds));
+    if (!holders) {
       throw notFound(
         "Options provided in assignedOptionIds are not assigned to anyone, or the users are not part of the teams specified in teamIds filter.",
       );
     }
+    filterUserIds = holders;
   }
 
   const page: Schemas["AssignedOptionOutput"][] = [];
   let index = 0;
   for (const option of store.optionsByAttribute.get(attr.id)?.values() ?? []) {
-    if (!heldInTeams(option.id)) continue;
+    const userIds = assigneeUserIds(store, option.id);
+    if (userIds.length === 0 || (teamUserIds && !userIds.some((id) => teamUserIds.has(id)))) continue;
     if (index++ < query.skip) continue;
     if (index > query.skip + query.take) break;
-    const userIds = assigneeUserIds(store, option.id);
     if (filterUserIds && !userIds.some((id) => filterUserIds.has(id))) continue;
-    page.push({ ...toOptionOutput(option), assignedUserIds: userIds });
+    page.push({ ...toOptionOutput(option), assignedUserIds: userIds as number[] });
   }
   return page;
+}
+
+/**
+ * The holders of the given options of this organization (members of `teamUserIds` only, when given), or
+ * undefined when no given id names an option of the organization: Cal.com's 404 case.
+ */
+function holdersOf(store: Store, orgId: number, optionIds: readonly string[], teamUserIds: ReadonlySet<number> | undefined): Set<number> | undefined {
+  const users = new Set<number>();
+  let matched = false;
+  for (const optionId of new Set(optionIds)) {
+    const option = store.get("attributeOptions", optionId);
+    if (!option || store.get("attributes", option.attributeId)?.teamId !== orgId) continue;
+    matched = true;
+    for (const userId of assigneeUserIds(store, optionId)) {
+      if (!teamUserIds || teamUserIds.has(userId)) users.add(userId);
+    }
+  }
+  return matched ? users : undefined;
 }
 
 /**

@@ -1,0 +1,40 @@
+import type { Store } from "../store/store.js";
+
+/**
+ * Serialized answers of GET operations, by URL, for as long as the store is unchanged: every GET of the spec is a
+ * function of its URL and the data alone (the caller's key only decides whether it may ask, which is checked
+ * before the cache is read). Any write, and a reset (a new store), empties it. Bounded in bytes.
+ */
+export class ResponseCache {
+  private store: Store | undefined;
+  private version = -1;
+  private readonly entries = new Map<string, string>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+
+  get(store: Store, url: string): string | undefined {
+    this.follow(store);
+    return this.entries.get(url);
+  }
+
+  set(store: Store, url: string, body: string): void {
+    this.follow(store);
+    if (body.length > this.maxBytes) return;
+    if (this.bytes + body.length > this.maxBytes) this.clear();
+    this.entries.set(url, body);
+    this.bytes += body.length;
+  }
+
+  private follow(store: Store): void {
+    if (store === this.store && store.version === this.version) return;
+    this.clear();
+    this.store = store;
+    this.version = store.version;
+  }
+
+  private clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+}
