@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { MockServer } from "../../src/server.js";
+import { describe, expect, it } from "vitest";
 import type { State } from "../../src/store/schema.js";
-import { MEMBER_KEY, expectError, expectSuccess, scenarioFacts, startMock, type Client } from "../support/harness.js";
+import { MEMBER_KEY, expectError, expectSuccess, type Client, freshScenarioEachTest, type ScenarioFacts } from "../support/harness.js";
 
-let mock: MockServer;
 let api: Client;
 let state: State;
-let facts: ReturnType<typeof scenarioFacts>;
+let facts: ScenarioFacts;
 let base: string;
-
-beforeAll(async () => ({ mock, api } = await startMock()));
-afterAll(() => mock.close());
-beforeEach(async () => {
-  await mock.reset();
-  state = await api.state();
-  facts = scenarioFacts(state);
-  base = `/v2/organizations/${facts.org.id}`;
-});
+freshScenarioEachTest((fresh) => ({ api, state, facts, base } = fresh));
 
 const NOT_ASSIGNED_MESSAGE =
   "Options provided in assignedOptionIds are not assigned to anyone, or the users are not part of the teams specified in teamIds filter.";

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { MockServer } from "../../src/server.js";
+import { describe, expect, it } from "vitest";
 import type { State } from "../../src/store/schema.js";
-import { ADMIN_KEY, MEMBER_KEY, OWNER_KEY, expectError, expectSuccess, scenarioFacts, startMock, type Client } from "../support/harness.js";
+import { ADMIN_KEY, MEMBER_KEY, OWNER_KEY, expectError, expectSuccess, type Client, freshScenarioEachTest, type ScenarioFacts } from "../support/harness.js";
 
-let mock: MockServer;
 let api: Client;
 let state: State;
-let facts: ReturnType<typeof scenarioFacts>;
+let facts: ScenarioFacts;
 let base: string;
-
-beforeAll(async () => ({ mock, api } = await startMock()));
-afterAll(() => mock.close());
-beforeEach(async () => {
-  await mock.reset();
-  state = await api.state();
-  facts = scenarioFacts(state);
-  base = `/v2/organizations/${facts.org.id}`;
-});
+freshScenarioEachTest((fresh) => ({ api, state, facts, base } = fresh));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const history = (userId: number, query = "", key?: string) => api.get(`${base}/attributes/assignments/${userId}/history${query}`, key);

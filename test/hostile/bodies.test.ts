@@ -1,16 +1,14 @@
 import { gzipSync, deflateSync } from "node:zlib";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MockServer } from "../../src/server.js";
+import { describe, expect, it } from "vitest";
 import type { State } from "../../src/store/schema.js";
-import { checkContract, startMock } from "../support/harness.js";
+import { checkContract } from "../support/harness.js";
 import {
   BODY_LIMIT,
   bodyProperties,
   contract,
   expectErrorEnvelope,
   expectRefused,
-  factsOf,
   invalidJsonFor,
   jsonHeaders,
   pathOf,
@@ -25,6 +23,7 @@ import {
   validFor,
   resolve,
   type Facts,
+  hostileTarget,
 } from "./support.js";
 
 /**
@@ -32,18 +31,10 @@ import {
  * error envelope, promptly, and leave GET /__admin/state byte-identical.
  */
 
-let mock: MockServer;
 let url: string;
 let facts: Facts;
 let before: string;
-
-beforeAll(async () => {
-  ({ mock } = await startMock());
-  url = mock.url;
-  before = await stateText(url);
-  facts = factsOf(JSON.parse(before) as State);
-});
-afterAll(() => mock?.close());
+hostileTarget((target) => ({ url, facts, before } = target));
 
 const withBody = contract.operations.filter((op) => op.body);
 const RUNS = 12;

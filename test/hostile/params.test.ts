@@ -1,12 +1,8 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MockServer } from "../../src/server.js";
-import type { State } from "../../src/store/schema.js";
-import { startMock } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
 import {
   contract,
   expectRefused,
-  factsOf,
   invalidParamText,
   oddSegment,
   pathOf,
@@ -17,6 +13,7 @@ import {
   short,
   stateText,
   type Facts,
+  hostileTarget,
 } from "./support.js";
 
 /**
@@ -25,18 +22,10 @@ import {
  * `..`, broken percent-encoding and raw bytes reach the server exactly as written here.
  */
 
-let mock: MockServer;
 let url: string;
 let facts: Facts;
 let before: string;
-
-beforeAll(async () => {
-  ({ mock } = await startMock());
-  url = mock.url;
-  before = await stateText(url);
-  facts = factsOf(JSON.parse(before) as State);
-});
-afterAll(() => mock?.close());
+hostileTarget((target) => ({ url, facts, before } = target));
 
 const RUNS = 12;
 const message = (answer: { json: unknown }) => (answer.json as { error: { message: string } }).error.message;

@@ -2,11 +2,12 @@ import { request as httpRequest } from "node:http";
 import { Ajv, type ValidateFunction } from "ajv";
 import formatsModule from "ajv-formats";
 import fc from "fast-check";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { loadContract, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
 import { COMPONENTS_ID, toJsonSchema } from "../../src/contract/json-schema.js";
 import type { State } from "../../src/store/schema.js";
-import { ADMIN_KEY, checkContract, scenarioFacts } from "../support/harness.js";
+import type { MockServer } from "../../src/server.js";
+import { ADMIN_KEY, checkContract, scenarioFacts, startMock } from "../support/harness.js";
 
 /**
  * Helpers of the hostile-input tests. Everything that decides what is valid is read from spec/ (through
@@ -385,3 +386,21 @@ export const oddSegment: fc.Arbitrary<string> = fc.oneof(
 
 /** Raw (not percent-encoded) UTF-8 bytes on the request line: node:http sends latin1 strings byte for byte. */
 export const rawUtf8 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+
+/** The server a hostile test file attacks, and the state it must still hold after every refused request. */
+export interface Target {
+  url: string;
+  facts: Facts;
+  before: string;
+}
+
+/** Starts one mock for the file; `use` receives its URL, facts and state text once it is up. */
+export function hostileTarget(use: (target: Target) => void): void {
+  let mock: MockServer | undefined;
+  beforeAll(async () => {
+    ({ mock } = await startMock());
+    const before = await stateText(mock.url);
+    use({ url: mock.url, before, facts: factsOf(JSON.parse(before) as State) });
+  });
+  afterAll(() => mock?.close());
+}

@@ -1,4 +1,4 @@
-import { expect } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { createResponseValidator, loadContract, matchOperation } from "../../src/contract/index.js";
 import { createMockServer, type MockServer, type MockServerOptions } from "../../src/server.js";
 import type { State } from "../../src/store/schema.js";
@@ -141,4 +141,33 @@ export function writeScenario(dir: string, recipe: ScenarioRecipe, name = "scena
   const file = join(dir, name);
   writeFileSync(file, JSON.stringify(recipe, null, 2));
   return file;
+}
+
+export type ScenarioFacts = ReturnType<typeof scenarioFacts>;
+
+/** What a test of the default scenario starts from. */
+export interface FreshScenario {
+  mock: MockServer;
+  api: Client;
+  state: State;
+  facts: ScenarioFacts;
+  base: string;
+}
+
+/**
+ * One mock for the test file, reset to the default scenario before each test; `use` receives the server, a
+ * client, the state, its facts and the organization's base path, before each test runs.
+ */
+export function freshScenarioEachTest(use: (fresh: FreshScenario) => void): void {
+  let started: { mock: MockServer; api: Client } | undefined;
+  beforeAll(async () => {
+    started = await startMock();
+  });
+  afterAll(() => started?.mock.close());
+  beforeEach(async () => {
+    await started!.mock.reset();
+    const state = await started!.api.state();
+    const facts = scenarioFacts(state);
+    use({ ...started!, state, facts, base: `/v2/organizations/${facts.org.id}` });
+  });
 }
