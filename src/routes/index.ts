@@ -11,13 +11,6 @@ import { optionHandlers } from "./options.js";
 import { ResponseCache } from "./response-cache.js";
 import type { ApiRequest, Handler, Handlers } from "./types.js";
 
-function send(res: Response, status: number, body: string): void {
-  res.statusCode = status;
-  res.setHeader("Content-Type", JSON_TYPE);
-  res.setHeader("Content-Length", Buffer.byteLength(body));
-  res.end(body);
-}
-
 export const handlers: Handlers = { ...attributeHandlers, ...optionHandlers, ...assignmentHandlers };
 
 export interface ApiContext {
@@ -28,6 +21,14 @@ export interface ApiContext {
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
+
+/** Sends a serialized answer with the headers Express's res.json would set. */
+function send(res: Response, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", JSON_TYPE);
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  res.end(body);
+}
 
 /**
  * The /v2 pipeline, in Cal.com's order: match the operation in the spec, authenticate (401), validate the path

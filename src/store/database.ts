@@ -22,7 +22,7 @@ const WRITE_CHUNK = 1 << 20;
  * lowdb's JSON file adapter, made crash-safe: like lowdb's own (steno) it writes a temporary file and renames it
  * over the JSON file, but it also syncs the temporary file before the rename and the directory after it. Without
  * the first sync, a power cut soon after the rename can leave an empty JSON file, with the journal segments it
- * replaced already deleted. The document is serialized when write() is called, so the caller may drop it at once.
+ * replaced already deleted.
  */
 class DurableJsonFile<T> implements Adapter<T> {
   private readonly temp: string;
@@ -173,9 +173,12 @@ export class Database {
     this.store = new Store(state);
     if (!this.journal || !this.file) return;
     await this.journal.close();
+    // The new snapshot is stamped with the journal's last sequence number, so until the old segments are gone a
+    // restart skips them; removing them first would let a crash in between bring back the old snapshot alone.
+    const seq = this.journal.lastSeq;
+    await this.snapshot(seq);
     Journal.removeAll(this.file);
-    await this.snapshot(0);
-    this.journal = new Journal(this.file, 0);
+    this.journal = new Journal(this.file, seq);
   }
 
   /** Folds the journal into the JSON file. */
