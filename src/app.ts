@@ -52,19 +52,21 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  const jsonBody = express.json({ limit: ctx.bodyLimit, strict: true });
+  const api = chain([
+    cors(),
+    ctx.admin.requests.middleware(),
+    announcedBodyLimit(ctx.bodyLimit),
+    // A request without a body (most reads) skips the parser altogether.
+    (req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : jsonBody(req, res, next)),
+    ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit)] : []),
+    ctx.admin.faults.middleware(),
+    apiRouter(ctx),
+  ]);
+  // Matched here rather than mounted at "/v2": a mount makes the router strip and restore the prefix on every
+  // request, and the API wants the whole path anyway.
+  app.use((req, res, next) => (req.url.startsWith("/v2/") || req.url === "/v2" ? api(req, res, next) : next()));
   app.use("/__admin", adminRouter(ctx.admin, ctx.bodyLimit));
-  app.use(
-    "/v2",
-    chain([
-      cors(),
-      ctx.admin.requests.middleware(),
-      announcedBodyLimit(ctx.bodyLimit),
-      express.json({ limit: ctx.bodyLimit, strict: true }),
-      ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit)] : []),
-      ctx.admin.faults.middleware(),
-      apiRouter(ctx),
-    ]),
-  );
   app.use((req, _res, next) => next(notFound(`Cannot ${req.method} ${req.path}`)));
   app.use(errorMiddleware);
   return app;

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { parse as parseQuery } from "node:querystring";
 import type { RequestHandler } from "express";
 import { maskApiKey } from "../auth/api-key.js";
 import { pathPattern } from "./path-pattern.js";
@@ -84,8 +85,8 @@ interface Recorded {
   id: number;
   at: number;
   method: string;
-  path: string;
-  query: Record<string, unknown>;
+  /** The request's URL, path and query, as sent. */
+  url: string;
   headers: IncomingHttpHeaders;
   body: unknown;
   status: number;
@@ -125,8 +126,9 @@ export class RequestLog {
       id: r.id,
       timestamp: new Date(r.at).toISOString(),
       method: r.method,
-      path: r.path,
-      query: r.query,
+      path: r.url.split("?", 1)[0]!,
+      // Parsed as Express 5's default ("simple") query parser does; parsed here, not for every request.
+      query: { ...parseQuery(r.url.includes("?") ? r.url.slice(r.url.indexOf("?") + 1) : "") },
       headers: maskHeaders(r.headers),
       body: r.body,
       status: r.status,
@@ -152,8 +154,7 @@ export class RequestLog {
         this.add({
           at,
           method: req.method,
-          path: req.originalUrl.split("?")[0] ?? req.originalUrl,
-          query: req.query as Record<string, unknown>,
+          url: req.originalUrl,
           headers: req.headers,
           body: journaledBody(req.body, Number(req.headers["content-length"]) || 0),
           status: res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST,

@@ -38,7 +38,7 @@ function send(res: Response, status: number, body: string): void {
 export function apiRouter(ctx: ApiContext): RequestHandler {
   const cache = ctx.responseCache === false ? undefined : new ResponseCache();
   return (req: Request, res: Response, next: NextFunction) => {
-    const fullPath = `/v2${req.path}`;
+    const fullPath = req.path;
     const contract = ctx.contract();
     // HEAD is answered as GET without a body, as Express (and so NestJS) routes do.
     const method = req.method === "HEAD" ? "GET" : req.method;
