@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { uuid } from "../ids.js";
 import type { AssignmentHistoryEntry, Attribute, AttributeAssignment, AttributeOption, HistoryChange, HistoryValue, User } from "../schema.js";
 
 /** Who made a change through the API: the API key's user. */
@@ -47,7 +47,7 @@ export function historyEntry(memberId: number, actor: Actor, operation: string, 
     byOperation.set(operation, sourceContext);
   }
   return {
-    id: randomUUID(),
+    id: uuid(),
     memberId,
     timestamp: new Date().toISOString(),
     source: "API_V2",
