@@ -264,9 +264,16 @@ function cpuMeter(pid: number) {
 
 const DIST_CLI = join(config.mockDist, "cli.js");
 
+/** The node flags the CLI's first line launches it with (`#!/usr/bin/env -S node ...`): the mock runs as a user's would. */
+function launchFlags(): string[] {
+  const first = existsSync(DIST_CLI) ? (readFileSync(DIST_CLI, "utf8").split("\n", 1)[0] ?? "") : "";
+  const m = /^#!.*\bnode\b(.*)$/.exec(first);
+  return m ? m[1]!.trim().split(/\s+/).filter((a) => a !== "") : [];
+}
+
 async function startMock(dbFile: string, orgId: number, profileDir?: string, extraArgs: string[] = []) {
   const port = await freePort();
-  const nodeArgs = [...config.mockNodeArgs, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
+  const nodeArgs = [...launchFlags(), ...config.mockNodeArgs, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
   const t0 = performance.now();
   const child = startChild("calcom-mock", [
     ...nodeArgs,
@@ -466,7 +473,7 @@ async function main(): Promise<void> {
   const profileDir = config.cpuProf ? join(RESULTS_DIR, "profiles") : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   console.log(`calcom-mock bench: scenario ${SCENARIO}, seed ${SEED}, ${config.connections} connections, ${config.duration} s runs (+${config.warmup} s warm-up), file store in ${tmp}`);
-  console.log(`  node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; mock: node ${DIST_CLI}${config.mockNodeArgs.length ? ` with ${config.mockNodeArgs.join(" ")}` : ""}; baselines via node --import tsx`);
+  console.log(`  node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; mock: node ${[...launchFlags(), DIST_CLI].join(" ")}${config.mockNodeArgs.length ? ` with ${config.mockNodeArgs.join(" ")}` : ""}; baselines via node --import tsx`);
 
   // Everything here shares the machine's cores: other work running at the same time skews every figure.
   const loadBefore = loadavg();
