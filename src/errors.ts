@@ -65,8 +65,11 @@ export function sendError(req: Request, res: Response, err: HttpError): void {
   res.status(err.status).json(errorEnvelope(req.originalUrl, err.code, err.message));
 }
 
-/** NestJS's exception class names, which Cal.com answers as error codes, for client errors raised outside handlers. */
-const CLIENT_ERROR_CODES: Record<number, string> = {
+/**
+ * NestJS's exception class names, which Cal.com answers as error codes: for errors raised outside handlers
+ * (body parsing, Node's HTTP parser, injected faults).
+ */
+const EXCEPTION_NAMES: Record<number, string> = {
   400: "BadRequestException",
   401: "UnauthorizedException",
   403: "ForbiddenException",
@@ -81,7 +84,16 @@ const CLIENT_ERROR_CODES: Record<number, string> = {
   415: "UnsupportedMediaTypeException",
   422: "UnprocessableEntityException",
   429: "ThrottlerException",
+  431: "RequestHeaderFieldsTooLargeException",
+  500: "InternalServerErrorException",
+  502: "BadGatewayException",
+  503: "ServiceUnavailableException",
+  504: "GatewayTimeoutException",
 };
+
+export function exceptionName(status: number): string {
+  return EXCEPTION_NAMES[status] ?? "HttpException";
+}
 
 /**
  * Errors raised by body-parser carry a `type` and an HTTP status. Some carry only the status: a body that does
@@ -108,7 +120,7 @@ function bodyParserError(err: unknown): HttpError | undefined {
       const httpStatus = typeof status === "number" ? status : statusCode;
       if (typeof httpStatus !== "number" || httpStatus < 400 || httpStatus > 499 || expose !== true) return undefined;
       if (typeof code === "string" && code.startsWith("Z_")) return badRequest("body: could not be decoded as its Content-Encoding says");
-      return new HttpError(httpStatus, CLIENT_ERROR_CODES[httpStatus] ?? "HttpException", httpStatus === 400 ? "body: could not be read" : "Request refused");
+      return new HttpError(httpStatus, exceptionName(httpStatus), httpStatus === 400 ? "body: could not be read" : "Request refused");
     }
   }
 }

@@ -7,7 +7,7 @@ import { RequestLog } from "./admin/request-log.js";
 import { parseStateDocument } from "./admin/state-document.js";
 import { createApp } from "./app.js";
 import { DEFAULT_SPEC_PATH, loadContract, type Contract } from "./contract/index.js";
-import { errorEnvelope, notFound } from "./errors.js";
+import { errorEnvelope, exceptionName, notFound } from "./errors.js";
 import { parseRateLimit, type RateLimitOption } from "./rate-limit.js";
 import { Database, type DbLocation } from "./store/database.js";
 import { scenarioFile, scenarioState } from "./store/scenarios.js";
@@ -67,15 +67,15 @@ function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, s
     return;
   }
   const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "HPE_REQUEST_TIMEOUT" ? 408 : 400;
-  const [code, message] =
+  const message =
     status === 431
-      ? ["RequestHeaderFieldsTooLargeException", "Request line or headers are larger than the server accepts"]
+      ? "Request line or headers are larger than the server accepts"
       : status === 408
-        ? ["RequestTimeoutException", "The request was not received in time"]
-        : ["BadRequestException", "The request could not be parsed as HTTP"];
+        ? "The request was not received in time"
+        : "The request could not be parsed as HTTP";
   const requestLine = err.rawPacket?.toString("latin1").split("\r\n", 1)[0] ?? "";
   const path = (requestLine.split(" ")[1] ?? "/").slice(0, 2048);
-  const body = JSON.stringify(errorEnvelope(path, code, message));
+  const body = JSON.stringify(errorEnvelope(path, exceptionName(status), message));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

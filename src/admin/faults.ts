@@ -1,23 +1,6 @@
 import type { RequestHandler } from "express";
 import { pathPattern } from "./path-pattern.js";
-import { badRequest, HttpError } from "../errors.js";
-
-/** Cal.com answers errors with NestJS exception names as codes; a fault answers with the one for its status. */
-const EXCEPTION_NAMES: Record<number, string> = {
-  400: "BadRequestException",
-  401: "UnauthorizedException",
-  403: "ForbiddenException",
-  404: "NotFoundException",
-  408: "RequestTimeoutException",
-  409: "ConflictException",
-  413: "PayloadTooLargeException",
-  422: "UnprocessableEntityException",
-  429: "ThrottlerException",
-  500: "InternalServerErrorException",
-  502: "BadGatewayException",
-  503: "ServiceUnavailableException",
-  504: "GatewayTimeoutException",
-};
+import { badRequest, exceptionName, HttpError } from "../errors.js";
 
 const MAX_DELAY_MS = 60_000;
 
@@ -42,7 +25,7 @@ export interface Fault {
 }
 
 function faultError(status: number, error?: { code: string; message: string }): HttpError {
-  return new HttpError(status, error?.code ?? EXCEPTION_NAMES[status] ?? "HttpException", error?.message ?? `Fault injected by calcom-mock (status ${status})`);
+  return new HttpError(status, error?.code ?? exceptionName(status), error?.message ?? `Fault injected by calcom-mock (status ${status})`);
 }
 
 /**

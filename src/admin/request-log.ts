@@ -20,16 +20,6 @@ export interface LoggedRequest {
   durationMs: number;
 }
 
-export interface RequestFilter {
-  method?: string;
-  /** A path pattern: `*` matches within one segment, `**` across segments. */
-  path?: string;
-  /** An exact status (404) or a class (4xx). */
-  status?: string;
-  /** ISO date or epoch milliseconds: only requests made at or after it. */
-  since?: string;
-}
-
 const SECRET_HEADERS = new Set(["authorization", "x-cal-secret-key"]);
 
 /** Bodies larger than this are journaled as a note of their size, so a full journal stays small. */

@@ -12,7 +12,6 @@ import type {
   Membership,
   Organization,
   StateDocument,
-  StateMeta,
   Team,
   User,
 } from "./state-types.gen.js";

@@ -85,27 +85,12 @@ export class Store {
     users: [],
     memberships: [],
   };
-  private nextIntId: { [C in IntCollection]: number } = {
-    organizations: 1,
-    teams: 1,
-    users: 1,
-    memberships: 1,
-  };
 
   constructor(state: State) {
     this.meta = { ...state.meta };
     for (const collection of COLLECTIONS) {
       for (const row of state[collection]) this.put(collection, row as Rows[typeof collection]);
     }
-  }
-
-  /** Cal.com keeps organizations and teams in one table, so they share one id sequence. */
-  nextTeamId(): number {
-    return Math.max(this.nextIntId.organizations, this.nextIntId.teams);
-  }
-
-  nextId(collection: "users" | "memberships"): number {
-    return this.nextIntId[collection];
   }
 
   /**
@@ -258,7 +243,6 @@ export class Store {
       case "users":
       case "memberships": {
         const id = row.id as number;
-        if (id >= this.nextIntId[collection]) this.nextIntId[collection] = id + 1;
         if (isDenseId(id)) (this.byIntId[collection] as Array<Rows[CollectionName] | undefined>)[id] = row;
         if (collection === "memberships") {
           const m = row as Membership;
