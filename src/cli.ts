@@ -2,7 +2,7 @@
 import { setFlagsFromString } from "node:v8";
 import { ConfigError, USAGE, parseConfig } from "./config.js";
 import { HttpError } from "./errors.js";
-import { createMockServer } from "./server.js";
+import { createMockServer, StartError } from "./server.js";
 
 // V8 lets the heap grow about 4x before it collects, so a server holding ~45 MB of data sat at 300 MB under
 // load. Growing by a quarter at a time, with the young generation capped at 4 MB a semi-space (the flag on the
@@ -41,8 +41,14 @@ async function main(): Promise<void> {
       responseCache: config.responseCache,
     });
   } catch (err) {
-    const message = err instanceof HttpError ? err.message : (err as Error).message;
-    console.error(`calcom-mock: could not start: ${message}`);
+    if (err instanceof StartError && err.code === "EADDRINUSE") {
+      console.error(`calcom-mock: ${err.message}; pick another with --port <n>, or --port 0 for any free port`);
+    } else if ((err as { code?: unknown }).code === "EDBLOCKED") {
+      console.error(`calcom-mock: ${(err as Error).message.replace("another db file (or memory)", "another --db (or --db memory)")}`);
+    } else {
+      const message = err instanceof HttpError ? err.message : (err as Error).message;
+      console.error(`calcom-mock: could not start: ${message}`);
+    }
     process.exit(1);
   }
   const state = mock.database().store;

@@ -1,5 +1,5 @@
-import { once } from "node:events";
-import { STATUS_CODES, type Server } from "node:http";
+import { statSync } from "node:fs";
+import { STATUS_CODES, createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { FaultRules } from "./admin/faults.js";
@@ -10,6 +10,7 @@ import { DEFAULT_SPEC_PATH, loadContract, type Contract } from "./contract/index
 import { errorEnvelope, exceptionName, notFound } from "./errors.js";
 import { parseRateLimit, type RateLimitOption } from "./rate-limit.js";
 import { Database, type DbLocation } from "./store/database.js";
+import { lockDbFile, type DbLock } from "./store/lock.js";
 import { scenarioFile, scenarioState } from "./store/scenarios.js";
 import type { State, StateMeta } from "./store/schema.js";
 import { watchFiles } from "./watch.js";
@@ -38,17 +39,21 @@ export interface MockServerOptions {
   responseCache?: boolean;
   /** Reload spec/ and the scenario file when they change. */
   watch?: boolean;
-  /** Where watch mode reports what it reloaded; defaults to console.log. */
+  /** Where watch mode and the db lock report; defaults to console.log. */
   log?: (line: string) => void;
   /** Path to the OpenAPI document; defaults to the one in spec/. */
   specPath?: string;
 }
 
 export interface MockServer {
+  /** A URL a client on this machine can use (127.0.0.1 or [::1] when bound to every interface). */
   url: string;
   port: number;
+  /** The address bound, as given by the operating system (0.0.0.0 or :: for every interface). */
+  address: string;
   /** The seed and scenario the state was made from, and whether this start made it. */
   meta: StateMeta & { seeded: boolean };
+  /** Stops listening, ends the connections, saves and releases the db file. */
   close(): Promise<void>;
   reset(options?: { seed?: number; scenario?: string }): Promise<StateMeta>;
   /** A copy of the whole state. */
@@ -85,138 +90,228 @@ function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, s
 export const DEFAULT_SEED = 42;
 export const DEFAULT_SCENARIO = "default";
 
-/** Starts a mock server: its own contract, store, journal and listener, sharing nothing with any other instance. */
+/** A start-up failure the caller can act on; `code` is Node's (EADDRINUSE, EADDRNOTAVAIL, EACCES) or the mock's. */
+export class StartError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Binds the port, turning the OS's refusals into sentences. */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off("listening", onListening);
+      const code = err.code ?? "EUNKNOWN";
+      const reasons: Record<string, string> = {
+        EADDRINUSE: `port ${port} on ${host} is already in use`,
+        EACCES: `port ${port} on ${host} needs privileges this process does not have`,
+        EADDRNOTAVAIL: `host ${host} is not an address of this machine`,
+        ENOTFOUND: `host ${host} does not resolve to an address`,
+        EAI_AGAIN: `host ${host} could not be resolved (name lookup failed)`,
+      };
+      reject(new StartError(reasons[code] ? `${reasons[code]} (${code})` : `could not listen on ${host}:${port}: ${err.message}`, code));
+    };
+    const onListening = () => {
+      server.off("error", onError);
+      resolve();
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    server.listen(port, host);
+  });
+}
+
+/**
+ * Requests that arrive between the port being bound and the data being ready wait, and are answered once it is
+ * (a client polling during start-up sees the same as before: its first answer is a real one). If the start
+ * fails, they get a 503 in Cal.com's envelope.
+ */
+class StartupQueue {
+  private waiting: Array<[IncomingMessage, ServerResponse]> = [];
+  readonly listener: RequestListener = (req, res) => {
+    this.waiting.push([req, res]);
+  };
+
+  release(listener: RequestListener): void {
+    for (const [req, res] of this.waiting.splice(0)) listener(req, res);
+  }
+
+  refuse(): void {
+    for (const [req, res] of this.waiting.splice(0)) {
+      const body = JSON.stringify(errorEnvelope(req.url ?? "/", exceptionName(503), "calcom-mock could not start"));
+      res.writeHead(503, { "content-type": "application/json; charset=utf-8", connection: "close" }).end(body);
+    }
+  }
+}
+
+/**
+ * Starts a mock server: its own contract, store, journal and listener, sharing nothing with any other instance.
+ * The port is bound first and the db file locked next, so a port clash or a second server on the same file is
+ * refused before any data is read or changed.
+ */
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const seed = options.seed ?? DEFAULT_SEED;
   const scenario = options.scenario ?? DEFAULT_SCENARIO;
   const specPath = options.specPath ?? DEFAULT_SPEC_PATH;
   const log = options.log ?? ((line: string) => console.log(line));
   const rateLimit = parseRateLimit(options.rateLimit);
+  const location = options.db ?? "memory";
+  scenarioFile(scenario); // an unknown scenario is refused before anything starts
+  if (location !== "memory" && statSync(location, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new StartError(`db ${location} is a directory; give the path of a JSON file in it, like ${location.replace(/\/+$/, "")}/db.json`, "EISDIR");
+  }
   let contract: Contract = loadContract(specPath);
   let current = { seed, scenario };
 
-  let seeded = false;
-  const db = await Database.open(options.db ?? "memory", () => {
-    seeded = true;
-    return scenarioState(scenario, seed);
-  });
-  if (!seeded && options.reseedOnMismatch && (db.store.meta.seed !== seed || db.store.meta.scenario !== scenario)) {
-    await db.replace(scenarioState(scenario, seed));
-    seeded = true;
-  }
-
-  let onScenarioChange: (() => void) | undefined;
-  const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
-    const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
-    await db.replace(scenarioState(next.scenario, next.seed));
-    const switched = next.scenario !== current.scenario;
-    current = next;
-    if (switched) onScenarioChange?.();
-    return { ...db.store.meta };
-  };
-
-  const snapshots = new Map<string, { state: State; createdAt: string }>();
-  // A seeded generator for probabilistic faults, so a run repeats (mulberry32).
-  let faultSeed = seed >>> 0;
-  const random = () => {
-    faultSeed = (faultSeed + 0x6d2b79f5) >>> 0;
-    let t = faultSeed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-
-  const app = createApp({
-    contract: () => contract,
-    db: () => db,
-    bodyLimit: options.bodyLimit ?? "1mb",
-    rateLimit,
-    responseCache: options.responseCache,
-    admin: {
-      reset,
-      stateJson: () => JSON.stringify(db.store.toState()),
-      async loadState(doc) {
-        const state = parseStateDocument(doc, { seed: current.seed, scenario: "custom" });
-        await db.replace(state);
-        return { ...db.store.meta };
-      },
-      snapshot(name) {
-        // Rows are replaced, never changed in place, so the arrays of the moment are a consistent copy.
-        const entry = { state: db.store.toState(), createdAt: new Date().toISOString() };
-        snapshots.set(name, entry);
-        return { name, createdAt: entry.createdAt };
-      },
-      async restore(name) {
-        const entry = snapshots.get(name);
-        if (!entry) throw notFound(`No snapshot named "${name}"; taken: ${[...snapshots.keys()].join(", ") || "none"}`);
-        await db.replace(entry.state);
-        return { ...db.store.meta };
-      },
-      snapshots: () => [...snapshots].map(([name, s]) => ({ name, createdAt: s.createdAt })),
-      requests: new RequestLog(options.journalSize ?? 1000),
-      faults: new FaultRules(random),
-    },
-  });
-
-  const server = app.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+  const queue = new StartupQueue();
+  let handle: RequestListener = queue.listener;
+  const server = createServer((req, res) => handle(req, res));
   server.on("clientError", answerClientError);
+  await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+  const { port, address } = server.address() as AddressInfo;
+  const reachable = address === "0.0.0.0" ? "127.0.0.1" : address === "::" ? "::1" : address;
+  const url = `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+
+  let lock: DbLock | undefined;
+  let db: Database | undefined;
+  let seeded = false;
   try {
-    await once(server, "listening");
+    if (location !== "memory") {
+      lock = lockDbFile(location);
+      lock.describe(url);
+      if (lock.takenOverFrom) {
+        log(`calcom-mock: ${lock.file} was locked by process ${lock.takenOverFrom.pid}, which is no longer running; lock taken over (its journal is replayed now)`);
+      }
+    }
+    db = await Database.open(location, () => {
+      seeded = true;
+      return scenarioState(scenario, seed);
+    });
+    if (!seeded && options.reseedOnMismatch && (db.store.meta.seed !== seed || db.store.meta.scenario !== scenario)) {
+      await db.replace(scenarioState(scenario, seed));
+      seeded = true;
+    }
   } catch (err) {
-    await db.close();
+    queue.refuse();
+    await db?.close();
+    lock?.release();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
     throw err;
   }
-  const { port, address } = server.address() as AddressInfo;
-  const host = address.includes(":") ? `[${address}]` : address;
+  return serve(db);
 
-  let stopWatching: (() => void) | undefined;
-  // Watches the spec and the file of the scenario being served; a reset to another scenario re-targets it.
-  const watchCurrent = () => {
-    stopWatching?.();
-    const watched = [specPath];
-    try {
-      watched.push(scenarioFile(current.scenario));
-    } catch {
-      // A scenario whose file is gone has nothing to watch.
-    }
-    stopWatching = watchFiles(watched, (file) => {
-      if (file === specPath) {
-        try {
-          contract = loadContract(specPath);
-          log(`calcom-mock: reloaded ${file}: ${contract.operations.length} operations; the state is kept`);
-        } catch (err) {
-          log(`calcom-mock: ${file} changed but does not load (${(err as Error).message}); still serving the previous spec`);
-        }
-        return;
-      }
-      reset().then(
-        (meta) => log(`calcom-mock: reloaded scenario ${file}: state re-seeded (scenario ${meta.scenario}, seed ${meta.seed})`),
-        (err: Error) => log(`calcom-mock: scenario ${file} changed but does not load (${err.message}); the state is kept`),
-      );
+  function serve(db: Database): MockServer {
+    let onScenarioChange: (() => void) | undefined;
+    const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
+      const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
+      await db.replace(scenarioState(next.scenario, next.seed));
+      const switched = next.scenario !== current.scenario;
+      current = next;
+      if (switched) onScenarioChange?.();
+      return { ...db.store.meta };
+    };
+
+    const snapshots = new Map<string, { state: State; createdAt: string }>();
+    // A seeded generator for probabilistic faults, so a run repeats (mulberry32).
+    let faultSeed = seed >>> 0;
+    const random = () => {
+      faultSeed = (faultSeed + 0x6d2b79f5) >>> 0;
+      let t = faultSeed;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+
+    const app = createApp({
+      contract: () => contract,
+      db: () => db,
+      bodyLimit: options.bodyLimit ?? "1mb",
+      rateLimit,
+      responseCache: options.responseCache,
+      admin: {
+        reset,
+        stateJson: () => JSON.stringify(db.store.toState()),
+        async loadState(doc) {
+          const state = parseStateDocument(doc, { seed: current.seed, scenario: "custom" });
+          await db.replace(state);
+          return { ...db.store.meta };
+        },
+        snapshot(name) {
+          // Rows are replaced, never changed in place, so the arrays of the moment are a consistent copy.
+          const entry = { state: db.store.toState(), createdAt: new Date().toISOString() };
+          snapshots.set(name, entry);
+          return { name, createdAt: entry.createdAt };
+        },
+        async restore(name) {
+          const entry = snapshots.get(name);
+          if (!entry) throw notFound(`No snapshot named "${name}"; taken: ${[...snapshots.keys()].join(", ") || "none"}`);
+          await db.replace(entry.state);
+          return { ...db.store.meta };
+        },
+        snapshots: () => [...snapshots].map(([name, s]) => ({ name, createdAt: s.createdAt })),
+        requests: new RequestLog(options.journalSize ?? 1000),
+        faults: new FaultRules(random),
+      },
     });
-  };
-  if (options.watch) {
-    watchCurrent();
-    onScenarioChange = watchCurrent;
-  }
+    handle = app;
+    queue.release(app);
 
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    meta: { ...db.store.meta, seeded },
-    server,
-    state: () => structuredClone(db.store.toState()),
-    database: () => db,
-    reset,
-    close() {
-      closing ??= (async () => {
-        stopWatching?.();
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await db.close();
-      })();
-      return closing;
-    },
-  };
+    let stopWatching: (() => void) | undefined;
+    // Watches the spec and the file of the scenario being served; a reset to another scenario re-targets it.
+    const watchCurrent = () => {
+      stopWatching?.();
+      const watched = [specPath];
+      try {
+        watched.push(scenarioFile(current.scenario));
+      } catch {
+        // A scenario whose file is gone has nothing to watch.
+      }
+      stopWatching = watchFiles(watched, (file) => {
+        if (file === specPath) {
+          try {
+            contract = loadContract(specPath);
+            log(`calcom-mock: reloaded ${file}: ${contract.operations.length} operations; the state is kept`);
+          } catch (err) {
+            log(`calcom-mock: ${file} changed but does not load (${(err as Error).message}); still serving the previous spec`);
+          }
+          return;
+        }
+        reset().then(
+          (meta) => log(`calcom-mock: reloaded scenario ${file}: state re-seeded (scenario ${meta.scenario}, seed ${meta.seed})`),
+          (err: Error) => log(`calcom-mock: scenario ${file} changed but does not load (${err.message}); the state is kept`),
+        );
+      });
+    };
+    if (options.watch) {
+      watchCurrent();
+      onScenarioChange = watchCurrent;
+    }
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      address,
+      meta: { ...db.store.meta, seeded },
+      server,
+      state: () => structuredClone(db.store.toState()),
+      database: () => db,
+      reset,
+      close() {
+        closing ??= (async () => {
+          stopWatching?.();
+          server.closeAllConnections();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await db.close();
+          lock?.release();
+        })();
+        return closing;
+      },
+    };
+  }
 }

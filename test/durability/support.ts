@@ -74,6 +74,22 @@ export async function startServer(db: string, extraArgs: string[] = []): Promise
   };
 }
 
+/** Runs the CLI on a db file to its end (it is expected to refuse to start): its exit code and all it printed. */
+export async function runToExit(db: string, extraArgs: string[] = []): Promise<{ code: number | null; output: string }> {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith("CALCOM_MOCK_")) delete env[key];
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "--port", "0", "--db", db, ...extraArgs], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), STARTUP_TIMEOUT_MS);
+  const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+  clearTimeout(timer);
+  children.delete(child);
+  return { code, output: out };
+}
+
 /** Kills every child still running (each by its own handle) and removes the temporary directories. */
 export async function cleanup(): Promise<void> {
   await killAll();

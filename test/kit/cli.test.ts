@@ -189,7 +189,7 @@ describe("calcom-mock CLI: serving", () => {
       const second = run(["--port", new URL(url).port, "--db", "memory"]);
       try {
         expect(await second.exited).toBe(1);
-        expect(second.stderr()).toMatch(/could not start: .*EADDRINUSE/);
+        expect(second.stderr()).toBe(`calcom-mock: port ${new URL(url).port} on 127.0.0.1 is already in use (EADDRINUSE); pick another with --port <n>, or --port 0 for any free port\n`);
       } finally {
         await kill(second);
       }

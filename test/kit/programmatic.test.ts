@@ -189,6 +189,6 @@ describe("createMockServer", () => {
 
   it("answers a clear error when the port is taken", async () => {
     const mock = await start();
-    await expect(createMockServer({ port: mock.port })).rejects.toThrow(/EADDRINUSE/);
+    await expect(createMockServer({ port: mock.port })).rejects.toThrow(/port \d+ on 127.0.0.1 is already in use \(EADDRINUSE\)/);
   });
 });
