@@ -1,4 +1,5 @@
 import express, { type Express, type RequestHandler } from "express";
+import { home } from "./admin/home.js";
 import { adminRouter, type AdminControl } from "./admin/index.js";
 import type { Contract } from "./contract/index.js";
 import { announcedBodyLimit } from "./body-limit.js";
@@ -67,6 +68,7 @@ export function createApp(ctx: AppContext): Express {
   // request, and the API wants the whole path anyway.
   app.use((req, res, next) => (req.url.startsWith("/v2/") || req.url === "/v2" ? api(req, res, next) : next()));
   app.use("/__admin", adminRouter(ctx.admin, ctx.bodyLimit));
+  app.get("/", home());
   app.use((req, _res, next) => next(notFound(`Cannot ${req.method} ${req.path}`)));
   app.use(errorMiddleware);
   return app;

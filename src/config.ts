@@ -1,5 +1,7 @@
+import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parseRateLimit } from "./rate-limit.js";
+import { scenarioFile, scenarioNames } from "./store/scenarios.js";
 
 /** The CLI's settings: flags win over environment variables, which win over the defaults. */
 export interface CliConfig {
@@ -14,7 +16,10 @@ export interface CliConfig {
   journalSize: number;
   watch: boolean;
   responseCache: boolean;
+  /** No line per request and none per data change: only the banner and problems. */
+  quiet: boolean;
   help: boolean;
+  version: boolean;
 }
 
 export const ENV = {
@@ -27,23 +32,72 @@ export const ENV = {
   journalSize: "CALCOM_MOCK_JOURNAL_SIZE",
   watch: "CALCOM_MOCK_WATCH",
   responseCache: "CALCOM_MOCK_RESPONSE_CACHE",
+  quiet: "CALCOM_MOCK_QUIET",
 } as const;
 
-export const USAGE = `Usage: calcom-mock [options]
-
+const OPTIONS = `Options (flags win over the CALCOM_MOCK_* environment variables):
   --port <n>          port to listen on (default 5555; 0 picks a free one)   env ${ENV.port}
-  --host <addr>       address to bind (default 127.0.0.1)                    env ${ENV.host}
+  --host <addr>       address to bind (default 127.0.0.1; 0.0.0.0 for every interface)  env ${ENV.host}
   --db <file|memory>  JSON file to keep state in, or memory (default .data/db.json)  env ${ENV.db}
   --seed <n>          seed of the generated data (default 42)                env ${ENV.seed}
-  --scenario <name>   built-in scenario (see fixtures/) or a scenario file   env ${ENV.scenario}
+  --scenario <name>   built-in scenario (below) or a scenario file           env ${ENV.scenario}
   --rate-limit <r>    off (default), cal (Cal.com's 120/60s per key), or N/DURATION like 10/1s
-                                                                         env ${ENV.rateLimit}
+                      (DURATION in ms, s or m)                               env ${ENV.rateLimit}
   --journal-size <n>  requests kept in the request journal (default 1000)   env ${ENV.journalSize}
   --watch             reload spec/ and the scenario file when they change    env ${ENV.watch}=1
   --no-response-cache compute every GET afresh instead of reusing the answer until the next write
                                                                          env ${ENV.responseCache}=off
-  -h, --help          show this help
+  -q, --quiet         no console line per request or per data change         env ${ENV.quiet}=1
+  -v, --version       print the version
+  -h, --help          show this help`;
+
+/** One line per built-in scenario: its name and the first sentence of its description. */
+function scenarioLines(): string[] {
+  return scenarioNames().map((name) => {
+    let description = "";
+    try {
+      const recipe = JSON.parse(readFileSync(scenarioFile(name), "utf8")) as { description?: string };
+      description = /^[^.]*\./.exec(recipe.description ?? "")?.[0] ?? "";
+    } catch {
+      // A scenario that does not read is still listed by name.
+    }
+    return `  ${name.padEnd(12)}${description}`;
+  });
+}
+
+/** The whole help: enough to use the server without the README. */
+export function usage(): string {
+  return `Usage: calcom-mock [options]
+
+A stateful mock of the Cal.com API v2 (Orgs / Attributes and Options), validated against its OpenAPI contract.
+
+${OPTIONS}
+
+Scenarios (--scenario NAME, or a path to a recipe or state file of your own):
+${scenarioLines().join("\n")}
+  The start-up banner prints each API key of the scenario with its user and organization id.
+  The default scenario's keys: cal_test_mock_owner_key, cal_test_mock_admin_key, cal_test_mock_member_key (org 1).
+
+Endpoints:
+  /v2/...                     Cal.com's API (Authorization: Bearer <key>)
+  GET  /                      where everything is
+  GET  /__admin/health        200 once ready (for CI wait steps)
+  POST /__admin/reset         back to the seeded state; body {"seed": 7, "scenario": "multi-org"} optional
+  GET  /__admin/state         the whole state; PUT loads one (spec/state.schema.json)
+  POST /__admin/snapshot      {"name": "x"}; POST /__admin/restore {"name": "x"}; GET /__admin/snapshots
+  GET  /__admin/requests      the request journal (filters method, path, status, since); DELETE empties it
+  POST /__admin/faults        inject errors or delays: {"path": "/v2/**", "status": 503, "count": 1}
+  GET  /__admin/operations    every operation and how it is answered
+  The control API (/__admin) has no authentication: keep it on 127.0.0.1 unless you mean to share it.
+
+Examples:
+  calcom-mock                                     serve .data/db.json on http://127.0.0.1:5555
+  calcom-mock --db memory --port 0 --quiet        a throw-away server on a free port (for CI)
+  calcom-mock --scenario multi-org --seed 7       two organizations, another seed
+  curl -s http://127.0.0.1:5555/v2/organizations/1/attributes -H 'Authorization: Bearer cal_test_mock_member_key'
+  curl -s -X POST http://127.0.0.1:5555/__admin/reset
 `;
+}
 
 export class ConfigError extends Error {}
 
@@ -54,11 +108,30 @@ function integer(name: string, value: string, min: number, max: number): number 
   return Number(value);
 }
 
+const STRING_OPTIONS = ["port", "host", "db", "seed", "scenario", "rate-limit", "journal-size"];
+
+/**
+ * `--seed -1` is a mistyped value, not a missing one: parseArgs would refuse it as ambiguous, and the message
+ * would not say what the option accepts. Joined as `--seed=-1`, it reaches the option's own check.
+ */
+function joinDashValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (STRING_OPTIONS.includes(arg.slice(2)) && arg.startsWith("--") && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   let values;
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args: joinDashValues(argv),
       options: {
         port: { type: "string" },
         host: { type: "string" },
@@ -69,7 +142,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         "journal-size": { type: "string" },
         watch: { type: "boolean" },
         "no-response-cache": { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
       },
       strict: true,
       allowPositionals: false,
@@ -87,6 +162,28 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   const scenario = pick("scenario");
   const db = pick("db") ?? ".data/db.json";
   if (db === "") throw new ConfigError("--db must be a file path or memory");
+  if (db !== "memory") {
+    let isDirectory: boolean | undefined;
+    try {
+      isDirectory = statSync(db, { throwIfNoEntry: false })?.isDirectory();
+    } catch {
+      // ENOTDIR: a part of the path is a file.
+      throw new ConfigError(`--db must be a JSON file path or memory, but a part of ${db} is a file, not a folder`);
+    }
+    if (isDirectory) throw new ConfigError(`--db must be a JSON file or memory, but ${db} is a directory (try ${db.replace(/\/+$/, "")}/db.json)`);
+  }
+  if (scenario !== undefined) {
+    try {
+      scenarioFile(scenario);
+    } catch {
+      const isPath = /[/\\]|\.json$/.test(scenario);
+      throw new ConfigError(
+        isPath
+          ? `--scenario: no file ${scenario}; give a scenario file that exists, or a built-in scenario: ${scenarioNames().join(", ")}`
+          : `--scenario must be a built-in scenario (${scenarioNames().join(", ")}) or the path of a scenario file, got "${scenario}"`,
+      );
+    }
+  }
   const rateLimit = pick("rateLimit") ?? "off";
   try {
     parseRateLimit(rateLimit);
@@ -105,6 +202,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     journalSize: integer("--journal-size", pick("journalSize") ?? "1000", 0, 1_000_000),
     watch: values.watch ?? ["1", "true", "yes"].includes((env[ENV.watch] ?? "").toLowerCase()),
     responseCache: !(values["no-response-cache"] ?? ["0", "false", "no", "off"].includes((env[ENV.responseCache] ?? "").toLowerCase())),
+    quiet: values.quiet ?? ["1", "true", "yes"].includes((env[ENV.quiet] ?? "").toLowerCase()),
     help: values.help ?? false,
+    version: values.version ?? false,
   };
 }

@@ -61,8 +61,17 @@ export function errorEnvelope(path: string, code: string, message: string): Erro
   return { status: "error", timestamp: new Date().toISOString(), path, error: { code, message } };
 }
 
+/** Where an answer keeps the reason of its error, for the console line of the request (src/access-log.ts). */
+const REASON = Symbol("calcom-mock error reason");
+
 export function sendError(req: Request, res: Response, err: HttpError): void {
+  (res as Response & { [REASON]?: string })[REASON] = `${err.code}: ${err.message}`;
   res.status(err.status).json(errorEnvelope(req.originalUrl, err.code, err.message));
+}
+
+/** The code and message of the error an answer carried, if it was one. */
+export function errorReason(res: object): string | undefined {
+  return (res as { [REASON]?: string })[REASON];
 }
 
 /**

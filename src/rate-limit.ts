@@ -26,7 +26,7 @@ export function parseRateLimit(option: RateLimitOption | undefined): RateLimit |
     return merged;
   }
   const m = /^(\d+)\/(\d+)(ms|s|m)$/.exec(option);
-  if (!m) throw new Error(`rate limit must be "cal", "off" or N/DURATION like 100/60s, got "${option}"`);
+  if (!m) throw new Error(`rate limit must be "cal", "off" or N/DURATION with DURATION in ms, s or m (like 10/1s, 100/60s, 500/1m), got "${option}"`);
   const unit = { ms: 1, s: 1000, m: 60_000 }[m[3] as "ms" | "s" | "m"];
   const ttlMs = Number(m[2]) * unit;
   if (Number(m[1]) < 1 || ttlMs < 1) throw new Error(`rate limit must allow at least 1 request in a positive window, got "${option}"`);

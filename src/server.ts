@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { STATUS_CODES, createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
+import { accessLog } from "./access-log.js";
 import { FaultRules } from "./admin/faults.js";
 import { RequestLog } from "./admin/request-log.js";
 import { parseStateDocument } from "./admin/state-document.js";
@@ -10,9 +11,11 @@ import { DEFAULT_SPEC_PATH, loadContract, type Contract } from "./contract/index
 import { errorEnvelope, exceptionName, notFound } from "./errors.js";
 import { parseRateLimit, type RateLimitOption } from "./rate-limit.js";
 import { Database, type DbLocation } from "./store/database.js";
+import { keyHolders } from "./store/keys.js";
 import { lockDbFile, type DbLock } from "./store/lock.js";
 import { scenarioFile, scenarioState } from "./store/scenarios.js";
 import type { State, StateMeta } from "./store/schema.js";
+import { VERSION } from "./version.js";
 import { watchFiles } from "./watch.js";
 
 export interface MockServerOptions {
@@ -39,8 +42,14 @@ export interface MockServerOptions {
   responseCache?: boolean;
   /** Reload spec/ and the scenario file when they change. */
   watch?: boolean;
-  /** Where watch mode and the db lock report; defaults to console.log. */
+  /** Where watch mode (and `verbose`) report; defaults to console.log. */
   log?: (line: string) => void;
+  /**
+   * Print one line per request (method, path, status, time, and a 4xx's reason) to stdout, and a line through
+   * `log` whenever a reset, state load or restore changes the data. Off by default; the CLI turns it on unless
+   * --quiet.
+   */
+  verbose?: boolean;
   /** Path to the OpenAPI document; defaults to the one in spec/. */
   specPath?: string;
 }
@@ -53,8 +62,11 @@ export interface MockServer {
   address: string;
   /** The seed and scenario the state was made from, and whether this start made it. */
   meta: StateMeta & { seeded: boolean };
-  /** Stops listening, ends the connections, saves and releases the db file. */
-  close(): Promise<void>;
+  /**
+   * Stops listening, ends the connections, saves and releases the db file. With `graceMs`, requests in flight
+   * may finish first, for that long at most (the CLI gives 5 s on SIGINT and SIGTERM); by default they are cut.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
   reset(options?: { seed?: number; scenario?: string }): Promise<StateMeta>;
   /** A copy of the whole state. */
   state(): State;
@@ -148,6 +160,12 @@ class StartupQueue {
   }
 }
 
+/** The keys a state issues, for the console line of a data change. */
+function keysSummary(db: Database): string {
+  const keys = keyHolders(db.store).map((k) => `${k.key}${k.orgIds.length ? ` (org ${k.orgIds.join(",")})` : ""}`);
+  return keys.length > 6 ? `${keys.slice(0, 6).join(", ")} and ${keys.length - 6} more` : keys.join(", ") || "none";
+}
+
 /**
  * Starts a mock server: its own contract, store, journal and listener, sharing nothing with any other instance.
  * The port is bound first and the db file locked next, so a port clash or a second server on the same file is
@@ -169,7 +187,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
 
   const queue = new StartupQueue();
   let handle: RequestListener = queue.listener;
-  const server = createServer((req, res) => handle(req, res));
+  let shuttingDown = false;
+  const requestLines = options.verbose ? accessLog((text) => process.stdout.write(text)) : undefined;
+  const dispatch: RequestListener = (req, res) => {
+    // Once closing, each answer ends its connection, so keep-alive clients let go of the server.
+    if (shuttingDown) res.setHeader("connection", "close");
+    handle(req, res);
+  };
+  const server = createServer(requestLines ? requestLines.wrap(dispatch) : dispatch);
   server.on("clientError", answerClientError);
   await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
   const { port, address } = server.address() as AddressInfo;
@@ -206,6 +231,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   return serve(db);
 
   function serve(db: Database): MockServer {
+    const changed = (what: string, meta: StateMeta) => {
+      if (options.verbose) log(`calcom-mock: ${what}: scenario ${meta.scenario}, seed ${meta.seed}; keys: ${keysSummary(db)}`);
+      return { ...meta };
+    };
+
     let onScenarioChange: (() => void) | undefined;
     const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
       const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
@@ -213,7 +243,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       const switched = next.scenario !== current.scenario;
       current = next;
       if (switched) onScenarioChange?.();
-      return { ...db.store.meta };
+      return changed("state reset", db.store.meta);
     };
 
     const snapshots = new Map<string, { state: State; createdAt: string }>();
@@ -227,6 +257,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
 
+    const startedAt = Date.now();
     const app = createApp({
       contract: () => contract,
       db: () => db,
@@ -239,7 +270,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         async loadState(doc) {
           const state = parseStateDocument(doc, { seed: current.seed, scenario: "custom" });
           await db.replace(state);
-          return { ...db.store.meta };
+          return changed("state loaded (PUT /__admin/state)", db.store.meta);
         },
         snapshot(name) {
           // Rows are replaced, never changed in place, so the arrays of the moment are a consistent copy.
@@ -251,9 +282,17 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
           const entry = snapshots.get(name);
           if (!entry) throw notFound(`No snapshot named "${name}"; taken: ${[...snapshots.keys()].join(", ") || "none"}`);
           await db.replace(entry.state);
-          return { ...db.store.meta };
+          return changed(`snapshot "${name}" restored`, db.store.meta);
         },
         snapshots: () => [...snapshots].map(([name, s]) => ({ name, createdAt: s.createdAt })),
+        health: () => ({
+          status: "ok",
+          version: VERSION,
+          uptimeMs: Date.now() - startedAt,
+          db: db.location,
+          scenario: db.store.meta.scenario,
+          seed: db.store.meta.seed,
+        }),
         requests: new RequestLog(options.journalSize ?? 1000),
         faults: new FaultRules(random),
       },
@@ -302,11 +341,23 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       state: () => structuredClone(db.store.toState()),
       database: () => db,
       reset,
-      close() {
+      close({ graceMs = 0 } = {}) {
         closing ??= (async () => {
           stopWatching?.();
+          shuttingDown = true;
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          if (graceMs > 0) {
+            // Idle keep-alive connections go at once, busy ones as soon as their answer is sent.
+            const sweep = setInterval(() => server.closeIdleConnections(), 25);
+            server.closeIdleConnections();
+            let timer: NodeJS.Timeout | undefined;
+            await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+            clearInterval(sweep);
+            clearTimeout(timer);
+          }
           server.closeAllConnections();
-          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await closed;
+          requestLines?.flush();
           await db.close();
           lock?.release();
         })();

@@ -12,6 +12,8 @@ export interface AdminControl {
   snapshot(name: string): { name: string; createdAt: string };
   restore(name: string): Promise<StateMeta>;
   snapshots(): Array<{ name: string; createdAt: string }>;
+  /** What GET /__admin/health answers once the server is ready. */
+  health(): Record<string, unknown>;
   requests: RequestLog;
   faults: FaultRules;
 }
@@ -42,6 +44,11 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
     res.json(ok(await control.loadState(req.body)));
   });
   router.use(json({ limit: bodyLimit }));
+
+  // Answered only once the data is open (before that the server answers 503), so CI can wait on it.
+  router.get("/health", (_req, res) => {
+    res.json(ok(control.health()));
+  });
 
   router.post("/reset", async (req, res) => {
     const { seed, scenario } = objectBody(req);

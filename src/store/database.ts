@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { open as openFile, readFile, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Low, Memory, type Adapter } from "lowdb";
+import { stateProblems } from "../admin/state-document.js";
 import { Journal, readJournal, syncDir } from "./journal.js";
 import type { Change, State } from "./schema.js";
 import { Store } from "./store.js";
@@ -13,6 +14,23 @@ type FileDocument = State & { journalSeq?: number };
 const COMPACT_AT_BYTES = 32 * 1024 * 1024;
 
 export type DbLocation = "memory" | string;
+
+/** A db file that exists but cannot be served; it is left exactly as it was. */
+export class InvalidDbFileError extends Error {
+  readonly code = "EDBINVALID";
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    const listed = problems.slice(0, 20).map((p) => `\n  - ${p}`).join("");
+    const more = problems.length > 20 ? `\n  … and ${problems.length - 20} more` : "";
+    super(
+      problems.length === 1 && problems[0]!.startsWith("not ")
+        ? `${file} is ${problems[0]}; it was left as it is: fix it, or move it away to start afresh`
+        : `${file} is not a valid calcom-mock state (${problems.length} problem${problems.length === 1 ? "" : "s"}); it was left as it is: fix it, or move it away to start afresh${listed}${more}`,
+    );
+  }
+}
 
 /** Rows serialized at a time when the snapshot is written, and bytes gathered before each write. */
 const ROWS_PER_SLICE = 2000;
@@ -40,12 +58,15 @@ class DurableJsonFile<T> implements Adapter<T> {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw err;
     }
+    let doc: unknown;
     try {
-      return JSON.parse(text) as T;
+      doc = JSON.parse(text);
     } catch (err) {
       // Never reseed over a file that exists: it may be the only copy of someone's data.
-      throw new Error(`${this.file} is not valid JSON (${(err as Error).message}); move it away to start afresh`);
+      throw new InvalidDbFileError(this.file, [`not valid JSON (${(err as Error).message})`]);
     }
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InvalidDbFileError(this.file, ["not a JSON object"]);
+    return doc as T;
   }
 
   write(data: T): Promise<void> {
@@ -126,14 +147,19 @@ export class Database {
     const low = new Low<FileDocument>(new DurableJsonFile<FileDocument>(location), null as unknown as FileDocument);
     await low.read();
     if (!low.data) {
-      Journal.removeAll(location);
       const state = await initial();
+      // Segments without their JSON file belong to a snapshot that is gone: they cannot be replayed onto this one.
+      Journal.removeAll(location);
       const db = new Database(new Store(state), low, location, undefined);
       await db.snapshot(0);
       db.journal = new Journal(location, 0);
       return db;
     }
     const { journalSeq = 0, ...state } = low.data;
+    // The checks PUT /__admin/state applies: a file edited by hand (or by another program) that fails them is
+    // refused as it is, never served half-broken nor re-seeded over.
+    const problems = typeof journalSeq === "number" ? stateProblems(state) : ["/journalSeq must be a number"];
+    if (problems.length > 0) throw new InvalidDbFileError(location, problems);
     const store = new Store(state);
     const entries = readJournal(location, journalSeq);
     for (const entry of entries) store.apply(entry.changes);

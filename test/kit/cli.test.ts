@@ -1,10 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, ENV, parseConfig } from "../../src/config.js";
+import { createMockServer } from "../../src/server.js";
 import { ADMIN_KEY, MEMBER_KEY, OWNER_KEY, client, expectSuccess, makeTempDir } from "../support/harness.js";
+import { filesUnder } from "../support/files.js";
 import { canListen, freePort, waitFor } from "./helpers.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -198,49 +200,165 @@ describe("calcom-mock CLI: serving", () => {
   });
 });
 
+/** Runs the CLI to its end (killing it if the test fails first). */
+async function runToEnd(args: string[], env: Record<string, string> = {}) {
+  const cli = run(args, env);
+  try {
+    return { code: await cli.exited, stdout: cli.stdout(), stderr: cli.stderr() };
+  } finally {
+    await kill(cli);
+  }
+}
+
+/** A db file made once by a server that was stopped cleanly; each test works on its own copy. */
+let template: Promise<string> | undefined;
+async function seededDbDir(): Promise<{ folder: string; db: string }> {
+  template ??= (async () => {
+    const folder = makeTempDir("calcom-mock-cli-template-");
+    dirs.push(folder);
+    const mock = await createMockServer({ db: join(folder, "db.json") });
+    await mock.close();
+    return join(folder, "db.json");
+  })();
+  const source = await template;
+  const folder = makeTempDir("calcom-mock-cli-db-");
+  dirs.push(folder);
+  copyFileSync(source, join(folder, "db.json"));
+  return { folder, db: join(folder, "db.json") };
+}
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 // These processes end by themselves, so they run side by side.
 describe.concurrent("calcom-mock CLI: usage", () => {
-  /** Runs the CLI to its end (killing it if the test fails first). */
-  async function runToEnd(args: string[], env: Record<string, string> = {}) {
-    const cli = run(args, env);
-    try {
-      return { code: await cli.exited, stdout: cli.stdout(), stderr: cli.stderr() };
-    } finally {
-      await kill(cli);
-    }
-  }
-
-  it("prints the usage with --help and exits 0", async ({ expect }) => {
+  it("prints a help that is enough without the README, and exits 0", async ({ expect }) => {
     const { code, stdout } = await runToEnd(["--help"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: calcom-mock \[options\]/);
-    for (const flag of ["--port", "--db", "--seed", "--scenario", "--rate-limit", "--journal-size", "--watch"]) expect(stdout).toContain(flag);
+    for (const flag of ["--port", "--host", "--db", "--seed", "--scenario", "--rate-limit", "--journal-size", "--watch", "--no-response-cache", "--quiet", "--version"]) {
+      expect(stdout).toContain(flag);
+    }
+    // Every built-in scenario by name, with what it holds.
+    for (const name of ["default", "empty-org", "multi-org", "large-org"]) expect(stdout).toMatch(new RegExp(`^  ${name} +\\S.*\\.$`, "m"));
+    expect(stdout).toContain("cal_test_mock_admin_key");
+    for (const endpoint of ["/__admin/health", "/__admin/reset", "/__admin/state", "/__admin/requests", "/__admin/faults", "/__admin/operations"]) expect(stdout).toContain(endpoint);
+    expect(stdout).toMatch(/Examples:\n  calcom-mock /);
   });
 
-  it.for<[string[], RegExp]>([
-    [["--bogus"], /Unknown option '--bogus'/],
-    [["--port", "abc"], /--port must be an integer from 0 to 65535, got "abc"/],
-    [["--rate-limit", "fast"], /--rate-limit: rate limit must be "cal", "off" or N\/DURATION like 100\/60s, got "fast"/],
-  ])("exits 2 with a usage message for %j", async ([args, pattern], { expect }) => {
+  it("prints the package's version with --version and -v", async ({ expect }) => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-v"]) {
+      const { code, stdout, stderr } = await runToEnd([flag]);
+      expect(code).toBe(0);
+      expect(stdout).toBe(`${version}\n`);
+      expect(stderr).toBe("");
+    }
+  });
+
+  it.for<[string[], string]>([
+    [["--bogus"], "Unknown option '--bogus'"],
+    [["--port", "abc"], '--port must be an integer from 0 to 65535, got "abc"'],
+    [["--seed", "-1"], '--seed must be an integer from 0 to 9007199254740991, got "-1"'],
+    [["--rate-limit", "fast"], '--rate-limit: rate limit must be "cal", "off" or N/DURATION with DURATION in ms, s or m (like 10/1s, 100/60s, 500/1m), got "fast"'],
+    [["--rate-limit", "10/1h"], '--rate-limit: rate limit must be "cal", "off" or N/DURATION with DURATION in ms, s or m (like 10/1s, 100/60s, 500/1m), got "10/1h"'],
+    [["--scenario", "no-such-scenario"], '--scenario must be a built-in scenario (default, empty-org, large-org, multi-org) or the path of a scenario file, got "no-such-scenario"'],
+    [["--scenario", "./missing/scenario.json"], "--scenario: no file ./missing/scenario.json; give a scenario file that exists, or a built-in scenario: default, empty-org, large-org, multi-org"],
+  ])("exits 2 with one line saying what is accepted for %j", async ([args, message], { expect }) => {
     const { code, stdout, stderr } = await runToEnd([...args]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(pattern);
-    expect(stderr).toContain("Usage: calcom-mock [options]");
+    expect(stderr).toBe(`calcom-mock: ${message} (calcom-mock --help lists every option)\n`);
     expect(stdout).toBe("");
   });
 
   it("refuses a bad environment variable the same way", async ({ expect }) => {
     const { code, stderr } = await runToEnd([], { CALCOM_MOCK_PORT: "eighty", CALCOM_MOCK_DB: "memory" });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/--port must be an integer from 0 to 65535, got "eighty"/);
+    expect(stderr).toMatch(/^calcom-mock: --port must be an integer from 0 to 65535, got "eighty"/);
+  });
+});
+
+// Each starts one or two servers: given time for a loaded machine.
+describe.concurrent("calcom-mock CLI: start-up mistakes touch no data", { timeout: 60_000 }, () => {
+  it("--db naming a directory: one line, exit 2, nothing created in it", async ({ expect }) => {
+    const { folder } = await seededDbDir();
+    const before = filesUnder(folder);
+    const { code, stdout, stderr } = await runToEnd(["--port", "0", "--db", folder]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`calcom-mock: --db must be a JSON file or memory, but ${folder} is a directory (try ${folder}/db.json) (calcom-mock --help lists every option)\n`);
+    expect(stdout).toBe("");
+    expect(filesUnder(folder)).toEqual(before);
   });
 
-  it.for<[string[], RegExp]>([
-    [["--scenario", "no-such-scenario"], /could not start: Unknown scenario "no-such-scenario"/],
-  ])("exits 1 naming the problem when it cannot start with %j", async ([args, pattern], { expect }) => {
-    const { code, stderr } = await runToEnd(["--port", "0", "--db", "memory", ...args]);
+  it("a port in use: names the port and suggests --port, and leaves the db file alone", async ({ expect }) => {
+    const { folder, db } = await seededDbDir();
+    const before = filesUnder(folder);
+    await withCli(["--port", "0", "--db", "memory", "--quiet"], {}, async (first, url) => {
+      const port = new URL(url).port;
+      const { code, stderr } = await runToEnd(["--port", port, "--db", db, "--seed", "9"]);
+      expect(code).toBe(1);
+      expect(stderr).toBe(`calcom-mock: port ${port} on 127.0.0.1 is already in use (EADDRINUSE); pick another with --port <n>, or --port 0 for any free port\n`);
+      expect(await stop(first)).toBe(0);
+    });
+    expect(filesUnder(folder)).toEqual(before);
+  });
+
+  it("a host that is not this machine's: says so and what --host takes", async ({ expect }) => {
+    // 203.0.113.0/24 is reserved for documentation: no machine has it.
+    const { code, stderr } = await runToEnd(["--port", "0", "--db", "memory", "--host", "203.0.113.7"]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(pattern);
+    expect(stderr).toBe(
+      "calcom-mock: --host: host 203.0.113.7 is not an address of this machine (EADDRNOTAVAIL); use 127.0.0.1 (this machine only, the default), 0.0.0.0 (every interface), ::1, or an address of this machine\n",
+    );
+  });
+
+  it("a db file that is not JSON: refused, the file left byte for byte", async ({ expect }) => {
+    const { folder, db } = await seededDbDir();
+    writeFileSync(db, '{"organizations": [');
+    const before = filesUnder(folder);
+    // --seed differs from the file's: even so it must not be re-seeded over.
+    const { code, stderr } = await runToEnd(["--port", "0", "--db", db, "--seed", "9"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`^calcom-mock: ${db.replaceAll(".", "\\.")} is not valid JSON \\(.+\\); it was left as it is: fix it, or move it away to start afresh\n$`));
+    expect(filesUnder(folder)).toEqual(before);
+  });
+
+  it("a db file that fails the state checks of PUT /__admin/state: lists the problems, leaves the file", async ({ expect }) => {
+    const { folder, db } = await seededDbDir();
+    const doc = JSON.parse(readFileSync(db, "utf8")) as { memberships: Array<{ userId: number }>; apiKeys: Array<{ key: string }> };
+    doc.memberships[0]!.userId = 99999;
+    doc.apiKeys[1]!.key = doc.apiKeys[0]!.key;
+    writeFileSync(db, JSON.stringify(doc));
+    const before = filesUnder(folder);
+    const { code, stderr } = await runToEnd(["--port", "0", "--db", db, "--scenario", "multi-org"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `calcom-mock: ${db} is not a valid calcom-mock state (2 problems); it was left as it is: fix it, or move it away to start afresh\n` +
+        `  - /apiKeys/1: duplicate key "${doc.apiKeys[0]!.key}"\n` +
+        "  - /memberships/0: userId 99999 does not name an existing user\n",
+    );
+    expect(filesUnder(folder)).toEqual(before);
+  });
+
+  it("a db path whose folder does not exist: the folder is made", async ({ expect }) => {
+    const folder = makeTempDir("calcom-mock-cli-db-");
+    dirs.push(folder);
+    const db = join(folder, "a", "b", "db.json");
+    await withCli(["--port", "0", "--db", db, "--quiet"], {}, async (cli) => {
+      expect(cli.stdout()).toContain(`db:       ${db} (seeded now)`);
+      expect(await stop(cli)).toBe(0);
+    });
+    // The file and its (empty) journal segment; the lock is gone with the server.
+    expect(Object.keys(filesUnder(folder)).filter((name) => !/\.wal-\d+$/.test(name))).toEqual(["a/b/db.json"]);
+  });
+
+  it("--host 0.0.0.0: prints a URL a browser can open and warns that /__admin has no authentication", async ({ expect }) => {
+    await withCli(["--port", "0", "--db", "memory", "--host", "0.0.0.0", "--quiet"], {}, async (cli, url) => {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(cli.stdout()).toMatch(/bound to 0\.0\.0\.0 \(every interface\)/);
+      expect(cli.stdout()).toContain("WARNING: /__admin has no authentication: anyone who can reach this port can read, replace or reset the data");
+      expect((await fetch(`${url}/__admin/health`)).status).toBe(200);
+      expect(await stop(cli)).toBe(0);
+    });
   });
 });
 
@@ -258,12 +376,14 @@ describe("parseConfig", () => {
       journalSize: 1000,
       watch: false,
       responseCache: true,
+      quiet: false,
       help: false,
+      version: false,
     });
   });
 
   it("reads every flag, and every environment variable, flags first", () => {
-    const flags = ["--port", "0", "--host", "::1", "--db", "memory", "--seed", "3", "--scenario", "multi-org", "--rate-limit", "cal", "--journal-size", "10", "--watch", "--no-response-cache"];
+    const flags = ["--port", "0", "--host", "::1", "--db", "memory", "--seed", "3", "--scenario", "multi-org", "--rate-limit", "cal", "--journal-size", "10", "--watch", "--no-response-cache", "--quiet"];
     const fromFlags = parseConfig(flags, {});
     const env = {
       [ENV.port]: "0",
@@ -275,9 +395,10 @@ describe("parseConfig", () => {
       [ENV.journalSize]: "10",
       [ENV.watch]: "1",
       [ENV.responseCache]: "off",
+      [ENV.quiet]: "1",
     };
     expect(parseConfig([], env)).toEqual(fromFlags);
-    expect(fromFlags).toEqual({ port: 0, host: "::1", db: "memory", seed: 3, scenario: "multi-org", seedOrScenarioGiven: true, rateLimit: "cal", journalSize: 10, watch: true, responseCache: false, help: false });
+    expect(fromFlags).toEqual({ port: 0, host: "::1", db: "memory", seed: 3, scenario: "multi-org", seedOrScenarioGiven: true, rateLimit: "cal", journalSize: 10, watch: true, responseCache: false, quiet: true, help: false, version: false });
     expect(parseConfig([], { [ENV.responseCache]: "on" }).responseCache).toBe(true);
     expect(parseConfig(["--seed", "8"], { ...env, [ENV.seed]: "9" }).seed).toBe(8);
     expect(parseConfig([], { [ENV.watch]: "true" }).watch).toBe(true);
@@ -300,7 +421,9 @@ describe("parseConfig", () => {
     [["--db", ""], /--db must be a file path or memory/],
     [["--port"], /--port/],
     [["--watch=yes"], /--watch/],
-    [["--rate-limit", "10/1h"], /--rate-limit: rate limit must be/],
+    [["--rate-limit", "10/1h"], /--rate-limit: rate limit must be .* with DURATION in ms, s or m/],
+    [["--seed", "-1"], /--seed must be an integer from 0/],
+    [["--scenario", "nope"], /--scenario must be a built-in scenario/],
     [["--rate-limit", "0/1s"], /--rate-limit: rate limit must allow at least 1 request/],
   ])("refuses %j with a ConfigError (the CLI prints it with the usage and exits 2)", (args, pattern) => {
     expect(() => parseConfig(args, {})).toThrow(ConfigError);
