@@ -288,6 +288,8 @@ async function startMock(dbFile: string, orgId: number, profileDir?: string, ext
     String(port),
     "--host",
     "127.0.0.1",
+    // A console line per request is for people watching; under load it would measure the console.
+    "--quiet",
     ...extraArgs,
   ]);
   const base = `http://127.0.0.1:${port}`;

@@ -16,11 +16,11 @@ export function accessLog(write: (text: string) => void): { wrap(listener: Reque
     pending = "";
     write(text);
   };
-  const line = (req: IncomingMessage, res: ServerResponse, started: number) => {
+  const line = (req: IncomingMessage, url: string | undefined, res: ServerResponse, started: number) => {
     const status = res.writableFinished ? res.statusCode : 499;
     const ms = (performance.now() - started).toFixed(1);
     const reason = status >= 400 && status < 500 ? errorReason(res) : undefined;
-    pending += `${req.method} ${req.url} ${status} ${ms} ms${status === 499 ? " (client closed the connection first)" : ""}${reason ? `  ${reason}` : ""}\n`;
+    pending += `${req.method} ${url} ${status} ${ms} ms${status === 499 ? " (client closed the connection first)" : ""}${reason ? `  ${reason}` : ""}\n`;
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
@@ -29,7 +29,9 @@ export function accessLog(write: (text: string) => void): { wrap(listener: Reque
   return {
     wrap: (listener) => (req, res) => {
       const started = performance.now();
-      res.once("close", () => line(req, res, started));
+      // Read now: Express rewrites req.url under a mount (/__admin).
+      const url = req.url;
+      res.once("close", () => line(req, url, res, started));
       listener(req, res);
     },
     flush,

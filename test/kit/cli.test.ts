@@ -186,6 +186,41 @@ describe("calcom-mock CLI: serving", () => {
     });
   });
 
+  it("prints one line per request and one per data change, and nothing of the kind with --quiet or CALCOM_MOCK_QUIET=1", async () => {
+    await withCli(["--port", "0", "--db", "memory"], {}, async (cli, url) => {
+      expect(cli.stdout()).toContain("requests: one line each below (--quiet to silence)");
+      await client(url).get("/v2/organizations/1/attributes/nope", MEMBER_KEY);
+      await fetch(`${url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"scenario":"empty-org"}' });
+      await waitFor(() => cli.stdout().includes("POST /__admin/reset 200"), "the request lines");
+      expect(cli.stdout()).toMatch(/\nGET \/v2\/organizations\/1\/attributes\/nope 404 \d+\.\d ms {2}NotFoundException: \S.*\n/);
+      expect(cli.stdout()).toContain("calcom-mock: state reset: scenario empty-org, seed 42; keys: cal_test_mock_admin_key (org 1)\n");
+    });
+    for (const [args, env] of [
+      [["--quiet"], {}],
+      [[], { CALCOM_MOCK_QUIET: "1" }],
+    ] as const) {
+      await withCli(["--port", "0", "--db", "memory", ...args], env, async (cli, url) => {
+        expect(cli.stdout()).toContain("requests: not printed (--quiet)");
+        const banner = cli.stdout();
+        await client(url).get("/v2/organizations/1/attributes/nope", MEMBER_KEY);
+        await fetch(`${url}/__admin/reset`, { method: "POST" });
+        expect(await stop(cli)).toBe(0);
+        expect(cli.stdout().slice(banner.length)).toMatch(/^calcom-mock: SIGTERM, saving and stopping[^\n]*\n$/);
+      });
+    }
+  });
+
+  it("on SIGTERM, lets a request in flight finish before it stops", async () => {
+    await withCli(["--port", "0", "--db", "memory", "--quiet"], {}, async (cli, url) => {
+      const slow = client(url).request("GET", "/v2/organizations/1/attributes", { headers: { prefer: "delay=1000" } });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      cli.child.kill("SIGTERM");
+      expect((await slow).status).toBe(200);
+      expect(await cli.exited).toBe(0);
+      expect(cli.stdout()).toContain("calcom-mock: SIGTERM, saving and stopping (requests in flight get up to 5 s)");
+    });
+  });
+
   it("exits 1 when the port is taken", async () => {
     await withCli(["--port", "0", "--db", "memory"], {}, async (first, url) => {
       const second = run(["--port", new URL(url).port, "--db", "memory"]);

@@ -132,6 +132,86 @@ describe("createMockServer", () => {
     expect(await canListen(mock.port)).toBe(true);
   });
 
+  it("close({graceMs}) lets a request in flight finish, refuses new connections, and cuts what outlasts the grace", async () => {
+    const mock = await start();
+    const orgId = mock.state().organizations[0]!.id;
+    const slow = (ms: number) =>
+      fetch(`${mock.url}/v2/organizations/${orgId}/attributes`, { headers: { authorization: `Bearer ${ADMIN_KEY}`, prefer: `delay=${ms}` } });
+    const finishing = slow(300);
+    const outlasting = slow(10_000).then(
+      (res) => res.status,
+      () => "cut",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50)); // both are in flight
+    const t0 = Date.now();
+    const closed = mock.close({ graceMs: 1000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(fetch(`${mock.url}/__admin/health`)).rejects.toThrow(); // no new connections
+    expect((await finishing).status).toBe(200);
+    await closed;
+    const took = Date.now() - t0;
+    expect(await outlasting).toBe("cut");
+    expect(took).toBeGreaterThanOrEqual(900);
+    expect(took).toBeLessThan(5000);
+  });
+
+  it("answers GET /__admin/health once ready, and GET / with where everything is", async () => {
+    const mock = await start({ seed: 7, scenario: "multi-org" });
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    const health = await admin(mock.url, "GET", "/health");
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({
+      status: "success",
+      data: { status: "ok", version, uptimeMs: expect.any(Number), db: "memory", scenario: "multi-org", seed: 7 },
+    });
+    const res = await fetch(`${mock.url}/`);
+    expect(res.status).toBe(200);
+    const home = (await res.json()) as { status: string; data: Record<string, string> };
+    expect(home.status).toBe("success");
+    expect(home.data).toMatchObject({
+      name: "calcom-mock",
+      version,
+      apiBase: `${mock.url}/v2`,
+      controlApi: `${mock.url}/__admin`,
+      operations: `${mock.url}/__admin/operations`,
+      health: `${mock.url}/__admin/health`,
+    });
+    // The links are the address the client used.
+    const viaLocalhost = (await (await fetch(`http://localhost:${mock.port}/`)).json()) as typeof home;
+    expect(viaLocalhost.data.apiBase).toBe(`http://localhost:${mock.port}/v2`);
+  });
+
+  it("verbose: one line per request, the reason of a 4xx, and a line for each change of the data", async () => {
+    const lines: string[] = [];
+    const written: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      const mock = await start({ verbose: true, log: (line) => lines.push(line) });
+      const api = client(mock.url);
+      await api.get("/v2/organizations/1/attributes");
+      await api.get("/v2/organizations/1/attributes/nope");
+      await api.post("/v2/organizations/1/attributes", { name: "" });
+      await mock.reset({ scenario: "empty-org" });
+      await admin(mock.url, "POST", "/snapshot", { name: "a" });
+      await admin(mock.url, "POST", "/restore", { name: "a" });
+      await admin(mock.url, "PUT", "/state", mock.state());
+      await new Promise((resolve) => setImmediate(resolve));
+      const out = written.join("").split("\n").filter(Boolean);
+      expect(out[0]).toMatch(/^GET \/v2\/organizations\/1\/attributes 200 \d+\.\d ms$/);
+      expect(out[1]).toMatch(/^GET \/v2\/organizations\/1\/attributes\/nope 404 \d+\.\d ms  NotFoundException: .+/);
+      expect(out[2]).toMatch(/^POST \/v2\/organizations\/1\/attributes 400 \d+\.\d ms  BadRequestException: body .+/);
+      expect(out.slice(3).map((l) => l.split(" ").slice(0, 3).join(" "))).toEqual(["POST /__admin/snapshot 201", "POST /__admin/restore 200", "PUT /__admin/state 200"]);
+      expect(lines).toEqual([
+        "calcom-mock: state reset: scenario empty-org, seed 42; keys: cal_test_mock_admin_key (org 1)",
+        'calcom-mock: snapshot "a" restored: scenario empty-org, seed 42; keys: cal_test_mock_admin_key (org 1)',
+        "calcom-mock: state loaded (PUT /__admin/state): scenario empty-org, seed 42; keys: cal_test_mock_admin_key (org 1)",
+      ]);
+    } finally {
+      process.stdout.write = write;
+    }
+  });
+
   it("reset() restores the seeded state after writes", async () => {
     const mock = await start({ seed: 11 });
     const seeded = JSON.stringify(mock.state());
