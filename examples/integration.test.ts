@@ -6,8 +6,7 @@
  * tests, so tests neither see each other's writes nor depend on their order.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-// In your project: import { createMockServer, type MockServer } from "calcom-mock";
-import { createMockServer, type MockServer } from "../src/index.js";
+import { createMockServer, type MockServer } from "calcom-mock";
 
 // ---------------------------------------------------------------------------------------------------------
 // The code under test: a small client of Cal.com's organization attributes API, as your application might

@@ -5,7 +5,8 @@ import type { Contract } from "./contract/index.js";
 import { announcedBodyLimit } from "./body-limit.js";
 import { cors } from "./cors.js";
 import { errorMiddleware, notFound } from "./errors.js";
-import { rateLimiter, type RateLimit } from "./rate-limit.js";
+import type { RateLimit } from "./rate-limit.js";
+import { rateLimiter } from "./rate-limiter.js";
 import { apiRouter } from "./routes/index.js";
 import type { Database } from "./store/database.js";
 

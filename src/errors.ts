@@ -1,15 +1,8 @@
 import type { ErrorRequestHandler, Request, Response } from "express";
+import type { Diagnostic } from "./contract/diagnostic.js";
 
-/**
- * One problem found in a request, in the style of Prism's diagnostics: validation returns these instead of
- * throwing, and this module is the one place that turns them into an HTTP answer.
- */
-export interface Diagnostic {
-  location: "path" | "query" | "header" | "body";
-  /** The offending field, e.g. `take` or `options/0/slug`; empty when the whole part is wrong. */
-  field: string;
-  message: string;
-}
+// Validation returns diagnostics instead of throwing; this module is the one place that turns them into an answer.
+export type { Diagnostic };
 
 /**
  * An error answer. `code` follows Cal.com: the NestJS exception class name for thrown HTTP exceptions

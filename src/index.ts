@@ -1,5 +1,4 @@
 export { createMockServer, DEFAULT_SCENARIO, DEFAULT_SEED, type MockServer, type MockServerOptions } from "./server.js";
-export { createApp, type AppContext } from "./app.js";
 export { loadContract, createResponseValidator, DEFAULT_SPEC_PATH, type Contract } from "./contract/index.js";
 export type { State, StateMeta } from "./store/schema.js";
 export type { Schemas, OperationId } from "./contract/types.js";

@@ -1,6 +1,3 @@
-import type { RequestHandler } from "express";
-import { HttpError } from "./errors.js";
-
 /** A limit: `limit` requests per `ttlMs` window; once over it, the tracker is blocked for `blockMs`. */
 export interface RateLimit {
   limit: number;
@@ -31,44 +28,4 @@ export function parseRateLimit(option: RateLimitOption | undefined): RateLimit |
   const ttlMs = Number(m[2]) * unit;
   if (Number(m[1]) < 1 || ttlMs < 1) throw new Error(`rate limit must allow at least 1 request in a positive window, got "${option}"`);
   return { limit: Number(m[1]), ttlMs, blockMs: ttlMs };
-}
-
-interface Window {
-  start: number;
-  count: number;
-  blockedUntil: number;
-}
-
-/**
- * Per-key fixed windows with Cal.com's headers on every answer (X-RateLimit-{Limit,Remaining,Reset}-Default,
- * the reset in epoch seconds) and, once over, 429 with Retry-After and NestJS's ThrottlerException.
- */
-export function rateLimiter(limit: RateLimit, now: () => number = Date.now): RequestHandler {
-  const windows = new Map<string, Window>();
-  let sweepAt = 0;
-  return (req, res, next) => {
-    const t = now();
-    // Forget finished windows now and then, so many keys over a long run do not pile up.
-    if (t >= sweepAt) {
-      for (const [k, w] of windows) if (w.start + limit.ttlMs <= t && w.blockedUntil <= t) windows.delete(k);
-      sweepAt = t + limit.ttlMs;
-    }
-    const token = req.get("authorization")?.replace(/^Bearer /, "");
-    const tracker = token ? (token.startsWith("cal_") ? `api_key_${token}` : `access_token_${token}`) : `ip_${req.ip ?? "unknown"}`;
-    let w = windows.get(tracker);
-    if (!w || (w.start + limit.ttlMs <= t && w.blockedUntil <= t)) {
-      w = { start: t, count: 0, blockedUntil: 0 };
-      windows.set(tracker, w);
-    }
-    w.count++;
-    const blocked = w.blockedUntil > t || w.count > limit.limit;
-    if (blocked && w.blockedUntil <= t) w.blockedUntil = t + limit.blockMs;
-    const resetAt = blocked ? w.blockedUntil : w.start + limit.ttlMs;
-    res.setHeader("X-RateLimit-Limit-Default", String(limit.limit));
-    res.setHeader("X-RateLimit-Remaining-Default", String(Math.max(0, limit.limit - w.count)));
-    res.setHeader("X-RateLimit-Reset-Default", String(Math.ceil(resetAt / 1000)));
-    if (!blocked) return next();
-    res.setHeader("Retry-After", String(Math.max(1, Math.ceil((resetAt - t) / 1000))));
-    next(new HttpError(429, "ThrottlerException", "ThrottlerException: Too Many Requests"));
-  };
 }

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from "ajv";
 import formatsModule from "ajv-formats";
-import type { Diagnostic } from "../errors.js";
+import type { Diagnostic } from "./diagnostic.js";
 import { COMPONENTS_ID, toJsonSchema } from "./json-schema.js";
 import type { JsonSchema, OpenApiDocument, Operation, ParameterObject } from "./spec.js";
 
