@@ -3,6 +3,9 @@ import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { MockServer } from "../src/server.js";
+import { keyHolders } from "../src/store/keys.js";
+import { scenarioNames, scenarioState } from "../src/store/scenarios.js";
+import { Store } from "../src/store/store.js";
 import { checkContract, startMock } from "./support/harness.js";
 
 const run = promisify(execFile);
@@ -51,5 +54,29 @@ describe("README", () => {
 
   it("covers every operation of spec/ with an example", () => {
     expect(covered.size).toBe(16);
+  });
+
+  it("starts over with the reset command the examples section gives", async () => {
+    const section = README.split(/^## /m).find((x) => x.startsWith("API examples")) ?? "";
+    const command = /`(curl -s -X POST http:\/\/127\.0\.0\.1:5555\/__admin\/reset)`/.exec(section)?.[1];
+    expect(command).toBeDefined();
+    await run("sh", ["-c", `curl -s -X DELETE ${mock.url}/v2/organizations/1/attributes/cbjuzwd7hqhhuduebgr47y6kk -H 'Authorization: Bearer cal_test_mock_admin_key'`]);
+    expect(mock.state().attributes.map((a) => a.id)).not.toContain("cbjuzwd7hqhhuduebgr47y6kk");
+    const { stdout } = await run("sh", ["-c", command!.replaceAll("http://127.0.0.1:5555", mock.url)]);
+    expect(JSON.parse(stdout)).toEqual({ status: "success", data: { seed: 42, scenario: "default" } });
+    expect(mock.state().attributes.map((a) => a.id)).toContain("cbjuzwd7hqhhuduebgr47y6kk");
+  });
+
+  it("lists each scenario's organizations and API keys as the scenarios hold them", () => {
+    const section = README.split(/^## /m).find((x) => x.startsWith("Scenarios")) ?? "";
+    const rows = [...section.matchAll(/^\| `([\w-]+)` \|[^|]*\| ([^|]*) \| ([^|]*) \|$/gm)];
+    expect(rows.map((r) => r[1]).sort()).toEqual(scenarioNames());
+    for (const [, name, orgs, keys] of rows) {
+      const store = new Store(scenarioState(name!, 42));
+      const documentedOrgs = [...orgs!.matchAll(/([\w ]+), `orgId` (\d+)/g)].map((m) => `${m[1]!.trim()} ${m[2]}`);
+      expect(documentedOrgs, name).toEqual([...store.rows.organizations.values()].map((o) => `${o.name} ${o.id}`));
+      const documentedKeys = [...keys!.matchAll(/`(cal_\w+)` \((\d+), (\w+)\)/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+      expect(documentedKeys, name).toEqual(keyHolders(store).map((k) => `${k.key} ${k.userId} ${k.note.split(" ")[0]}`));
+    }
   });
 });
