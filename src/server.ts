@@ -202,7 +202,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const url = `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
 
   let lock: DbLock | undefined;
-  let db: Database | undefined;
+  let opened: Database | undefined;
   let seeded = false;
   try {
     if (location !== "memory") {
@@ -212,157 +212,155 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         log(`calcom-mock: ${lock.file} was locked by process ${lock.takenOverFrom.pid}, which is no longer running; lock taken over (its journal is replayed now)`);
       }
     }
-    db = await Database.open(location, () => {
+    opened = await Database.open(location, () => {
       seeded = true;
       return scenarioState(scenario, seed);
     });
-    if (!seeded && options.reseedOnMismatch && (db.store.meta.seed !== seed || db.store.meta.scenario !== scenario)) {
-      await db.replace(scenarioState(scenario, seed));
+    if (!seeded && options.reseedOnMismatch && (opened.store.meta.seed !== seed || opened.store.meta.scenario !== scenario)) {
+      await opened.replace(scenarioState(scenario, seed));
       seeded = true;
     }
   } catch (err) {
     queue.refuse();
-    await db?.close();
+    await opened?.close();
     lock?.release();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw err;
   }
-  return serve(db);
+  const db = opened;
 
-  function serve(db: Database): MockServer {
-    const changed = (what: string, meta: StateMeta) => {
-      if (options.verbose) log(`calcom-mock: ${what}: scenario ${meta.scenario}, seed ${meta.seed}; keys: ${keysSummary(db)}`);
-      return { ...meta };
-    };
+  const changed = (what: string, meta: StateMeta) => {
+    if (options.verbose) log(`calcom-mock: ${what}: scenario ${meta.scenario}, seed ${meta.seed}; keys: ${keysSummary(db)}`);
+    return { ...meta };
+  };
 
-    let onScenarioChange: (() => void) | undefined;
-    const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
-      const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
-      await db.replace(scenarioState(next.scenario, next.seed));
-      const switched = next.scenario !== current.scenario;
-      current = next;
-      if (switched) onScenarioChange?.();
-      return changed("state reset", db.store.meta);
-    };
+  let onScenarioChange: (() => void) | undefined;
+  const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
+    const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
+    await db.replace(scenarioState(next.scenario, next.seed));
+    const switched = next.scenario !== current.scenario;
+    current = next;
+    if (switched) onScenarioChange?.();
+    return changed("state reset", db.store.meta);
+  };
 
-    const snapshots = new Map<string, { state: State; createdAt: string }>();
-    // A seeded generator for probabilistic faults, so a run repeats (mulberry32).
-    let faultSeed = seed >>> 0;
-    const random = () => {
-      faultSeed = (faultSeed + 0x6d2b79f5) >>> 0;
-      let t = faultSeed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+  const snapshots = new Map<string, { state: State; createdAt: string }>();
+  // A seeded generator for probabilistic faults, so a run repeats (mulberry32).
+  let faultSeed = seed >>> 0;
+  const random = () => {
+    faultSeed = (faultSeed + 0x6d2b79f5) >>> 0;
+    let t = faultSeed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 
-    const startedAt = Date.now();
-    const app = createApp({
-      contract: () => contract,
-      db: () => db,
-      bodyLimit: options.bodyLimit ?? "1mb",
-      rateLimit,
-      responseCache: options.responseCache,
-      admin: {
-        reset,
-        stateJson: () => JSON.stringify(db.store.toState()),
-        async loadState(doc) {
-          const state = parseStateDocument(doc, { seed: current.seed, scenario: "custom" });
-          await db.replace(state);
-          return changed("state loaded (PUT /__admin/state)", db.store.meta);
-        },
-        snapshot(name) {
-          // Rows are replaced, never changed in place, so the arrays of the moment are a consistent copy.
-          const entry = { state: db.store.toState(), createdAt: new Date().toISOString() };
-          snapshots.set(name, entry);
-          return { name, createdAt: entry.createdAt };
-        },
-        async restore(name) {
-          const entry = snapshots.get(name);
-          if (!entry) throw notFound(`No snapshot named "${name}"; taken: ${[...snapshots.keys()].join(", ") || "none"}`);
-          await db.replace(entry.state);
-          return changed(`snapshot "${name}" restored`, db.store.meta);
-        },
-        snapshots: () => [...snapshots].map(([name, s]) => ({ name, createdAt: s.createdAt })),
-        health: () => ({
-          status: "ok",
-          version: VERSION,
-          uptimeMs: Date.now() - startedAt,
-          db: db.location,
-          scenario: db.store.meta.scenario,
-          seed: db.store.meta.seed,
-        }),
-        requests: new RequestLog(options.journalSize ?? 1000),
-        faults: new FaultRules(random),
-      },
-    });
-    handle = app;
-    queue.release(app);
-
-    let stopWatching: (() => void) | undefined;
-    // Watches the spec and the file of the scenario being served; a reset to another scenario re-targets it.
-    const watchCurrent = () => {
-      stopWatching?.();
-      const watched = [specPath];
-      try {
-        watched.push(scenarioFile(current.scenario));
-      } catch {
-        // A scenario whose file is gone has nothing to watch.
-      }
-      stopWatching = watchFiles(watched, (file) => {
-        if (file === specPath) {
-          try {
-            contract = loadContract(specPath);
-            log(`calcom-mock: reloaded ${file}: ${contract.operations.length} operations; the state is kept`);
-          } catch (err) {
-            log(`calcom-mock: ${file} changed but does not load (${(err as Error).message}); still serving the previous spec`);
-          }
-          return;
-        }
-        reset().then(
-          (meta) => log(`calcom-mock: reloaded scenario ${file}: state re-seeded (scenario ${meta.scenario}, seed ${meta.seed})`),
-          (err: Error) => log(`calcom-mock: scenario ${file} changed but does not load (${err.message}); the state is kept`),
-        );
-      });
-    };
-    if (options.watch) {
-      watchCurrent();
-      onScenarioChange = watchCurrent;
-    }
-
-    let closing: Promise<void> | undefined;
-    return {
-      url,
-      port,
-      address,
-      meta: { ...db.store.meta, seeded },
-      server,
-      state: () => structuredClone(db.store.toState()),
-      database: () => db,
+  const startedAt = Date.now();
+  const app = createApp({
+    contract: () => contract,
+    db: () => db,
+    bodyLimit: options.bodyLimit ?? "1mb",
+    rateLimit,
+    responseCache: options.responseCache,
+    admin: {
       reset,
-      close({ graceMs = 0 } = {}) {
-        closing ??= (async () => {
-          stopWatching?.();
-          shuttingDown = true;
-          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-          if (graceMs > 0) {
-            // Idle keep-alive connections go at once, busy ones as soon as their answer is sent.
-            const sweep = setInterval(() => server.closeIdleConnections(), 25);
-            server.closeIdleConnections();
-            let timer: NodeJS.Timeout | undefined;
-            await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-            clearInterval(sweep);
-            clearTimeout(timer);
-          }
-          server.closeAllConnections();
-          await closed;
-          requestLines?.flush();
-          await db.close();
-          lock?.release();
-        })();
-        return closing;
+      stateJson: () => JSON.stringify(db.store.toState()),
+      async loadState(doc) {
+        const state = parseStateDocument(doc, { seed: current.seed, scenario: "custom" });
+        await db.replace(state);
+        return changed("state loaded (PUT /__admin/state)", db.store.meta);
       },
-    };
+      snapshot(name) {
+        // Rows are replaced, never changed in place, so the arrays of the moment are a consistent copy.
+        const entry = { state: db.store.toState(), createdAt: new Date().toISOString() };
+        snapshots.set(name, entry);
+        return { name, createdAt: entry.createdAt };
+      },
+      async restore(name) {
+        const entry = snapshots.get(name);
+        if (!entry) throw notFound(`No snapshot named "${name}"; taken: ${[...snapshots.keys()].join(", ") || "none"}`);
+        await db.replace(entry.state);
+        return changed(`snapshot "${name}" restored`, db.store.meta);
+      },
+      snapshots: () => [...snapshots].map(([name, s]) => ({ name, createdAt: s.createdAt })),
+      health: () => ({
+        status: "ok",
+        version: VERSION,
+        uptimeMs: Date.now() - startedAt,
+        db: db.location,
+        scenario: db.store.meta.scenario,
+        seed: db.store.meta.seed,
+      }),
+      requests: new RequestLog(options.journalSize ?? 1000),
+      faults: new FaultRules(random),
+    },
+  });
+  handle = app;
+  queue.release(app);
+
+  let stopWatching: (() => void) | undefined;
+  // Watches the spec and the file of the scenario being served; a reset to another scenario re-targets it.
+  const watchCurrent = () => {
+    stopWatching?.();
+    const watched = [specPath];
+    try {
+      watched.push(scenarioFile(current.scenario));
+    } catch {
+      // A scenario whose file is gone has nothing to watch.
+    }
+    stopWatching = watchFiles(watched, (file) => {
+      if (file === specPath) {
+        try {
+          contract = loadContract(specPath);
+          log(`calcom-mock: reloaded ${file}: ${contract.operations.length} operations; the state is kept`);
+        } catch (err) {
+          log(`calcom-mock: ${file} changed but does not load (${(err as Error).message}); still serving the previous spec`);
+        }
+        return;
+      }
+      reset().then(
+        (meta) => log(`calcom-mock: reloaded scenario ${file}: state re-seeded (scenario ${meta.scenario}, seed ${meta.seed})`),
+        (err: Error) => log(`calcom-mock: scenario ${file} changed but does not load (${err.message}); the state is kept`),
+      );
+    });
+  };
+  if (options.watch) {
+    watchCurrent();
+    onScenarioChange = watchCurrent;
   }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    address,
+    meta: { ...db.store.meta, seeded },
+    server,
+    state: () => structuredClone(db.store.toState()),
+    database: () => db,
+    reset,
+    close({ graceMs = 0 } = {}) {
+      closing ??= (async () => {
+        stopWatching?.();
+        shuttingDown = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        if (graceMs > 0) {
+          // Idle keep-alive connections go at once, busy ones as soon as their answer is sent.
+          const sweep = setInterval(() => server.closeIdleConnections(), 25);
+          server.closeIdleConnections();
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+          clearInterval(sweep);
+          clearTimeout(timer);
+        }
+        server.closeAllConnections();
+        await closed;
+        requestLines?.flush();
+        await db.close();
+        lock?.release();
+      })();
+      return closing;
+    },
+  };
 }
