@@ -45,7 +45,7 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
   });
   router.use(json({ limit: bodyLimit }));
 
-  // Answered only once the data is open (before that the server answers 503), so CI can wait on it.
+  // Requests that arrive while the data opens wait for it (server.ts), so a 200 here means ready: CI waits on it.
   router.get("/health", (_req, res) => {
     res.json(ok(control.health()));
   });
