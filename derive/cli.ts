@@ -11,14 +11,16 @@ const DEFAULT_INPUT = join(ROOT, "..", "shared", "reference", "calcom-v2.openapi
 const OVERLAYS = join(ROOT, "derive", "overlays");
 
 /**
- * `npm run spec:derive -- [published.json] [--out DIR] [--check]`: writes the contract and its derivation report
- * into spec/ (or DIR); with --check, writes nothing and fails when the files differ from what it would write.
+ * `npm run spec:derive -- [published.json] [--out DIR] [--overlays DIR] [--check]`: writes the contract and its
+ * derivation report into spec/ (or DIR); with --check, writes nothing and fails when the files differ from what
+ * it would write.
  */
 function main(argv: string[]): number {
   const check = argv.includes("--check");
-  const outAt = argv.indexOf("--out");
-  const outDir = outAt >= 0 ? argv[outAt + 1] : undefined;
-  const positional = argv.filter((a, i) => !a.startsWith("--") && !(outAt >= 0 && i === outAt + 1));
+  const valueOf = (flag: string) => (argv.indexOf(flag) >= 0 ? argv[argv.indexOf(flag) + 1] : undefined);
+  const outDir = valueOf("--out");
+  const overlayDir = valueOf("--overlays") ?? OVERLAYS;
+  const positional = argv.filter((a, i) => !a.startsWith("--") && !["--out", "--overlays"].includes(argv[i - 1] ?? ""));
   const input = positional[0] ?? DEFAULT_INPUT;
   let text: string;
   try {
@@ -38,10 +40,10 @@ function main(argv: string[]): number {
     console.error(`spec:derive: ${input} has no paths: not an OpenAPI document`);
     return 2;
   }
-  const overlays: Overlay[] = readdirSync(OVERLAYS)
+  const overlays: Overlay[] = readdirSync(overlayDir)
     .filter((f) => f.endsWith(".json"))
     .sort()
-    .map((f) => ({ name: f, doc: JSON.parse(readFileSync(join(OVERLAYS, f), "utf8")) as JsonObject }));
+    .map((f) => ({ name: f, doc: JSON.parse(readFileSync(join(overlayDir, f), "utf8")) as JsonObject }));
   const { doc, report } = derive(published, overlays, basename(input), text);
   const outputs: Array<[string, string]> = [
     [outDir ? join(outDir, basename(CONTRACT_PATH)) : CONTRACT_PATH, `${JSON.stringify(doc, null, 2)}\n`],
