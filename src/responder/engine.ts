@@ -32,7 +32,8 @@ export interface Preferences {
 
 export interface SpecAnswer {
   status: number;
-  body: unknown;
+  /** The body, serialized. */
+  text: string;
   /** How the answer was made, for the X-Calcom-Mock-Answered-By header (Cal.com has no such header). */
   how: string;
 }
@@ -138,7 +139,7 @@ function isProblem(e: unknown): e is { status?: number; name?: string; message: 
 export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: number): Responder {
   let engine: Promise<Engine> | undefined;
   let ready = false;
-  const staticAnswers = new Map<string, { status: number; body: unknown }>();
+  const staticAnswers = new Map<string, { status: number; text: string }>();
   const parsed = new Map<string, Promise<HttpOperation>>();
 
   /** Prism's form of one operation, parsed from its own small document on first use. */
@@ -216,7 +217,8 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
       }
       // Error answers are Cal.com's envelope, made here: the document's error schema would only give placeholders.
       if (prefer.code !== undefined && prefer.code >= 400) {
-        return { status: prefer.code, body: errorEnvelope(request.path, exceptionName(prefer.code), STATUS_CODES[prefer.code] ?? "Error"), how: `spec; Prefer code=${prefer.code}` };
+        const body = errorEnvelope(request.path, exceptionName(prefer.code), STATUS_CODES[prefer.code] ?? "Error");
+        return { status: prefer.code, text: JSON.stringify(body), how: `spec; Prefer code=${prefer.code}` };
       }
       const mock = { ...(prefer.code !== undefined && { code: prefer.code }), ...(prefer.example !== undefined && { exampleKey: prefer.example }) };
       if (prefer.dynamic) {
@@ -226,7 +228,7 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
         const requestSeed = createHash("sha1").update(`${seed}\n${request.method}\n${request.path}?${query}\n${JSON.stringify(request.body ?? null)}`).digest("hex");
         for (let i = 0; i < DYNAMIC_TRIES; i++) {
           const r = await ask(e, op, request, { dynamic: true, ...mock, seed: i === 0 ? requestSeed : `${requestSeed}#${i}` });
-          if ("status" in r) return { ...finish(r.status, r.body), how: "spec; dynamic" };
+          if ("status" in r) return { ...serialize(finish(r.status, r.body)), how: "spec; dynamic" };
           if (!isGeneratorCrash(r.error)) return fromProblem(request.path, r.error);
         }
         const fallback = await staticAnswer(e, op, operationId, request, mock);
@@ -243,7 +245,7 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
     if (cached) return { ...cached, how: "spec; static" };
     const r = await ask(e, op, request, { dynamic: false, ...mock });
     if (!("status" in r)) return fromProblem(request.path, r.error);
-    const answer = finish(r.status, r.body);
+    const answer = serialize(finish(r.status, r.body));
     staticAnswers.set(`${op.method} ${key}`, answer);
     return { ...answer, how: "spec; static" };
   }
@@ -266,7 +268,12 @@ function isGeneratorCrash(e: unknown): boolean {
 }
 
 function refusal(path: string, message: string): SpecAnswer {
-  return { status: 400, body: errorEnvelope(path, "BadRequestException", message), how: "spec; refused Prefer" };
+  return { status: 400, text: JSON.stringify(errorEnvelope(path, "BadRequestException", message)), how: "spec; refused Prefer" };
+}
+
+/** Static answers are kept serialized: the same text is sent to every request that asks for them. */
+function serialize(answer: { status: number; body: unknown }): { status: number; text: string } {
+  return { status: answer.status, text: JSON.stringify(answer.body) };
 }
 
 /** Prism's problem+json errors never reach the client: a refused preference is a 400 in Cal.com's envelope. */

@@ -122,6 +122,6 @@ function answerFromSpec(ctx: ApiContext, operation: Operation, req: Request, res
     .answer(operation.source, operation, request, prefer)
     .then((answer) => {
       res.setHeader("X-Calcom-Mock-Answered-By", answer.how);
-      send(res, answer.status, JSON.stringify(answer.body));
+      send(res, answer.status, answer.text);
     }, next);
 }
