@@ -55,7 +55,7 @@ function checkApiVersion(operation: Operation, method: string, path: string, hea
 
 /** The OAuth client guard: the mock issues no clients, so any secret is accepted, and none is a 401. */
 function checkClientSecret(secret: string | undefined): void {
-  if (!secret) throw unauthorized("OAuth client secret missing: send the x-cal-secret-key header");
+  if (!secret) throw unauthorized("Missing client secret");
 }
 
 /**

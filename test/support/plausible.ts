@@ -91,3 +91,41 @@ export function plausibleRequest(contract: Contract, op: Operation, orgId: numbe
     ...(op.body && { body: sample(doc, op.body.schema) }),
   };
 }
+
+/** Every property name a schema (with its anyOf/oneOf/allOf branches) declares for an object, or undefined if none. */
+function declaredProperties(doc: Contract["doc"], input: JsonSchema, seen = new Set<JsonSchema>()): Map<string, JsonSchema[]> | undefined {
+  const s = resolveSchema(doc, input);
+  if (seen.has(s)) return undefined;
+  seen.add(s);
+  let found: Map<string, JsonSchema[]> | undefined;
+  const add = (name: string, schema: JsonSchema) => {
+    found ??= new Map();
+    found.set(name, [...(found.get(name) ?? []), schema]);
+  };
+  for (const [name, schema] of Object.entries((s.properties ?? {}) as Record<string, JsonSchema>)) add(name, schema);
+  for (const branch of [...((s.anyOf ?? []) as JsonSchema[]), ...((s.oneOf ?? []) as JsonSchema[]), ...((s.allOf ?? []) as JsonSchema[])]) {
+    for (const [name, schemas] of declaredProperties(doc, branch, seen) ?? []) for (const schema of schemas) add(name, schema);
+  }
+  return found;
+}
+
+/**
+ * The paths of properties in a value that its schema does not declare (a generator's invented keys). Objects
+ * whose schema declares no properties (maps, free-form objects) may hold anything.
+ */
+export function inventedKeys(doc: Contract["doc"], schema: JsonSchema, value: unknown, at = ""): string[] {
+  const s = resolveSchema(doc, schema);
+  if (Array.isArray(value)) {
+    const items = [s, ...((s.anyOf ?? s.oneOf ?? []) as JsonSchema[]).map((b) => resolveSchema(doc, b))].map((x) => x.items as JsonSchema | undefined).find(Boolean);
+    return items ? value.flatMap((v, i) => inventedKeys(doc, items, v, `${at}/${i}`)) : [];
+  }
+  if (typeof value !== "object" || value === null) return [];
+  const declared = declaredProperties(doc, s);
+  if (!declared) return [];
+  return Object.entries(value).flatMap(([key, inner]) => {
+    const candidates = declared.get(key);
+    if (!candidates) return [`${at}/${key}`];
+    const results = candidates.map((c) => inventedKeys(doc, c, inner, `${at}/${key}`));
+    return results.reduce((best, r) => (r.length < best.length ? r : best));
+  });
+}
