@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { derive, type Overlay } from "./derive.js";
-import type { JsonObject } from "./walk.js";
+import { derive, type Overlay } from "../src/contract/derive/index.js";
+import type { JsonObject } from "../src/contract/derive/walk.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const CONTRACT_PATH = join(ROOT, "spec", "calcom.openapi.json");

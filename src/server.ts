@@ -118,6 +118,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const rateLimit = parseRateLimit(options.rateLimit);
   const specs = options.specs ?? [];
   let contract: Contract = loadContract(specPath, specs);
+  for (const source of contract.sources.slice(1)) {
+    if (source.repairs.length) log(`calcom-mock: --spec ${source.path} repaired as the contract is: ${source.repairs.join("; ")}`);
+  }
   // Prism is imported on the first spec-driven request, not at start-up: the import alone takes over a second.
   let responder: Responder = createResponder(contract.sources, seed);
   const counts = new OperationCounts();

@@ -1,3 +1,5 @@
+import { repairFurther } from "./derive/index.js";
+import type { JsonObject } from "./derive/walk.js";
 import { DEFAULT_SPEC_PATH, loadSpec, parseOperations, type OpenApiDocument, type Operation } from "./spec.js";
 import { compileRequestValidators, type RequestValidator } from "./validators.js";
 
@@ -7,8 +9,8 @@ export { createResponseValidator, type RequestValidator, type RawQuery } from ".
 export interface Contract {
   /** spec/'s document. */
   doc: OpenApiDocument;
-  /** spec/'s document, then each further document (--spec), in the order given. */
-  sources: Array<{ path: string; doc: OpenApiDocument }>;
+  /** spec/'s document, then each further document (--spec), in the order given, with the repairs it needed. */
+  sources: Array<{ path: string; doc: OpenApiDocument; repairs: string[] }>;
   /** spec/'s operations, then the operations of further documents that spec/ lacks. */
   operations: Operation[];
   /** The request validator of an operation, compiled on first use (181 operations would cost start-up time). */
@@ -33,8 +35,11 @@ function danglingRefs(doc: OpenApiDocument): string[] {
   return [...found];
 }
 
-/** Reads a further OpenAPI 3 document, or throws an error that names the file and its problem. */
-function loadExtra(path: string): OpenApiDocument {
+/**
+ * Reads a further OpenAPI 3 document and applies the contract's repairs to it (a newer Cal.com document has the
+ * same defects), or throws an error that names the file and the problem that keeps it from being served.
+ */
+function loadExtra(path: string): { doc: OpenApiDocument; repairs: string[] } {
   let doc: OpenApiDocument;
   try {
     doc = loadSpec(path);
@@ -45,11 +50,12 @@ function loadExtra(path: string): OpenApiDocument {
     throw new Error(`--spec ${path}: not an OpenAPI 3 document (no "openapi": "3.x")`);
   }
   if (typeof doc.paths !== "object" || doc.paths === null) throw new Error(`--spec ${path}: has no paths`);
+  const repairs = repairFurther(doc as unknown as JsonObject);
+  // What the repairs cannot mend (a reference to a response or parameter that is not there) stops the start.
   const dangling = danglingRefs(doc);
   if (dangling.length) throw new Error(`--spec ${path}: references that point at nothing: ${dangling.slice(0, 5).join(", ")}`);
-  doc.components ??= { schemas: {} };
   doc.components.schemas ??= {};
-  return doc;
+  return { doc, repairs };
 }
 
 /**
@@ -58,11 +64,11 @@ function loadExtra(path: string): OpenApiDocument {
  */
 export function loadContract(specPath = DEFAULT_SPEC_PATH, extraSpecs: readonly string[] = []): Contract {
   const doc = loadSpec(specPath);
-  const sources = [{ path: specPath, doc }];
+  const sources: Contract["sources"] = [{ path: specPath, doc, repairs: [] }];
   const operations = parseOperations(doc, 0);
   for (const path of extraSpecs) {
-    const extra = loadExtra(path);
-    const source = sources.push({ path, doc: extra }) - 1;
+    const { doc: extra, repairs } = loadExtra(path);
+    const source = sources.push({ path, doc: extra, repairs }) - 1;
     let parsed: Operation[];
     try {
       parsed = parseOperations(extra, source);

@@ -42,7 +42,10 @@ function send(res: Response, status: number, body: string): void {
   res.end(body);
 }
 
-/** Cal.com's answer to a version its router does not know for the path: Express's own 404. */
+/**
+ * `cal-api-version` on the operations that require it: missing is a 400 naming the accepted versions; a version
+ * the operation does not accept gets what Cal.com's router answers for a version it has no route for, Express's 404.
+ */
 function checkApiVersion(operation: Operation, method: string, path: string, header: string | undefined): void {
   const accepted = operation.apiVersions;
   if (!accepted) return;

@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { derive } from "../../derive/derive.js";
-import type { JsonObject } from "../../derive/walk.js";
+import { derive } from "../../src/contract/derive/index.js";
+import type { JsonObject } from "../../src/contract/derive/walk.js";
 import { makeTempDir } from "../support/harness.js";
 
 /** `npm run spec:derive` on a small document written for the test, with the defects Cal.com's has. */

@@ -207,6 +207,19 @@ describe("--spec", () => {
     }
   });
 
+  it("repairs a further document as the contract is repaired: Cal.com's own published document loads", async () => {
+    const lines: string[] = [];
+    const published = join(ROOT, "..", "shared", "reference", "calcom-v2.openapi.json");
+    const extra = await createMockServer({ db: "memory", specs: [published], log: (l) => lines.push(l) });
+    try {
+      // Every one of its operations is in the contract already, which wins.
+      expect(extra.operations()).toHaveLength(181);
+      expect(lines.join("\n")).toMatch(/--spec .*calcom-v2\.openapi\.json repaired as the contract is: dangling-refs: 3 places/);
+    } finally {
+      await extra.close();
+    }
+  });
+
   it("refuses a document that does not load, naming it and its problem", async () => {
     const broken = join(dir, "broken.json");
     writeFileSync(broken, JSON.stringify({ openapi: "3.0.0", paths: { "/v2/x": { get: { responses: { "200": { $ref: "#/components/responses/Gone" } } } } } }));

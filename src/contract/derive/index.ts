@@ -91,3 +91,16 @@ export function derive(published: JsonObject, overlays: readonly Overlay[], inpu
   ].join("\n");
   return { doc, report };
 }
+
+/**
+ * Applies the repairs (not the project's additions) to a further document given with --spec: a newer Cal.com
+ * document has the same defects as the one the contract is derived from. Returns one line per repair that changed
+ * something, for the console.
+ */
+export function repairFurther(doc: JsonObject): string[] {
+  doc.components ??= {};
+  return REPAIRS.flatMap((step) => {
+    const sites = step.apply(doc);
+    return sites.length ? [`${step.id}: ${sites.length} place${sites.length === 1 ? "" : "s"}`] : [];
+  });
+}

@@ -1,6 +1,6 @@
 import { Ajv } from "ajv";
 import formatsModule from "ajv-formats";
-import { COMPONENTS_ID, toJsonSchema } from "../src/contract/json-schema.js";
+import { COMPONENTS_ID, toJsonSchema } from "../json-schema.js";
 import { isObject, jsonType, operations, resolveParameter, walkDocument, walkSchema, type Json, type JsonObject } from "./walk.js";
 
 /**
