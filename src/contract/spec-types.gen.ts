@@ -7527,6 +7527,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
@@ -7540,8 +7541,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                teamId: string;
-                orgId: string;
+                teamId: number;
+                orgId: number;
                 app: "zoom" | "msteams";
             };
             cookie?: never;
@@ -7584,6 +7585,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
@@ -7611,6 +7613,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
@@ -7637,6 +7640,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
@@ -7664,6 +7668,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
@@ -9711,7 +9716,7 @@ export interface operations {
                 "cal-api-version": "2024-06-14";
             };
             path: {
-                eventTypeId: string;
+                eventTypeId: number;
             };
             cookie?: never;
         };
@@ -9978,6 +9983,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
@@ -10007,6 +10013,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
@@ -10034,6 +10041,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
@@ -10060,6 +10068,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
@@ -10090,6 +10099,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
@@ -10455,7 +10465,7 @@ export interface operations {
                 "cal-api-version": "2024-06-11";
             };
             path: {
-                scheduleId: string;
+                scheduleId: number;
             };
             cookie?: never;
         };
@@ -10576,12 +10586,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: string[];
+                        /** @enum {string} */
+                        status: "success";
+                        /** Default format (or with format=time) */
+                        data: {
+                            [key: string]: string[];
+                        };
                     } | {
-                        [key: string]: {
-                            start?: string;
-                            end?: string;
-                        }[];
+                        /** @enum {string} */
+                        status: "success";
+                        /** Range format (when format=range) */
+                        data: {
+                            [key: string]: {
+                                start?: string;
+                                end?: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -10779,7 +10799,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                teamId: string;
+                teamId: number;
             };
             cookie?: never;
         };

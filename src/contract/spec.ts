@@ -36,9 +36,10 @@ export type RequiredRole = "member" | "admin";
 
 /**
  * Which credentials Cal.com's guard asks for: an API key (`Authorization: Bearer cal_…`, or platform client
- * headers, which the mock never issues), an OAuth client's secret alone, or none (public routes).
+ * headers, which the mock never issues), an API key only if one is sent ("optional": anonymous callers allowed),
+ * an OAuth client's secret alone, or none (public routes).
  */
-export type AuthKind = "api-key" | "client-secret" | "none";
+export type AuthKind = "api-key" | "optional" | "client-secret" | "none";
 
 /** One operation of the spec, parsed once at start-up into what matching and validation need. */
 export interface Operation {
@@ -87,7 +88,8 @@ function roleOf(op: OperationObject): RequiredRole {
 
 function authOf(op: OperationObject): AuthKind {
   const schemes = (op.security ?? []).flatMap((s) => Object.keys(s));
-  if (schemes.includes("ApiKey")) return "api-key";
+  const anonymous = (op.security ?? []).some((s) => Object.keys(s).length === 0);
+  if (schemes.includes("ApiKey")) return anonymous ? "optional" : "api-key";
   if (schemes.includes("ClientSecret")) return "client-secret";
   return "none";
 }

@@ -83,7 +83,8 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       const db = ctx.db();
       checkApiVersion(operation, req.method, fullPath, req.get("cal-api-version"));
       const credentials = { authorization: req.get("authorization"), clientId: req.get("x-cal-client-id"), secret: req.get("x-cal-secret-key") };
-      const user = operation.auth === "api-key" ? authenticate(db.store, credentials) : undefined;
+      const sent = credentials.authorization !== undefined || credentials.clientId !== undefined || credentials.secret !== undefined;
+      const user = operation.auth === "api-key" || (operation.auth === "optional" && sent) ? authenticate(db.store, credentials) : undefined;
       if (operation.auth === "client-secret") checkClientSecret(credentials.secret);
       const validator = contract.validator(operation);
       const path = validator.path(match.rawParams);

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMockServer, type MockServer } from "../../src/server.js";
+import { loadContract } from "../../src/contract/index.js";
+import { plausibleRequest } from "../support/plausible.js";
 import { ADMIN_KEY, client, expectError, makeTempDir, scenarioFacts, startMock, type Client } from "../support/harness.js";
 
 /** The operations answered from the spec: static and dynamic answers, Prefer, cal-api-version, --spec, the lists. */
@@ -108,6 +110,18 @@ describe("before the responder", () => {
     expectError(await api.get("/v2/organizations/99999/teams"), 403, "ForbiddenException");
     expect((await api.get("/v2/slots?start=2050-09-05&end=2050-09-06", null)).status).toBe(400);
     expect((await api.request("GET", "/v2/slots?start=2050-09-05&end=2050-09-06", { key: null, headers: { "cal-api-version": "2024-09-04" } })).status).toBe(200);
+  });
+
+  it("lets anonymous callers use routes where Cal.com's key is optional, and still refuses a bad key there", async () => {
+    const contract = loadContract();
+    const reserve = contract.operations.find((o) => o.operationId === "SlotsController_2024_09_04_reserveSlot")!;
+    expect(reserve.auth).toBe("optional");
+    const plan = plausibleRequest(contract, reserve, orgId);
+    const anonymous = await api.request("POST", plan.path, { key: null, headers: plan.headers, body: plan.body });
+    expect(anonymous.status).toBe(201);
+    expectError(await api.request("POST", plan.path, { key: "cal_test_unknown", headers: plan.headers, body: plan.body }), 401, "UnauthorizedException");
+    // Under /v2/organizations/{orgId} a key is needed even where the published document declares none.
+    expectError(await api.get(`/v2/organizations/${orgId}/teams/1/conferencing`, null), 401, "UnauthorizedException");
   });
 
   it("routes literal segments before parameters", async () => {

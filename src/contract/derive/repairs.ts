@@ -307,12 +307,12 @@ export const REPAIRS: Step[] = [
   {
     id: "security",
     kind: "repair",
-    why: "Credentials are declared as ordinary header parameters and there are no security schemes: `Authorization`, `x-cal-secret-key` and `x-cal-client-id` become the schemes ApiKey, ClientSecret and ClientId, required as Cal.com's guards require them.",
+    why: "Credentials are declared as ordinary header parameters and there are no security schemes: `Authorization`, `x-cal-secret-key` and `x-cal-client-id` become the schemes ApiKey, ClientSecret and ClientId, required as Cal.com's guards require them (an optional key alone is optional; every route under /v2/organizations/{orgId} needs a key, as Cal.com's organization guards do, even where the document declares none).",
     apply(doc) {
       const components = doc.components as JsonObject;
       components.securitySchemes = { ...SECURITY_SCHEMES, ...((components.securitySchemes ?? {}) as JsonObject) };
       const sites: string[] = [];
-      for (const { op, label } of operations(doc)) {
+      for (const { path, op, label } of operations(doc)) {
         const params = (op.parameters ?? []) as JsonObject[];
         const auth = new Map(params.filter((p) => p.in === "header" && AUTH_HEADERS.has(String(p.name).toLowerCase())).map((p) => [String(p.name).toLowerCase(), p]));
         op.parameters = params.filter((p) => !(p.in === "header" && AUTH_HEADERS.has(String(p.name).toLowerCase())));
@@ -320,11 +320,14 @@ export const REPAIRS: Step[] = [
         const key = auth.get("authorization");
         const secret = auth.get("x-cal-secret-key");
         let security: Json[];
-        if (key) security = [{ ApiKey: [] }, ...(secret ? [{ ClientId: [], ClientSecret: [] }] : [])];
+        if (key && (key.required || secret)) security = [{ ApiKey: [] }, ...(secret ? [{ ClientId: [], ClientSecret: [] }] : [])];
+        else if (key) security = [{ ApiKey: [] }, {}];
         else if (secret?.required) security = [{ ClientSecret: [] }];
+        else if (path.startsWith("/v2/organizations/{orgId}")) security = [{ ApiKey: [] }];
         else security = [];
         op.security = security;
-        sites.push(`${label}: ${security.length ? security.map((s) => Object.keys(s as JsonObject).join("+")).join(" or ") : "public"}`);
+        const alternatives = security.map((s) => Object.keys(s as JsonObject).join("+") || "anonymous");
+        sites.push(`${label}: ${alternatives.length ? alternatives.join(" or ") : "public"}`);
       }
       return sites;
     },
