@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ADDITIONS, EXAMPLE_CHECK, PROSE_STEP, REPAIRS, type Step } from "./repairs.js";
-import { isObject, METHODS, operations, type JsonObject } from "./walk.js";
+import { isObject, METHODS, operations, type Json, type JsonObject } from "./walk.js";
 
 /**
  * A stateful part of the contract, written by the project: the operations (by operationId) and components it
@@ -17,6 +17,31 @@ export interface Derivation {
 }
 
 const OVERLAY_STEP_ID = "stateful-overlays";
+
+/** A schema's type in a few characters, for the report: `integer`, `array<string>`, `ref Attribute`. */
+function typeOf(schema: Json | undefined): string {
+  if (!isObject(schema)) return "?";
+  if (typeof schema.$ref === "string") return `ref ${schema.$ref.split("/").pop()}`;
+  if (schema.type === "array") return `array<${typeOf(schema.items)}>`;
+  return `${String(schema.type ?? "any")}${schema.nullable === true ? "|null" : ""}`;
+}
+
+/** What an overlay schema changes in the published one it replaces: properties added, dropped or retyped, closed. */
+function schemaChanges(published: Json | undefined, ours: Json): string {
+  if (!isObject(published) || !isObject(ours)) return "";
+  const before = (isObject(published.properties) ? published.properties : {}) as JsonObject;
+  const after = (isObject(ours.properties) ? ours.properties : {}) as JsonObject;
+  const changes: string[] = [];
+  const added = Object.keys(after).filter((k) => !(k in before));
+  const dropped = Object.keys(before).filter((k) => !(k in after));
+  if (added.length) changes.push(`adds ${added.join(", ")}`);
+  if (dropped.length) changes.push(`drops ${dropped.join(", ")}`);
+  for (const k of Object.keys(after)) {
+    if (k in before && typeOf(before[k]) !== typeOf(after[k])) changes.push(`${k}: ${typeOf(before[k])} → ${typeOf(after[k])}`);
+  }
+  if (ours.additionalProperties === false && published.additionalProperties !== false) changes.push("closed");
+  return changes.length ? `: ${changes.join("; ")}` : "";
+}
 
 function applyOverlay(doc: JsonObject, overlay: Overlay): string[] {
   const sites: string[] = [];
@@ -37,7 +62,8 @@ function applyOverlay(doc: JsonObject, overlay: Overlay): string[] {
   for (const [section, entries] of Object.entries((overlay.doc.components ?? {}) as JsonObject)) {
     const target = (components[section] ??= {}) as JsonObject;
     for (const [name, value] of Object.entries(entries as JsonObject)) {
-      sites.push(`${target[name] === undefined ? "added" : "replaced"} #/components/${section}/${name}`);
+      const change = section === "schemas" ? schemaChanges(target[name], value) : "";
+      sites.push(`${target[name] === undefined ? "added" : "replaced"} #/components/${section}/${name}${change}`);
       target[name] = structuredClone(value);
     }
   }
