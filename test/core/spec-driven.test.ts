@@ -124,6 +124,16 @@ describe("before the responder", () => {
     expectError(await api.get(`/v2/organizations/${orgId}/teams/1/conferencing`, null), 401, "UnauthorizedException");
   });
 
+  it("never answers Prism's 406, 415 or 422: Accept is ignored, a body that is not JSON is validated as none", async () => {
+    const xml = await api.request("GET", "/v2/me", { headers: { accept: "application/xml" } });
+    expect(xml.status).toBe(200);
+    expect(xml.headers.get("content-type")).toMatch(/application\/json/);
+    const text = await api.request("POST", "/v2/bookings", { headers: { ...V, "content-type": "text/plain" }, rawBody: "start=tomorrow" });
+    expectError(text, 400, "BadRequestException", /body start: is required/);
+    const wrong = await api.request("POST", "/v2/bookings", { headers: V, body: { start: 5 } });
+    expectError(wrong, 400, "BadRequestException", /body/);
+  });
+
   it("routes literal segments before parameters", async () => {
     expect((await api.get(`/v2/organizations/${orgId}/teams/me`)).operationId).toBe("OrganizationsTeamsController_getMyTeams");
     expect((await api.get(`/v2/organizations/${orgId}/teams/1`)).operationId).toBe("OrganizationsTeamsController_getTeam");
