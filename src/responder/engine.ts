@@ -39,9 +39,7 @@ export interface SpecAnswer {
 }
 
 export interface Responder {
-  /** Loads Prism and the contract's operations; called once the server listens, and awaited by the first answer. */
-  load(): Promise<void>;
-  loaded(): boolean;
+  /** Answers one request; the first call loads Prism, and the first of each operation parses it. */
   answer(source: number, operation: OperationRef, request: SpecRequest, prefer: Preferences): Promise<SpecAnswer>;
 }
 
@@ -103,7 +101,7 @@ type Doc = Record<string, unknown>;
  * The smallest document that holds one operation: its path item with only that method, and the components it
  * reaches through `$ref`s. Prism dereferences whatever it is given, and the whole contract takes about a second.
  */
-export function documentFor(doc: Doc, pathTemplate: string, method: string): Doc {
+function documentFor(doc: Doc, pathTemplate: string, method: string): Doc {
   const components = (doc.components ?? {}) as Record<string, Record<string, unknown>>;
   const picked: Record<string, Record<string, unknown>> = {};
   const visit = (node: unknown): void => {
@@ -138,7 +136,6 @@ function isProblem(e: unknown): e is { status?: number; name?: string; message: 
  */
 export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: number): Responder {
   let engine: Promise<Engine> | undefined;
-  let ready = false;
   const staticAnswers = new Map<string, { status: number; text: string }>();
   const parsed = new Map<string, Promise<HttpOperation>>();
 
@@ -174,7 +171,6 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
         mock: { dynamic: false },
       };
       const prism = http.createInstance(base, { logger: core.createLogger("prism", { level: "silent" }) });
-      ready = true;
       return { http, prism, base };
     })();
     return engine;
@@ -205,8 +201,6 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
   }
 
   return {
-    load: async () => void (await load()),
-    loaded: () => ready,
     async answer(source, target, request, prefer) {
       const e = await load();
       const operationId = target.operationId;
@@ -241,12 +235,12 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
   /** Static answers depend only on the operation and the preferences: computed once, then reused. */
   async function staticAnswer(e: Engine, op: HttpOperation, operationId: string, request: SpecRequest, mock: { code?: number; exampleKey?: string }) {
     const key = `${operationId}\n${mock.code ?? ""}\n${mock.exampleKey ?? ""}`;
-    const cached = staticAnswers.get(`${op.method} ${key}`);
+    const cached = staticAnswers.get(key);
     if (cached) return { ...cached, how: "spec; static" };
     const r = await ask(e, op, request, { dynamic: false, ...mock });
     if (!("status" in r)) return fromProblem(request.path, r.error);
     const answer = serialize(finish(r.status, r.body));
-    staticAnswers.set(`${op.method} ${key}`, answer);
+    staticAnswers.set(key, answer);
     return { ...answer, how: "spec; static" };
   }
 }
