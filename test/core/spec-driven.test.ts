@@ -151,6 +151,18 @@ describe("before the responder", () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-headers")).toMatch(/cal-api-version/);
   });
+
+  it("applies Cal.com's rate limit to spec-driven operations", async () => {
+    const limited = await createMockServer({ db: "memory", rateLimit: "2/10s" });
+    try {
+      const api2 = client(limited.url);
+      expect((await api2.get("/v2/me")).status).toBe(200);
+      expect((await api2.get("/v2/me")).status).toBe(200);
+      expectError(await api2.get("/v2/me"), 429, "ThrottlerException");
+    } finally {
+      await limited.close();
+    }
+  });
 });
 
 describe("the control API", () => {
