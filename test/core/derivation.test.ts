@@ -48,6 +48,7 @@ const published = {
         type: "object",
         description: "A thing.",
         properties: {
+          id: { type: "number", example: 7 },
           description: { type: "string", example: "kept: a property named description" },
           isDefault: { type: "object", example: true },
           at: { type: "string", pattern: "TIME_FORMAT_HH_MM", example: "09:30" },
@@ -83,6 +84,7 @@ describe("the derivation", () => {
     expect(thing.phone!.pattern).toBe("^\\+[1-9]\\d{1,14}$");
     expect(thing.kind).toEqual({ anyOf: [{ type: "string" }, { type: "number" }] });
     expect(thing.count).toEqual({ type: "number" });
+    expect(thing.id).toEqual({ type: "integer", example: 7, minimum: 1 });
     expect((schemas.ThingsOutput!.properties as Record<string, JsonObject>).status!.enum).toEqual(["success"]);
     expect(params.find((p) => p.name === "teamId")!.schema).toEqual({ type: "integer" });
     expect(params.find((p) => p.name === "ghost")).toBeUndefined();
@@ -101,7 +103,7 @@ describe("the derivation", () => {
   });
 
   it("lists every step with the places it changed", () => {
-    for (const id of ["dangling-refs", "object-typed-primitives", "pattern-names", "pattern-literals", "path-parameters", "integer-path-ids", "comma-separated-lists", "one-of-to-any-of", "success-status", "api-version-values", "security", "error-responses", "invalid-examples", "prose"]) {
+    for (const id of ["dangling-refs", "object-typed-primitives", "pattern-names", "pattern-literals", "path-parameters", "integer-path-ids", "integer-ids", "comma-separated-lists", "one-of-to-any-of", "success-status", "api-version-values", "security", "error-responses", "invalid-examples", "prose"]) {
       expect(report).toMatch(new RegExp(`### ${id} `));
     }
     expect(report).toContain("- #/components/schemas/ThingsOutput/properties/data/items/oneOf: #/components/schemas/Missing");

@@ -194,6 +194,24 @@ export const REPAIRS: Step[] = [
     },
   },
   {
+    id: "integer-ids",
+    kind: "repair",
+    why: "Ids (`id` and `…Id` properties) are typed `number`, though Cal.com's are positive integers from its database: they become integers of at least 1, so generated bodies hold ids like Cal.com's rather than `-7546.8`.",
+    apply(doc) {
+      const sites: string[] = [];
+      walkDocument(doc, (schema, where) => {
+        if (!isObject(schema.properties)) return;
+        for (const [name, property] of Object.entries(schema.properties)) {
+          if (!isObject(property) || property.type !== "number" || !(name === "id" || /[a-z]Id$/.test(name))) continue;
+          property.type = "integer";
+          property.minimum ??= 1;
+          sites.push(`${where}/properties/${name}`);
+        }
+      });
+      return sites;
+    },
+  },
+  {
     id: "comma-separated-lists",
     kind: "repair",
     why: "Cal.com reads array query parameters as one comma-separated value and refuses the repeated form: they get `style: form, explode: false`, so generated clients send `teamIds=2,3`.",
