@@ -28,6 +28,7 @@ interface OperationObject {
 
 export interface OpenApiDocument {
   openapi: string;
+  security?: Array<Record<string, string[]>>;
   paths: Record<string, Record<string, OperationObject>>;
   components: { schemas: Record<string, JsonSchema>; [section: string]: unknown };
 }
@@ -86,9 +87,9 @@ function roleOf(op: OperationObject): RequiredRole {
   return /admin|owner/i.test(role) ? "admin" : "member";
 }
 
-function authOf(op: OperationObject): AuthKind {
-  const schemes = (op.security ?? []).flatMap((s) => Object.keys(s));
-  const anonymous = (op.security ?? []).some((s) => Object.keys(s).length === 0);
+function authOf(security: ReadonlyArray<Record<string, string[]>>): AuthKind {
+  const schemes = security.flatMap((s) => Object.keys(s));
+  const anonymous = security.some((s) => Object.keys(s).length === 0);
   if (schemes.includes("ApiKey")) return anonymous ? "optional" : "api-key";
   if (schemes.includes("ClientSecret")) return "client-secret";
   return "none";
@@ -124,7 +125,8 @@ export function parseOperations(doc: OpenApiDocument, source = 0): Operation[] {
         method: method.toUpperCase(),
         pathTemplate,
         tag: op.tags?.[0] ?? "",
-        auth: authOf(op),
+        // An operation without its own `security` has the document's (OpenAPI's rule).
+        auth: authOf(op.security ?? doc.security ?? []),
         orgScoped: pathTemplate.startsWith("/v2/organizations/{orgId}"),
         requiredRole: roleOf(op),
         ...(apiVersions && { apiVersions }),
