@@ -334,7 +334,8 @@ export const REPAIRS: Step[] = [
         const params = (op.parameters ?? []) as JsonObject[];
         const auth = new Map(params.filter((p) => p.in === "header" && AUTH_HEADERS.has(String(p.name).toLowerCase())).map((p) => [String(p.name).toLowerCase(), p]));
         op.parameters = params.filter((p) => !(p.in === "header" && AUTH_HEADERS.has(String(p.name).toLowerCase())));
-        if (op.security !== undefined) continue;
+        // An operation that says nothing of credentials keeps the document's own security, if it has one.
+        if (op.security !== undefined || (auth.size === 0 && doc.security !== undefined)) continue;
         const key = auth.get("authorization");
         const secret = auth.get("x-cal-secret-key");
         let security: Json[];
