@@ -53,6 +53,9 @@ function externalUrls(port: number): string[] {
 function banner(mock: MockServer, config: CliConfig, startedMs: number): string {
   const store = mock.database().store;
   const keys = keyHolders(store);
+  const operations = mock.operations();
+  const fromState = operations.filter((o) => o.answeredBy === "state").length;
+  const furtherDocs = config.specs.length ? `, ${config.specs.length} further document${config.specs.length > 1 ? "s" : ""}` : "";
   const everywhere = mock.address === "0.0.0.0" || mock.address === "::";
   const lines = [
     `calcom-mock ${VERSION} listening on ${mock.url} (started in ${startedMs} ms)`,
@@ -65,6 +68,7 @@ function banner(mock: MockServer, config: CliConfig, startedMs: number): string 
     `  db:       ${config.db === "memory" ? "memory" : `${config.db} (${mock.meta.seeded ? "seeded now" : "existing file kept"})`}`,
     `  scenario: ${mock.meta.scenario}, seed ${mock.meta.seed}`,
     `  API base: ${mock.url}/v2   control API: ${mock.url}/__admin   health: ${mock.url}/__admin/health`,
+    `  operations: ${operations.length}: ${fromState} answered from state, ${operations.length - fromState} from the spec (${config.dynamic ? "dynamic" : "static"})${furtherDocs}   contract: ${mock.url}/__admin/openapi.json`,
     `  rate limit: ${config.rateLimit}   response cache: ${config.responseCache ? "on" : "off"}${config.watch ? "   watching spec/ and the scenario file" : ""}`,
     `  requests: ${config.quiet ? "not printed (--quiet)" : "one line each below (--quiet to silence)"}`,
     `  API keys (Authorization: Bearer <key>):`,
@@ -111,6 +115,8 @@ async function main(): Promise<void> {
       journalSize: config.journalSize,
       watch: config.watch,
       responseCache: config.responseCache,
+      specs: config.specs,
+      dynamic: config.dynamic,
       verbose: !config.quiet,
     });
   } catch (err) {

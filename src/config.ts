@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
+import { delimiter } from "node:path";
 import { parseArgs } from "node:util";
 import { parseRateLimit } from "./rate-limit.js";
 import { scenarioFile, scenarioNames } from "./store/scenarios.js";
@@ -16,6 +17,10 @@ export interface CliConfig {
   journalSize: number;
   watch: boolean;
   responseCache: boolean;
+  /** Further OpenAPI documents whose operations the contract lacks (--spec, repeatable). */
+  specs: string[];
+  /** Generated answers for the spec-driven operations by default. */
+  dynamic: boolean;
   /** No line per request and none per data change: only the banner and problems. */
   quiet: boolean;
   help: boolean;
@@ -32,6 +37,8 @@ export const ENV = {
   journalSize: "CALCOM_MOCK_JOURNAL_SIZE",
   watch: "CALCOM_MOCK_WATCH",
   responseCache: "CALCOM_MOCK_RESPONSE_CACHE",
+  spec: "CALCOM_MOCK_SPEC",
+  dynamic: "CALCOM_MOCK_DYNAMIC",
   quiet: "CALCOM_MOCK_QUIET",
 } as const;
 
@@ -47,6 +54,10 @@ const OPTIONS = `Options (flags win over the CALCOM_MOCK_* environment variables
   --watch             reload spec/ and the scenario file when they change    env ${ENV.watch}=1
   --no-response-cache compute every GET afresh instead of reusing the answer until the next write
                                                                          env ${ENV.responseCache}=off
+  --spec <file>       a further OpenAPI 3 document: its operations the contract lacks are answered from it
+                      (repeatable)                                       env ${ENV.spec} (paths joined by ${delimiter})
+  --dynamic           generated bodies for the operations answered from the spec (default: the examples)
+                                                                         env ${ENV.dynamic}=1
   -q, --quiet         no console line per request or per data change         env ${ENV.quiet}=1
   -v, --version       print the version
   -h, --help          show this help`;
@@ -69,7 +80,8 @@ function scenarioLines(): string[] {
 export function usage(): string {
   return `Usage: calcom-mock [options]
 
-A stateful mock of the Cal.com API v2 (Orgs / Attributes and Options), validated against its OpenAPI contract.
+A mock of the whole Cal.com API v2, validated against its OpenAPI contract: Orgs / Attributes and Options kept in
+a store (state), every other operation answered from the contract's examples (spec).
 
 ${OPTIONS}
 
@@ -79,7 +91,9 @@ ${scenarioLines().join("\n")}
   The default scenario's keys: cal_test_mock_owner_key, cal_test_mock_admin_key, cal_test_mock_member_key (org 1).
 
 Endpoints:
-  /v2/...                     Cal.com's API (Authorization: Bearer <key>)
+  /v2/...                     Cal.com's API (Authorization: Bearer <key>); operations that need cal-api-version
+                              answer 400 without it. Header Prefer: dynamic=true, code=404 or example=NAME
+                              chooses a spec-driven answer.
   GET  /                      where everything is
   GET  /__admin/health        200 once ready (for CI wait steps)
   POST /__admin/reset         back to the seeded state; body {"seed": 7, "scenario": "multi-org"} optional
@@ -87,13 +101,15 @@ Endpoints:
   POST /__admin/snapshot      {"name": "x"}; POST /__admin/restore {"name": "x"}; GET /__admin/snapshots
   GET  /__admin/requests      the request journal (filters method, path, status, since); DELETE empties it
   POST /__admin/faults        inject errors or delays: {"path": "/v2/**", "status": 503, "count": 1}
-  GET  /__admin/operations    every operation and how it is answered
+  GET  /__admin/operations    every operation, answered by state or spec, and its request count
+  GET  /__admin/openapi.json  the contract, its servers naming this server (generate a client from it)
   The control API (/__admin) has no authentication: keep it on 127.0.0.1 unless you mean to share it.
 
 Examples:
   calcom-mock                                     serve .data/db.json on http://127.0.0.1:5555
   calcom-mock --db memory --port 0 --quiet        a throw-away server on a free port (for CI)
   calcom-mock --scenario multi-org --seed 7       two organizations, another seed
+  calcom-mock --dynamic --spec ./newer-calcom.json  generated bodies; operations only the newer document has
   curl -s http://127.0.0.1:5555/v2/organizations/1/attributes -H 'Authorization: Bearer cal_test_mock_member_key'
   curl -s -X POST http://127.0.0.1:5555/__admin/reset
 `;
@@ -142,6 +158,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         "journal-size": { type: "string" },
         watch: { type: "boolean" },
         "no-response-cache": { type: "boolean" },
+        spec: { type: "string", multiple: true },
+        dynamic: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
@@ -201,6 +219,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     rateLimit,
     journalSize: integer("--journal-size", pick("journalSize") ?? "1000", 0, 1_000_000),
     watch: values.watch ?? ["1", "true", "yes"].includes((env[ENV.watch] ?? "").toLowerCase()),
+    specs: values.spec ?? (env[ENV.spec] ?? "").split(delimiter).filter(Boolean),
+    dynamic: values.dynamic ?? ["1", "true", "yes"].includes((env[ENV.dynamic] ?? "").toLowerCase()),
     responseCache: !(values["no-response-cache"] ?? ["0", "false", "no", "off"].includes((env[ENV.responseCache] ?? "").toLowerCase())),
     quiet: values.quiet ?? ["1", "true", "yes"].includes((env[ENV.quiet] ?? "").toLowerCase()),
     help: values.help ?? false,

@@ -2,3 +2,4 @@ export { createMockServer, DEFAULT_SCENARIO, DEFAULT_SEED, type MockServer, type
 export { loadContract, createResponseValidator, DEFAULT_SPEC_PATH, type Contract } from "./contract/index.js";
 export type { State, StateMeta } from "./store/schema.js";
 export type { Schemas, OperationId } from "./contract/types.js";
+export type { OperationSummary } from "./admin/operation-counts.js";

@@ -2,6 +2,8 @@ import { Router, json, type Request } from "express";
 import { badRequest, notFound } from "../errors.js";
 import type { StateMeta } from "../store/schema.js";
 import type { FaultRules } from "./faults.js";
+import { baseUrl } from "./home.js";
+import type { OperationSummary } from "./operation-counts.js";
 import { parseRequestFilter, type RequestLog } from "./request-log.js";
 
 export interface AdminControl {
@@ -16,6 +18,12 @@ export interface AdminControl {
   health(): Record<string, unknown>;
   requests: RequestLog;
   faults: FaultRules;
+  /** Every operation of the contract, how it is answered and how many requests it has had. */
+  operations(): OperationSummary[];
+  /** Forgets the request counts of GET /operations (DELETE /requests does it with the journal). */
+  clearCounts(): void;
+  /** The contract as JSON, its `servers` naming `baseUrl`. */
+  openapi(baseUrl: string): string;
 }
 
 function objectBody(req: Request): Record<string, unknown> {
@@ -89,7 +97,16 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
 
   router.delete("/requests", (_req, res) => {
     control.requests.clear();
+    control.clearCounts();
     res.json(ok({ cleared: true }));
+  });
+
+  router.get("/operations", (_req, res) => {
+    res.json(ok(control.operations()));
+  });
+
+  router.get("/openapi.json", (req, res) => {
+    res.type("application/json").send(control.openapi(baseUrl(req)));
   });
 
   router.get("/faults", (_req, res) => {

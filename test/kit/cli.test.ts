@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, ENV, parseConfig } from "../../src/config.js";
@@ -89,6 +89,7 @@ describe("calcom-mock CLI: serving", () => {
       expect(out).toMatch(/scenario: default, seed 42/);
       expect(out).toMatch(/db: +memory/);
       expect(out).toContain(`API base: ${url}/v2`);
+      expect(out).toContain("operations: 181: 16 answered from state, 165 from the spec (static)");
       expect(out).toContain(`control API: ${url}/__admin`);
       expect(out).toMatch(/rate limit: off/);
       for (const [key, role] of [
@@ -270,13 +271,13 @@ describe.concurrent("calcom-mock CLI: usage", () => {
     const { code, stdout } = await runToEnd(["--help"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: calcom-mock \[options\]/);
-    for (const flag of ["--port", "--host", "--db", "--seed", "--scenario", "--rate-limit", "--journal-size", "--watch", "--no-response-cache", "--quiet", "--version"]) {
+    for (const flag of ["--port", "--host", "--db", "--seed", "--scenario", "--rate-limit", "--journal-size", "--watch", "--no-response-cache", "--spec", "--dynamic", "--quiet", "--version"]) {
       expect(stdout).toContain(flag);
     }
     // Every built-in scenario by name, with what it holds.
     for (const name of ["default", "empty-org", "multi-org", "large-org"]) expect(stdout).toMatch(new RegExp(`^  ${name} +\\S.*\\.$`, "m"));
     expect(stdout).toContain("cal_test_mock_admin_key");
-    for (const endpoint of ["/__admin/health", "/__admin/reset", "/__admin/state", "/__admin/requests", "/__admin/faults", "/__admin/operations"]) expect(stdout).toContain(endpoint);
+    for (const endpoint of ["/__admin/health", "/__admin/reset", "/__admin/state", "/__admin/requests", "/__admin/faults", "/__admin/operations", "/__admin/openapi.json"]) expect(stdout).toContain(endpoint);
     expect(stdout).toMatch(/Examples:\n  calcom-mock /);
   });
 
@@ -411,6 +412,8 @@ describe("parseConfig", () => {
       journalSize: 1000,
       watch: false,
       responseCache: true,
+      specs: [],
+      dynamic: false,
       quiet: false,
       help: false,
       version: false,
@@ -418,7 +421,7 @@ describe("parseConfig", () => {
   });
 
   it("reads every flag, and every environment variable, flags first", () => {
-    const flags = ["--port", "0", "--host", "::1", "--db", "memory", "--seed", "3", "--scenario", "multi-org", "--rate-limit", "cal", "--journal-size", "10", "--watch", "--no-response-cache", "--quiet"];
+    const flags = ["--port", "0", "--host", "::1", "--db", "memory", "--seed", "3", "--scenario", "multi-org", "--rate-limit", "cal", "--journal-size", "10", "--watch", "--no-response-cache", "--spec", "a.json", "--spec", "b.json", "--dynamic", "--quiet"];
     const fromFlags = parseConfig(flags, {});
     const env = {
       [ENV.port]: "0",
@@ -430,10 +433,28 @@ describe("parseConfig", () => {
       [ENV.journalSize]: "10",
       [ENV.watch]: "1",
       [ENV.responseCache]: "off",
+      [ENV.spec]: ["a.json", "b.json"].join(delimiter),
+      [ENV.dynamic]: "1",
       [ENV.quiet]: "1",
     };
     expect(parseConfig([], env)).toEqual(fromFlags);
-    expect(fromFlags).toEqual({ port: 0, host: "::1", db: "memory", seed: 3, scenario: "multi-org", seedOrScenarioGiven: true, rateLimit: "cal", journalSize: 10, watch: true, responseCache: false, quiet: true, help: false, version: false });
+    expect(fromFlags).toEqual({
+      port: 0,
+      host: "::1",
+      db: "memory",
+      seed: 3,
+      scenario: "multi-org",
+      seedOrScenarioGiven: true,
+      rateLimit: "cal",
+      journalSize: 10,
+      watch: true,
+      responseCache: false,
+      specs: ["a.json", "b.json"],
+      dynamic: true,
+      quiet: true,
+      help: false,
+      version: false,
+    });
     expect(parseConfig([], { [ENV.responseCache]: "on" }).responseCache).toBe(true);
     expect(parseConfig(["--seed", "8"], { ...env, [ENV.seed]: "9" }).seed).toBe(8);
     expect(parseConfig([], { [ENV.watch]: "true" }).watch).toBe(true);

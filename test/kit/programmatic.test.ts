@@ -174,8 +174,14 @@ describe("createMockServer", () => {
       apiBase: `${mock.url}/v2`,
       controlApi: `${mock.url}/__admin`,
       operations: `${mock.url}/__admin/operations`,
+      openapi: `${mock.url}/__admin/openapi.json`,
       health: `${mock.url}/__admin/health`,
     });
+    // The links lead somewhere: the operations list and the contract answer.
+    expect((await admin(mock.url, "GET", "/operations")).status).toBe(200);
+    const contract = await fetch(home.data.openapi!);
+    expect(contract.status).toBe(200);
+    expect(((await contract.json()) as { openapi: string }).openapi).toMatch(/^3\./);
     // The links are the address the client used.
     const viaLocalhost = (await (await fetch(`http://localhost:${mock.port}/`)).json()) as typeof home;
     expect(viaLocalhost.data.apiBase).toBe(`http://localhost:${mock.port}/v2`);
