@@ -602,7 +602,7 @@ async function main(): Promise<void> {
     console.log("\nstart-up");
     const first = await startMock(dbFile, 0);
     // Only the facts stay in this process: the parsed state is garbage once they are drawn from it.
-    const facts = factsOf((await (await fetch(`${first.base}/__admin/state`)).json()) as State);
+    const facts = factsOf(((await (await fetch(`${first.base}/__admin/state`)).json()) as { data: State }).data);
     const stopFirstMs = await stopChild(first.child);
     const fileBytes = statSync(dbFile).size;
     console.log(`  seedState (in-process): ${seedMs.toFixed(0)} ms; first start seeding the file: ${first.startMs.toFixed(0)} ms; file ${(fileBytes / 2 ** 20).toFixed(1)} MiB`);

@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { answeredBy } from "../src/routes/index.js";
@@ -67,6 +69,26 @@ describe("README", () => {
     const { stdout } = await run("sh", ["-c", command!.replaceAll("http://127.0.0.1:5555", mock.url)]);
     expect(JSON.parse(stdout)).toEqual({ status: "success", data: { seed: 42, scenario: "default" } });
     expect(mock.state().attributes.map((a) => a.id)).toContain("cbjuzwd7hqhhuduebgr47y6kk");
+  });
+
+  it("saves the state and loads it back with the Control API section's two commands", async () => {
+    const section = README.split(/^## /m).find((x) => x.startsWith("Control API")) ?? "";
+    const block = section.match(/```sh\n(curl -s http:\/\/127\.0\.0\.1:5555\/__admin\/state > state\.json\n[\s\S]*?)```/)?.[1];
+    expect(block).toBeDefined();
+    const cwd = mkdtempSync(join(tmpdir(), "calcom-mock-readme-"));
+    try {
+      await run("sh", ["-c", `curl -s -X DELETE ${mock.url}/v2/organizations/1/attributes/cbjuzwd7hqhhuduebgr47y6kk -H 'Authorization: Bearer cal_test_mock_admin_key'`]);
+      const changed = mock.state();
+      const [save, load] = block!.trim().split("\n").map((line) => line.replaceAll("http://127.0.0.1:5555", mock.url));
+      await run("sh", ["-c", save!], { cwd });
+      await mock.reset();
+      expect(mock.state()).not.toEqual(changed);
+      const { stdout } = await run("sh", ["-c", load!], { cwd });
+      expect(JSON.parse(stdout)).toEqual({ status: "success", data: { seed: 42, scenario: "default" } });
+      expect(mock.state()).toEqual(changed);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it("lists each scenario's organizations and API keys as the scenarios hold them", () => {

@@ -27,7 +27,7 @@ export function home(): RequestHandler {
         health: `${base}/__admin/health`,
         state: `${base}/__admin/state`,
         requests: `${base}/__admin/requests`,
-        auth: "Authorization: Bearer <API key>; the keys of the scenario served are in GET /__admin/state (apiKeys)",
+        auth: "Authorization: Bearer <API key>; the keys of the scenario served are in GET /__admin/state (data.apiKeys)",
       },
     });
   };

@@ -8,8 +8,12 @@ import { parseRequestFilter, type RequestLog } from "./request-log.js";
 
 export interface AdminControl {
   reset(options: { seed?: number; scenario?: string }): Promise<StateMeta>;
+  /** The whole state as JSON text, bare: GET /state wraps it in the envelope. */
   stateJson(): string;
-  /** Validates and loads a whole state document; the current state is untouched if it is refused. */
+  /**
+   * Validates and loads a whole state document, bare or in the envelope GET /state answers; the current state is
+   * untouched if it is refused.
+   */
   loadState(doc: unknown): Promise<StateMeta>;
   snapshot(name: string): { name: string; createdAt: string };
   restore(name: string): Promise<StateMeta>;
@@ -70,7 +74,8 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
   });
 
   router.get("/state", (_req, res) => {
-    res.type("application/json").send(control.stateJson());
+    // The state is serialized once (large-org's is ~14 MB) and wrapped as text, not parsed and serialized again.
+    res.type("application/json").send(`{"status":"success","data":${control.stateJson()}}`);
   });
 
   router.post("/snapshot", (req, res) => {

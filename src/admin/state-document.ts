@@ -95,8 +95,23 @@ export function stateProblems(doc: unknown): string[] {
   return problems;
 }
 
-/** Validates a state document and fills in what may be left out; throws a 400 naming the problems. */
-export function parseStateDocument(doc: unknown, fallbackMeta: State["meta"], source = "state document"): State {
+/**
+ * The state document inside what GET /__admin/state answers (`{"status":"success","data":<state>}`), or the
+ * document itself when it is bare: either may be given back, so a saved answer loads as it is.
+ */
+export function unwrapStateEnvelope(doc: unknown): unknown {
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return doc;
+  const { status, data, ...rest } = doc as Record<string, unknown>;
+  // A bare state document has no `status`; anything else beside status and data is left for the schema to refuse.
+  return status === "success" && data !== undefined && Object.keys(rest).length === 0 ? data : doc;
+}
+
+/**
+ * Validates a state document, bare or in the control API's envelope, and fills in what may be left out; throws a
+ * 400 naming the problems.
+ */
+export function parseStateDocument(given: unknown, fallbackMeta: State["meta"], source = "state document"): State {
+  const doc = unwrapStateEnvelope(given);
   const problems = stateProblems(doc);
   if (problems.length > 0) {
     const listed = problems.slice(0, MAX_LISTED).join("; ");

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
-import { parseStateDocument } from "../admin/state-document.js";
+import { parseStateDocument, unwrapStateEnvelope } from "../admin/state-document.js";
 import { badRequest } from "../errors.js";
 import type { State } from "./schema.js";
 import { seedState, type ScenarioRecipe } from "./seed.js";
@@ -40,7 +40,8 @@ function validRecipe(doc: unknown, file: string): ScenarioRecipe {
 
 /**
  * The state a scenario gives for a seed. A scenario file is either a recipe (spec/scenario.schema.json), seeded
- * here, or a whole state document (spec/state.schema.json), validated like PUT /__admin/state and used as it is.
+ * here, or a whole state document (spec/state.schema.json, bare or as GET /__admin/state answers it), validated
+ * like PUT /__admin/state and used as it is.
  */
 export function scenarioState(nameOrPath: string, seed: number): State {
   const file = scenarioFile(nameOrPath);
@@ -52,7 +53,9 @@ export function scenarioState(nameOrPath: string, seed: number): State {
   }
   // The scenario is remembered as it was named, so a restart with the same --scenario finds the file's state its own.
   const meta = { seed, scenario: nameOrPath };
-  const isStateDocument = typeof doc === "object" && doc !== null && "memberships" in doc;
-  if (isStateDocument) return { ...parseStateDocument(doc, meta, `scenario file ${file}`), meta };
+  // A state saved from GET /__admin/state keeps its envelope; it is a state document all the same.
+  const state = unwrapStateEnvelope(doc);
+  const isStateDocument = typeof state === "object" && state !== null && "memberships" in state;
+  if (isStateDocument) return { ...parseStateDocument(state, meta, `scenario file ${file}`), meta };
   return { ...seedState(validRecipe(doc, file), seed), meta };
 }

@@ -6,7 +6,7 @@ export type Cuid = string;
 export type AttributeType = "TEXT" | "NUMBER" | "SINGLE_SELECT" | "MULTI_SELECT" | "USER_RELATIONSHIP";
 
 /**
- * The whole store of calcom-mock as one JSON document: what GET /__admin/state answers, what PUT /__admin/state and a scenario file given to --scenario may hold, and what the JSON file of the file store contains. Field names follow Cal.com's data model. References between collections (a team's parentId, a membership's userId and teamId, an option's attributeId, an assignment's memberId and attributeOptionId, an API key's userId) are checked beyond this schema: a dangling one is refused.
+ * The whole store of calcom-mock as one JSON document: the data of what GET /__admin/state answers (in the control API envelope), what PUT /__admin/state and a scenario file given to --scenario may hold (bare or in that envelope), and what the JSON file of the file store contains. Field names follow Cal.com's data model. References between collections (a team's parentId, a membership's userId and teamId, an option's attributeId, an assignment's memberId and attributeOptionId, an API key's userId) are checked beyond this schema: a dangling one is refused.
  */
 export interface StateDocument {
   meta?: StateMeta;

@@ -131,7 +131,7 @@ export async function getState(url: string): Promise<{ text: string; state: Stat
   const res = await fetch(`${url}/__admin/state`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   expect(res.status).toBe(200);
   const text = await res.text();
-  return { text, state: JSON.parse(text) as State };
+  return { text, state: (JSON.parse(text) as { data: State }).data };
 }
 
 /**

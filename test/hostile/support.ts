@@ -275,8 +275,8 @@ export async function expectRefused(baseUrl: string, before: string, req: RawReq
 
 /** Which rows differ between two GET /__admin/state texts, briefly. */
 export function stateDiff(before: string, after: string): string {
-  const a = JSON.parse(before) as Record<string, unknown>;
-  const b = JSON.parse(after) as Record<string, unknown>;
+  const a = (JSON.parse(before) as { data: Record<string, unknown> }).data;
+  const b = (JSON.parse(after) as { data: Record<string, unknown> }).data;
   const out: string[] = [];
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
     const x = a[key];
@@ -403,7 +403,7 @@ export function hostileTarget(use: (target: Target) => void): void {
   beforeAll(async () => {
     ({ mock } = await startMock());
     const before = await stateText(mock.url);
-    use({ url: mock.url, before, facts: factsOf(JSON.parse(before) as State) });
+    use({ url: mock.url, before, facts: factsOf((JSON.parse(before) as { data: State }).data) });
   });
   afterAll(() => mock?.close());
 }

@@ -125,8 +125,8 @@ describe("calcom-mock CLI: serving", () => {
       for (let i = 0; i < 3; i++) await api.get("/v2/organizations/1/attributes");
       const journal = (await (await fetch(`${url}/__admin/requests`)).json()) as { data: unknown[] };
       expect(journal.data).toHaveLength(2);
-      const state = (await (await fetch(`${url}/__admin/state`)).json()) as { meta: unknown };
-      expect(state.meta).toEqual({ seed: 7, scenario: "multi-org" });
+      const state = (await (await fetch(`${url}/__admin/state`)).json()) as { data: { meta: unknown } };
+      expect(state.data.meta).toEqual({ seed: 7, scenario: "multi-org" });
       expect(await stop(cli)).toBe(0);
     });
   });

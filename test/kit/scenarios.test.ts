@@ -245,6 +245,16 @@ describe("a scenario file of the user's own", () => {
     expect(assigned).toEqual([{ id: "coptionhooli0000000000001", attributeId: "cattrhooli000000000000001", value: "Compression", slug: "compression", assignedUserIds: [2] }]);
   });
 
+  it("state-document form: a state saved from GET /__admin/state, envelope and all, serves that state", async () => {
+    const source = await start({ scenario: "multi-org", seed: 4 });
+    const file = join(dir, "saved-state.json");
+    writeFileSync(file, await (await fetch(`${source.url}/__admin/state`)).text());
+    const mock = await start({ scenario: file, seed: 4 });
+    const { meta: _served, ...served } = mock.state();
+    const { meta: _saved, ...saved } = source.state();
+    expect(served).toEqual(saved);
+  });
+
   it("can be switched to with POST /__admin/reset {scenario: path}", async () => {
     const file = writeScenario(dir, recipe, "for-reset.json");
     const mock = await start();

@@ -12,11 +12,14 @@ beforeEach(async () => {
   await mock.reset();
 });
 
+/** GET /__admin/state: its text as served (in the envelope) and the state document inside. */
 const getState = async () => {
-  const res = await admin<State>(mock.url, "GET", "/state");
+  const res = await admin<{ status: string; data: State }>(mock.url, "GET", "/state");
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-  return res;
+  expect(Object.keys(res.body)).toEqual(["status", "data"]);
+  expect(res.body.status).toBe("success");
+  return { ...res, body: res.body.data };
 };
 
 /** Checks a refused control-API call: 400 in Cal.com's error envelope, with a message matching every pattern. */
@@ -27,14 +30,39 @@ function expectRefused(res: { status: number; body: any }, ...patterns: RegExp[]
 }
 
 describe("GET and PUT /__admin/state", () => {
-  it("round-trips: putting back what GET answered changes nothing, byte for byte", async () => {
+  it("answers the state in the control API's envelope, the same document mock.state() gives", async () => {
+    const got = await getState();
+    expect(got.body.meta).toEqual({ seed: 5, scenario: "default" });
+    expect(got.text).toBe(`{"status":"success","data":${JSON.stringify(mock.state())}}`);
+  });
+
+  it("round-trips: putting back what GET answered, envelope and all, changes nothing, byte for byte", async () => {
     const before = await getState();
-    expect(before.body.meta).toEqual({ seed: 5, scenario: "default" });
     const put = await admin(mock.url, "PUT", "/state", before.text);
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ status: "success", data: { seed: 5, scenario: "default" } });
     expect((await getState()).text).toBe(before.text);
-    expect(JSON.stringify(mock.state())).toBe(before.text);
+  });
+
+  it("takes the bare state document as well, and a changed one in the envelope", async () => {
+    const before = await getState();
+    expect((await admin(mock.url, "PUT", "/state", JSON.stringify(before.body))).status).toBe(200);
+    expect((await getState()).text).toBe(before.text);
+    const doc = structuredClone(before.body);
+    doc.attributes[0]!.name = "Renamed in the envelope";
+    expect((await admin(mock.url, "PUT", "/state", { status: "success", data: doc })).status).toBe(200);
+    expect((await getState()).body.attributes[0]!.name).toBe("Renamed in the envelope");
+  });
+
+  it("checks the document inside an envelope like a bare one, naming paths within it", async () => {
+    const before = await getState();
+    const doc = structuredClone(before.body);
+    doc.apiKeys[0]!.userId = 31337;
+    expectRefused(await admin(mock.url, "PUT", "/state", { status: "success", data: doc }), /^Invalid state document: \/apiKeys\/0: userId 31337/);
+    // Only Cal.com's success envelope is unwrapped: anything else beside the data is refused, not ignored.
+    expectRefused(await admin(mock.url, "PUT", "/state", { status: "success", data: before.body, extra: 1 }), /must NOT have additional properties/);
+    expectRefused(await admin(mock.url, "PUT", "/state", { status: "error", data: before.body }), /^Invalid state document: /);
+    expect((await getState()).text).toBe(before.text);
   });
 
   it("serves a modified valid document through /v2 afterwards", async () => {
@@ -68,7 +96,7 @@ describe("GET and PUT /__admin/state", () => {
     expect(mine.map((o: { id: string }) => o.id)).toContain("cloadedoption0000000000001");
     const assigned = expectSuccess(await api.get(`${base}/attributes/slugs/department/options/assigned`));
     expect(assigned.find((o: { id: string }) => o.id === "cloadedoption0000000000001")).toMatchObject({ assignedUserIds: [facts.memberId] });
-    expect((await getState()).text).toBe(JSON.stringify(doc));
+    expect((await getState()).text).toBe(`{"status":"success","data":${JSON.stringify(doc)}}`);
   });
 
   it("fills in a missing meta and history, and the API keys of the document are the ones that work", async () => {

@@ -75,7 +75,7 @@ export function client(baseUrl: string): Client {
     post: (path, body, key) => request("POST", path, { key, body }),
     patch: (path, body, key) => request("PATCH", path, { key, body }),
     del: (path, key) => request("DELETE", path, { key }),
-    state: async () => (await (await fetch(`${baseUrl}/__admin/state`)).json()) as State,
+    state: async () => ((await (await fetch(`${baseUrl}/__admin/state`)).json()) as { data: State }).data,
     reset: (body = {}) => request("POST", "/__admin/reset", { key: null, body }),
   };
 }
