@@ -4,6 +4,7 @@ import type { Contract } from "./contract/index.js";
 import { announcedBodyLimit } from "./body-limit.js";
 import { cors } from "./cors.js";
 import { errorMiddleware, notFound } from "./errors.js";
+import { inspectorRouter } from "./inspector.js";
 import { rateLimiter, type RateLimit } from "./rate-limit.js";
 import { apiRouter } from "./routes/index.js";
 import type { Database } from "./store/database.js";
@@ -61,12 +62,13 @@ export function createApp(ctx: AppContext): Express {
     (req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : jsonBody(req, res, next)),
     ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit)] : []),
     ctx.admin.faults.middleware(),
-    apiRouter(ctx),
+    apiRouter({ ...ctx, operationCounts: ctx.admin.operationCounts }),
   ]);
   // Matched here rather than mounted at "/v2": a mount makes the router strip and restore the prefix on every
   // request, and the API wants the whole path anyway.
   app.use((req, res, next) => (req.url.startsWith("/v2/") || req.url === "/v2" ? api(req, res, next) : next()));
   app.use("/__admin", adminRouter(ctx.admin, ctx.bodyLimit));
+  app.use("/__inspector", inspectorRouter());
   app.use((req, _res, next) => next(notFound(`Cannot ${req.method} ${req.path}`)));
   app.use(errorMiddleware);
   return app;

@@ -3,6 +3,8 @@ import { STATUS_CODES, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { FaultRules } from "./admin/faults.js";
+import { LiveFeed } from "./admin/live-feed.js";
+import { OperationCounts, operationsSummary } from "./admin/operations.js";
 import { RequestLog } from "./admin/request-log.js";
 import { parseStateDocument } from "./admin/state-document.js";
 import { createApp } from "./app.js";
@@ -10,7 +12,7 @@ import { DEFAULT_SPEC_PATH, loadContract, type Contract } from "./contract/index
 import { errorEnvelope, exceptionName, notFound } from "./errors.js";
 import { parseRateLimit, type RateLimitOption } from "./rate-limit.js";
 import { Database, type DbLocation } from "./store/database.js";
-import { scenarioFile, scenarioState } from "./store/scenarios.js";
+import { scenarioFile, scenarioNames, scenarioState } from "./store/scenarios.js";
 import type { State, StateMeta } from "./store/schema.js";
 import { watchFiles } from "./watch.js";
 
@@ -105,14 +107,24 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     seeded = true;
   }
 
+  const feed = new LiveFeed();
+  const operationCounts = new OperationCounts();
+  /** Tells connected inspectors that the whole state was replaced, so they load what they show again. */
+  const replaced = (): StateMeta => {
+    const meta = { ...db.store.meta };
+    if (feed.watched) feed.publish("state", meta);
+    return meta;
+  };
+
   let onScenarioChange: (() => void) | undefined;
   const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
     const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
     await db.replace(scenarioState(next.scenario, next.seed));
     const switched = next.scenario !== current.scenario;
     current = next;
+    operationCounts.clear();
     if (switched) onScenarioChange?.();
-    return { ...db.store.meta };
+    return replaced();
   };
 
   const snapshots = new Map<string, { state: State; createdAt: string }>();
@@ -138,7 +150,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       async loadState(doc) {
         const state = parseStateDocument(doc, { seed: current.seed, scenario: "custom" });
         await db.replace(state);
-        return { ...db.store.meta };
+        return replaced();
       },
       snapshot(name) {
         // Rows are replaced, never changed in place, so the arrays of the moment are a consistent copy.
@@ -150,11 +162,16 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         const entry = snapshots.get(name);
         if (!entry) throw notFound(`No snapshot named "${name}"; taken: ${[...snapshots.keys()].join(", ") || "none"}`);
         await db.replace(entry.state);
-        return { ...db.store.meta };
+        return replaced();
       },
       snapshots: () => [...snapshots].map(([name, s]) => ({ name, createdAt: s.createdAt })),
-      requests: new RequestLog(options.journalSize ?? 1000),
+      requests: new RequestLog(options.journalSize ?? 1000, feed),
       faults: new FaultRules(random),
+      store: () => db.store,
+      operations: () => operationsSummary(contract, operationCounts),
+      scenarios: () => ({ current: { ...db.store.meta }, available: scenarioNames() }),
+      feed,
+      operationCounts,
     },
   });
 

@@ -1,8 +1,12 @@
 import { Router, json, type Request } from "express";
 import { badRequest, notFound } from "../errors.js";
 import type { StateMeta } from "../store/schema.js";
+import type { Store } from "../store/store.js";
 import type { FaultRules } from "./faults.js";
-import { parseRequestFilter, type RequestLog } from "./request-log.js";
+import type { LiveFeed } from "./live-feed.js";
+import type { OperationCounts, OperationSummary } from "./operations.js";
+import { parseJournalPage, parseRequestFilter, type LoggedRequest, type RequestLog } from "./request-log.js";
+import { viewsRouter } from "./views.js";
 
 export interface AdminControl {
   reset(options: { seed?: number; scenario?: string }): Promise<StateMeta>;
@@ -14,6 +18,13 @@ export interface AdminControl {
   snapshots(): Array<{ name: string; createdAt: string }>;
   requests: RequestLog;
   faults: FaultRules;
+  /** The store as it is now (a reset replaces it), for the read endpoints of views.ts. */
+  store(): Store;
+  operations(): OperationSummary[];
+  operationCounts: OperationCounts;
+  scenarios(): { current: StateMeta; available: string[] };
+  /** Server-sent events for connected inspectors: new requests, and state replaced by reset, restore or load. */
+  feed: LiveFeed;
 }
 
 function objectBody(req: Request): Record<string, unknown> {
@@ -71,9 +82,20 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
   });
 
   router.get("/requests", (req, res) => {
-    const matches = parseRequestFilter(req.query as Record<string, unknown>);
-    res.json(ok(control.requests.all().filter(matches)));
+    const query = req.query as Record<string, unknown>;
+    const matches = parseRequestFilter(query);
+    res.json(ok(control.requests.select(matches, parseJournalPage(query))));
   });
+
+  // The journal, live: each request as it is recorded (with the same filters), and a "state" event whenever
+  // the whole state is replaced. Nothing is formatted for the feed while no one is connected.
+  router.get(
+    "/requests/stream",
+    control.feed.handler((query) => {
+      const matches = parseRequestFilter(query);
+      return (event, data) => event !== "request" || matches(data as LoggedRequest);
+    }),
+  );
 
   router.get("/requests/count", (req, res) => {
     const matches = parseRequestFilter(req.query as Record<string, unknown>);
@@ -84,6 +106,16 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
     control.requests.clear();
     res.json(ok({ cleared: true }));
   });
+
+  router.get("/operations", (_req, res) => {
+    res.json(ok(control.operations()));
+  });
+
+  router.get("/scenarios", (_req, res) => {
+    res.json(ok(control.scenarios()));
+  });
+
+  router.use(viewsRouter(control.store));
 
   router.get("/faults", (_req, res) => {
     res.json(ok(control.faults.list()));

@@ -18,6 +18,8 @@ export interface ApiContext {
   db: () => Database;
   /** Serve repeated GETs from a cache emptied by every write (on unless false). */
   responseCache?: boolean;
+  /** Counts the requests of each operation, for GET /__admin/operations. */
+  operationCounts?: { hit(operationId: string): void };
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -45,6 +47,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
     const match = matchOperation(contract.operations, method, fullPath);
     const operation = match.operation;
     if (!operation) return next(notFound(`Cannot ${req.method} ${fullPath}`));
+    ctx.operationCounts?.hit(operation.operationId);
     try {
       const db = ctx.db();
       const user = authenticate(db.store, {

@@ -1,0 +1,54 @@
+import type { RequestHandler } from "express";
+
+/** One connected viewer: receives each event as one server-sent-events frame. */
+type Viewer = (event: string, data: unknown) => void;
+
+/** How often an idle stream sends a comment line, so proxies and browsers keep it open. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Server-sent events for the inspector: the journal's new requests and changes of the whole state (reset,
+ * restore, load). Producers ask `watched` before building an event, so while nobody is connected an event costs
+ * one property read and nothing is formatted or serialized.
+ */
+export class LiveFeed {
+  private readonly viewers = new Set<Viewer>();
+
+  get watched(): boolean {
+    return this.viewers.size > 0;
+  }
+
+  publish(event: string, data: unknown): void {
+    for (const viewer of this.viewers) viewer(event, data);
+  }
+
+  /**
+   * The SSE endpoint. `accept` picks, per connection, which events of a kind to forward (the request filters of
+   * the query, say); it is built once when the viewer connects.
+   */
+  handler(accept: (query: Record<string, unknown>) => (event: string, data: unknown) => boolean): RequestHandler {
+    return (req, res) => {
+      const wanted = accept(req.query as Record<string, unknown>);
+      res.writeHead(200, {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-cache, no-transform",
+        Connection: "keep-alive",
+        // Tells a buffering proxy (nginx) to pass each event on at once.
+        "X-Accel-Buffering": "no",
+      });
+      res.write("retry: 1000\n\n");
+      const viewer: Viewer = (event, data) => {
+        if (!wanted(event, data)) return;
+        const id = typeof data === "object" && data !== null && "id" in data ? `id: ${String((data as { id: unknown }).id)}\n` : "";
+        res.write(`event: ${event}\n${id}data: ${JSON.stringify(data)}\n\n`);
+      };
+      this.viewers.add(viewer);
+      const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
+      heartbeat.unref();
+      res.on("close", () => {
+        clearInterval(heartbeat);
+        this.viewers.delete(viewer);
+      });
+    };
+  }
+}
