@@ -18,7 +18,7 @@ export function AttributesView({ params }) {
   const selected = attributeId ?? items[0]?.id;
   return html`
     <div class="page-head">
-      <div><h1>Attributes</h1><div class="muted">${org.name} · ${fmt.format(org.attributes)} attributes</div></div>
+      <div><h1>Attributes</h1><div class="muted">${org.name}${org.attributes === undefined ? "" : ` · ${fmt.format(org.attributes)} attributes`}</div></div>
       <${OrgSwitcher} orgs=${orgs} org=${org} base="attributes" />
     </div>
     <div class="split">

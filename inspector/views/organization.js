@@ -4,13 +4,19 @@ import { Card, Empty, ErrorNote, Pager, RoleBadge, SearchBox, Segmented, TYPE_LA
 
 const PAGE = 25;
 
-/** The organization a view is about: the one in the route, else the first there is. */
+/**
+ * The organization a view is about: the one in the route, else the first there is. With an id in the route the
+ * view's own data loads alongside the list of organizations rather than after it.
+ */
 export function useOrgId(routeOrgId) {
   const orgs = useAdmin("/organizations");
   const list = orgs.data ?? [];
-  const wanted = Number(routeOrgId);
-  const org = list.find((o) => o.id === wanted) ?? list[0];
-  return { orgs: list, org, error: orgs.error, loading: orgs.loading && !orgs.data };
+  const wanted = Number(routeOrgId) || undefined;
+  const summary = list.find((o) => o.id === wanted) ?? (wanted === undefined ? list[0] : undefined);
+  const id = wanted ?? summary?.id;
+  const org = id === undefined ? undefined : { id, name: "", slug: "", ...summary };
+  const missing = orgs.data && wanted !== undefined && !summary;
+  return { orgs: list, org, error: orgs.error ?? (missing ? new Error(`No organization ${wanted} in this state`) : undefined), loading: !orgs.data && !org };
 }
 
 export function OrgSwitcher({ orgs, org, base }) {
@@ -34,7 +40,7 @@ export function OrganizationView({ params }) {
 }
 
 function Stat({ label, value, testid }) {
-  return html`<div class="stat" data-testid=${testid}><div class="stat-value">${fmt.format(value)}</div><div class="stat-label">${label}</div></div>`;
+  return html`<div class="stat" data-testid=${testid}><div class="stat-value">${value === undefined ? "—" : fmt.format(value)}</div><div class="stat-label">${label}</div></div>`;
 }
 
 function OrgOverview({ orgs, org }) {
@@ -50,7 +56,7 @@ function OrgOverview({ orgs, org }) {
   return html`
     <div class="page-head">
       <div>
-        <h1>${org.name}</h1>
+        <h1>${org.name || `Organization ${org.id}`}</h1>
         <div class="muted">Organization ${org.id} · <span class="mono">${org.slug}</span></div>
       </div>
       <${OrgSwitcher} orgs=${orgs} org=${org} base="organization" />
