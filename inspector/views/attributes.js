@@ -98,7 +98,7 @@ function AttributeDetail({ org, attributeId }) {
                       <div class="bar"><i style=${`width:${(100 * o.matchingHolders) / max}%`}></i></div>
                       <span class="holder-count" data-testid="holder-count">${filtered ? `${fmt.format(o.matchingHolders)} / ${fmt.format(o.holders)}` : fmt.format(o.holders)}</span>
                     </td>
-                    <td class="num"><button class="btn small ghost" disabled=${o.matchingHolders === 0} onClick=${() => setOpen(isOpen ? null : o.id)}>${isOpen ? "Hide" : "Holders"}</button></td>
+                    <td class="num"><button class="btn small" disabled=${o.matchingHolders === 0} onClick=${() => setOpen(isOpen ? null : o.id)}>${isOpen ? "Hide" : "Holders"}</button></td>
                   </tr>
                   ${isOpen ? html`<tr class="expanded"><td colspan="5"><${Holders} org=${org} attributeId=${attributeId} option=${o} filter=${filter} /></td></tr>` : null}`;
               })}

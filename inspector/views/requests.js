@@ -149,7 +149,7 @@ export function RequestsView() {
                 <td class="mono path">${e.path}${query ? html`<span class="muted">?${query}</span>` : null}</td>
                 <td><${StatusBadge} status=${e.status} /></td>
                 <td class="num mono small">${e.durationMs.toFixed(1)}</td>
-                <td class="num"><button class="btn small ghost" title="Copy as curl" onClick=${(ev) => copy(e, ev)}>curl</button></td>
+                <td class="num"><button class="btn small" title="Copy as curl" onClick=${(ev) => copy(e, ev)}>curl</button></td>
               </tr>
               ${open === e.id
                 ? html`<tr class="expanded"><td colspan="6">

@@ -4,6 +4,7 @@ import type { RequestHandler } from "express";
 import { maskApiKey } from "../auth/api-key.js";
 import { pathPattern } from "./path-pattern.js";
 import { badRequest } from "../errors.js";
+import { answerOf } from "./answer.js";
 import type { LiveFeed } from "./live-feed.js";
 
 /** One request to /v2 as the journal keeps it (WireMock's request journal, for a Cal.com mock). */
@@ -45,19 +46,24 @@ function journaledBody(body: unknown, announced: number): unknown {
 }
 
 /**
- * The answer's body as the journal shows it. The record keeps the chunk the server wrote (a reference, no copy)
- * and parses it only here, when the journal is read.
+ * What the journal keeps of an answer: the serialized text the API sent (a reference to it, no copy; parsed only
+ * when the journal is read), or the object an error answer was made from, or a note of the size of a large text.
  */
-function journaledResponse(chunk: unknown): unknown {
-  if (chunk === undefined || chunk === null) return undefined;
-  const bytes = typeof chunk === "string" ? Buffer.byteLength(chunk) : Buffer.isBuffer(chunk) ? chunk.length : 0;
-  if (bytes === 0) return undefined;
-  if (bytes > MAX_JOURNALED_BODY) return { truncated: true, bytes };
-  const text = typeof chunk === "string" ? chunk : (chunk as Buffer).toString("utf8");
+function keptAnswer(answer: unknown): unknown {
+  if (typeof answer !== "string") return answer;
+  // A UTF-16 unit takes at most 3 bytes in UTF-8: most answers need no measuring at all.
+  if (answer.length * 3 <= MAX_JOURNALED_BODY) return answer;
+  const bytes = Buffer.byteLength(answer);
+  return bytes > MAX_JOURNALED_BODY ? { truncated: true, bytes } : answer;
+}
+
+/** The answer's body as the journal shows it: parsed when it was kept as text. */
+function journaledResponse(kept: unknown): unknown {
+  if (typeof kept !== "string") return kept;
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(kept) as unknown;
   } catch {
-    return text;
+    return kept;
   }
 }
 
@@ -100,7 +106,7 @@ interface Recorded {
   headers: IncomingHttpHeaders;
   body: unknown;
   status: number;
-  /** The chunk the answer ended with, when it was small enough to keep (see journaledResponse). */
+  /** The answer's body as `keptAnswer` keeps it. */
   response: unknown;
   durationMs: number;
 }
@@ -193,16 +199,6 @@ export class RequestLog {
     return (req, res, next) => {
       const started = performance.now();
       const at = Date.now();
-      // The answer's body is the chunk it ends with (every answer of the mock is written whole by one end()).
-      // Only a reference is kept, and only when it is small; it is parsed when the journal is read.
-      let response: unknown;
-      const end = res.end;
-      res.end = function (this: typeof res, ...args: unknown[]) {
-        const chunk = args[0];
-        if ((typeof chunk === "string" || Buffer.isBuffer(chunk)) && chunk.length <= MAX_JOURNALED_BODY) response = chunk;
-        else if (typeof chunk === "string" || Buffer.isBuffer(chunk)) response = { truncated: true, bytes: Buffer.byteLength(chunk) };
-        return (end as (...a: unknown[]) => typeof res).apply(this, args);
-      } as typeof res.end;
       // One listener: "close" comes after "finish" too, and tells by writableFinished whether the answer went out.
       // A client that gave up before the answer (a timeout during an injected delay, say) still made the request:
       // it is kept with nginx's 499, "client closed request". The record keeps references; the journal masks
@@ -215,7 +211,7 @@ export class RequestLog {
           headers: req.headers,
           body: journaledBody(req.body, Number(req.headers["content-length"]) || 0),
           status: res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST,
-          response: res.writableFinished ? response : undefined,
+          response: res.writableFinished ? keptAnswer(answerOf(res)) : undefined,
           durationMs: performance.now() - started,
         });
       });
@@ -236,9 +232,7 @@ function format(r: Recorded): LoggedRequest {
     headers: maskHeaders(r.headers),
     body: r.body,
     status: r.status,
-    responseBody: isNote(r.response) ? r.response : journaledResponse(r.response),
+    responseBody: journaledResponse(r.response),
     durationMs: r.durationMs,
   };
 }
-
-const isNote = (value: unknown): boolean => typeof value === "object" && value !== null && !Buffer.isBuffer(value);

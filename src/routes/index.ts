@@ -3,6 +3,7 @@ import { authenticate } from "../auth/api-key.js";
 import { authorizeOrg } from "../auth/roles.js";
 import { matchOperation, type Contract, type RawQuery } from "../contract/index.js";
 import type { OperationId } from "../contract/types.js";
+import { keepAnswer } from "../admin/answer.js";
 import { fromDiagnostics, notFound } from "../errors.js";
 import type { Database } from "../store/database.js";
 import { assignmentHandlers } from "./assignments.js";
@@ -29,6 +30,7 @@ function send(res: Response, status: number, body: string): void {
   res.statusCode = status;
   res.setHeader("Content-Type", JSON_TYPE);
   res.setHeader("Content-Length", Buffer.byteLength(body));
+  keepAnswer(res, body);
   res.end(body);
 }
 

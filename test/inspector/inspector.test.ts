@@ -98,6 +98,7 @@ describe("the inspector in a browser, on the default scenario", () => {
     await tsRow.getByRole("button", { name: "Holders" }).click();
     await expect.poll(() => s.page.locator('[data-testid="holders"] tbody tr').count()).toBe(Number(matching));
     expect(Number(matching)).toBeLessThanOrEqual(ts.assignedUserIds.length);
+    await s.screenshot("attributes-filtered");
 
     // assignedOptionIds: tick TypeScript; the URL names it and the counts follow.
     const tsId = (await optionIds(org.id, skills.id))["TypeScript"]!;
