@@ -38,7 +38,7 @@ function useLiveFeed() {
         fn();
       }, 250);
     };
-    const source = new EventSource("/__admin/requests/stream");
+    const source = new EventSource("/__admin/requests/stream?brief=1");
     source.onopen = () => setConnected(true);
     source.onerror = () => setConnected(false);
     source.addEventListener("state", () => setVersion((v) => v + 1));

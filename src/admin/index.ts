@@ -88,12 +88,20 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
   });
 
   // The journal, live: each request as it is recorded (with the same filters), and a "state" event whenever
-  // the whole state is replaced. Nothing is formatted for the feed while no one is connected.
+  // the whole state is replaced. Nothing is formatted for the feed while no one is connected. `brief=1` sends
+  // requests without headers and bodies, for a viewer that only needs to know that something happened.
   router.get(
     "/requests/stream",
     control.feed.handler((query) => {
-      const matches = parseRequestFilter(query);
-      return (event, data) => event !== "request" || matches(data as LoggedRequest);
+      const { brief, ...filters } = query;
+      if (brief !== undefined && brief !== "1" && brief !== "0") throw badRequest("query brief: must be 1 or 0");
+      const matches = parseRequestFilter(filters);
+      return (event, data) => {
+        if (event !== "request") return data;
+        const r = data as LoggedRequest;
+        if (!matches(r)) return undefined;
+        return brief === "1" ? { id: r.id, timestamp: r.timestamp, method: r.method, path: r.path, status: r.status, durationMs: r.durationMs } : r;
+      };
     }),
   );
 

@@ -23,12 +23,12 @@ export class LiveFeed {
   }
 
   /**
-   * The SSE endpoint. `accept` picks, per connection, which events of a kind to forward (the request filters of
-   * the query, say); it is built once when the viewer connects.
+   * The SSE endpoint. `select` is built once per connection from its query: it answers what to send of each event
+   * (the event's data, a smaller version of it, or undefined to skip it).
    */
-  handler(accept: (query: Record<string, unknown>) => (event: string, data: unknown) => boolean): RequestHandler {
+  handler(select: (query: Record<string, unknown>) => (event: string, data: unknown) => unknown): RequestHandler {
     return (req, res) => {
-      const wanted = accept(req.query as Record<string, unknown>);
+      const pick = select(req.query as Record<string, unknown>);
       res.writeHead(200, {
         "Content-Type": "text/event-stream; charset=utf-8",
         "Cache-Control": "no-cache, no-transform",
@@ -37,8 +37,9 @@ export class LiveFeed {
         "X-Accel-Buffering": "no",
       });
       res.write("retry: 1000\n\n");
-      const viewer: Viewer = (event, data) => {
-        if (!wanted(event, data)) return;
+      const viewer: Viewer = (event, full) => {
+        const data = pick(event, full);
+        if (data === undefined) return;
         const id = typeof data === "object" && data !== null && "id" in data ? `id: ${String((data as { id: unknown }).id)}\n` : "";
         res.write(`event: ${event}\n${id}data: ${JSON.stringify(data)}\n\n`);
       };

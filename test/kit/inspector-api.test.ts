@@ -257,9 +257,22 @@ describe("the journal for the inspector: answers, newest first, live", () => {
     }
   });
 
+  it("brief=1 sends each request without its headers and bodies", async () => {
+    const stream = await openStream(`${f.mock.url}/__admin/requests/stream?brief=1`);
+    try {
+      await f.api.get(`${f.base}/attributes?take=1`, MEMBER_KEY);
+      const event = await waitFor(() => stream.events.find((e) => e.event === "request"), "a request event", 2000);
+      expect(Object.keys(JSON.parse(event.data)).sort()).toEqual(["durationMs", "id", "method", "path", "status", "timestamp"]);
+    } finally {
+      stream.close();
+    }
+  });
+
   it("refuses a stream with a filter it cannot read", async () => {
-    const res = await admin(f.mock.url, "GET", "/requests/stream?status=abc");
-    expect(res.status).toBe(400);
+    for (const query of ["status=abc", "brief=yes"]) {
+      const res = await admin(f.mock.url, "GET", `/requests/stream?${query}`);
+      expect(res.status, query).toBe(400);
+    }
   });
 });
 
