@@ -43,6 +43,21 @@ describe("the inspector in a browser, on the default scenario", () => {
     await expect.poll(() => column("members", 2)).toEqual([`member@${org.slug}.example`]);
   });
 
+  it("Organization: with several organizations, a switcher moves every view to the one chosen", async () => {
+    await s.mock.reset({ scenario: "multi-org" });
+    const [acme, globex] = s.mock.state().organizations;
+    await s.page.goto("/__inspector/#/organization");
+    await expect.poll(() => s.page.locator("h1").innerText()).toBe(acme!.name);
+    await s.page.getByLabel("Organization").selectOption(String(globex!.id));
+    await expect.poll(() => s.page.locator("h1").innerText()).toBe(globex!.name);
+    expect(s.page.url()).toContain(`#/organization/${globex!.id}`);
+    const globexMembers = s.mock.state().memberships.filter((m) => m.teamId === globex!.id && m.accepted).length;
+    await expect.poll(() => s.page.getByTestId("stat-members").innerText()).toMatch(new RegExp(`^${globexMembers}\\s`));
+    const attributes = s.mock.state().attributes.filter((a) => a.teamId === globex!.id).map((a) => a.name);
+    await s.page.goto(`/__inspector/#/attributes/${globex!.id}`);
+    await expect.poll(() => s.page.locator('[data-testid="attribute-list"] .nav-title').allInnerTexts()).toEqual(attributes);
+  });
+
   it("a member's page: teams, attribute options with weights, and assignment history", async () => {
     const { org, memberId, attr } = facts();
     const skills = attr("skills");
