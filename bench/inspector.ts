@@ -3,17 +3,19 @@
  * ~100,000 assignments), measured in Debian's headless Chromium (CHROMIUM_PATH to use another executable).
  *
  * 1. First render of each view: a fresh browser context (nothing cached) goes to the view's URL; the time is
- *    until the view shows its data (the members table filled, the options of an attribute listed, ...). Also the
- *    bytes of /__admin answers the view loaded: pages, never the whole state.
+ *    until the view shows its data (the members table filled, the options of an attribute listed, ...); the
+ *    median of three, and the slowest. Also the bytes of /__admin answers the view loaded: pages, never the
+ *    whole state.
  * 2. What a connected viewer costs /v2: autocannon on a read (a member's options) with nobody watching the journal,
- *    then with one viewer on GET /__admin/requests/stream (which then receives every request).
+ *    then with one viewer on GET /__admin/requests/stream (which then receives every request), then nobody again:
+ *    throughput, latency and the server's CPU time per request.
  *
  * The mock runs as `node dist/cli.js --db memory --scenario large-org` in a child process (the script builds dist/
  * first). Options: --duration <s> of each load run (default 5), --connections <n> (default 50). It prints the
  * figures and writes them to bench/results/inspector-latest.json; it is a measurement, not a test, and exits 0.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -31,7 +33,13 @@ const { values: flags } = parseArgs({ options: { duration: { type: "string" }, c
 const duration = Number(flags.duration ?? 5);
 const connections = Number(flags.connections ?? 50);
 
-async function startMock(): Promise<{ url: string; stop: () => void; startMs: number }> {
+/** CPU time a process has used, in microseconds (user + system, from /proc). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+async function startMock(): Promise<{ url: string; pid: number; stop: () => void; startMs: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, ["--max-semi-space-size=4", join(ROOT, "dist/cli.js"), "--db", "memory", "--scenario", "large-org", "--port", "0"], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -46,7 +54,7 @@ async function startMock(): Promise<{ url: string; stop: () => void; startMs: nu
     child.once("exit", (code) => reject(new Error(`the mock exited (${code}) before listening`)));
   });
   child.stdout!.resume();
-  return { url, stop: () => child.kill("SIGTERM"), startMs: performance.now() - started };
+  return { url, pid: child.pid!, stop: () => child.kill("SIGTERM"), startMs: performance.now() - started };
 }
 
 interface ViewFigure {
@@ -55,6 +63,14 @@ interface ViewFigure {
   firstRenderMs: number;
   adminRequests: number;
   adminBytes: number;
+}
+
+/** The median of three first renders (each in a fresh context), with the slowest of them. */
+async function firstRenders(browser: Browser, base: string, view: string, hash: string, ready: string): Promise<ViewFigure & { slowestMs: number }> {
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await firstRender(browser, base, view, hash, ready));
+  runs.sort((a, b) => a.firstRenderMs - b.firstRenderMs);
+  return { ...runs[1]!, slowestMs: runs[2]!.firstRenderMs };
 }
 
 async function firstRender(browser: Browser, base: string, view: string, hash: string, ready: string): Promise<ViewFigure> {
@@ -76,7 +92,8 @@ async function firstRender(browser: Browser, base: string, view: string, hash: s
   return { view, url: `/__inspector/${hash}`, firstRenderMs, adminRequests: sizes.length, adminBytes: sizes.reduce((a, b) => a + b, 0) };
 }
 
-async function load(url: string) {
+async function load(url: string, pid: number) {
+  const cpu0 = cpuMicros(pid);
   const result = await autocannon({
     url,
     connections,
@@ -84,7 +101,9 @@ async function load(url: string) {
     headers: { authorization: `Bearer ${MEMBER_KEY}` },
     requests: Array.from({ length: 200 }, (_, i) => ({ method: "GET" as const, path: `/v2/organizations/1/attributes/options/${4 + i * 7}` })),
   });
-  return { requestsPerSec: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx };
+  // Server CPU per request is steadier than throughput on a shared machine: other work slows both server and client.
+  const serverCpuUsPerRequest = (cpuMicros(pid) - cpu0) / Math.max(1, result.requests.total);
+  return { requestsPerSec: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, serverCpuUsPerRequest, non2xx: result.non2xx };
 }
 
 /** A viewer of the live journal: counts the request events it receives. */
@@ -112,33 +131,37 @@ async function main(): Promise<void> {
     const skills = attrs.data.items[1]!.id;
     // One warm-up load of the page, so the figures are of the views, not of the server's first JIT.
     await firstRender(browser, mock.url, "warm-up", "#/organization", '[data-testid="members"] tbody tr');
-    const views: ViewFigure[] = [];
-    views.push(await firstRender(browser, mock.url, "Organization", "#/organization/1", '[data-testid="members"] tbody tr:nth-child(25)'));
-    views.push(await firstRender(browser, mock.url, "Member", "#/organization/1/members/3", '[data-testid="member-options"] tbody tr'));
-    views.push(await firstRender(browser, mock.url, "Attributes", `#/attributes/1/${skills}`, '[data-testid="options"] tbody tr[data-option]'));
-    views.push(await firstRender(browser, mock.url, "Requests", "#/requests", '[data-testid="requests-live"].on'));
-    views.push(await firstRender(browser, mock.url, "Operations", "#/operations", '[data-testid="operations"] tbody tr'));
-    views.push(await firstRender(browser, mock.url, "Controls", "#/controls", '[data-testid="reset-form"] select option'));
+    await firstRender(browser, mock.url, "warm-up", `#/attributes/1/${skills}`, '[data-testid="options"] tbody tr[data-option]');
+    const views: Array<ViewFigure & { slowestMs: number }> = [];
+    views.push(await firstRenders(browser, mock.url, "Organization", "#/organization/1", '[data-testid="members"] tbody tr:nth-child(25)'));
+    views.push(await firstRenders(browser, mock.url, "Member", "#/organization/1/members/3", '[data-testid="member-options"] tbody tr'));
+    views.push(await firstRenders(browser, mock.url, "Attributes", `#/attributes/1/${skills}`, '[data-testid="options"] tbody tr[data-option]'));
+    views.push(await firstRenders(browser, mock.url, "Requests", "#/requests", '[data-testid="requests-live"].on'));
+    views.push(await firstRenders(browser, mock.url, "Operations", "#/operations", '[data-testid="operations"] tbody tr'));
+    views.push(await firstRenders(browser, mock.url, "Controls", "#/controls", '[data-testid="reset-form"] select option'));
     const state = await fetch(`${mock.url}/__admin/state`);
     const stateBytes = (await state.arrayBuffer()).byteLength;
 
     console.log(`\nlarge-org: the whole state (GET /__admin/state) is ${(stateBytes / 1e6).toFixed(1)} MB; the mock started in ${mock.startMs.toFixed(0)} ms\n`);
-    console.log("view          first render   /__admin answers loaded   target");
+    console.log("view          first render (median of 3, slowest)   /__admin answers loaded   target");
     for (const v of views) {
       const ok = v.firstRenderMs < TARGET_FIRST_RENDER_MS ? "PASS" : "MISS";
-      console.log(`${v.view.padEnd(13)} ${`${v.firstRenderMs.toFixed(0)} ms`.padStart(12)}   ${`${v.adminRequests} answers, ${(v.adminBytes / 1024).toFixed(1)} KiB`.padEnd(24)}  < ${TARGET_FIRST_RENDER_MS} ms ${ok}`);
+      const times = `${v.firstRenderMs.toFixed(0)} ms (${v.slowestMs.toFixed(0)} ms)`;
+      console.log(`${v.view.padEnd(13)} ${times.padStart(20)}                 ${`${v.adminRequests} answers, ${(v.adminBytes / 1024).toFixed(1)} KiB`.padEnd(24)}  < ${TARGET_FIRST_RENDER_MS} ms ${ok}`);
     }
 
-    await load(`${mock.url}`); // warm-up
-    const unwatched = await load(mock.url);
+    await load(mock.url, mock.pid); // warm-up
+    const unwatched = await load(mock.url, mock.pid);
     const watcher = await viewer(mock.url);
-    const watched = await load(mock.url);
+    const watched = await load(mock.url, mock.pid);
     const delivered = watcher.events();
     watcher.close();
-    const again = await load(mock.url);
+    const again = await load(mock.url, mock.pid);
     console.log(`\n/v2 reads (a member's options, ${connections} connections, ${duration} s each)`);
     const line = (label: string, r: Awaited<ReturnType<typeof load>>) =>
-      console.log(`${label.padEnd(34)} ${r.requestsPerSec.toFixed(0).padStart(6)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms${r.non2xx ? `   non-2xx ${r.non2xx}` : ""}`);
+      console.log(
+        `${label.padEnd(34)} ${r.requestsPerSec.toFixed(0).padStart(6)} req/s   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   server CPU ${r.serverCpuUsPerRequest.toFixed(0)} µs/request${r.non2xx ? `   non-2xx ${r.non2xx}` : ""}`,
+      );
     line("nobody watching", unwatched);
     line(`one live viewer (${delivered} events)`, watched);
     line("nobody watching again", again);
