@@ -211,7 +211,8 @@ export class RequestLog {
           headers: req.headers,
           body: journaledBody(req.body, Number(req.headers["content-length"]) || 0),
           status: res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST,
-          response: res.writableFinished ? keptAnswer(answerOf(res)) : undefined,
+          // A HEAD is answered as its GET without the body: none was sent.
+          response: res.writableFinished && req.method !== "HEAD" ? keptAnswer(answerOf(res)) : undefined,
           durationMs: performance.now() - started,
         });
       });

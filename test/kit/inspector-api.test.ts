@@ -215,10 +215,14 @@ describe("the journal for the inspector: answers, newest first, live", () => {
     await admin(f.mock.url, "DELETE", "/requests");
     await f.api.get(`${f.base}/attributes/${attr("skills").id}/options`, MEMBER_KEY);
     await f.api.get(`/v2/organizations/${org.id}/attributes/nope`, MEMBER_KEY);
-    const [big, missing] = await read<LoggedRequest[]>("/requests");
+    await fetch(`${f.mock.url}${f.base}/attributes`, { method: "HEAD", headers: { authorization: `Bearer ${MEMBER_KEY}` } });
+    const [big, missing, head] = await read<LoggedRequest[]>("/requests");
     expect(big!.responseBody).toEqual({ truncated: true, bytes: expect.any(Number) });
     expect((big!.responseBody as { bytes: number }).bytes).toBeGreaterThan(MAX_JOURNALED_BODY);
     expect(missing!.responseBody).toMatchObject({ status: "error", error: { code: "NotFoundException" } });
+    // A HEAD's answer has no body, and the journal says so.
+    expect(head).toMatchObject({ method: "HEAD", status: 200 });
+    expect(head!.responseBody).toBeUndefined();
   });
 
   it("order=desc, limit and before page the journal newest first", async () => {
