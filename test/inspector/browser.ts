@@ -44,7 +44,8 @@ export function inspectorSession(use: (s: InspectorSession) => void): void {
     await started?.mock.close();
   });
   beforeEach(async () => {
-    await started.mock.reset();
+    // Explicitly: a bare reset keeps the scenario a test switched to.
+    await started.mock.reset({ scenario: "default", seed: 42 });
     await fetch(`${started.mock.url}/__admin/requests`, { method: "DELETE" });
     await fetch(`${started.mock.url}/__admin/faults`, { method: "DELETE" });
     const context = await browser.newContext({
