@@ -123,7 +123,7 @@ function MemberPage({ org, userId }) {
   const history = useAdmin(`/organizations/${org.id}/members/${userId}/history${qs({ skip, take: 10 })}`);
   const m = member.data;
   return html`
-    <div class="crumbs"><a href="#/organization/${org.id}">${org.name}</a> <span>/</span> <span>Members</span> <span>/</span> <span>${m?.name ?? userId}</span></div>
+    <div class="crumbs"><a href="#/organization/${org.id}">${org.name}</a> <span>/</span> <a href="#/organization/${org.id}">Members</a> <span>/</span> <span>${m?.name ?? userId}</span></div>
     <${ErrorNote} error=${member.error} />
     ${m
       ? html`<div class="page-head">
