@@ -122,7 +122,6 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     await db.replace(scenarioState(next.scenario, next.seed));
     const switched = next.scenario !== current.scenario;
     current = next;
-    operationCounts.clear();
     if (switched) onScenarioChange?.();
     return replaced();
   };

@@ -19,7 +19,7 @@ export function OperationsView() {
   return html`
     <div class="page-head">
       <div><h1>Operations</h1>
-        <div class="muted">${all.length} operations · ${fromState} answered from state · ${all.length - fromState} from the spec · ${fmt.format(total)} requests since the last reset</div>
+        <div class="muted">${all.length} operations · ${fromState} answered from state · ${all.length - fromState} from the spec · ${fmt.format(total)} requests since the journal was last emptied</div>
       </div>
     </div>
     <${Card}>

@@ -112,6 +112,7 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
 
   router.delete("/requests", (_req, res) => {
     control.requests.clear();
+    control.operationCounts.clear();
     res.json(ok({ cleared: true }));
   });
 

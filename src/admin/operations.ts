@@ -9,7 +9,7 @@ export interface OperationSummary {
   tag: string;
   /** "state": a handler of the mock answers from the store; "spec": answered from the contract alone. */
   answeredBy: "state" | "spec";
-  /** Requests matched to the operation since the server started or its state was last reset. */
+  /** Requests matched to the operation since the server started or the journal was last emptied. */
   requests: number;
 }
 

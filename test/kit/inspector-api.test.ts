@@ -178,7 +178,7 @@ describe("attributes, options and holders", () => {
 });
 
 describe("GET /__admin/operations and /__admin/scenarios", () => {
-  it("lists every operation of the contract, answered from state, with a request count that a reset clears", async () => {
+  it("lists every operation of the contract, answered from state, with a request count that emptying the journal clears", async () => {
     const ops = await read<Array<{ method: string; path: string; operationId: string; tag: string; answeredBy: string; requests: number }>>("/operations");
     expect(ops.map((o) => o.operationId)).toEqual(loadContract().operations.map((o) => o.operationId));
     for (const op of ops) {
@@ -191,6 +191,8 @@ describe("GET /__admin/operations and /__admin/scenarios", () => {
     const count = async () => (await read<typeof ops>("/operations")).find((o) => o.operationId === "OrganizationsAttributesController_getOrganizationAttributes")!.requests;
     expect(await count()).toBe(2);
     await f.mock.reset();
+    expect(await count()).toBe(2);
+    await admin(f.mock.url, "DELETE", "/requests");
     expect(await count()).toBe(0);
   });
 
