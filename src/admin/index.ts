@@ -102,7 +102,7 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
         if (!matches(r)) return undefined;
         return brief === "1" ? { id: r.id, timestamp: r.timestamp, method: r.method, path: r.path, status: r.status, durationMs: r.durationMs } : r;
       };
-    }),
+    }, (lastEventId) => control.requests.select(() => true, { afterId: lastEventId }).map((r) => ["request", r])),
   );
 
   router.get("/requests/count", (req, res) => {

@@ -24,11 +24,16 @@ export class LiveFeed {
 
   /**
    * The SSE endpoint. `select` is built once per connection from its query: it answers what to send of each event
-   * (the event's data, a smaller version of it, or undefined to skip it).
+   * (the event's data, a smaller version of it, or undefined to skip it). `missed` gives the events after the
+   * `Last-Event-ID` a reconnecting browser sends, so a dropped connection loses nothing the server still has.
    */
-  handler(select: (query: Record<string, unknown>) => (event: string, data: unknown) => unknown): RequestHandler {
+  handler(
+    select: (query: Record<string, unknown>) => (event: string, data: unknown) => unknown,
+    missed?: (lastEventId: number) => Array<[event: string, data: unknown]>,
+  ): RequestHandler {
     return (req, res) => {
       const pick = select(req.query as Record<string, unknown>);
+      const lastEventId = req.get("last-event-id");
       res.writeHead(200, {
         "Content-Type": "text/event-stream; charset=utf-8",
         "Cache-Control": "no-cache, no-transform",
@@ -43,6 +48,9 @@ export class LiveFeed {
         const id = typeof data === "object" && data !== null && "id" in data ? `id: ${String((data as { id: unknown }).id)}\n` : "";
         res.write(`event: ${event}\n${id}data: ${JSON.stringify(data)}\n\n`);
       };
+      if (missed && lastEventId !== undefined && /^\d{1,15}$/.test(lastEventId)) {
+        for (const [event, data] of missed(Number(lastEventId))) viewer(event, data);
+      }
       this.viewers.add(viewer);
       const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
       heartbeat.unref();

@@ -120,11 +120,12 @@ function maskHeaders(raw: IncomingHttpHeaders): Record<string, string | string[]
   return headers;
 }
 
-/** How to read the journal: the order, how many entries at most, and only those before an id (paging back). */
+/** How to read the journal: the order, how many entries at most, only those before an id (paging back) or after one. */
 export interface JournalPage {
   newestFirst?: boolean;
   limit?: number;
   beforeId?: number;
+  afterId?: number;
 }
 
 /** Parses `order`, `limit` and `before` of GET /__admin/requests. */
@@ -181,6 +182,7 @@ export class RequestLog {
     for (let k = 0; k < n; k++) {
       const record = this.entries[(this.start + (page.newestFirst ? n - 1 - k : k)) % n]!;
       if (page.beforeId !== undefined && record.id >= page.beforeId) continue;
+      if (page.afterId !== undefined && record.id <= page.afterId) continue;
       const entry = format(record);
       if (!matches(entry)) continue;
       out.push(entry);

@@ -263,6 +263,22 @@ describe("the journal for the inspector: answers, newest first, live", () => {
     }
   });
 
+  it("a reconnecting viewer's Last-Event-ID brings the requests it missed, with its filters", async () => {
+    await admin(f.mock.url, "DELETE", "/requests");
+    await f.api.get(`${f.base}/attributes?take=1`, MEMBER_KEY);
+    const [seen] = await read<LoggedRequest[]>("/requests");
+    await f.api.get(`${f.base}/attributes?take=2`, MEMBER_KEY);
+    await f.api.post(`${f.base}/attributes/${f.facts.attr("skills").id}/options`, { value: "Rust", slug: "rust" });
+    await f.api.get(`${f.base}/attributes?take=3`, MEMBER_KEY);
+    const stream = await openStream(`${f.mock.url}/__admin/requests/stream?method=GET`, { "last-event-id": String(seen!.id) });
+    try {
+      await waitFor(() => stream.events.length >= 2, "the missed requests", 2000);
+      expect(stream.events.map((e) => JSON.parse(e.data).query)).toEqual([{ take: "2" }, { take: "3" }]);
+    } finally {
+      stream.close();
+    }
+  });
+
   it("brief=1 sends each request without its headers and bodies", async () => {
     const stream = await openStream(`${f.mock.url}/__admin/requests/stream?brief=1`);
     try {
@@ -307,10 +323,10 @@ interface SseEvent {
 }
 
 /** Reads a server-sent-events stream into a list of events until closed. */
-async function openStream(url: string): Promise<{ response: IncomingMessage; events: SseEvent[]; close(): void }> {
+async function openStream(url: string, headers: Record<string, string> = {}): Promise<{ response: IncomingMessage; events: SseEvent[]; close(): void }> {
   const events: SseEvent[] = [];
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, (response) => {
+    const req = httpRequest(url, { headers }, (response) => {
       let buffer = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => {
