@@ -153,6 +153,10 @@ export function RequestsView() {
               </tr>
               ${open === e.id
                 ? html`<tr class="expanded"><td colspan="6">
+                    <div class="curl-line">
+                      <code data-testid="curl">${curlOf(e)}</code>
+                      <button class="btn small" onClick=${(ev) => copy(e, ev)}>Copy as curl</button>
+                    </div>
                     <div class="bodies">
                       <div><h3>Request body</h3><${Json} value=${e.body} /></div>
                       <div><h3>Response body</h3><${Json} value=${e.responseBody} /></div>

@@ -135,7 +135,7 @@ describe("the inspector in a browser, on the default scenario", () => {
       body: JSON.stringify({ name: "Languages", slug: "languages", type: "MULTI_SELECT", options: [{ value: "English", slug: "english" }] }),
     });
     expect(res.status).toBe(201);
-    const row = s.page.locator('[data-testid="requests"] tbody tr', { hasText: `/v2/organizations/${org.id}/attributes` }).first();
+    const row = s.page.locator('[data-testid="requests"] tbody tr[data-id]', { hasText: `/v2/organizations/${org.id}/attributes` }).first();
     await row.waitFor({ timeout: 1000 });
     expect(Date.now() - sent).toBeLessThan(1000);
     expect(await row.innerText()).toMatch(/POST[\s\S]*201/);
@@ -144,14 +144,15 @@ describe("the inspector in a browser, on the default scenario", () => {
     // Newest first.
     await expect.poll(() => column("requests", 4)).toEqual(["404", "201"]);
     // Click: the request's and the answer's bodies.
-    await s.page.locator('[data-testid="requests"] tbody tr', { hasText: "201" }).click();
+    await s.page.locator('[data-testid="requests"] tbody tr[data-id]', { hasText: "201" }).click();
     const detail = s.page.locator('[data-testid="requests"] tr.expanded');
     await expect.poll(() => detail.innerText()).toContain('"slug": "languages"');
     expect(await detail.innerText()).toContain('"status": "success"');
+    expect(await detail.getByTestId("curl").innerText()).toContain(`curl -s -X POST '${s.mock.url}/v2/organizations/${org.id}/attributes'`);
     await s.screenshot("requests");
 
     // The curl button copies the request as a command.
-    await s.page.locator('[data-testid="requests"] tbody tr', { hasText: "201" }).getByRole("button", { name: "curl" }).click();
+    await s.page.locator('[data-testid="requests"] tbody tr[data-id]', { hasText: "201" }).getByRole("button", { name: "curl" }).click();
     const copied = await s.page.evaluate<string>("navigator.clipboard.readText()");
     expect(copied).toContain(`curl -s -X POST '${s.mock.url}/v2/organizations/${org.id}/attributes'`);
     expect(copied).toContain(`-H "Authorization: Bearer $CALCOM_API_KEY"`);
