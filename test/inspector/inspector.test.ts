@@ -34,6 +34,9 @@ describe("the inspector in a browser, on the default scenario", () => {
     await expect.poll(() => s.page.locator('[data-testid="members"] tbody tr').count()).toBe(25);
     expect(await s.page.locator(".pager").first().innerText()).toContain("1–25 of 27 people");
     await s.screenshot("organization");
+    await s.page.getByRole("button", { name: "Next ›" }).click();
+    await expect.poll(() => s.page.locator('[data-testid="members"] tbody tr').count()).toBe(2);
+    expect(await s.page.locator(".pager").first().innerText()).toContain("26–27 of 27 people");
 
     await s.page.getByRole("button", { name: "Pending" }).click();
     await expect.poll(() => column("members", 4)).toEqual(pendingUserIds.map(() => "pending"));
