@@ -7,6 +7,7 @@ export function OperationsView() {
   const ops = useAdmin("/operations", requests);
   const [search, setSearch] = useState("");
   const [answeredBy, setAnsweredBy] = useState("");
+  const [order, setOrder] = useState("contract");
   const needle = search.trim().toLowerCase();
   const all = ops.data ?? [];
   const shown = all.filter(
@@ -14,6 +15,8 @@ export function OperationsView() {
       (!answeredBy || o.answeredBy === answeredBy) &&
       (!needle || `${o.method} ${o.path} ${o.operationId} ${o.tag}`.toLowerCase().includes(needle)),
   );
+  // Array.prototype.sort is stable: operations with as many requests keep the contract's order.
+  if (order === "requests") shown.sort((a, b) => b.requests - a.requests);
   const fromState = all.filter((o) => o.answeredBy === "state").length;
   const total = all.reduce((n, o) => n + o.requests, 0);
   return html`
@@ -26,6 +29,11 @@ export function OperationsView() {
       <div class="toolbar">
         <${SearchBox} value=${search} onInput=${setSearch} placeholder="Filter by path, operationId or tag" />
         <${Segmented} label="Answered by" choices=${[["", "All"], ["state", "State"], ["spec", "Spec"]]} value=${answeredBy} onChange=${setAnsweredBy} />
+        <label class="field inline"><span>Order</span>
+          <select aria-label="Order" value=${order} onChange=${(e) => setOrder(e.currentTarget.value)}>
+            <option value="contract">As in the contract</option><option value="requests">Most requests first</option>
+          </select>
+        </label>
       </div>
       <${ErrorNote} error=${ops.error} />
       <table class="table" data-testid="operations">

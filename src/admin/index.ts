@@ -4,7 +4,6 @@ import type { StateMeta } from "../store/schema.js";
 import type { Store } from "../store/store.js";
 import type { FaultRules } from "./faults.js";
 import type { LiveFeed } from "./live-feed.js";
-import type { OperationCounts, OperationSummary } from "./operations.js";
 import { parseJournalPage, parseRequestFilter, type LoggedRequest, type RequestLog } from "./request-log.js";
 import { viewsRouter } from "./views.js";
 
@@ -20,11 +19,24 @@ export interface AdminControl {
   faults: FaultRules;
   /** The store as it is now (a reset replaces it), for the read endpoints of views.ts. */
   store(): Store;
-  operations(): OperationSummary[];
-  operationCounts: OperationCounts;
   scenarios(): { current: StateMeta; available: string[] };
   /** Server-sent events for connected inspectors: new requests, and state replaced by reset, restore or load. */
   feed: LiveFeed;
+  /** Every operation of the contract, how it is answered and how many requests it has had. */
+  operations(): OperationSummary[];
+  /** Forgets the request counts of GET /operations (DELETE /requests does it with the journal). */
+  clearCounts(): void;
+  /** The contract as JSON, its `servers` naming `baseUrl`. */
+  openapi(baseUrl: string): string;
+}
+
+export interface OperationSummary {
+  method: string;
+  path: string;
+  operationId: string;
+  tag: string;
+  answeredBy: "state" | "spec";
+  requests: number;
 }
 
 function objectBody(req: Request): Record<string, unknown> {
@@ -112,12 +124,16 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
 
   router.delete("/requests", (_req, res) => {
     control.requests.clear();
-    control.operationCounts.clear();
+    control.clearCounts();
     res.json(ok({ cleared: true }));
   });
 
   router.get("/operations", (_req, res) => {
     res.json(ok(control.operations()));
+  });
+
+  router.get("/openapi.json", (req, res) => {
+    res.type("application/json").send(control.openapi(`${req.protocol}://${req.get("host") ?? "127.0.0.1"}`));
   });
 
   router.get("/scenarios", (_req, res) => {

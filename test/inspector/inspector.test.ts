@@ -172,7 +172,7 @@ describe("the inspector in a browser, on the default scenario", () => {
     await expect.poll(() => column("requests", 4)).toEqual(["404"]);
   });
 
-  it("Operations: every operation, answered from state, with its request count", async () => {
+  it("Operations: every operation, answered from state or from the spec, with its request count", async () => {
     const { org } = facts();
     for (let i = 0; i < 3; i++) await v2(`/v2/organizations/${org.id}/attributes`, { key: MEMBER_KEY });
     const operations = await adminData<Array<{ operationId: string }>>("/operations");
@@ -184,6 +184,11 @@ describe("the inspector in a browser, on the default scenario", () => {
     // Counts follow requests while the page is open.
     await v2(`/v2/organizations/${org.id}/attributes`, { key: MEMBER_KEY });
     await expect.poll(() => list.getByTestId("op-requests").innerText()).toBe("4");
+    // Most requests first: the operation used comes to the top.
+    await s.page.getByLabel("Order").selectOption("requests");
+    await expect.poll(() => s.page.locator('[data-testid="operations"] tbody tr').first().getAttribute("data-operation")).toBe(
+      "OrganizationsAttributesController_getOrganizationAttributes",
+    );
     await s.screenshot("operations");
   });
 

@@ -1,11 +1,10 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { loadContract } from "../../src/contract/index.js";
 import { MAX_JOURNALED_BODY, type LoggedRequest } from "../../src/admin/request-log.js";
 import { MEMBER_KEY, expectError, freshScenarioEachTest, type FreshScenario } from "../support/harness.js";
 import { admin, waitFor } from "./helpers.js";
 
-// The read endpoints under /__admin that the web inspector is built from, the live journal and GET /__admin/operations.
+// The read endpoints under /__admin that the web inspector is built from, and the live journal.
 
 let f: FreshScenario;
 freshScenarioEachTest((fresh) => {
@@ -177,25 +176,7 @@ describe("attributes, options and holders", () => {
   });
 });
 
-describe("GET /__admin/operations and /__admin/scenarios", () => {
-  it("lists every operation of the contract, answered from state, with a request count that emptying the journal clears", async () => {
-    const ops = await read<Array<{ method: string; path: string; operationId: string; tag: string; answeredBy: string; requests: number }>>("/operations");
-    expect(ops.map((o) => o.operationId)).toEqual(loadContract().operations.map((o) => o.operationId));
-    for (const op of ops) {
-      expect(Object.keys(op).sort()).toEqual(["answeredBy", "method", "operationId", "path", "requests", "tag"]);
-      expect(op.answeredBy).toBe("state");
-      expect(op.tag).toMatch(/^Orgs \/ Attributes/);
-    }
-    await f.api.get(`${f.base}/attributes`, MEMBER_KEY);
-    await f.api.get(`${f.base}/attributes?take=1`, null); // 401 still counts: it matched the operation
-    const count = async () => (await read<typeof ops>("/operations")).find((o) => o.operationId === "OrganizationsAttributesController_getOrganizationAttributes")!.requests;
-    expect(await count()).toBe(2);
-    await f.mock.reset();
-    expect(await count()).toBe(2);
-    await admin(f.mock.url, "DELETE", "/requests");
-    expect(await count()).toBe(0);
-  });
-
+describe("GET /__admin/scenarios", () => {
   it("names the current scenario and seed and the built-in scenarios", async () => {
     const data = await read("/scenarios");
     expect(data.current).toEqual({ scenario: "default", seed: 42 });
