@@ -95,12 +95,14 @@ Endpoints:
                               answer 400 without it. Header Prefer: dynamic=true, code=404 or example=NAME
                               chooses a spec-driven answer.
   GET  /                      where everything is
+  GET  /__inspector/          the web inspector: organization, attributes, live requests, controls
   GET  /__admin/health        200 once ready (for CI wait steps)
   POST /__admin/reset         back to the seeded state; body {"seed": 7, "scenario": "multi-org"} optional
   GET  /__admin/state         the whole state; PUT loads one (spec/state.schema.json)
   POST /__admin/snapshot      {"name": "x"}; POST /__admin/restore {"name": "x"}; GET /__admin/snapshots
   GET  /__admin/requests      the request journal (filters method, path, status, since); DELETE empties it
   POST /__admin/faults        inject errors or delays: {"path": "/v2/**", "status": 503, "count": 1}
+  GET  /__admin/scenarios     the scenario served and the built-in ones
   GET  /__admin/operations    every operation, answered by state or spec, and its request count
   GET  /__admin/openapi.json  the contract, its servers naming this server (generate a client from it)
   The control API (/__admin) has no authentication: keep it on 127.0.0.1 unless you mean to share it.

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Request, Response } from "express";
+import { keepAnswer } from "./admin/answer.js";
 import type { Diagnostic } from "./contract/diagnostic.js";
 
 // Validation returns diagnostics instead of throwing; this module is the one place that turns them into an answer.
@@ -59,7 +60,9 @@ const REASON = Symbol("calcom-mock error reason");
 
 export function sendError(req: Request, res: Response, err: HttpError): void {
   (res as Response & { [REASON]?: string })[REASON] = `${err.code}: ${err.message}`;
-  res.status(err.status).json(errorEnvelope(req.originalUrl, err.code, err.message));
+  const envelope = errorEnvelope(req.originalUrl, err.code, err.message);
+  keepAnswer(res, envelope);
+  res.status(err.status).json(envelope);
 }
 
 /** The code and message of the error an answer carried, if it was one. */

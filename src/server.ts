@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { accessLog } from "./access-log.js";
 import { FaultRules } from "./admin/faults.js";
+import { LiveFeed } from "./admin/live-feed.js";
 import { OperationCounts, type OperationSummary } from "./admin/operation-counts.js";
 import { RequestLog } from "./admin/request-log.js";
 import { parseStateDocument } from "./admin/state-document.js";
@@ -16,7 +17,7 @@ import { answeredBy } from "./routes/index.js";
 import { Database, type DbLocation } from "./store/database.js";
 import { keyHolders } from "./store/keys.js";
 import { lockDbFile, type DbLock } from "./store/lock.js";
-import { scenarioFile, scenarioState } from "./store/scenarios.js";
+import { scenarioFile, scenarioNames, scenarioState } from "./store/scenarios.js";
 import type { State, StateMeta } from "./store/schema.js";
 import { VERSION } from "./version.js";
 import { watchFiles } from "./watch.js";
@@ -263,9 +264,16 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   }
   const db = opened;
 
-  const changed = (what: string, meta: StateMeta) => {
+  const feed = new LiveFeed();
+  /**
+   * After a reset, load or restore replaced the whole state: a console line (verbose) with the keys now served,
+   * and an event that makes connected inspectors load what they show again.
+   */
+  const changed = (what: string): StateMeta => {
+    const meta = { ...db.store.meta };
     if (options.verbose) log(`calcom-mock: ${what}: scenario ${meta.scenario}, seed ${meta.seed}; keys: ${keysSummary(db)}`);
-    return { ...meta };
+    if (feed.watched) feed.publish("state", meta);
+    return meta;
   };
 
   let onScenarioChange: (() => void) | undefined;
@@ -275,7 +283,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const switched = next.scenario !== current.scenario;
     current = next;
     if (switched) onScenarioChange?.();
-    return changed("state reset", db.store.meta);
+    return changed("state reset");
   };
 
   const snapshots = new Map<string, { state: State; createdAt: string }>();
@@ -311,7 +319,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       async loadState(doc) {
         const state = parseStateDocument(doc, { seed: current.seed, scenario: "custom" });
         await db.replace(state);
-        return changed("state loaded (PUT /__admin/state)", db.store.meta);
+        return changed("state loaded (PUT /__admin/state)");
       },
       snapshot(name) {
         // Rows are replaced, never changed in place, so the arrays of the moment are a consistent copy.
@@ -323,7 +331,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         const entry = snapshots.get(name);
         if (!entry) throw notFound(`No snapshot named "${name}"; taken: ${[...snapshots.keys()].join(", ") || "none"}`);
         await db.replace(entry.state);
-        return changed(`snapshot "${name}" restored`, db.store.meta);
+        return changed(`snapshot "${name}" restored`);
       },
       snapshots: () => [...snapshots].map(([name, s]) => ({ name, createdAt: s.createdAt })),
       health: () => ({
@@ -334,8 +342,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         scenario: db.store.meta.scenario,
         seed: db.store.meta.seed,
       }),
-      requests: new RequestLog(options.journalSize ?? 1000),
+      requests: new RequestLog(options.journalSize ?? 1000, feed),
       faults: new FaultRules(random),
+      store: () => db.store,
+      scenarios: () => ({ current: { ...db.store.meta }, available: scenarioNames() }),
+      feed,
     },
   });
   handle = app;

@@ -8,8 +8,8 @@ export function baseUrl(req: Request): string {
 
 /**
  * GET /: where things are, for someone who opens the server's address in a browser or with curl (WireMock and
- * Prism answer their root the same way): the API base, the control API and its main endpoints, the operations
- * list and the contract a client can be generated from.
+ * Prism answer their root the same way): the API base, the control API and its main endpoints, the web
+ * inspector, the operations list and the contract a client can be generated from.
  */
 export function home(): RequestHandler {
   return (req, res) => {
@@ -22,6 +22,7 @@ export function home(): RequestHandler {
         version: VERSION,
         apiBase: `${base}/v2`,
         controlApi: `${base}/__admin`,
+        inspector: `${base}/__inspector/`,
         operations: `${base}/__admin/operations`,
         openapi: `${base}/__admin/openapi.json`,
         health: `${base}/__admin/health`,

@@ -3,6 +3,7 @@ import { authenticate } from "../auth/api-key.js";
 import { authorizeOrg } from "../auth/roles.js";
 import { matchOperation, type Contract, type Operation, type RawQuery } from "../contract/index.js";
 import type { OperationId } from "../contract/types.js";
+import { keepAnswer } from "../admin/answer.js";
 import type { OperationCounts } from "../admin/operation-counts.js";
 import { badRequest, fromDiagnostics, notFound, unauthorized } from "../errors.js";
 import type { Responder } from "../responder/engine.js";
@@ -39,6 +40,7 @@ function send(res: Response, status: number, body: string): void {
   res.statusCode = status;
   res.setHeader("Content-Type", JSON_TYPE);
   res.setHeader("Content-Length", Buffer.byteLength(body));
+  keepAnswer(res, body);
   res.end(body);
 }
 

@@ -91,6 +91,8 @@ describe("calcom-mock CLI: serving", () => {
       expect(out).toContain(`API base: ${url}/v2`);
       expect(out).toContain("operations: 181: 16 answered from state, 165 from the spec (static)");
       expect(out).toContain(`control API: ${url}/__admin`);
+      expect(out).toContain(`inspector: ${url}/__inspector`);
+      expect((await fetch(`${url}/__inspector/`)).status).toBe(200);
       expect(out).toMatch(/rate limit: off/);
       for (const [key, role] of [
         [OWNER_KEY, "OWNER"],
@@ -277,7 +279,7 @@ describe.concurrent("calcom-mock CLI: usage", () => {
     // Every built-in scenario by name, with what it holds.
     for (const name of ["default", "empty-org", "multi-org", "large-org"]) expect(stdout).toMatch(new RegExp(`^  ${name} +\\S.*\\.$`, "m"));
     expect(stdout).toContain("cal_test_mock_admin_key");
-    for (const endpoint of ["/__admin/health", "/__admin/reset", "/__admin/state", "/__admin/requests", "/__admin/faults", "/__admin/operations", "/__admin/openapi.json"]) expect(stdout).toContain(endpoint);
+    for (const endpoint of ["/__admin/health", "/__admin/reset", "/__admin/state", "/__admin/requests", "/__admin/faults", "/__admin/operations", "/__admin/openapi.json", "/__inspector"]) expect(stdout).toContain(endpoint);
     expect(stdout).toMatch(/Examples:\n  calcom-mock /);
   });
 

@@ -173,12 +173,14 @@ describe("createMockServer", () => {
       version,
       apiBase: `${mock.url}/v2`,
       controlApi: `${mock.url}/__admin`,
+      inspector: `${mock.url}/__inspector/`,
       operations: `${mock.url}/__admin/operations`,
       openapi: `${mock.url}/__admin/openapi.json`,
       health: `${mock.url}/__admin/health`,
     });
     // The links lead somewhere: the operations list and the contract answer.
     expect((await admin(mock.url, "GET", "/operations")).status).toBe(200);
+    expect((await fetch(home.data.inspector!)).status).toBe(200);
     const contract = await fetch(home.data.openapi!);
     expect(contract.status).toBe(200);
     expect(((await contract.json()) as { openapi: string }).openapi).toMatch(/^3\./);
