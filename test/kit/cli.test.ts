@@ -43,7 +43,8 @@ function run(args: string[], env: Record<string, string> = {}): Cli {
   let err = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
   child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-  const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+  // "close", not "exit": output still in the pipes arrives after "exit", and a long --help was cut off under load.
+  const exited = new Promise<number | string>((resolve) => child.on("close", (code, signal) => resolve(code ?? signal ?? -1)));
   const cli = { child, stdout: () => out, stderr: () => err, exited };
   children.add(cli);
   return cli;
