@@ -164,6 +164,262 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/organizations/{orgId}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's users */
+        get: operations["OrganizationsUsersController_getOrganizationsUsers"];
+        put?: never;
+        /** Create a user in the organization (with its profile and org membership) */
+        post: operations["OrganizationsUsersController_createOrganizationUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a user of the organization (the user itself, with everything that hangs on it) */
+        delete: operations["OrganizationsUsersController_deleteOrganizationUser"];
+        options?: never;
+        head?: never;
+        /** Update a user of the organization */
+        patch: operations["OrganizationsUsersController_updateOrganizationUser"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's memberships (pending included) */
+        get: operations["OrganizationsMembershipsController_getAllMemberships"];
+        put?: never;
+        /** Create or overwrite a user's membership of the organization */
+        post: operations["OrganizationsMembershipsController_createMembership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/memberships/{membershipId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a membership of the organization */
+        get: operations["OrganizationsMembershipsController_getOrgMembership"];
+        put?: never;
+        post?: never;
+        /** Delete a membership of the organization (and its attribute assignments) */
+        delete: operations["OrganizationsMembershipsController_deleteMembership"];
+        options?: never;
+        head?: never;
+        /** Update a membership of the organization */
+        patch: operations["OrganizationsMembershipsController_updateMembership"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's teams */
+        get: operations["OrganizationsTeamsController_getAllTeams"];
+        put?: never;
+        /** Create a team in the organization */
+        post: operations["OrganizationsTeamsController_createTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's teams the caller belongs to */
+        get: operations["OrganizationsTeamsController_getMyTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a team of the organization */
+        get: operations["OrganizationsTeamsController_getTeam"];
+        put?: never;
+        post?: never;
+        /** Delete a team of the organization (and its memberships) */
+        delete: operations["OrganizationsTeamsController_deleteTeam"];
+        options?: never;
+        head?: never;
+        /** Update a team of the organization */
+        patch: operations["OrganizationsTeamsController_updateTeam"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a team's memberships */
+        get: operations["OrganizationsTeamsMembershipsController_getAllOrgTeamMemberships"];
+        put?: never;
+        /** Add a user of the organization to a team */
+        post: operations["OrganizationsTeamsMembershipsController_createOrgTeamMembership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/memberships/{membershipId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a team membership */
+        get: operations["OrganizationsTeamsMembershipsController_getOrgTeamMembership"];
+        put?: never;
+        post?: never;
+        /** Delete a team membership */
+        delete: operations["OrganizationsTeamsMembershipsController_deleteOrgTeamMembership"];
+        options?: never;
+        head?: never;
+        /** Update a team membership */
+        patch: operations["OrganizationsTeamsMembershipsController_updateOrgTeamMembership"];
+        trace?: never;
+    };
+    "/v2/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the caller's user */
+        get: operations["MeController_getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update the caller's user */
+        patch: operations["MeController_updateMe"];
+        trace?: never;
+    };
+    "/v2/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the teams the caller belongs to */
+        get: operations["TeamsController_getTeams"];
+        put?: never;
+        /** Create a team (outside any organization) */
+        post: operations["TeamsController_createTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a team */
+        get: operations["TeamsController_getTeam"];
+        put?: never;
+        post?: never;
+        /** Delete a team (and its memberships) */
+        delete: operations["TeamsController_deleteTeam"];
+        options?: never;
+        head?: never;
+        /** Update a team */
+        patch: operations["TeamsController_updateTeam"];
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a team's memberships */
+        get: operations["TeamsMembershipsController_getTeamMemberships"];
+        put?: never;
+        /** Add a user to a team */
+        post: operations["TeamsMembershipsController_createTeamMembership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/memberships/{membershipId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a team membership */
+        get: operations["TeamsMembershipsController_getTeamMembership"];
+        put?: never;
+        post?: never;
+        /** Delete a team membership (answered without its user) */
+        delete: operations["TeamsMembershipsController_deleteTeamMembership"];
+        options?: never;
+        head?: never;
+        /** Update a team membership */
+        patch: operations["TeamsMembershipsController_updateTeamMembership"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -384,6 +640,587 @@ export interface components {
             value: string;
             weight?: number | null;
         };
+        /** @description Any additional data: at most 50 keys of up to 40 characters; values are strings (up to 500 characters), numbers or booleans. */
+        Metadata: Record<string, never>;
+        /** @description The user's profile in the organization. */
+        ProfileOutput: {
+            id: number;
+            organizationId: number;
+            userId: number;
+            username: string | null;
+        };
+        GetOrgUsersWithProfileOutput: {
+            id: number;
+            username: string | null;
+            name: string | null;
+            email: string;
+            /** Format: date-time */
+            emailVerified: string | null;
+            bio: string | null;
+            avatarUrl: string | null;
+            timeZone: string;
+            weekStart: string;
+            appTheme: string | null;
+            theme: string | null;
+            defaultScheduleId: number | null;
+            locale: string | null;
+            timeFormat: number | null;
+            hideBranding: boolean;
+            brandColor: string | null;
+            darkBrandColor: string | null;
+            allowDynamicBooking: boolean | null;
+            /** Format: date-time */
+            createdDate: string;
+            verified: boolean | null;
+            invitedTo: number | null;
+            /** @description Left out when the user has none. */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description The user's profile in this organization; an empty object when the user has none (a member listed by the attribute filters without a profile). */
+            profile: components["schemas"]["ProfileOutput"] | Record<string, never>;
+        };
+        GetOrganizationUsersResponseDTO: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["GetOrgUsersWithProfileOutput"][];
+        };
+        GetOrganizationUserOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["GetOrgUsersWithProfileOutput"];
+        };
+        CreateOrganizationUserInput: {
+            /**
+             * Format: email
+             * @description Stored lower-cased.
+             */
+            email: string;
+            /** @description Stored lower-cased. The user's profile in the organization keeps the username derived from the email. */
+            username?: string;
+            /**
+             * @description Declared by Cal.com but not a user field: Cal.com answers 500 when it is sent, the mock 400.
+             * @enum {string}
+             */
+            weekday?: "Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday";
+            brandColor?: string;
+            bio?: string;
+            metadata?: components["schemas"]["Metadata"];
+            darkBrandColor?: string;
+            hideBranding?: boolean;
+            /** @description An IANA time zone name. */
+            timeZone?: string;
+            /** @enum {string} */
+            theme?: "dark" | "light";
+            /** @enum {string} */
+            appTheme?: "dark" | "light";
+            /** @enum {integer} */
+            timeFormat?: 12 | 24;
+            defaultScheduleId?: number;
+            /**
+             * @description Cal.com documents a default of "en" but does not apply it.
+             * @enum {string}
+             */
+            locale?: "en" | "fr" | "it" | "ru" | "es" | "de" | "pt" | "ro" | "nl" | "pt-BR" | "ko" | "ja" | "pl" | "ar" | "iw" | "zh-CN" | "zh-TW" | "cs" | "sr" | "sv" | "vi";
+            /** @description A base64 data URI (Cal.com refuses https URLs here despite its documented example). */
+            avatarUrl?: string;
+            /**
+             * @default MEMBER
+             * @enum {string}
+             */
+            organizationRole: "MEMBER" | "ADMIN" | "OWNER";
+            /** @default true */
+            autoAccept: boolean;
+        };
+        /** @description Cal.com's published document lists no properties here; these are the ones its validation accepts. */
+        UpdateOrganizationUserInput: {
+            /**
+             * Format: email
+             * @description Stored lower-cased.
+             */
+            email?: string;
+            /** @description Stored lower-cased. The user's profile in the organization keeps the username derived from the email. */
+            username?: string;
+            /**
+             * @description Declared by Cal.com but not a user field: Cal.com answers 500 when it is sent, the mock 400.
+             * @enum {string}
+             */
+            weekday?: "Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday";
+            brandColor?: string;
+            bio?: string;
+            metadata?: components["schemas"]["Metadata"];
+            darkBrandColor?: string;
+            hideBranding?: boolean;
+            /** @description An IANA time zone name. */
+            timeZone?: string;
+            /** @enum {string} */
+            theme?: "dark" | "light";
+            /** @enum {string} */
+            appTheme?: "dark" | "light";
+            /** @enum {integer} */
+            timeFormat?: 12 | 24;
+            defaultScheduleId?: number;
+            /**
+             * @description Cal.com documents a default of "en" but does not apply it.
+             * @enum {string}
+             */
+            locale?: "en" | "fr" | "it" | "ru" | "es" | "de" | "pt" | "ro" | "nl" | "pt-BR" | "ko" | "ja" | "pl" | "ar" | "iw" | "zh-CN" | "zh-TW" | "cs" | "sr" | "sv" | "vi";
+            /** @description A base64 data URI (Cal.com refuses https URLs here despite its documented example). */
+            avatarUrl?: string;
+        };
+        MembershipUserOutputDto: {
+            avatarUrl: string | null;
+            username: string | null;
+            name: string | null;
+            email: string;
+            bio: string | null;
+            /** @description Left out when the user has none. */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        TeamMembershipOutput: {
+            id: number;
+            userId: number;
+            teamId: number;
+            accepted: boolean;
+            /** @enum {string} */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation: boolean;
+            user: components["schemas"]["MembershipUserOutputDto"];
+        };
+        /** @description What DELETE /v2/teams/{teamId}/memberships/{membershipId} answers: the membership without its user. */
+        DeletedTeamMembershipOutput: {
+            id: number;
+            userId: number;
+            teamId: number;
+            accepted: boolean;
+            /** @enum {string} */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation: boolean;
+        };
+        OrgMembershipTextAttribute: {
+            /** @description The attribute's id. */
+            id: string;
+            /** @description The attribute's name. */
+            name: string;
+            /** @enum {string} */
+            type: "text";
+            option: string;
+            optionId: string;
+        };
+        OrgMembershipNumberAttribute: {
+            /** @description The attribute's id. */
+            id: string;
+            /** @description The attribute's name. */
+            name: string;
+            /** @enum {string} */
+            type: "number";
+            option: number;
+            optionId: string;
+        };
+        OrgMembershipSingleSelectAttribute: {
+            /** @description The attribute's id. */
+            id: string;
+            /** @description The attribute's name. */
+            name: string;
+            /** @enum {string} */
+            type: "singleSelect";
+            option: string;
+            optionId: string;
+        };
+        OrgMembershipMultiSelectAttribute: {
+            /** @description The attribute's id. */
+            id: string;
+            /** @description The attribute's name. */
+            name: string;
+            /** @enum {string} */
+            type: "multiSelect";
+            options: {
+                optionId: string;
+                option: string;
+            }[];
+        };
+        OrganizationMembershipOutput: {
+            id: number;
+            userId: number;
+            teamId: number;
+            accepted: boolean;
+            /** @enum {string} */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation: boolean;
+            user: components["schemas"]["MembershipUserOutputDto"];
+            /** @description The member's attribute values, one entry per attribute (current Cal.com; not in its April 2025 document). */
+            attributes: (components["schemas"]["OrgMembershipTextAttribute"] | components["schemas"]["OrgMembershipNumberAttribute"] | components["schemas"]["OrgMembershipSingleSelectAttribute"] | components["schemas"]["OrgMembershipMultiSelectAttribute"])[];
+        };
+        GetAllOrgMemberships: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["OrganizationMembershipOutput"][];
+        };
+        CreateOrgMembershipOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["OrganizationMembershipOutput"];
+        };
+        GetOrgMembership: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["OrganizationMembershipOutput"];
+        };
+        DeleteOrgMembership: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["OrganizationMembershipOutput"];
+        };
+        UpdateOrgMembership: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["OrganizationMembershipOutput"];
+        };
+        CreateOrgMembershipDto: {
+            userId: number;
+            /** @default false */
+            accepted: boolean;
+            /**
+             * @default MEMBER
+             * @enum {string}
+             */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            /** @default false */
+            disableImpersonation: boolean;
+        };
+        CreateOrgTeamMembershipDto: {
+            userId: number;
+            /** @default false */
+            accepted: boolean;
+            /**
+             * @default MEMBER
+             * @enum {string}
+             */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            /** @default false */
+            disableImpersonation: boolean;
+        };
+        CreateTeamMembershipInput: {
+            userId: number;
+            /** @default false */
+            accepted: boolean;
+            /**
+             * @default MEMBER
+             * @enum {string}
+             */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            /** @default false */
+            disableImpersonation: boolean;
+        };
+        UpdateOrgMembershipDto: {
+            accepted?: boolean;
+            /** @enum {string} */
+            role?: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation?: boolean;
+        };
+        UpdateOrgTeamMembershipDto: {
+            accepted?: boolean;
+            /** @enum {string} */
+            role?: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation?: boolean;
+        };
+        UpdateTeamMembershipInput: {
+            accepted?: boolean;
+            /** @enum {string} */
+            role?: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation?: boolean;
+        };
+        OrgTeamOutputDto: {
+            id: number;
+            parentId: number | null;
+            name: string;
+            slug: string | null;
+            logoUrl: string | null;
+            calVideoLogo: string | null;
+            appLogo: string | null;
+            appIconLogo: string | null;
+            bio: string | null;
+            hideBranding: boolean;
+            isOrganization: boolean;
+            isPrivate: boolean;
+            hideBookATeamMember: boolean;
+            /** @description Left out when the team has none. */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            theme: string | null;
+            brandColor: string | null;
+            darkBrandColor: string | null;
+            bannerUrl: string | null;
+            timeFormat: number | null;
+            timeZone: string;
+            weekStart: string;
+        };
+        TeamOutputDto: {
+            id: number;
+            parentId: number | null;
+            name: string;
+            slug: string | null;
+            logoUrl: string | null;
+            calVideoLogo: string | null;
+            appLogo: string | null;
+            appIconLogo: string | null;
+            bio: string | null;
+            hideBranding: boolean;
+            isOrganization: boolean;
+            isPrivate: boolean;
+            hideBookATeamMember: boolean;
+            /** @description Left out when the team has none. */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            theme: string | null;
+            brandColor: string | null;
+            darkBrandColor: string | null;
+            bannerUrl: string | null;
+            timeFormat: number | null;
+            timeZone: string;
+            weekStart: string;
+        };
+        /** @description A team with the caller's role and acceptance in it (Cal.com's document leaves these two out). */
+        OrgMeTeamOutputDto: {
+            id: number;
+            parentId: number | null;
+            name: string;
+            slug: string | null;
+            logoUrl: string | null;
+            calVideoLogo: string | null;
+            appLogo: string | null;
+            appIconLogo: string | null;
+            bio: string | null;
+            hideBranding: boolean;
+            isOrganization: boolean;
+            isPrivate: boolean;
+            hideBookATeamMember: boolean;
+            /** @description Left out when the team has none. */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            theme: string | null;
+            brandColor: string | null;
+            darkBrandColor: string | null;
+            bannerUrl: string | null;
+            timeFormat: number | null;
+            timeZone: string;
+            weekStart: string;
+            /** @enum {string} */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            accepted: boolean;
+        };
+        OrgTeamsOutputResponseDto: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["OrgTeamOutputDto"][];
+        };
+        OrgMeTeamsOutputResponseDto: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["OrgMeTeamOutputDto"][];
+        };
+        OrgTeamOutputResponseDto: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["OrgTeamOutputDto"];
+        };
+        GetTeamsOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["TeamOutputDto"][];
+        };
+        GetTeamOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["TeamOutputDto"];
+        };
+        UpdateTeamOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["TeamOutputDto"];
+        };
+        CreateTeamOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["TeamOutputDto"];
+        };
+        CreateOrgTeamDto: {
+            name: string;
+            /** @description Stored as given. */
+            slug?: string;
+            /** Format: uri */
+            logoUrl?: string;
+            /** Format: uri */
+            calVideoLogo?: string;
+            /** Format: uri */
+            appLogo?: string;
+            /** Format: uri */
+            appIconLogo?: string;
+            bio?: string;
+            /** @default false */
+            hideBranding: boolean;
+            isPrivate?: boolean;
+            hideBookATeamMember?: boolean;
+            metadata?: components["schemas"]["Metadata"];
+            theme?: string;
+            brandColor?: string;
+            darkBrandColor?: string;
+            /** Format: uri */
+            bannerUrl?: string;
+            /** @description Cal.com validates this as a string but stores it in an integer column, so it cannot be set: a number is refused by validation (400), a string fails in Cal.com's database (500; the mock answers 400). */
+            timeFormat?: string;
+            /** @default Europe/London */
+            timeZone: string;
+            /** @default Sunday */
+            weekStart: string;
+            /** @default true */
+            autoAcceptCreator: boolean;
+        };
+        CreateTeamInput: {
+            name: string;
+            /** @description Stored as given. */
+            slug?: string;
+            /** Format: uri */
+            logoUrl?: string;
+            /** Format: uri */
+            calVideoLogo?: string;
+            /** Format: uri */
+            appLogo?: string;
+            /** Format: uri */
+            appIconLogo?: string;
+            bio?: string;
+            /** @default false */
+            hideBranding: boolean;
+            isPrivate?: boolean;
+            hideBookATeamMember?: boolean;
+            metadata?: components["schemas"]["Metadata"];
+            theme?: string;
+            brandColor?: string;
+            darkBrandColor?: string;
+            /** Format: uri */
+            bannerUrl?: string;
+            /** @description Cal.com validates this as a string but stores it in an integer column, so it cannot be set: a number is refused by validation (400), a string fails in Cal.com's database (500; the mock answers 400). */
+            timeFormat?: string;
+            /** @default Europe/London */
+            timeZone: string;
+            /** @default Sunday */
+            weekStart: string;
+            /** @default true */
+            autoAcceptCreator: boolean;
+        };
+        /** @description Cal.com requires `name` on every update, although its document marks nothing required. */
+        UpdateOrgTeamDto: {
+            name: string;
+            /** @description Stored as given. */
+            slug?: string;
+            /** Format: uri */
+            logoUrl?: string;
+            /** Format: uri */
+            calVideoLogo?: string;
+            /** Format: uri */
+            appLogo?: string;
+            /** Format: uri */
+            appIconLogo?: string;
+            bio?: string;
+            hideBranding?: boolean;
+            isPrivate?: boolean;
+            hideBookATeamMember?: boolean;
+            metadata?: components["schemas"]["Metadata"];
+            theme?: string;
+            brandColor?: string;
+            darkBrandColor?: string;
+            /** Format: uri */
+            bannerUrl?: string;
+            /** @description Cal.com validates this as a string but stores it in an integer column, so it cannot be set: a number is refused by validation (400), a string fails in Cal.com's database (500; the mock answers 400). */
+            timeFormat?: string;
+            timeZone?: string;
+            weekStart?: string;
+            bookingLimits?: string;
+            includeManagedEventsInLimits?: boolean;
+        };
+        OrgTeamMembershipsOutputResponseDto: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"][];
+        };
+        OrgTeamMembershipOutputResponseDto: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        GetTeamMembershipsOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"][];
+        };
+        CreateTeamMembershipOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        GetTeamMembershipOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        UpdateTeamMembershipOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        DeleteTeamMembershipOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["DeletedTeamMembershipOutput"];
+        };
+        MeOrgOutput: {
+            isPlatform: boolean;
+            id: number;
+        };
+        MeOutput: {
+            id: number;
+            username: string;
+            email: string;
+            timeFormat: number;
+            defaultScheduleId: number | null;
+            weekStart: string;
+            timeZone: string;
+            organizationId: number | null;
+            organization?: components["schemas"]["MeOrgOutput"];
+        };
+        GetMeOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["MeOutput"];
+        };
+        UpdateMeOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["MeOutput"];
+        };
+        UpdateManagedUserInput: {
+            /** @description Any string: Cal.com checks no format here. */
+            email?: string;
+            name?: string;
+            /** @enum {integer} */
+            timeFormat?: 12 | 24;
+            defaultScheduleId?: number;
+            /** @enum {string} */
+            weekStart?: "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday";
+            /** @description An IANA time zone name; the first letter of each part is capitalised first (america/new_york works). */
+            timeZone?: string;
+            /** @enum {string} */
+            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+            /** Format: uri */
+            avatarUrl?: string;
+            bio?: string;
+            metadata?: components["schemas"]["Metadata"];
+        };
     };
     responses: {
         /** @description The request did not match the contract (the message names the field), or it referenced data that does not exist. */
@@ -422,7 +1259,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorOutput"];
             };
         };
-        /** @description The write would create a duplicate (slug or assignment). */
+        /** @description The write would create a duplicate (a slug, an assignment, a membership, an email or a username). */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -449,12 +1286,27 @@ export interface components {
                 "application/json": components["schemas"]["ErrorOutput"];
             };
         };
+        /** @description The user has no profile in the organization. */
+        UnprocessableEntity: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorOutput"];
+            };
+        };
     };
     parameters: {
         /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
         CalApiVersion: string;
         OrgId: number;
         UserId: number;
+        TeamId: number;
+        MembershipId: number;
+        /** @description How many items to skip (default 0). */
+        Skip: number;
+        /** @description How many items to answer, 1-250 (default 250). */
+        Take: number;
     };
     requestBodies: never;
     headers: never;
@@ -1006,6 +1858,1076 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetAttributeAssignmentHistoryOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersController_getOrganizationsUsers: {
+        parameters: {
+            query?: {
+                /** @description How many users to answer, 1-1000 (default 250). */
+                take?: number;
+                /** @description How many items to skip (default 0). */
+                skip?: components["parameters"]["Skip"];
+                /** @description Repeat the parameter for several addresses (emails=a@x.io&emails=b@x.io); a comma is not a separator. Exact match against the stored, lower-cased address. */
+                emails?: string[];
+                /** @description Comma-separated attribute option ids (repeating the parameter works too). Switches to the attribute filter: only members holding assignments are listed, in Cal.com's order (see attributeQueryOperator). */
+                assignedOptionIds?: string[];
+                /** @description AND: holds every listed option. OR: holds at least one. NONE, as Cal.com evaluates it: holds at least one option that is not listed (Cal.com's docs say "none of the options"; a member holding only listed options, or nothing, is not listed). Ignored without assignedOptionIds. */
+                attributeQueryOperator?: "OR" | "AND" | "NONE";
+                /** @description Comma-separated team ids: users with a membership (any role, accepted or not) in at least one of them. (Cal.com accepts only the comma form; the mock also takes repeated keys.) */
+                teamIds?: number[];
+            };
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrganizationUsersResponseDTO"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersController_createOrganizationUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrganizationUserInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrganizationUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersController_deleteOrganizationUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrganizationUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersController_updateOrganizationUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrganizationUserInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrganizationUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsMembershipsController_getAllMemberships: {
+        parameters: {
+            query?: {
+                /** @description How many items to skip (default 0). */
+                skip?: components["parameters"]["Skip"];
+                /** @description How many items to answer, 1-250 (default 250). */
+                take?: components["parameters"]["Take"];
+            };
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAllOrgMemberships"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsMembershipsController_createMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrgMembershipDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOrgMembershipOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsMembershipsController_getOrgMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                membershipId: components["parameters"]["MembershipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrgMembership"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsMembershipsController_deleteMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                membershipId: components["parameters"]["MembershipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteOrgMembership"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsMembershipsController_updateMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                membershipId: components["parameters"]["MembershipId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrgMembershipDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateOrgMembership"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_getAllTeams: {
+        parameters: {
+            query?: {
+                /** @description How many items to skip (default 0). */
+                skip?: components["parameters"]["Skip"];
+                /** @description How many items to answer, 1-250 (default 250). */
+                take?: components["parameters"]["Take"];
+            };
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamsOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_createTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrgTeamDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_getMyTeams: {
+        parameters: {
+            query?: {
+                /** @description How many items to skip (default 0). */
+                skip?: components["parameters"]["Skip"];
+                /** @description How many items to answer, 1-250 (default 250). */
+                take?: components["parameters"]["Take"];
+            };
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgMeTeamsOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_getTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_deleteTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_updateTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrgTeamDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsMembershipsController_getAllOrgTeamMemberships: {
+        parameters: {
+            query?: {
+                /** @description How many items to skip (default 0). */
+                skip?: components["parameters"]["Skip"];
+                /** @description How many items to answer, 1-250 (default 250). */
+                take?: components["parameters"]["Take"];
+            };
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamMembershipsOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsMembershipsController_createOrgTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrgTeamMembershipDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamMembershipOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsMembershipsController_getOrgTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamMembershipOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsMembershipsController_deleteOrgTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamMembershipOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsMembershipsController_updateOrgTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrgTeamMembershipDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamMembershipOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    MeController_getMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    MeController_updateMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateManagedUserInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateMeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsController_getTeams: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsController_createTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeamInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTeamOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsController_getTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                teamId: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsController_deleteTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                teamId: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsController_updateTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                teamId: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrgTeamDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateTeamOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsMembershipsController_getTeamMemberships: {
+        parameters: {
+            query?: {
+                /** @description How many items to skip (default 0). */
+                skip?: components["parameters"]["Skip"];
+                /** @description How many items to answer, 1-250 (default 250). */
+                take?: components["parameters"]["Take"];
+            };
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                teamId: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamMembershipsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsMembershipsController_createTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                teamId: components["parameters"]["TeamId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeamMembershipInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTeamMembershipOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsMembershipsController_getTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamMembershipOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsMembershipsController_deleteTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteTeamMembershipOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsMembershipsController_updateTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
+            path: {
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTeamMembershipInput"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateTeamMembershipOutput"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -19,6 +19,8 @@ interface OperationObject {
   operationId: string;
   summary?: string;
   "x-required-role"?: string;
+  "x-calcom-guards"?: string[];
+  "x-per-caller"?: boolean;
   parameters?: Array<ParameterObject | { $ref: string }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> } | { $ref: string };
   responses: Record<string, unknown>;
@@ -38,6 +40,13 @@ export interface Operation {
   method: string;
   pathTemplate: string;
   requiredRole: RequiredRole;
+  /**
+   * Cal.com's guards for the operation, in the order they run (`x-calcom-guards`, e.g. "RolesGuard:TEAM_ADMIN");
+   * see src/auth/guards.ts. Operations without them use the organization check of src/auth/roles.ts.
+   */
+  guards?: string[];
+  /** The answer depends on who asks (`/me`, the caller's teams): the response cache keys it by caller. */
+  perCaller: boolean;
   parameters: ParameterObject[];
   body?: { required: boolean; schema: JsonSchema };
   /** Status code (or "default") to the response body schema. */
@@ -116,6 +125,8 @@ export function parseOperations(doc: OpenApiDocument): Operation[] {
         method: method.toUpperCase(),
         pathTemplate,
         requiredRole: roleOf(op),
+        ...(op["x-calcom-guards"] && { guards: op["x-calcom-guards"] }),
+        perCaller: op["x-per-caller"] === true,
         parameters,
         ...(bodySchema ? { body: { required: requestBody?.required ?? false, schema: bodySchema } } : {}),
         responses,

@@ -1,17 +1,29 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { authenticate } from "../auth/api-key.js";
+import { runGuards } from "../auth/guards.js";
 import { authorizeOrg } from "../auth/roles.js";
-import { matchOperation, type Contract, type RawQuery } from "../contract/index.js";
+import { matchOperation, type Contract, type RawQuery, type RequestValidator } from "../contract/index.js";
 import type { OperationId } from "../contract/types.js";
 import { fromDiagnostics, notFound } from "../errors.js";
 import type { Database } from "../store/database.js";
+import type { User } from "../store/schema.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
+import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { ResponseCache } from "./response-cache.js";
+import { teamHandlers } from "./teams.js";
 import type { ApiRequest, Handler, Handlers } from "./types.js";
+import { userHandlers } from "./users.js";
 
-export const handlers: Handlers = { ...attributeHandlers, ...optionHandlers, ...assignmentHandlers };
+export const handlers: Handlers = {
+  ...attributeHandlers,
+  ...optionHandlers,
+  ...assignmentHandlers,
+  ...userHandlers,
+  ...membershipHandlers,
+  ...teamHandlers,
+};
 
 export interface ApiContext {
   contract: () => Contract;
@@ -47,20 +59,31 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
     if (!operation) return next(notFound(`Cannot ${req.method} ${fullPath}`));
     try {
       const db = ctx.db();
-      const user = authenticate(db.store, {
+      const headers = {
         authorization: req.get("authorization"),
         clientId: req.get("x-cal-client-id"),
         secret: req.get("x-cal-secret-key"),
-      });
+      };
       const validator = contract.validators.get(operation.operationId)!;
-      const path = validator.path(match.rawParams);
-      if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
-      const orgId = path.value.orgId as number;
-      authorizeOrg(db.store, orgId, user, operation.requiredRole);
+      let user: User;
+      let path: ReturnType<RequestValidator["path"]>;
+      if (operation.guards) {
+        path = validator.path(match.rawParams);
+        if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
+        user = runGuards(operation.guards, { store: db.store, headers, path: path.value });
+      } else {
+        user = authenticate(db.store, headers);
+        path = validator.path(match.rawParams);
+        if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
+        authorizeOrg(db.store, path.value.orgId as number, user, operation.requiredRole);
+      }
+      // 0 on the routes outside any organization (/v2/me, /v2/teams): their handlers do not read it.
+      const orgId = (path.value.orgId as number | undefined) ?? 0;
       const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
       if ("diagnostics" in rest) throw fromDiagnostics(rest.diagnostics);
       const cacheable = cache && operation.method === "GET" ? cache : undefined;
-      const cached = cacheable?.get(db.store, req.originalUrl);
+      const cacheKey = operation.perCaller ? `${user.id} ${req.originalUrl}` : req.originalUrl;
+      const cached = cacheable?.get(db.store, cacheKey);
       if (cached !== undefined) return send(res, 200, cached);
       const handler = handlers[operation.operationId as OperationId] as Handler<OperationId>;
       const apiRequest = { db, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
@@ -68,7 +91,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       const answer = (data: unknown) => {
         const body = JSON.stringify({ status: "success", data });
         // Stored against the store as it was when the answer was computed: a write since then empties the cache.
-        cacheable?.set(db.store, req.originalUrl, body);
+        cacheable?.set(db.store, cacheKey, body);
         send(res, status, body);
       };
       const result = handler(apiRequest);
