@@ -46,6 +46,8 @@ function send(res: Response, status: number, body: string): void {
  * The /v2 pipeline, in Cal.com's order: match the operation in the spec, authenticate (401), validate the path
  * (400; the guards need an integer orgId), check the organization and role (403), validate query, headers and
  * body (400), then hand a typed request to the operation's handler and wrap its data in the success envelope.
+ * An operation that names its guards (`x-calcom-guards`: the directory's) has its path validated first and then
+ * runs exactly those guards, in their order, authentication among them.
  */
 export function apiRouter(ctx: ApiContext): RequestHandler {
   const cache = ctx.responseCache === false ? undefined : new ResponseCache();
