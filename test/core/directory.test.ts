@@ -433,3 +433,22 @@ describe("Me", () => {
     expectError(await api.get("/v2/me", null), 401, "UnauthorizedException");
   });
 });
+
+describe("the state document", () => {
+  it("holds the profiles; PUT /__admin/state refuses a dangling one and takes a document without any", async () => {
+    expect(state.profiles.length).toBe(state.memberships.filter((m) => state.organizations.some((o) => o.id === m.teamId)).length);
+    const put = (doc: unknown) => fetch(`${mock.url}/__admin/state`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) });
+    const dangling = await put({ ...state, profiles: [...state.profiles, { id: 9999, userId: 424242, organizationId: org("alpha").id, username: "ghost" }] });
+    expect(dangling.status).toBe(400);
+    expect(((await dangling.json()) as { error: { message: string } }).error.message).toMatch(/profiles\/\d+: userId 424242/);
+    const duplicate = await put({ ...state, profiles: [...state.profiles, { ...state.profiles[0]!, id: 9999 }] });
+    expect(duplicate.status).toBe(400);
+    expect(await api.state()).toEqual(state);
+
+    const { profiles: _profiles, ...withoutProfiles } = state;
+    expect((await put(withoutProfiles)).status).toBe(200);
+    expect((await api.state()).profiles).toEqual([]);
+    // No profiles, no org users; the memberships still grant their roles.
+    expect(expectSuccess(await api.get(`${alpha()}/users`, A_ADMIN))).toEqual([]);
+  });
+});
