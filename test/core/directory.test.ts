@@ -76,6 +76,7 @@ const teamsOf = (orgId: number) => state.teams.filter((t) => t.parentId === orgI
 const orgMembership = (orgId: number, userId: number) => state.memberships.find((m) => m.teamId === orgId && m.userId === userId)!;
 const outsider = () => state.users.find((u) => !state.memberships.some((m) => m.userId === u.id))!;
 const alpha = () => `/v2/organizations/${org("alpha").id}`;
+const ids = (list: Array<{ id: number }>) => list.map((u) => u.id);
 const beta = () => `/v2/organizations/${org("beta").id}`;
 
 describe("Orgs / Users", () => {
@@ -231,6 +232,20 @@ describe("roles", () => {
     const alphaUsers = expectSuccess(await api.get(`${alpha()}/users?take=1000`, A_ADMIN));
     expect(alphaUsers.every((u: { profile: { organizationId: number } }) => u.profile.organizationId === org("alpha").id)).toBe(true);
     expect(await api.state()).toEqual(state);
+  });
+});
+
+describe("cross-organization filters", () => {
+  it("does not let one organization ask whether its people are in another organization's teams", async () => {
+    const betaTeam = teamsOf(org("beta").id)[0]!;
+    const alphaMember = userOf(A_MEMBER);
+    // Beta's owner adds an Alpha member to a Beta team through the plain route, which checks no organization.
+    expectSuccess(await api.post(`/v2/teams/${betaTeam.id}/memberships`, { userId: alphaMember.id, accepted: true }, B_OWNER), 201);
+    expect(expectSuccess(await api.get(`${alpha()}/users?teamIds=${betaTeam.id}`, A_ADMIN))).toEqual([]);
+    // The organization's own id counts as a team of everyone with an org membership.
+    const members = state.memberships.filter((m) => m.teamId === org("alpha").id).map((m) => m.userId).sort((a, b) => a - b);
+    expect(ids(expectSuccess(await api.get(`${alpha()}/users?teamIds=${org("alpha").id}`, A_ADMIN)))).toEqual(members);
+    expect(ids(expectSuccess(await api.get(`${alpha()}/users?teamIds=${org("alpha").id},${betaTeam.id}`, A_ADMIN)))).toEqual(members);
   });
 });
 

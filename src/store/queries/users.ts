@@ -115,8 +115,11 @@ function membersByAttributeFilter(store: Store, orgId: number, optionIds: readon
 export function listOrgUsers(store: Store, orgId: number, q: OrgUsersQuery): OrgUserOutput[] {
   const out: OrgUserOutput[] = [];
   let skipped = 0;
+  // As on the attribute routes, only this organization's teams (and the organization itself) count: Cal.com does
+  // not check, but another organization's team memberships are not this caller's to probe.
+  const teamIds = q.teamIds?.filter((id) => id === orgId || store.teamsByParent.get(orgId)?.has(id));
   const take = (userId: number): boolean => {
-    if (q.teamIds && !inAnyTeam(store, userId, q.teamIds)) return true;
+    if (teamIds && !inAnyTeam(store, userId, teamIds)) return true;
     if (skipped < q.skip) {
       skipped++;
       return true;
