@@ -158,6 +158,20 @@ describe("Orgs / Users", () => {
     expectError(await api.patch(`${alpha()}/users/${member.id}`, { email: other.email }, A_ADMIN), 409, "CONFLICT");
   });
 
+  it("updates only a user whose organizationId column is the organization (404 otherwise, as Cal.com's update finds no row)", async () => {
+    const member = userOf(A_MEMBER);
+    const put = await fetch(`${mock.url}/__admin/state`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...state, users: state.users.map((u) => (u.id === member.id ? { ...u, organizationId: null } : u)) }),
+    });
+    expect(put.status).toBe(200);
+    expectError(await api.patch(`${alpha()}/users/${member.id}`, { bio: "x" }, A_ADMIN), 404, "NOT_FOUND", "Invalid Query: The requested record was not found.");
+    // Still listed (by profile), and still deletable, as current Cal.com's delete takes a profile or the column.
+    expect(expectSuccess(await api.get(`${alpha()}/users?emails=${member.email}`, A_ADMIN))).toHaveLength(1);
+    expectSuccess(await api.del(`${alpha()}/users/${member.id}`, A_ADMIN));
+  });
+
   it("refuses users without a profile in the organization (403), members included", async () => {
     expectError(await api.patch(`${alpha()}/users/${outsider().id}`, { bio: "x" }, A_ADMIN), 403, "ForbiddenException", "Forbidden resource");
     expectError(await api.del(`${alpha()}/users/${userOf(B_OWNER).id}`, A_ADMIN), 403, "ForbiddenException", "Forbidden resource");
