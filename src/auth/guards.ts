@@ -13,6 +13,8 @@ export interface GuardContext {
 type Guard = (ctx: GuardContext, caller: User | undefined, argument: string | undefined) => User | undefined;
 
 const ORG_ROLES = ["ORG_OWNER", "ORG_ADMIN", "ORG_MEMBER"];
+/** Cal.com's platform plans, lowest first ("none" is the column's default). */
+const PLANS = ["none", "FREE", "STARTER", "ESSENTIALS", "SCALE", "ENTERPRISE"];
 const TEAM_ROLES = ["TEAM_OWNER", "TEAM_ADMIN", "TEAM_MEMBER"];
 
 /** Cal.com's ranking OWNER > ADMIN > MEMBER, within one list of roles. */
@@ -81,6 +83,24 @@ const GUARDS: Record<string, Guard> = {
     return user;
   },
   RolesGuard: (ctx, user, role) => rolesGuard(ctx, user, role),
+  /** A platform organization needs a subscription on plan ESSENTIALS or higher; other organizations pass. */
+  PlatformPlanGuard: (ctx, user) => {
+    const org = ctx.path.orgId === undefined ? undefined : ctx.store.get("organizations", ctx.path.orgId);
+    if (!org?.isPlatform) return user;
+    const billing = org.platformBilling;
+    if (!billing?.subscriptionId || PLANS.indexOf(billing.plan) < PLANS.indexOf("ESSENTIALS")) {
+      throw forbidden("Platform plan - you do not have required plan for this operation. Minimum plan is ESSENTIALS.");
+    }
+    return user;
+  },
+  /** Cal.com refuses a (non-platform) organization with no settings row at all; the row's flag is not read. */
+  IsAdminAPIEnabledGuard: (ctx, user) => {
+    const org = ctx.path.orgId === undefined ? undefined : ctx.store.get("organizations", ctx.path.orgId);
+    if (org && !org.isPlatform && org.organizationSettings === null) {
+      throw forbidden("Organization does not have Admin API access, please contact https://cal.com/sales to upgrade");
+    }
+    return user;
+  },
   IsTeamInOrg: (ctx, user) => {
     const { orgId, teamId } = ctx.path;
     if (teamId === undefined || orgId === undefined || !ctx.store.teamsByParent.get(orgId)?.has(teamId)) throw notFound(`Team (${teamId}) not found.`);

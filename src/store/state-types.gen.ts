@@ -1,6 +1,19 @@
 /* Generated from spec/state.schema.json by json-schema-to-typescript (npm run gen:types). Do not edit. */
 
 export type IntId = number;
+/**
+ * A platform organization's billing: it passes the platform-plan guard with a subscription on plan ESSENTIALS or higher.
+ */
+export type PlatformBilling = {
+  plan: "none" | "FREE" | "STARTER" | "ESSENTIALS" | "SCALE" | "ENTERPRISE";
+  subscriptionId?: string | null;
+} | null;
+/**
+ * Cal.com's OrganizationSettings row. Left out, the organization has one; null, it has none, and the admin-API guard refuses the organization routes of the directory (Cal.com tests the row's presence, not its isAdminAPIEnabled flag).
+ */
+export type OrganizationSettings = {
+  isAdminAPIEnabled?: boolean;
+} | null;
 export type Metadata = {
   [k: string]: unknown;
 } | null;
@@ -36,6 +49,12 @@ export interface Organization {
   name: string;
   slug: string;
   isOrganization: true;
+  /**
+   * A platform organization: the platform-plan guard applies to it, the admin-API guard does not. Default false.
+   */
+  isPlatform?: boolean;
+  platformBilling?: PlatformBilling;
+  organizationSettings?: OrganizationSettings;
 }
 export interface Team {
   id: IntId;

@@ -249,6 +249,40 @@ describe("roles", () => {
   });
 });
 
+describe("the platform-plan and admin-API guards", () => {
+  const withBeta = async (fields: Record<string, unknown>) => {
+    const organizations = state.organizations.map((o) => (o.slug === "beta" ? { ...o, ...fields } : o));
+    const res = await fetch(`${mock.url}/__admin/state`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...state, organizations }) });
+    expect(res.status).toBe(200);
+  };
+  const PLAN = "Platform plan - you do not have required plan for this operation. Minimum plan is ESSENTIALS.";
+  const ADMIN_API = "Organization does not have Admin API access, please contact https://cal.com/sales to upgrade";
+
+  it("refuses an organization without a settings row on its routes (the row's flag is not read), after the role check", async () => {
+    await withBeta({ organizationSettings: null });
+    expectError(await api.get(`${beta()}/users`, B_OWNER), 403, "ForbiddenException", ADMIN_API);
+    expectError(await api.get(`${beta()}/teams/me`, B_OWNER), 403, "ForbiddenException", ADMIN_API);
+    expectError(await api.get(`${beta()}/memberships`, "cal_test_beta_member"), 403, "ForbiddenException", /role=ORG_ADMIN/);
+    // Routes outside the organization's guards still answer.
+    expectSuccess(await api.get(`/v2/teams/${org("beta").id}/memberships`, B_OWNER));
+    await withBeta({ organizationSettings: { isAdminAPIEnabled: false } });
+    expectSuccess(await api.get(`${beta()}/users`, B_OWNER));
+  });
+
+  it("refuses a platform organization below plan ESSENTIALS or without a subscription", async () => {
+    await withBeta({ isPlatform: true, organizationSettings: null });
+    expectError(await api.get(`${beta()}/users`, B_OWNER), 403, "ForbiddenException", PLAN);
+    await withBeta({ isPlatform: true, platformBilling: { plan: "STARTER", subscriptionId: "sub_1" } });
+    expectError(await api.get(`${beta()}/teams`, B_OWNER), 403, "ForbiddenException", PLAN);
+    await withBeta({ isPlatform: true, platformBilling: { plan: "ESSENTIALS", subscriptionId: null } });
+    expectError(await api.get(`${beta()}/teams`, B_OWNER), 403, "ForbiddenException", PLAN);
+    // A platform organization skips the admin-API guard: no settings row is needed.
+    await withBeta({ isPlatform: true, platformBilling: { plan: "SCALE", subscriptionId: "sub_1" }, organizationSettings: null });
+    expectSuccess(await api.get(`${beta()}/teams`, B_OWNER));
+    expect(expectSuccess(await api.get("/v2/me", B_OWNER)).organization).toEqual({ id: org("beta").id, isPlatform: true });
+  });
+});
+
 describe("cross-organization filters", () => {
   it("does not let one organization ask whether its people are in another organization's teams", async () => {
     const betaTeam = teamsOf(org("beta").id)[0]!;

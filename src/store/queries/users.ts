@@ -296,7 +296,10 @@ export function toMeOutput(store: Store, user: User, withOrganization: boolean):
   if (!withOrganization) return out;
   const profiles = store.profilesByUser.get(user.id);
   const main = (user.organizationId != null ? profiles?.get(user.organizationId) : undefined) ?? profiles?.values().next().value;
-  if (main) return { ...out, organizationId: main.organizationId, organization: { id: main.organizationId, isPlatform: false } };
+  if (main) {
+    const isPlatform = store.get("organizations", main.organizationId)?.isPlatform ?? false;
+    return { ...out, organizationId: main.organizationId, organization: { id: main.organizationId, isPlatform } };
+  }
   return out;
 }
 
