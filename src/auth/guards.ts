@@ -13,9 +13,9 @@ export interface GuardContext {
 type Guard = (ctx: GuardContext, caller: User | undefined, argument: string | undefined) => User | undefined;
 
 const ORG_ROLES = ["ORG_OWNER", "ORG_ADMIN", "ORG_MEMBER"];
+const TEAM_ROLES = ["TEAM_OWNER", "TEAM_ADMIN", "TEAM_MEMBER"];
 /** Cal.com's platform plans, lowest first ("none" is the column's default). */
 const PLANS = ["none", "FREE", "STARTER", "ESSENTIALS", "SCALE", "ENTERPRISE"];
-const TEAM_ROLES = ["TEAM_OWNER", "TEAM_ADMIN", "TEAM_MEMBER"];
 
 /** Cal.com's ranking OWNER > ADMIN > MEMBER, within one list of roles. */
 function reaches(role: Membership["role"], scope: "ORG" | "TEAM", required: string): boolean {

@@ -234,6 +234,20 @@ describe("roles", () => {
     expectError(await api.patch(`${alpha()}/teams/${memberTeam}`, { name: "Mine" }, A_MEMBER), 403, "ForbiddenException", /role=ORG_ADMIN/);
   });
 
+  it("lets a system admin through every role check; the teams they create get no creator membership", async () => {
+    const sysadmin = outsider();
+    const doc = {
+      ...state,
+      users: state.users.map((u) => (u.id === sysadmin.id ? { ...u, role: "ADMIN" } : u)),
+      apiKeys: [...state.apiKeys, { id: "key_sys", key: "cal_test_sysadmin", userId: sysadmin.id, note: "system admin" }],
+    };
+    expect((await fetch(`${mock.url}/__admin/state`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) })).status).toBe(200);
+    expectSuccess(await api.get(`${alpha()}/memberships`, "cal_test_sysadmin"));
+    expectSuccess(await api.get(`/v2/teams/${teamsOf(org("alpha").id)[0]!.id}/memberships`, "cal_test_sysadmin"));
+    const team = expectSuccess(await api.post(`${alpha()}/teams`, { name: "Ops" }, "cal_test_sysadmin"), 201);
+    expect((await api.state()).memberships.some((m) => m.teamId === team.id)).toBe(false);
+  });
+
   it("keeps organizations apart: another organization's ids are not found, its routes refused", async () => {
     const betaMembership = orgMembership(org("beta").id, userOf(B_OWNER).id);
     const betaTeam = teamsOf(org("beta").id)[0]!;
