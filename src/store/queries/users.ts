@@ -98,9 +98,9 @@ function membersByAttributeFilter(store: Store, orgId: number, optionIds: readon
         for (const [memberId, row] of store.assignmentsByOption.get(optionId) ?? []) if (isOrgMembership(memberId)) consider(memberId, row.id);
       }
     } else {
-      for (const userId of store.userIdsByTeam.get(orgId) ?? []) {
-        const membership = store.membershipByTeamUser.get(`${orgId}:${userId}`)!;
-        for (const [optionId, row] of store.assignmentsByMember.get(membership.id) ?? []) if (!listed.has(optionId)) consider(membership.id, row.id);
+      for (const [memberId, rows] of store.assignmentsByMember) {
+        if (!isOrgMembership(memberId)) continue;
+        for (const [optionId, row] of rows) if (!listed.has(optionId)) consider(memberId, row.id);
       }
     }
     return [...firstRow.entries()].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([memberId]) => memberId);
