@@ -1,6 +1,8 @@
 import express, { type Express, type RequestHandler } from "express";
 import { adminRouter, type AdminControl } from "./admin/index.js";
+import type { OperationCounts } from "./admin/operation-counts.js";
 import type { Contract } from "./contract/index.js";
+import type { Responder } from "./responder/engine.js";
 import { announcedBodyLimit } from "./body-limit.js";
 import { cors } from "./cors.js";
 import { errorMiddleware, notFound } from "./errors.js";
@@ -18,6 +20,12 @@ export interface AppContext {
   rateLimit?: RateLimit | undefined;
   /** Serve repeated GETs from a cache emptied by every write (on unless false). */
   responseCache?: boolean | undefined;
+  /** The spec-driven responder of the current contract. */
+  responder: () => Responder;
+  /** Generated (dynamic) answers by default for the spec-driven operations. */
+  dynamic?: boolean | undefined;
+  /** Requests per operation, for GET /__admin/operations. */
+  counts: OperationCounts;
 }
 
 /**
@@ -61,7 +69,7 @@ export function createApp(ctx: AppContext): Express {
     (req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : jsonBody(req, res, next)),
     ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit)] : []),
     ctx.admin.faults.middleware(),
-    apiRouter(ctx),
+    apiRouter({ ...ctx, dynamic: ctx.dynamic ?? false }),
   ]);
   // Matched here rather than mounted at "/v2": a mount makes the router strip and restore the prefix on every
   // request, and the API wants the whole path anyway.

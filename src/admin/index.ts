@@ -14,6 +14,21 @@ export interface AdminControl {
   snapshots(): Array<{ name: string; createdAt: string }>;
   requests: RequestLog;
   faults: FaultRules;
+  /** Every operation of the contract, how it is answered and how many requests it has had. */
+  operations(): OperationSummary[];
+  /** Forgets the request counts of GET /operations (DELETE /requests does it with the journal). */
+  clearCounts(): void;
+  /** The contract as JSON, its `servers` naming `baseUrl`. */
+  openapi(baseUrl: string): string;
+}
+
+export interface OperationSummary {
+  method: string;
+  path: string;
+  operationId: string;
+  tag: string;
+  answeredBy: "state" | "spec";
+  requests: number;
 }
 
 function objectBody(req: Request): Record<string, unknown> {
@@ -82,7 +97,16 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
 
   router.delete("/requests", (_req, res) => {
     control.requests.clear();
+    control.clearCounts();
     res.json(ok({ cleared: true }));
+  });
+
+  router.get("/operations", (_req, res) => {
+    res.json(ok(control.operations()));
+  });
+
+  router.get("/openapi.json", (req, res) => {
+    res.type("application/json").send(control.openapi(`${req.protocol}://${req.get("host") ?? "127.0.0.1"}`));
   });
 
   router.get("/faults", (_req, res) => {

@@ -1,10 +1,13 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { authenticate } from "../auth/api-key.js";
-import { runGuards } from "../auth/guards.js";
+import { runGuards, type GuardContext } from "../auth/guards.js";
 import { authorizeOrg } from "../auth/roles.js";
-import { matchOperation, type Contract, type RawQuery, type RequestValidator } from "../contract/index.js";
+import { matchOperation, type Contract, type Operation, type RawQuery, type RequestValidator } from "../contract/index.js";
 import type { OperationId } from "../contract/types.js";
-import { fromDiagnostics, notFound } from "../errors.js";
+import type { OperationCounts } from "../admin/operation-counts.js";
+import { badRequest, fromDiagnostics, notFound, unauthorized } from "../errors.js";
+import type { Responder } from "../responder/engine.js";
+import { parsePrefer } from "../responder/prefer.js";
 import type { Database } from "../store/database.js";
 import type { User } from "../store/schema.js";
 import { assignmentHandlers } from "./assignments.js";
@@ -16,7 +19,8 @@ import { teamHandlers } from "./teams.js";
 import type { ApiRequest, Handler, Handlers } from "./types.js";
 import { userHandlers } from "./users.js";
 
-export const handlers: Handlers = {
+/** The stateful operations. Every other operation of the contract is answered from the spec. */
+export const handlers: Partial<Handlers> = {
   ...attributeHandlers,
   ...optionHandlers,
   ...assignmentHandlers,
@@ -25,11 +29,19 @@ export const handlers: Handlers = {
   ...teamHandlers,
 };
 
+/** Whether an operation is answered by a stateful handler ("state") or from the spec ("spec"). */
+export const answeredBy = (operationId: string): "state" | "spec" => (operationId in handlers ? "state" : "spec");
+
 export interface ApiContext {
   contract: () => Contract;
   db: () => Database;
   /** Serve repeated GETs from a cache emptied by every write (on unless false). */
   responseCache?: boolean;
+  /** Answers the operations without a handler (swapped with the contract by watch mode). */
+  responder: () => Responder;
+  /** Answer spec-driven operations with generated bodies unless a request says `Prefer: dynamic=false`. */
+  dynamic?: boolean;
+  counts: OperationCounts;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -43,11 +55,31 @@ function send(res: Response, status: number, body: string): void {
 }
 
 /**
- * The /v2 pipeline, in Cal.com's order: match the operation in the spec, authenticate (401), validate the path
- * (400; the guards need an integer orgId), check the organization and role (403), validate query, headers and
- * body (400), then hand a typed request to the operation's handler and wrap its data in the success envelope.
- * An operation that names its guards (`x-calcom-guards`: the directory's) has its path validated first and then
- * runs exactly those guards, in their order, authentication among them.
+ * `cal-api-version` on the operations that require it: missing is a 400 naming the accepted versions; a version
+ * the operation does not accept gets what Cal.com's router answers for a version it has no route for, Express's 404.
+ */
+function checkApiVersion(operation: Operation, method: string, path: string, header: string | undefined): void {
+  const accepted = operation.apiVersions;
+  if (!accepted) return;
+  if (header === undefined || header === "") {
+    // Cal.com would route to its 2024-04-15 controllers, whose older shapes the contract does not hold.
+    throw badRequest(`cal-api-version header is required for ${method} ${operation.pathTemplate}: send cal-api-version: ${accepted.join(" or ")}`);
+  }
+  if (!accepted.includes(header)) throw notFound(`Cannot ${method} ${path}`);
+}
+
+/** The OAuth client guard: the mock issues no clients, so any secret is accepted, and none is a 401. */
+function checkClientSecret(secret: string | undefined): void {
+  if (!secret) throw unauthorized("Missing client secret");
+}
+
+/**
+ * The /v2 pipeline, the same for every operation, in Cal.com's order: match the operation in the contract
+ * (literal segments before parameters), check cal-api-version where the operation requires it, authenticate
+ * (401), validate the path (400; the guards need an integer orgId), check the organization and role (403),
+ * validate query, headers and body (400), then run the operation's stateful handler, or, if it has none, hand it
+ * to the spec-driven responder. An operation that names its guards (`x-calcom-guards`: the directory's) has its
+ * path validated before authentication and then runs exactly those guards, in their order, authentication among them.
  */
 export function apiRouter(ctx: ApiContext): RequestHandler {
   const cache = ctx.responseCache === false ? undefined : new ResponseCache();
@@ -59,35 +91,37 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
     const match = matchOperation(contract.operations, method, fullPath);
     const operation = match.operation;
     if (!operation) return next(notFound(`Cannot ${req.method} ${fullPath}`));
+    ctx.counts.add(operation.operationId);
     try {
       const db = ctx.db();
-      const headers = {
-        authorization: req.get("authorization"),
-        clientId: req.get("x-cal-client-id"),
-        secret: req.get("x-cal-secret-key"),
-      };
-      const validator = contract.validators.get(operation.operationId)!;
-      let user: User;
+      checkApiVersion(operation, req.method, fullPath, req.get("cal-api-version"));
+      const credentials = { authorization: req.get("authorization"), clientId: req.get("x-cal-client-id"), secret: req.get("x-cal-secret-key") };
+      const validator = contract.validator(operation);
+      let user: User | undefined;
       let path: ReturnType<RequestValidator["path"]>;
       if (operation.guards) {
         path = validator.path(match.rawParams);
         if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
-        user = runGuards(operation.guards, { store: db.store, headers, path: path.value });
+        user = runGuards(operation.guards, { store: db.store, headers: credentials, path: path.value as GuardContext["path"] });
       } else {
-        user = authenticate(db.store, headers);
+        const sent = credentials.authorization !== undefined || credentials.clientId !== undefined || credentials.secret !== undefined;
+        user = operation.auth === "api-key" || (operation.auth === "optional" && sent) ? authenticate(db.store, credentials) : undefined;
+        if (operation.auth === "client-secret") checkClientSecret(credentials.secret);
         path = validator.path(match.rawParams);
         if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
-        authorizeOrg(db.store, path.value.orgId as number, user, operation.requiredRole);
       }
-      // 0 on the routes outside any organization (/v2/me, /v2/teams): their handlers do not read it.
-      const orgId = (path.value.orgId as number | undefined) ?? 0;
+      // A --spec document may type orgId as a string: the guard reads it as the number it names. 0 on the routes
+      // outside any organization (/v2/me, /v2/teams): their handlers do not read it.
+      const orgId = path.value.orgId === undefined ? 0 : Number(path.value.orgId);
+      if (!operation.guards && operation.orgScoped && user) authorizeOrg(db.store, orgId, user, operation.requiredRole);
       const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
       if ("diagnostics" in rest) throw fromDiagnostics(rest.diagnostics);
+      const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
+      if (!handler) return answerFromSpec(ctx, operation, req, res, next);
       const cacheable = cache && operation.method === "GET" ? cache : undefined;
-      const cacheKey = operation.perCaller ? `${user.id} ${req.originalUrl}` : req.originalUrl;
+      const cacheKey = operation.perCaller ? `${user?.id} ${req.originalUrl}` : req.originalUrl;
       const cached = cacheable?.get(db.store, cacheKey);
       if (cached !== undefined) return send(res, 200, cached);
-      const handler = handlers[operation.operationId as OperationId] as Handler<OperationId>;
       const apiRequest = { db, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
       const status = operation.method === "POST" ? 201 : 200;
       const answer = (data: unknown) => {
@@ -104,4 +138,17 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       next(err);
     }
   };
+}
+
+/** Hands a validated request to the spec-driven responder and sends its answer. */
+function answerFromSpec(ctx: ApiContext, operation: Operation, req: Request, res: Response, next: NextFunction): void {
+  const prefer = parsePrefer(req.get("prefer"), ctx.dynamic ?? false);
+  const request = { method: req.method === "HEAD" ? "GET" : req.method, path: req.path, query: req.query as RawQuery, headers: req.headers, body: req.body as unknown };
+  ctx
+    .responder()
+    .answer(operation.source, operation, request, prefer)
+    .then((answer) => {
+      res.setHeader("X-Calcom-Mock-Answered-By", answer.how);
+      send(res, answer.status, answer.text);
+    }, next);
 }

@@ -1,6 +1,6 @@
 /**
  * The records the store holds, named and shaped as Cal.com's data model names them. These are storage rows,
- * not API outputs (those come from spec/calcom-attributes.openapi.json). Their types are generated from
+ * not API outputs (those come from spec/calcom.openapi.json). Their types are generated from
  * spec/state.schema.json, the schema PUT /__admin/state validates against, so the two cannot drift.
  */
 import type {

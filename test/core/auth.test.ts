@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { answeredBy } from "../../src/routes/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockServer } from "../../src/server.js";
 import type { State } from "../../src/store/schema.js";
@@ -20,13 +21,19 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-/** The role each operation needs, read from the spec's x-required-role. */
-const spec = JSON.parse(readFileSync(new URL("../../spec/calcom-attributes.openapi.json", import.meta.url), "utf8")) as {
-  paths: Record<string, Record<string, { operationId: string; "x-required-role": string }>>;
+/** Every stateful operation, with the role it needs read from the spec's x-required-role (the directory's name their guards instead). */
+const spec = JSON.parse(readFileSync(new URL("../../spec/calcom.openapi.json", import.meta.url), "utf8")) as {
+  paths: Record<string, Record<string, { operationId: string; "x-required-role"?: string }>>;
 };
-const roles = new Map(Object.values(spec.paths).flatMap((item) => Object.values(item).map((op) => [op.operationId, op["x-required-role"]] as const)));
-/** The operations under /v2/organizations/{orgId}; /v2/me and /v2/teams have no organization to get wrong. */
-const orgScopedOps = Object.entries(spec.paths).flatMap(([path, item]) => (path.includes("{orgId}") ? Object.values(item).map((op) => op.operationId) : []));
+const roles = new Map(
+  Object.values(spec.paths).flatMap((item) =>
+    Object.values(item).flatMap((op) => (answeredBy(op.operationId) === "state" ? [[op.operationId, op["x-required-role"]] as const] : [])),
+  ),
+);
+/** The stateful operations under /v2/organizations/{orgId}; /v2/me and /v2/teams have no organization to get wrong. */
+const orgScopedOps = Object.entries(spec.paths).flatMap(([path, item]) =>
+  path.includes("{orgId}") ? Object.values(item).flatMap((op) => (answeredBy(op.operationId) === "state" ? [op.operationId] : [])) : [],
+);
 const memberOps = [...roles].filter(([, role]) => role === "org member").map(([id]) => id);
 const adminOps = [...roles].filter(([, role]) => role === "org admin").map(([id]) => id);
 

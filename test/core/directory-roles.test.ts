@@ -6,7 +6,7 @@ import { MEMBER_KEY, OWNER_KEY, expectError, expectSuccess, scenarioFacts, start
 import { successRequests, type OperationRequest } from "./operations.js";
 
 /** Every directory operation with the role its guards ask for, read from the spec's x-calcom-guards. */
-const spec = JSON.parse(readFileSync(new URL("../../spec/calcom-attributes.openapi.json", import.meta.url), "utf8")) as {
+const spec = JSON.parse(readFileSync(new URL("../../spec/calcom.openapi.json", import.meta.url), "utf8")) as {
   paths: Record<string, Record<string, { operationId: string; "x-calcom-guards"?: string[] }>>;
 };
 const directory = Object.entries(spec.paths).flatMap(([path, item]) =>
@@ -38,9 +38,9 @@ describe("the directory's roles, operation by operation", () => {
     expect(byRole("ORG_ADMIN", true)).toHaveLength(13);
     expect(byRole("ORG_MEMBER", true)).toEqual(["OrganizationsTeamsController_getMyTeams"]);
     expect(byRole("TEAM_ADMIN", true)).toHaveLength(6);
-    expect(byRole(undefined, false)).toEqual(["MeController_getMe", "MeController_updateMe", "TeamsController_createTeam", "TeamsController_getTeams"]);
+    expect(byRole(undefined, false).sort()).toEqual(["MeController_getMe", "MeController_updateMe", "TeamsController_createTeam", "TeamsController_getTeams"]);
     expect(byRole("TEAM_ADMIN", false)).toHaveLength(5);
-    expect(byRole("TEAM_OWNER", false)).toEqual(["TeamsController_updateTeam", "TeamsController_deleteTeam"]);
+    expect(byRole("TEAM_OWNER", false).sort()).toEqual(["TeamsController_deleteTeam", "TeamsController_updateTeam"]);
   });
 
   it.each(byRole("ORG_ADMIN", true))("%s refuses an org member, whatever their team roles, and changes nothing", async (operationId) => {
