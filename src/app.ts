@@ -6,6 +6,7 @@ import type { Responder } from "./responder/engine.js";
 import { announcedBodyLimit } from "./body-limit.js";
 import { cors } from "./cors.js";
 import { errorMiddleware, notFound } from "./errors.js";
+import { inspectorRouter } from "./inspector.js";
 import { rateLimiter, type RateLimit } from "./rate-limit.js";
 import { apiRouter } from "./routes/index.js";
 import type { Database } from "./store/database.js";
@@ -75,6 +76,7 @@ export function createApp(ctx: AppContext): Express {
   // request, and the API wants the whole path anyway.
   app.use((req, res, next) => (req.url.startsWith("/v2/") || req.url === "/v2" ? api(req, res, next) : next()));
   app.use("/__admin", adminRouter(ctx.admin, ctx.bodyLimit));
+  app.use("/__inspector", inspectorRouter());
   app.use((req, _res, next) => next(notFound(`Cannot ${req.method} ${req.path}`)));
   app.use(errorMiddleware);
   return app;

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     `  db:       ${config.db === "memory" ? "memory" : `${config.db} (${mock.meta.seeded ? "seeded now" : "existing file kept"})`}`,
     `  scenario: ${mock.meta.scenario}, seed ${mock.meta.seed}`,
     `  API base: ${mock.url}/v2   control API: ${mock.url}/__admin`,
+    `  inspector: ${mock.url}/__inspector   (organization, attributes, live requests, controls in the browser)`,
     `  operations: ${operations.length}: ${fromState} answered from state, ${operations.length - fromState} from the spec (${config.dynamic ? "dynamic" : "static"})${config.specs.length ? `, ${config.specs.length} further document${config.specs.length > 1 ? "s" : ""}` : ""}   contract: ${mock.url}/__admin/openapi.json`,
     `  rate limit: ${config.rateLimit}   response cache: ${config.responseCache ? "on" : "off"}${config.watch ? "   watching spec/ and the scenario file" : ""}`,
     `  API keys (Authorization: Bearer <key>):`,

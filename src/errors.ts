@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Request, Response } from "express";
+import { keepAnswer } from "./admin/answer.js";
 
 /**
  * One problem found in a request, in the style of Prism's diagnostics: validation returns these instead of
@@ -64,7 +65,9 @@ export function errorEnvelope(path: string, code: string, message: string): Erro
 }
 
 export function sendError(req: Request, res: Response, err: HttpError): void {
-  res.status(err.status).json(errorEnvelope(req.originalUrl, err.code, err.message));
+  const envelope = errorEnvelope(req.originalUrl, err.code, err.message);
+  keepAnswer(res, envelope);
+  res.status(err.status).json(envelope);
 }
 
 /**

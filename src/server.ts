@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { FaultRules } from "./admin/faults.js";
 import type { OperationSummary } from "./admin/index.js";
+import { LiveFeed } from "./admin/live-feed.js";
 import { OperationCounts } from "./admin/operation-counts.js";
 import { RequestLog } from "./admin/request-log.js";
 import { parseStateDocument } from "./admin/state-document.js";
@@ -14,7 +15,7 @@ import { parseRateLimit, type RateLimitOption } from "./rate-limit.js";
 import { createResponder, type Responder } from "./responder/engine.js";
 import { answeredBy } from "./routes/index.js";
 import { Database, type DbLocation } from "./store/database.js";
-import { scenarioFile, scenarioState } from "./store/scenarios.js";
+import { scenarioFile, scenarioNames, scenarioState } from "./store/scenarios.js";
 import type { State, StateMeta } from "./store/schema.js";
 import { watchFiles } from "./watch.js";
 
@@ -137,6 +138,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     seeded = true;
   }
 
+  const feed = new LiveFeed();
+  /** Tells connected inspectors that the whole state was replaced, so they load what they show again. */
+  const replaced = (): StateMeta => {
+    const meta = { ...db.store.meta };
+    if (feed.watched) feed.publish("state", meta);
+    return meta;
+  };
+
   let onScenarioChange: (() => void) | undefined;
   const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
     const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
@@ -144,7 +153,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const switched = next.scenario !== current.scenario;
     current = next;
     if (switched) onScenarioChange?.();
-    return { ...db.store.meta };
+    return replaced();
   };
 
   const snapshots = new Map<string, { state: State; createdAt: string }>();
@@ -179,7 +188,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       async loadState(doc) {
         const state = parseStateDocument(doc, { seed: current.seed, scenario: "custom" });
         await db.replace(state);
-        return { ...db.store.meta };
+        return replaced();
       },
       snapshot(name) {
         // Rows are replaced, never changed in place, so the arrays of the moment are a consistent copy.
@@ -191,11 +200,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         const entry = snapshots.get(name);
         if (!entry) throw notFound(`No snapshot named "${name}"; taken: ${[...snapshots.keys()].join(", ") || "none"}`);
         await db.replace(entry.state);
-        return { ...db.store.meta };
+        return replaced();
       },
       snapshots: () => [...snapshots].map(([name, s]) => ({ name, createdAt: s.createdAt })),
-      requests: new RequestLog(options.journalSize ?? 1000),
+      requests: new RequestLog(options.journalSize ?? 1000, feed),
       faults: new FaultRules(random),
+      store: () => db.store,
+      scenarios: () => ({ current: { ...db.store.meta }, available: scenarioNames() }),
+      feed,
     },
   });
 

@@ -4,6 +4,7 @@ import { runGuards, type GuardContext } from "../auth/guards.js";
 import { authorizeOrg } from "../auth/roles.js";
 import { matchOperation, type Contract, type Operation, type RawQuery, type RequestValidator } from "../contract/index.js";
 import type { OperationId } from "../contract/types.js";
+import { keepAnswer } from "../admin/answer.js";
 import type { OperationCounts } from "../admin/operation-counts.js";
 import { badRequest, fromDiagnostics, notFound, unauthorized } from "../errors.js";
 import type { Responder } from "../responder/engine.js";
@@ -51,6 +52,7 @@ function send(res: Response, status: number, body: string): void {
   res.statusCode = status;
   res.setHeader("Content-Type", JSON_TYPE);
   res.setHeader("Content-Length", Buffer.byteLength(body));
+  keepAnswer(res, body);
   res.end(body);
 }
 

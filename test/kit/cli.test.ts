@@ -89,6 +89,8 @@ describe("calcom-mock CLI: serving", () => {
       expect(out).toContain(`API base: ${url}/v2`);
       expect(out).toContain("operations: 181: 48 answered from state, 133 from the spec (static)");
       expect(out).toContain(`control API: ${url}/__admin`);
+      expect(out).toContain(`inspector: ${url}/__inspector`);
+      expect((await fetch(`${url}/__inspector/`)).status).toBe(200);
       expect(out).toMatch(/rate limit: off/);
       for (const [key, role] of [
         [OWNER_KEY, "OWNER"],

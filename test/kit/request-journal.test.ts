@@ -32,11 +32,11 @@ const count = async (query = ""): Promise<number> => {
 };
 
 describe("GET /__admin/requests", () => {
-  it("records every /v2 request with method, path, query, headers, body, status and duration, oldest first", async () => {
+  it("records every /v2 request with method, path, query, headers, body, status, answer and duration, oldest first", async () => {
     const skills = scenarioFacts(mock.state()).attr("skills");
-    await api.get(`${base}/attributes?take=2&skip=1`, MEMBER_KEY);
+    const listed = await api.get(`${base}/attributes?take=2&skip=1`, MEMBER_KEY);
     await api.post(`${base}/attributes/${skills.id}/options`, { value: "Rust", slug: "rust" });
-    await api.get(`${base}/attributes/nope`, null);
+    const refused = await api.get(`${base}/attributes/nope`, null);
     await api.request("GET", `${base}/attributes/slugs/skills/options/assigned?teamIds=2&teamIds=3`, { headers: { "x-test-case": "journal" } });
 
     const entries = await journal();
@@ -55,8 +55,14 @@ describe("GET /__admin/requests", () => {
     expect(unauth.headers.authorization).toBeUndefined();
     expect(assigned.query).toEqual({ teamIds: ["2", "3"] });
     expect(assigned.headers["x-test-case"]).toBe("journal");
+    // The answers as they were sent, errors included.
+    expect(list.responseBody).toEqual(listed.body);
+    expect(unauth.responseBody).toEqual(refused.body);
+    expect(create.responseBody).toMatchObject({ status: "success", data: { value: "Rust", slug: "rust" } });
     for (const e of entries) {
-      expect(Object.keys(e).sort()).toEqual(["body", "durationMs", "headers", "id", "method", "path", "query", "status", "timestamp"].filter((k) => k !== "body" || e.body !== undefined));
+      expect(Object.keys(e).sort()).toEqual(
+        ["body", "durationMs", "headers", "id", "method", "path", "query", "responseBody", "status", "timestamp"].filter((k) => k !== "body" || e.body !== undefined),
+      );
       expect(typeof e.durationMs).toBe("number");
       expect(e.durationMs).toBeGreaterThanOrEqual(0);
       expect(new Date(e.timestamp).toISOString()).toBe(e.timestamp);

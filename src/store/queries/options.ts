@@ -138,7 +138,7 @@ export function assignedOptions(
  * The holders of the given options of this organization (members of `teamUserIds` only, when given), or
  * undefined when no given id names an option of the organization: Cal.com's 404 case.
  */
-function holdersOf(store: Store, orgId: number, optionIds: readonly string[], teamUserIds: ReadonlySet<number> | undefined): Set<number> | undefined {
+export function holdersOf(store: Store, orgId: number, optionIds: readonly string[], teamUserIds: ReadonlySet<number> | undefined): Set<number> | undefined {
   const users = new Set<number>();
   let matched = false;
   for (const optionId of new Set(optionIds)) {
@@ -156,7 +156,7 @@ function holdersOf(store: Store, orgId: number, optionIds: readonly string[], te
  * Members of the given teams (the organization's own id counts as a team of everyone in it). Teams of another
  * organization count for nobody: Cal.com does not check, but a mock must not leak another organization's members.
  */
-function teamMemberUserIds(store: Store, orgId: number, teamIds: number[]): Set<number> {
+export function teamMemberUserIds(store: Store, orgId: number, teamIds: number[]): Set<number> {
   const ids = new Set<number>();
   for (const teamId of teamIds) {
     if (teamId !== orgId && store.get("teams", teamId)?.parentId !== orgId) continue;
