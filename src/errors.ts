@@ -23,6 +23,8 @@ export const badRequest = (message: string) => new HttpError(400, "BadRequestExc
 export const unauthorized = (message: string) => new HttpError(401, "UnauthorizedException", message);
 export const forbidden = (message: string) => new HttpError(403, "ForbiddenException", message);
 export const notFound = (message: string) => new HttpError(404, "NotFoundException", message);
+export const conflict = (message: string) => new HttpError(409, "ConflictException", message);
+export const unprocessable = (message: string) => new HttpError(422, "UnprocessableEntityException", message);
 export const payloadTooLarge = () => new HttpError(413, "PayloadTooLargeException", "Request body is larger than the server accepts");
 
 // Cal.com's Prisma exception filter answers these fixed texts for database-level failures.

@@ -156,6 +156,9 @@ function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidato
     const queryParams = op.parameters.filter((p) => p.in === "query");
     const headerParams = op.parameters.filter((p) => p.in === "header");
     const listParams = new Set(queryParams.filter((p) => p.schema.type === "array").map((p) => p.name));
+    // `explode: true` (OpenAPI's form default, declared explicitly): a list only by repeating the parameter; a
+    // comma stays part of the value, as Cal.com's `emails` filter has it.
+    const repeatedOnly = new Set(queryParams.filter((p) => p.schema.type === "array" && p.explode === true).map((p) => p.name));
     const numericOf = (params: typeof queryParams) =>
       new Map(params.flatMap((p) => {
         const kind = numericKind(p.schema);
@@ -198,7 +201,8 @@ function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidato
         for (const p of queryParams) {
           const raw = rawQuery[p.name];
           if (raw === undefined) continue;
-          query[p.name] = listParams.has(p.name) ? splitList(raw) : raw;
+          if (repeatedOnly.has(p.name)) query[p.name] = Array.isArray(raw) ? raw : [raw];
+          else query[p.name] = listParams.has(p.name) ? splitList(raw) : raw;
         }
         const diagnostics: Diagnostic[] = [];
         if (!validateQuery(query)) append(diagnostics, diagnose("query", validateQuery.errors));

@@ -1,7 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { authenticate } from "../auth/api-key.js";
+import { runGuards, type GuardContext } from "../auth/guards.js";
 import { authorizeOrg } from "../auth/roles.js";
-import { matchOperation, type Contract, type Operation, type RawQuery } from "../contract/index.js";
+import { matchOperation, type Contract, type Operation, type RawQuery, type RequestValidator } from "../contract/index.js";
 import type { OperationId } from "../contract/types.js";
 import { keepAnswer } from "../admin/answer.js";
 import type { OperationCounts } from "../admin/operation-counts.js";
@@ -9,14 +10,25 @@ import { badRequest, fromDiagnostics, notFound, unauthorized } from "../errors.j
 import type { Responder } from "../responder/engine.js";
 import { parsePrefer } from "../responder/prefer.js";
 import type { Database } from "../store/database.js";
+import type { User } from "../store/schema.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
+import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { ResponseCache } from "./response-cache.js";
+import { teamHandlers } from "./teams.js";
 import type { ApiRequest, Handler, Handlers } from "./types.js";
+import { userHandlers } from "./users.js";
 
 /** The stateful operations. Every other operation of the contract is answered from the spec. */
-export const handlers: Partial<Handlers> = { ...attributeHandlers, ...optionHandlers, ...assignmentHandlers };
+export const handlers: Partial<Handlers> = {
+  ...attributeHandlers,
+  ...optionHandlers,
+  ...assignmentHandlers,
+  ...userHandlers,
+  ...membershipHandlers,
+  ...teamHandlers,
+};
 
 /** Whether an operation is answered by a stateful handler ("state") or from the spec ("spec"). */
 export const answeredBy = (operationId: string): "state" | "spec" => (operationId in handlers ? "state" : "spec");
@@ -68,7 +80,8 @@ function checkClientSecret(secret: string | undefined): void {
  * (literal segments before parameters), check cal-api-version where the operation requires it, authenticate
  * (401), validate the path (400; the guards need an integer orgId), check the organization and role (403),
  * validate query, headers and body (400), then run the operation's stateful handler, or, if it has none, hand it
- * to the spec-driven responder.
+ * to the spec-driven responder. An operation that names its guards (`x-calcom-guards`: the directory's) has its
+ * path validated before authentication and then runs exactly those guards, in their order, authentication among them.
  */
 export function apiRouter(ctx: ApiContext): RequestHandler {
   const cache = ctx.responseCache === false ? undefined : new ResponseCache();
@@ -85,28 +98,38 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       const db = ctx.db();
       checkApiVersion(operation, req.method, fullPath, req.get("cal-api-version"));
       const credentials = { authorization: req.get("authorization"), clientId: req.get("x-cal-client-id"), secret: req.get("x-cal-secret-key") };
-      const sent = credentials.authorization !== undefined || credentials.clientId !== undefined || credentials.secret !== undefined;
-      const user = operation.auth === "api-key" || (operation.auth === "optional" && sent) ? authenticate(db.store, credentials) : undefined;
-      if (operation.auth === "client-secret") checkClientSecret(credentials.secret);
       const validator = contract.validator(operation);
-      const path = validator.path(match.rawParams);
-      if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
-      // A --spec document may type orgId as a string: the guard reads it as the number it names.
-      const orgId = Number(path.value.orgId);
-      if (operation.orgScoped && user) authorizeOrg(db.store, orgId, user, operation.requiredRole);
+      let user: User | undefined;
+      let path: ReturnType<RequestValidator["path"]>;
+      if (operation.guards) {
+        path = validator.path(match.rawParams);
+        if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
+        user = runGuards(operation.guards, { store: db.store, headers: credentials, path: path.value as GuardContext["path"] });
+      } else {
+        const sent = credentials.authorization !== undefined || credentials.clientId !== undefined || credentials.secret !== undefined;
+        user = operation.auth === "api-key" || (operation.auth === "optional" && sent) ? authenticate(db.store, credentials) : undefined;
+        if (operation.auth === "client-secret") checkClientSecret(credentials.secret);
+        path = validator.path(match.rawParams);
+        if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
+      }
+      // A --spec document may type orgId as a string: the guard reads it as the number it names. 0 on the routes
+      // outside any organization (/v2/me, /v2/teams): their handlers do not read it.
+      const orgId = path.value.orgId === undefined ? 0 : Number(path.value.orgId);
+      if (!operation.guards && operation.orgScoped && user) authorizeOrg(db.store, orgId, user, operation.requiredRole);
       const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
       if ("diagnostics" in rest) throw fromDiagnostics(rest.diagnostics);
       const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
       if (!handler) return answerFromSpec(ctx, operation, req, res, next);
       const cacheable = cache && operation.method === "GET" ? cache : undefined;
-      const cached = cacheable?.get(db.store, req.originalUrl);
+      const cacheKey = operation.perCaller ? `${user?.id} ${req.originalUrl}` : req.originalUrl;
+      const cached = cacheable?.get(db.store, cacheKey);
       if (cached !== undefined) return send(res, 200, cached);
       const apiRequest = { db, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
       const status = operation.method === "POST" ? 201 : 200;
       const answer = (data: unknown) => {
         const body = JSON.stringify({ status: "success", data });
         // Stored against the store as it was when the answer was computed: a write since then empties the cache.
-        cacheable?.set(db.store, req.originalUrl, body);
+        cacheable?.set(db.store, cacheKey, body);
         send(res, status, body);
       };
       const result = handler(apiRequest);

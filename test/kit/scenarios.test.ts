@@ -235,6 +235,7 @@ describe("a scenario file of the user's own", () => {
       attributeAssignments: [{ id: "cassignhooli0000000000001", memberId: 2, attributeOptionId: "coptionhooli0000000000001", weight: 90 }],
       apiKeys: [{ id: "key_1", key: "cal_hooli_owner", userId: 1, note: "owner" }],
       assignmentHistory: [],
+      profiles: [],
     };
     const file = join(dir, "state-doc.json");
     writeFileSync(file, JSON.stringify(doc, null, 2));
