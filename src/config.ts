@@ -80,8 +80,9 @@ function scenarioLines(): string[] {
 export function usage(): string {
   return `Usage: calcom-mock [options]
 
-A mock of the whole Cal.com API v2, validated against its OpenAPI contract: Orgs / Attributes and Options kept in
-a store (state), every other operation answered from the contract's examples (spec).
+A mock of the whole Cal.com API v2, validated against its OpenAPI contract: attributes, their options and the
+organization directory (users, memberships, teams, me) kept in a store (state), every other operation answered
+from the contract's examples (spec).
 
 ${OPTIONS}
 

@@ -18,7 +18,7 @@ export function home(): RequestHandler {
       status: "success",
       data: {
         name: "calcom-mock",
-        description: "A spec-validated mock of the Cal.com API v2: attributes kept in a store, every other operation answered from the contract",
+        description: "A spec-validated mock of the Cal.com API v2: attributes and the organization directory kept in a store, every other operation answered from the contract",
         version: VERSION,
         apiBase: `${base}/v2`,
         controlApi: `${base}/__admin`,
