@@ -1,7 +1,6 @@
 import { gzipSync, deflateSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { State } from "../../src/store/schema.js";
 import { checkContract } from "../support/harness.js";
 import {
   BODY_LIMIT,
@@ -17,6 +16,7 @@ import {
   send,
   short,
   stateDiff,
+  stateOf,
   stateText,
   uniqueSlug,
   validBody,
@@ -311,12 +311,12 @@ describe("unknown body fields are stripped silently, as Cal.com's whitelisting p
 
   /** A user outside the organization: upserting its membership again and again changes no one else's. */
   const outsiderId = (): number => {
-    const state = JSON.parse(before) as State;
+    const state = stateOf(before);
     return state.users.find((u) => !state.profiles.some((p) => p.userId === u.id))!.id;
   };
   /** A user with a profile and without a key, not yet in the team. */
   const newcomer = (teamId: number): number => {
-    const state = JSON.parse(before) as State;
+    const state = stateOf(before);
     const keyed = new Set(state.apiKeys.map((k) => k.userId));
     const found = state.profiles.find((p) => !keyed.has(p.userId) && !state.memberships.some((m) => m.teamId === teamId && m.userId === p.userId));
     if (!found) throw new Error("no user left to add: teach test/hostile/bodies.test.ts");
@@ -357,7 +357,7 @@ describe("unknown body fields are stripped silently, as Cal.com's whitelisting p
           checkContract(op.method, `${url}${path}`, answer.status, answer.json);
           const data = (answer.json as { data: Record<string, unknown> }).data;
           const stateJson = await stateText(url);
-          const state = (JSON.parse(stateJson) as { data: State }).data;
+          const state = stateOf(stateJson);
           const rows = Object.values(state).filter(Array.isArray).flat() as Array<Record<string, unknown>>;
           const written = rows.filter((r) => r.id === data.id || r.attributeId === data.id);
           expect(written.length, `row ${String(data.id)} is in the state`).toBeGreaterThan(0);

@@ -272,6 +272,11 @@ export function expectErrorEnvelope(answer: Answer, req: Pick<RawRequest, "metho
   if (req.path.startsWith("/v2/")) checkContract(req.method, `http://x${req.path.split("?")[0]}`, answer.status, answer.json);
 }
 
+/** The state document inside a GET /__admin/state text. */
+export function stateOf(text: string): State {
+  return (JSON.parse(text) as { data: State }).data;
+}
+
 export async function stateText(baseUrl: string): Promise<string> {
   const res = await fetch(`${baseUrl}/__admin/state`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
   expect(res.status).toBe(200);
@@ -292,8 +297,8 @@ export async function expectRefused(baseUrl: string, before: string, req: RawReq
 
 /** Which rows differ between two GET /__admin/state texts, briefly. */
 export function stateDiff(before: string, after: string): string {
-  const a = (JSON.parse(before) as { data: Record<string, unknown> }).data;
-  const b = (JSON.parse(after) as { data: Record<string, unknown> }).data;
+  const a = stateOf(before) as unknown as Record<string, unknown>;
+  const b = stateOf(after) as unknown as Record<string, unknown>;
   const out: string[] = [];
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
     const x = a[key];
@@ -422,7 +427,7 @@ export function hostileTarget(use: (target: Target) => void): void {
   beforeAll(async () => {
     ({ mock } = await startMock());
     const before = await stateText(mock.url);
-    use({ url: mock.url, before, facts: factsOf((JSON.parse(before) as { data: State }).data) });
+    use({ url: mock.url, before, facts: factsOf(stateOf(before)) });
   });
   afterAll(() => mock?.close());
 }
