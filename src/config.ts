@@ -99,13 +99,14 @@ Endpoints:
   GET  /__inspector/          the web inspector: organization, attributes, live requests, controls
   GET  /__admin/health        200 once ready (for CI wait steps)
   POST /__admin/reset         back to the seeded state; body {"seed": 7, "scenario": "multi-org"} optional
-  GET  /__admin/state         the whole state; PUT loads one (spec/state.schema.json)
+  GET  /__admin/state         the whole state; PUT loads one (spec/state.schema.json), bare or as GET answers it
   POST /__admin/snapshot      {"name": "x"}; POST /__admin/restore {"name": "x"}; GET /__admin/snapshots
   GET  /__admin/requests      the request journal (filters method, path, status, since); DELETE empties it
   POST /__admin/faults        inject errors or delays: {"path": "/v2/**", "status": 503, "count": 1}
   GET  /__admin/scenarios     the scenario served and the built-in ones
   GET  /__admin/operations    every operation, answered by state or spec, and its request count
   GET  /__admin/openapi.json  the contract, its servers naming this server (generate a client from it)
+  Every /__admin answer is {"status":"success","data":...} (the contract excepted), every error Cal.com's envelope.
   The control API (/__admin) has no authentication: keep it on 127.0.0.1 unless you mean to share it.
 
 Examples:
