@@ -106,7 +106,8 @@ Endpoints:
   GET  /__admin/scenarios     the scenario served and the built-in ones
   GET  /__admin/operations    every operation, answered by state or spec, and its request count
   GET  /__admin/openapi.json  the contract, its servers naming this server (generate a client from it)
-  Every /__admin answer is {"status":"success","data":...} (the contract excepted), every error Cal.com's envelope.
+  /__admin answers {"status":"success","data":...} (the contract and the live stream excepted), errors in
+  Cal.com's envelope.
   The control API (/__admin) has no authentication: keep it on 127.0.0.1 unless you mean to share it.
 
 Examples:
