@@ -401,6 +401,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         stopWatching?.();
         shuttingDown = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // An inspector's live stream never finishes by itself: end it rather than wait out the grace.
+        feed.close();
         if (graceMs > 0) {
           // Idle keep-alive connections go at once, busy ones as soon as their answer is sent.
           const sweep = setInterval(() => server.closeIdleConnections(), 25);

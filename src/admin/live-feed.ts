@@ -13,6 +13,8 @@ const HEARTBEAT_MS = 15_000;
  */
 export class LiveFeed {
   private readonly viewers = new Set<Viewer>();
+  /** Ends each open stream; a stream never finishes by itself. */
+  private readonly enders = new Set<() => void>();
 
   get watched(): boolean {
     return this.viewers.size > 0;
@@ -20,6 +22,11 @@ export class LiveFeed {
 
   publish(event: string, data: unknown): void {
     for (const viewer of this.viewers) viewer(event, data);
+  }
+
+  /** Ends every open stream, so a server shutting down gracefully need not wait out its grace for them. */
+  close(): void {
+    for (const end of [...this.enders]) end();
   }
 
   /**
@@ -52,11 +59,14 @@ export class LiveFeed {
         for (const [event, data] of missed(Number(lastEventId))) viewer(event, data);
       }
       this.viewers.add(viewer);
+      const end = () => res.end();
+      this.enders.add(end);
       const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
       heartbeat.unref();
       res.on("close", () => {
         clearInterval(heartbeat);
         this.viewers.delete(viewer);
+        this.enders.delete(end);
       });
     };
   }

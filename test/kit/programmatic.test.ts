@@ -155,6 +155,20 @@ describe("createMockServer", () => {
     expect(took).toBeLessThan(5000);
   });
 
+  it("close({graceMs}) does not wait out the grace for an open inspector's live stream: the stream ends", async () => {
+    const mock = await start();
+    const stream = await fetch(`${mock.url}/__admin/requests/stream`);
+    expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const ended = stream.text().then(
+      () => "ended",
+      () => "cut",
+    );
+    const t0 = Date.now();
+    await mock.close({ graceMs: 3000 });
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(await ended).toBe("ended");
+  });
+
   it("answers GET /__admin/health once ready, and GET / with where everything is", async () => {
     const mock = await start({ seed: 7, scenario: "multi-org" });
     const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
