@@ -52,6 +52,9 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  // Cal.com runs on Express 4, whose default query parser is qs's extended syntax (`a[b]=1` nests, `x[]=1` is a
+  // list); Express 5's default is the flat "simple" one.
+  app.set("query parser", "extended");
   const jsonBody = express.json({ limit: ctx.bodyLimit, strict: true });
   const api = chain([
     cors(),

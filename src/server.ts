@@ -7,7 +7,7 @@ import { RequestLog } from "./admin/request-log.js";
 import { parseStateDocument } from "./admin/state-document.js";
 import { createApp } from "./app.js";
 import { DEFAULT_SPEC_PATH, loadContract, type Contract } from "./contract/index.js";
-import { errorEnvelope, exceptionName, notFound } from "./errors.js";
+import { errorEnvelope, httpException, notFound } from "./errors.js";
 import { parseRateLimit, type RateLimitOption } from "./rate-limit.js";
 import { Database, type DbLocation } from "./store/database.js";
 import { scenarioFile, scenarioState } from "./store/scenarios.js";
@@ -75,7 +75,8 @@ function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, s
         : "The request could not be parsed as HTTP";
   const requestLine = err.rawPacket?.toString("latin1").split("\r\n", 1)[0] ?? "";
   const path = (requestLine.split(" ")[1] ?? "/").slice(0, 2048);
-  const body = JSON.stringify(errorEnvelope(path, exceptionName(status), message));
+  const { code, details } = httpException(status, message);
+  const body = JSON.stringify(errorEnvelope(path, code, message, details));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { parse as parseQuery } from "node:querystring";
+import { parse as parseQuery } from "qs";
 import type { RequestHandler } from "express";
 import { maskApiKey } from "../auth/api-key.js";
 import { pathPattern } from "./path-pattern.js";
-import { badRequest } from "../errors.js";
+import { badRequest, DIAGNOSTICS_LOCAL } from "../errors.js";
 
 /** One request to /v2 as the journal keeps it (WireMock's request journal, for a Cal.com mock). */
 export interface LoggedRequest {
@@ -18,6 +18,8 @@ export interface LoggedRequest {
   /** The status answered, or 499 when the client closed the connection before the answer was sent. */
   status: number;
   durationMs: number;
+  /** Why the mock refused the request (its readable summary of a failed validation), when it did. */
+  diagnostics?: string;
 }
 
 const SECRET_HEADERS = new Set(["authorization", "x-cal-secret-key"]);
@@ -81,6 +83,7 @@ interface Recorded {
   body: unknown;
   status: number;
   durationMs: number;
+  diagnostics: string | undefined;
 }
 
 function maskHeaders(raw: IncomingHttpHeaders): Record<string, string | string[]> {
@@ -117,12 +120,13 @@ export class RequestLog {
       timestamp: new Date(r.at).toISOString(),
       method: r.method,
       path: r.url.split("?", 1)[0]!,
-      // Parsed as Express 5's default ("simple") query parser does; parsed here, not for every request.
-      query: { ...parseQuery(r.url.includes("?") ? r.url.slice(r.url.indexOf("?") + 1) : "") },
+      // Parsed as the API parses it (qs's extended syntax, as Cal.com's Express 4 does); here, not per request.
+      query: parseQuery(r.url.includes("?") ? r.url.slice(r.url.indexOf("?") + 1) : "", { allowPrototypes: true }),
       headers: maskHeaders(r.headers),
       body: r.body,
       status: r.status,
       durationMs: r.durationMs,
+      ...(r.diagnostics !== undefined && { diagnostics: r.diagnostics }),
     }));
   }
 
@@ -149,6 +153,7 @@ export class RequestLog {
           body: journaledBody(req.body, Number(req.headers["content-length"]) || 0),
           status: res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST,
           durationMs: performance.now() - started,
+          diagnostics: res.locals[DIAGNOSTICS_LOCAL] as string | undefined,
         });
       });
       next();

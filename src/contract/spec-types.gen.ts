@@ -177,6 +177,14 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+                /** @description What Cal.com's exception filter sends as the exception's response: for thrown HTTP exceptions NestJS's {message, error, statusCode}; for failed validation {errors: [class-validator ValidationError objects]}; a string for the rate limiter's ThrottlerException. Absent for the database-mapped codes (CONFLICT, NOT_FOUND, BAD_REQUEST). */
+                details?: {
+                    message: string;
+                    error: string;
+                    statusCode: number;
+                } | {
+                    errors: components["schemas"]["ValidationError"][];
+                } | string;
             };
         };
         Attribute: {
@@ -383,6 +391,16 @@ export interface components {
             optionSlug: string;
             value: string;
             weight?: number | null;
+        };
+        /** @description class-validator's ValidationError as NestJS's ValidationPipe serializes it (validationError: {target: true, value: true}): the object validated, the value found, the property, nested errors and the failed constraints keyed by class-validator's constraint names with its default messages. */
+        ValidationError: {
+            target?: unknown;
+            value?: unknown;
+            property?: string;
+            children: components["schemas"]["ValidationError"][];
+            constraints?: {
+                [key: string]: string;
+            };
         };
     };
     responses: {

@@ -3,7 +3,7 @@ import { authenticate } from "../auth/api-key.js";
 import { authorizeOrg } from "../auth/roles.js";
 import { matchOperation, type Contract, type RawQuery } from "../contract/index.js";
 import type { OperationId } from "../contract/types.js";
-import { fromDiagnostics, notFound } from "../errors.js";
+import { notFound, validationFailure } from "../errors.js";
 import type { Database } from "../store/database.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
@@ -31,9 +31,9 @@ function send(res: Response, status: number, body: string): void {
 }
 
 /**
- * The /v2 pipeline, in Cal.com's order: match the operation in the spec, authenticate (401), validate the path
- * (400; the guards need an integer orgId), check the organization and role (403), validate query, headers and
- * body (400), then hand a typed request to the operation's handler and wrap its data in the success envelope.
+ * The /v2 pipeline, in Cal.com's order: match the operation in the spec, authenticate (401), check the
+ * organization and role (403; a non-integer orgId is refused first, since the guards need it), validate the other
+ * path parameters (400, as ParseIntPipe), then query, headers and body (400, as the ValidationPipe), then hand a typed request to the operation's handler and wrap its data in the success envelope.
  */
 export function apiRouter(ctx: ApiContext): RequestHandler {
   const cache = ctx.responseCache === false ? undefined : new ResponseCache();
@@ -54,11 +54,14 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       });
       const validator = contract.validators.get(operation.operationId)!;
       const path = validator.path(match.rawParams);
-      if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
-      const orgId = path.value.orgId as number;
+      // Cal.com's guards run before the path's ParseIntPipes, but they need the organization's id: only a bad
+      // orgId is refused before them; any other bad path parameter after them (a member gets 403 first).
+      if ("diagnostics" in path && path.diagnostics.some((d) => d.field === "orgId")) throw validationFailure(path.diagnostics);
+      const orgId = Number(decodeURIComponent(match.rawParams.orgId ?? ""));
       authorizeOrg(db.store, orgId, user, operation.requiredRole);
+      if ("diagnostics" in path) throw validationFailure(path.diagnostics);
       const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
-      if ("diagnostics" in rest) throw fromDiagnostics(rest.diagnostics);
+      if ("diagnostics" in rest) throw validationFailure(rest.diagnostics, rest.targets);
       const cacheable = cache && operation.method === "GET" ? cache : undefined;
       const cached = cacheable?.get(db.store, req.originalUrl);
       if (cached !== undefined) return send(res, 200, cached);

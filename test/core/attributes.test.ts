@@ -48,12 +48,42 @@ describe("GET /attributes", () => {
     ["take=0", /take/],
     ["take=-1", /take/],
     ["take=abc", /take/],
-    ["take=1.5", /take/],
     ["skip=-1", /skip/],
     ["skip=abc", /skip/],
     ["skip=2147483648", /skip/],
   ])("refuses %s with a 400 naming the field", async (query, field) => {
     expectError(await api.get(`${base}/attributes?${query}`), 400, "BadRequestException", field, `${base}/attributes?${query}`);
+  });
+
+  // packages/platform/types/api.ts, SkipTakePagination: take and skip go through `parseInt` (@Transform) before
+  // @IsNumber/@Min/@Max, so the leading digits count and the rest is ignored.
+  it.each([
+    ["take=1.5", 1, 0],
+    ["take=2abc", 2, 0],
+    ["take=1e3", 1, 0],
+    ["take=1&take=9", 1, 0],
+    ["skip=1.9", 250, 1],
+    ["skip=1abc&take=1", 1, 1],
+    ["take=", 250, 0],
+  ])("reads %s as parseInt does", async (query, take, skip) => {
+    expect(expectSuccess(await api.get(`${base}/attributes?${query}`))).toEqual(orgAttributes().slice(skip, skip + take));
+  });
+
+  it("answers take=abc with class-validator's errors for NaN, the value and the query DTO as target", async () => {
+    // class-validator's IsNumber, Min and Max all fail on NaN (which serializes as null).
+    const res = await api.get(`${base}/attributes?take=abc`);
+    expectError(res, 400, "BadRequestException", "Bad Request Exception");
+    expect(res.body.error.details).toEqual({
+      errors: [
+        {
+          target: { take: null },
+          value: null,
+          property: "take",
+          children: [],
+          constraints: { isInt: "take must be an integer number", min: "take must not be less than 1", max: "take must not be greater than 250" },
+        },
+      ],
+    });
   });
 
   it("returns nothing of an organization that has no attributes left", async () => {

@@ -7,10 +7,12 @@ import {
   BODY_LIMIT,
   bodyProperties,
   contract,
+  diagnosticsOf,
   expectErrorEnvelope,
   expectRefused,
   invalidJsonFor,
   jsonHeaders,
+  validationProperties,
   pathOf,
   rawNumberLiterals,
   requiredProperties,
@@ -91,7 +93,8 @@ describe("wrong values for each body property, from the property's schema", () =
             const body = { ...validBody(op, facts), [name]: value };
             const req = { method: op.method, path: pathOf(op, facts), headers: jsonHeaders, body: JSON.stringify(body) };
             const answer = await expectRefused(url, before, req, 400);
-            expect((answer.json as { error: { message: string } }).error.message).toContain(`body ${name}`);
+            expect(diagnosticsOf(answer)).toContain(`body ${name}`);
+            expect(validationProperties(answer)).toContain(name);
           }),
           { numRuns: RUNS },
         );
@@ -115,7 +118,8 @@ describe("wrong values for each body property, from the property's schema", () =
         for (const name of required) {
           const { [name]: _gone, ...body } = validBody(op, facts);
           const answer = await expectRefused(url, before, { method: op.method, path: pathOf(op, facts), headers: jsonHeaders, body: JSON.stringify(body) }, 400);
-          expect((answer.json as { error: { message: string } }).error.message).toContain(`body ${name}: is required`);
+          expect(diagnosticsOf(answer)).toContain(`body ${name}: is required`);
+          expect(validationProperties(answer)).toContain(name);
         }
       });
     }

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   contract,
+  diagnosticsOf,
   expectRefused,
   invalidParamText,
   oddSegment,
@@ -12,6 +13,7 @@ import {
   send,
   short,
   stateText,
+  type Answer,
   type Facts,
   hostileTarget,
 } from "./support.js";
@@ -28,7 +30,8 @@ let before: string;
 hostileTarget((target) => ({ url, facts, before } = target));
 
 const RUNS = 12;
-const message = (answer: { json: unknown }) => (answer.json as { error: { message: string } }).error.message;
+// Validation failures carry Cal.com's fixed message; the mock's summary naming the parameter is in a header.
+const message = (answer: Answer) => diagnosticsOf(answer);
 
 describe("path parameters of the wrong type or out of bounds (from their schema)", () => {
   for (const op of contract.operations) {
@@ -65,10 +68,16 @@ describe("query parameters of the wrong type or out of bounds (from their schema
 
     const scalars = queryParams(op).filter((p) => p.schema.type !== "array");
     if (scalars.length > 0) {
-      it(`${short(op)}: a scalar query parameter given twice, or with broken percent-encoding, is a 400`, async () => {
+      it(`${short(op)}: a scalar query parameter given twice, or with broken percent-encoding, is read as Cal.com reads it`, async () => {
         for (const param of scalars) {
-          const good = param.schema.type === "integer" ? "1" : "0b5e2f7e-6a55-4d0a-9c57-9d1c4f0c0a11";
-          for (const query of [`${param.name}=${good}&${param.name}=${good}`, `${param.name}=%E0%A4%A`, `${param.name}=%`, `${param.name}=%FF%FE`]) {
+          const integer = param.schema.type === "integer";
+          const good = integer ? "1" : "0b5e2f7e-6a55-4d0a-9c57-9d1c4f0c0a11";
+          // Given twice, the value is a list: parseInt reads an integer's list as its text "1,1", so as 1
+          // (packages/platform/types pagination inputs, their @Transform); a list is no UUID.
+          const twice = `${param.name}=${good}&${param.name}=${good}`;
+          if (integer) expect((await send(url, { method: op.method, path: `${pathOf(op, facts)}?${twice}` })).status).toBe(200);
+          else await expectRefused(url, before, { method: op.method, path: `${pathOf(op, facts)}?${twice}` }, 400);
+          for (const query of [`${param.name}=%E0%A4%A`, `${param.name}=%`, `${param.name}=%FF%FE`]) {
             await expectRefused(url, before, { method: op.method, path: `${pathOf(op, facts)}?${query}` }, 400);
           }
         }

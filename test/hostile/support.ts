@@ -7,7 +7,7 @@ import { loadContract, type JsonSchema, type Operation, type ParameterObject } f
 import { COMPONENTS_ID, toJsonSchema } from "../../src/contract/json-schema.js";
 import type { State } from "../../src/store/schema.js";
 import type { MockServer } from "../../src/server.js";
-import { ADMIN_KEY, checkContract, scenarioFacts, startMock } from "../support/harness.js";
+import { ADMIN_KEY, checkContract, expectDetails, scenarioFacts, startMock } from "../support/harness.js";
 
 /**
  * Helpers of the hostile-input tests. Everything that decides what is valid is read from spec/ (through
@@ -243,14 +243,23 @@ export function expectErrorEnvelope(answer: Answer, req: Pick<RawRequest, "metho
     path: expect.any(String),
     error: { code: expect.any(String), message: expect.any(String) },
   });
-  const body = answer.json as { timestamp: string; error: { code: string; message: string } };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the envelope's details are checked by expectDetails
+  const body = answer.json as { timestamp: string; error: { code: string; message: string; details?: any } };
   expect(Number.isNaN(Date.parse(body.timestamp)), where).toBe(false);
   expect(Object.keys(body).sort(), where).toEqual(["error", "path", "status", "timestamp"]);
-  expect(Object.keys(body.error).sort(), where).toEqual(["code", "message"]);
+  expect(Object.keys(body.error).filter((k) => k !== "details").sort(), where).toEqual(["code", "message"]);
+  expectDetails({ status: answer.status, body });
   expect(body.error.message.length, where).toBeLessThan(10_000);
   // Where the path names an operation of the spec, the answer must also be one the spec declares.
   if (req.path.startsWith("/v2/")) checkContract(req.method, `http://x${req.path.split("?")[0]}`, answer.status, answer.json);
 }
+
+/** The mock's readable summary of a refused request (the X-Calcom-Mock-Diagnostics header). */
+export const diagnosticsOf = (answer: Answer): string => String(answer.headers["x-calcom-mock-diagnostics"] ?? "");
+
+/** The properties named by the top-level class-validator errors of a 400's `details`. */
+export const validationProperties = (answer: Answer): string[] =>
+  ((answer.json as { error: { details?: { errors?: Array<{ property?: string }> } } }).error.details?.errors ?? []).map((e) => e.property ?? "");
 
 export async function stateText(baseUrl: string): Promise<string> {
   const res = await fetch(`${baseUrl}/__admin/state`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
@@ -335,7 +344,8 @@ export const rawNumberLiterals = ["1e400", "-1e400", "-0", "1E-400", "-1E-400", 
 
 /**
  * Path or query text a parameter refuses. Integers follow the spec's bounds; path integers also Cal.com's
- * ParseIntPipe (only `-?digits`); query values JavaScript's Number() (class-transformer's @Type(() => Number)).
+ * ParseIntPipe (only `-?digits`); query values Cal.com's `@Transform(({value}) => parseInt(value))`, which reads
+ * `2abc` as 2 and `abc` as NaN.
  */
 export function invalidParamText(param: ParameterObject): fc.Arbitrary<string> {
   const schema = resolve(param.schema);
@@ -348,7 +358,7 @@ export function invalidParamText(param: ParameterObject): fc.Arbitrary<string> {
     const max = Number(schema.maximum ?? Infinity);
     const valid = (s: string) => {
       if (param.in === "path" && !/^-?\d+$/.test(s)) return false;
-      const n = Number(s);
+      const n = param.in === "query" ? Number.parseInt(s) : Number(s);
       return s !== "" && Number.isInteger(n) && n >= min && n <= max;
     };
     return pool.filter((s) => !valid(s) && s !== "");

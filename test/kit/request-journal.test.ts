@@ -37,7 +37,8 @@ describe("GET /__admin/requests", () => {
     await api.get(`${base}/attributes?take=2&skip=1`, MEMBER_KEY);
     await api.post(`${base}/attributes/${skills.id}/options`, { value: "Rust", slug: "rust" });
     await api.get(`${base}/attributes/nope`, null);
-    await api.request("GET", `${base}/attributes/slugs/skills/options/assigned?teamIds=2&teamIds=3`, { headers: { "x-test-case": "journal" } });
+    await api.request("GET", `${base}/attributes/slugs/skills/options/assigned?teamIds=2,3&calendarsToLoad[0][credentialId]=1`, { headers: { "x-test-case": "journal" } });
+    await api.get(`${base}/attributes/slugs/skills/options/assigned?teamIds=2&teamIds=3`);
 
     const entries = await journal();
     expect(entries.map((e) => [e.method, e.path, e.status])).toEqual([
@@ -45,18 +46,24 @@ describe("GET /__admin/requests", () => {
       ["POST", `${base}/attributes/${skills.id}/options`, 201],
       ["GET", `${base}/attributes/nope`, 401],
       ["GET", `${base}/attributes/slugs/skills/options/assigned`, 200],
+      ["GET", `${base}/attributes/slugs/skills/options/assigned`, 400],
     ]);
-    const [list, create, unauth, assigned] = entries as [LoggedRequest, LoggedRequest, LoggedRequest, LoggedRequest];
+    const [list, create, unauth, assigned, refused] = entries as [LoggedRequest, LoggedRequest, LoggedRequest, LoggedRequest, LoggedRequest];
     expect(list.query).toEqual({ take: "2", skip: "1" });
     expect(list.body).toBeUndefined();
     expect(create.query).toEqual({});
     expect(create.body).toEqual({ value: "Rust", slug: "rust" });
     expect(create.headers["content-type"]).toBe("application/json");
     expect(unauth.headers.authorization).toBeUndefined();
-    expect(assigned.query).toEqual({ teamIds: ["2", "3"] });
+    // The query as the API reads it: qs's extended syntax, as Cal.com's Express 4.
+    expect(assigned.query).toEqual({ teamIds: "2,3", calendarsToLoad: [{ credentialId: "1" }] });
     expect(assigned.headers["x-test-case"]).toBe("journal");
+    expect(refused.query).toEqual({ teamIds: ["2", "3"] });
+    // Why the mock refused it: the readable summary Cal.com's body has no room for.
+    expect(refused.diagnostics).toMatch(/^query teamIds: /);
     for (const e of entries) {
-      expect(Object.keys(e).sort()).toEqual(["body", "durationMs", "headers", "id", "method", "path", "query", "status", "timestamp"].filter((k) => k !== "body" || e.body !== undefined));
+      const optional = (k: string) => (k !== "body" || e.body !== undefined) && (k !== "diagnostics" || e.status === 400);
+      expect(Object.keys(e).sort()).toEqual(["body", "diagnostics", "durationMs", "headers", "id", "method", "path", "query", "status", "timestamp"].filter(optional));
       expect(typeof e.durationMs).toBe("number");
       expect(e.durationMs).toBeGreaterThanOrEqual(0);
       expect(new Date(e.timestamp).toISOString()).toBe(e.timestamp);
