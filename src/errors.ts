@@ -20,6 +20,8 @@ export interface Diagnostic {
   constraint?: { name: string; message: string };
   /** A failure of a list item that class-validator reports on the list itself (`{each: true}` validators). */
   each?: boolean;
+  /** A path parameter Cal.com reads with NestJS's ParseIntPipe, whose refusal is that pipe's. */
+  parseInt?: boolean;
 }
 
 /** The mock's explanation of a refused request, in a header so that Cal.com's body stays as Cal.com sends it. */
@@ -71,9 +73,14 @@ const MAX_LISTED_DIAGNOSTICS = 20;
 /** The readable summary: `query take: must be <= 250; body name: is required`. */
 export function summarize(diagnostics: readonly Diagnostic[]): string {
   // One line per problem: a field failing several constraints (a missing `name`) is one problem.
-  const lines = [...new Set(diagnostics.map((d) => (d.field ? `${d.location} ${d.field}: ${d.message}` : `${d.location}: ${d.message}`)))];
-  const listed = lines.slice(0, MAX_LISTED_DIAGNOSTICS);
-  const more = lines.length - listed.length;
+  const lines = new Set<string>();
+  let more = 0;
+  for (const d of diagnostics) {
+    const line = d.field ? `${d.location} ${d.field}: ${d.message}` : `${d.location}: ${d.message}`;
+    if (lines.size < MAX_LISTED_DIAGNOSTICS) lines.add(line);
+    else if (!lines.has(line)) more++;
+  }
+  const listed = [...lines];
   return listed.join("; ") + (more > 0 ? `; and ${more} more problem${more === 1 ? "" : "s"}` : "");
 }
 
@@ -99,6 +106,8 @@ function childValue(parent: unknown, key: string): unknown {
  */
 export function validationErrors(target: unknown, diagnostics: readonly Diagnostic[]): ValidationErrorObject[] {
   const roots: ValidationErrorObject[] = [];
+  // Each node's children by property, so that a list with 300,000 bad items costs one lookup per item.
+  const index = new Map<ValidationErrorObject[], Map<string, ValidationErrorObject>>();
   let count = 0;
   for (const d of diagnostics) {
     if (!d.constraint) continue;
@@ -111,16 +120,23 @@ export function validationErrors(target: unknown, diagnostics: readonly Diagnost
     let owner = target;
     let node: ValidationErrorObject | undefined;
     for (const property of d.field.split("/")) {
-      node = siblings.find((n) => n.property === property);
+      let byProperty = index.get(siblings);
+      if (!byProperty) index.set(siblings, (byProperty = new Map()));
+      node = byProperty.get(property);
       if (!node) {
-        if (count++ >= MAX_VALIDATION_ERRORS) break;
+        if (count >= MAX_VALIDATION_ERRORS) {
+          node = undefined;
+          break;
+        }
+        count++;
         node = { target: owner, value: childValue(owner, property), property, children: [] };
         siblings.push(node);
+        byProperty.set(property, node);
       }
       owner = node.value;
       siblings = node.children;
     }
-    if (node && count <= MAX_VALIDATION_ERRORS) (node.constraints ??= {})[d.constraint.name] = d.constraint.message;
+    if (node) (node.constraints ??= {})[d.constraint.name] = d.constraint.message;
   }
   return roots;
 }
@@ -184,7 +200,9 @@ const PARSE_INT_MESSAGE = "Validation failed (numeric string is expected)";
 export function validationFailure(diagnostics: readonly Diagnostic[], targets: Partial<Record<Diagnostic["location"], unknown>> = {}): HttpError {
   const summary = summarize(diagnostics);
   if (diagnostics.some((d) => d.location === "path")) {
-    const error = badRequest(PARSE_INT_MESSAGE);
+    // A string path parameter Cal.com does not validate (too long, or text the database cannot store): the mock's
+    // own refusal, worded by its summary.
+    const error = badRequest(diagnostics.some((d) => d.parseInt) ? PARSE_INT_MESSAGE : summary);
     return new HttpError(error.status, error.code, error.message, error.details, summary);
   }
   const first = diagnostics.find((d) => d.constraint)?.location ?? diagnostics[0]?.location ?? "body";

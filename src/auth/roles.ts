@@ -2,6 +2,7 @@ import type { RequiredRole } from "../contract/spec.js";
 import { forbidden } from "../errors.js";
 import type { Membership, Organization, User } from "../store/schema.js";
 import type { Store } from "../store/store.js";
+import { anyOrgMembership } from "../store/queries/lookup.js";
 
 
 /**
@@ -13,7 +14,7 @@ import type { Store } from "../store/store.js";
 export function authorizeOrg(store: Store, orgId: number, user: User, required: RequiredRole): { org: Organization; membership: Membership } {
   const org = store.get("organizations", orgId);
   if (!org) throw forbidden("Forbidden resource");
-  const membership = store.membershipByTeamUser.get(`${orgId}:${user.id}`);
+  const membership = anyOrgMembership(store, orgId, user.id);
   if (!membership) throw forbidden(`RolesGuard - User is not a member of the organization with id=${orgId}.`);
   if (required === "admin" && membership.role === "MEMBER") {
     throw forbidden(

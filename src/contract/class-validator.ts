@@ -105,6 +105,9 @@ function readable(e: ErrorObject): string {
   return e.message ?? "is invalid";
 }
 
+/** How many of ajv's errors are turned into diagnostics. */
+const MAX_DIAGNOSED = 5000;
+
 const isIndex = (segment: string) => /^\d+$/.test(segment);
 const isComposite = (v: unknown) => typeof v === "object" && v !== null;
 
@@ -118,7 +121,10 @@ export function diagnose(
   resolve: (schema: JsonSchema | undefined) => JsonSchema | undefined,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const e of errors ?? []) {
+  const all = errors ?? [];
+  // A 1 MB body can fail hundreds of thousands of times; an answer lists far fewer (see src/errors.ts).
+  const listed = all.length > MAX_DIAGNOSED ? all.slice(0, MAX_DIAGNOSED) : all;
+  for (const e of listed) {
     const segments = e.instancePath ? e.instancePath.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")) : [];
     if (e.keyword === "required") {
       const missing = (e.params as { missingProperty: string }).missingProperty;
@@ -144,5 +150,6 @@ export function diagnose(
       ...(each && { each: true }),
     });
   }
+  if (all.length > listed.length) out.push({ location, field: "", message: `${all.length - listed.length} more problems not examined` });
   return out;
 }

@@ -212,7 +212,8 @@ export interface components {
         GetSingleAttributeOutput: {
             /** @enum {string} */
             status: "success";
-            data: components["schemas"]["Attribute"];
+            /** @description null when the organization has no attribute with that id (Cal.com's findUnique finds nothing). */
+            data: components["schemas"]["Attribute"] | null;
         };
         UpdateOrganizationAttributesOutput: {
             /** @enum {string} */
@@ -790,6 +791,7 @@ export interface operations {
         parameters: {
             query?: {
                 skip?: number;
+                /** @description How many candidate options to take; absent, all of them (Cal.com sets no default). */
                 take?: number;
                 /** @description Comma-separated list (a=1,2); repeating the parameter works too. */
                 assignedOptionIds?: string[];
@@ -828,6 +830,7 @@ export interface operations {
         parameters: {
             query?: {
                 skip?: number;
+                /** @description How many candidate options to take; absent, all of them (Cal.com sets no default). */
                 take?: number;
                 /** @description Comma-separated list (a=1,2); repeating the parameter works too. */
                 assignedOptionIds?: string[];

@@ -93,15 +93,18 @@ function notANumber(name: string, schema: JsonSchema, each: boolean): Diagnostic
 // eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Every string of a (validated, so shallow enough) body that the database could not store. */
-function unstorableText(body: Record<string, unknown>): Diagnostic[] {
+/**
+ * Every string of a request part (a validated, so shallow enough, body; the query; the path) that the database
+ * could not store: Cal.com passes such text to PostgreSQL and answers 500; the mock refuses it.
+ */
+function unstorableText(part: Record<string, unknown>, location: Diagnostic["location"]): Diagnostic[] {
   const found: Diagnostic[] = [];
   const walk = (value: unknown, path: string[]) => {
     if (typeof value === "string") {
       if (UNSTORABLE.test(value)) {
         const property = path.at(-1) ?? "";
         found.push({
-          location: "body",
+          location,
           field: path.join("/"),
           message: "contains a NUL character or a lone UTF-16 surrogate, which Cal.com's database cannot store",
           value,
@@ -112,7 +115,7 @@ function unstorableText(body: Record<string, unknown>): Diagnostic[] {
       for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
     }
   };
-  walk(body, []);
+  walk(part, []);
   return found;
 }
 
@@ -211,28 +214,37 @@ export function compileRequestValidators(doc: OpenApiDocument, operations: reado
     });
     const validateBody: ValidateFunction | undefined = op.body ? bodyAjv.compile(toJsonSchema(op.body.schema) as JsonSchema) : undefined;
 
+    const checkPath = (rawParams: Record<string, string>): { value: Record<string, unknown> } | { diagnostics: Diagnostic[] } => {
+      const diagnostics: Diagnostic[] = [];
+      const value: Record<string, unknown> = {};
+      for (const [name, raw] of Object.entries(rawParams)) {
+        let decoded: string;
+        try {
+          decoded = decodeURIComponent(raw);
+        } catch {
+          diagnostics.push({ location: "path", field: name, message: "is not valid percent-encoding" });
+          continue;
+        }
+        if (integerPathParams.has(name) && !INTEGER_TEXT.test(decoded)) {
+          diagnostics.push({ location: "path", field: name, message: "must be integer" });
+          continue;
+        }
+        value[name] = decoded;
+      }
+      if (diagnostics.length) return { diagnostics };
+      if (!validatePath(value)) return { diagnostics: diagnose("path", validatePath.errors, resolveParam) };
+      const unstorable = unstorableText(value, "path");
+      if (unstorable.length) return { diagnostics: unstorable };
+      const infinite = nonFinite("path", numericPath, value);
+      return infinite.length ? { diagnostics: infinite } : { value };
+    };
+
     validators.set(op.operationId, {
       path(rawParams) {
-        const diagnostics: Diagnostic[] = [];
-        const value: Record<string, unknown> = {};
-        for (const [name, raw] of Object.entries(rawParams)) {
-          let decoded: string;
-          try {
-            decoded = decodeURIComponent(raw);
-          } catch {
-            diagnostics.push({ location: "path", field: name, message: "is not valid percent-encoding" });
-            continue;
-          }
-          if (integerPathParams.has(name) && !INTEGER_TEXT.test(decoded)) {
-            diagnostics.push({ location: "path", field: name, message: "must be integer" });
-            continue;
-          }
-          value[name] = decoded;
-        }
-        if (diagnostics.length) return { diagnostics };
-        if (!validatePath(value)) return { diagnostics: diagnose("path", validatePath.errors, resolveParam) };
-        const infinite = nonFinite("path", numericPath, value);
-        return infinite.length ? { diagnostics: infinite } : { value };
+        const result = checkPath(rawParams);
+        // Integer parameters go through NestJS's ParseIntPipe in Cal.com: their refusal is that pipe's.
+        if ("diagnostics" in result) return { diagnostics: result.diagnostics.map((d) => (integerPathParams.has(d.field) ? { ...d, parseInt: true } : d)) };
+        return result;
       },
       rest(rawQuery, headers, rawBody) {
         const query: Record<string, unknown> = {};
@@ -252,6 +264,7 @@ export function compileRequestValidators(doc: OpenApiDocument, operations: reado
         if (diagnostics.length === 0) {
           if (!validateQuery(query)) append(diagnostics, diagnose("query", validateQuery.errors, resolveParam));
           append(diagnostics, nonFinite("query", numericQuery, query));
+          append(diagnostics, unstorableText(query, "query"));
         }
         const headerValues: Record<string, unknown> = {};
         for (const p of headerParams) {
@@ -277,7 +290,7 @@ export function compileRequestValidators(doc: OpenApiDocument, operations: reado
             body = cloneJson(candidate) as Record<string, unknown>;
             bodyTarget = body;
             if (!validateBody(body)) append(diagnostics, diagnose("body", validateBody.errors, resolveBody));
-            else append(diagnostics, unstorableText(body));
+            else append(diagnostics, unstorableText(body, "body"));
           }
         }
         return diagnostics.length ? { diagnostics, targets: { query, body: bodyTarget } } : { value: { query, body } };

@@ -48,11 +48,29 @@ export function uuid(): string {
   return out.toString("latin1");
 }
 
+/** Characters Cal.com's slugify drops after its other steps: dingbats, private use, most pictographs. */
+const DROPPED_SYMBOLS = /[\u2700-\u27BF]|[\uE000-\uF8FF]|\uD83C[\uDC00-\uDFFF]|\uD83D[\uDC00-\uDFFF]|[\u2011-\u26FF]|\uD83E[\uDD10-\uDDFF]/g;
+
+/**
+ * Cal.com's slugify (packages/lib/slugify.ts), step by step: lower case, accents dropped, every run of
+ * characters other than letters, digits, spaces, emoji and "." made one "-", spaces, "_" and "#" made "-", runs of
+ * "." and of "-" collapsed, no leading "-" or ".", no trailing "-" or ".". So "2.5" stays `2.5`, "Node.js Dev"
+ * is `node.js-dev` and "Ça va" is `ca-va`.
+ */
 export function slugify(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
+  if (!text) return "";
+  const slug = text
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
+    .trim()
+    .normalize("NFD")
+    .replace(/\p{Diacritic}/gu, "")
+    .replace(/[^.\p{L}\p{N}\p{Zs}\p{Emoji}]+/gu, "-")
+    .replace(/[\s_#]+/g, "-")
+    .replace(/^-+/, "")
+    .replace(/\.{2,}/g, ".")
+    .replace(/^\.+/, "")
+    .replace(DROPPED_SYMBOLS, "")
+    .replace(/\s+/g, " ")
+    .replace(/-+/g, "-");
+  return slug.replace(/-+$/, "").replace(/\.*$/, "");
 }

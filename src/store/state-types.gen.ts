@@ -71,6 +71,9 @@ export interface AttributeOption {
   id: Cuid;
   attributeId: Cuid;
   value: string;
+  /**
+   * slugify(value) for options made from an assigned value, which may be empty ("!!!"); not unique within the attribute, as in Cal.com.
+   */
   slug: string;
 }
 export interface AttributeAssignment {

@@ -42,9 +42,11 @@ function expected(attributeId: string, q: Query = {}) {
       const users = holders(o.id);
       return users.length > 0 && (!teamUsers || users.some((u) => teamUsers.has(u)));
     });
-  let page = candidates.slice(q.skip ?? 0, (q.skip ?? 0) + (q.take ?? 250));
+  let page = candidates.slice(q.skip ?? 0, (q.skip ?? 0) + (q.take ?? Infinity));
   if (q.assignedOptionIds) {
-    const wanted = new Set(q.assignedOptionIds.flatMap((id) => holders(id)).filter((u) => !teamUsers || teamUsers.has(u)));
+    // Cal.com: teamIds only decides which given options qualify (a holder in the teams); then all their holders count.
+    const qualifying = q.assignedOptionIds.filter((id) => !teamUsers || holders(id).some((u) => teamUsers.has(u)));
+    const wanted = new Set(qualifying.flatMap((id) => holders(id)));
     page = page.filter((o) => holders(o.id).some((u) => wanted.has(u)));
   }
   return page.map((o) => ({ id: o.id, attributeId: o.attributeId, value: o.value, slug: o.slug, assignedUserIds: holders(o.id) }));
@@ -84,9 +86,11 @@ describe("GET /attributes/{attributeId}/options/assigned and /attributes/slugs/{
     expect(data.at(-1)).toEqual({ ...legal, assignedUserIds: [facts.memberId] });
   });
 
-  it("answers 404 for an unknown attribute id or slug", async () => {
-    expectError(await api.get(byId("cunknown00000000000000000")), 404, "NotFoundException", "Attribute not found");
-    expectError(await api.get(bySlug("no-such-slug")), 404, "NotFoundException", "Attribute not found");
+  // organization-attribute-options.repository.ts (getOrganizationAttributeAssignedOptions): an unknown attribute
+  // simply has no options to list.
+  it("answers 200 with nothing for an unknown attribute id or slug", async () => {
+    expect(expectSuccess(await api.get(byId("cunknown00000000000000000")))).toEqual([]);
+    expect(expectSuccess(await api.get(bySlug("no-such-slug")))).toEqual([]);
   });
 
   describe("skip and take", () => {
@@ -234,7 +238,7 @@ describe("GET /attributes/{attributeId}/options/assigned and /attributes/slugs/{
       expect(expectSuccess(await api.get(byId(dept.id, `?assignedOptionIds=${third.id}`)))).toEqual([third]);
     });
 
-    it("combines with teamIds: holders of the given options are taken from the teams only", async () => {
+    it("combines with teamIds: given options qualify by a holder in the teams, then all their holders count", async () => {
       const skills = facts.attr("skills");
       const options = facts.optionsOf(skills.id);
       let found: { teamId: number; optionId: string } | undefined;

@@ -146,3 +146,159 @@ describe("item 22: query strings in qs's extended syntax", () => {
   });
 });
 
+
+describe("item 1: GET of an unknown attribute", () => {
+  // index/organization-attributes.repository.ts (getOrganizationAttribute): findUnique finds nothing → data null.
+  it("answers 200 with null data, for an unknown id and for another organization's", async () => {
+    const res = await api.get(`${base}/attributes/00000000-0000-4000-8000-000000000000`, MEMBER_KEY);
+    expect(res.body).toEqual({ status: "success", data: null });
+  });
+});
+
+describe("item 3: unassign needs only ORG_MEMBER", () => {
+  // options/organizations-attributes-options.controller.ts: @Roles("ORG_MEMBER") on unassignOrganizationAttributeOptionFromUser.
+  it("lets a member unassign another user's option", async () => {
+    const held = state.attributeAssignments.find((a) => a.memberId !== facts.orgMembership(facts.memberId)!.id)!;
+    const userId = state.memberships.find((m) => m.id === held.memberId)!.userId;
+    expect(expectSuccess(await api.del(`${base}/attributes/options/${userId}/${held.attributeOptionId}`, MEMBER_KEY))).toMatchObject({ id: held.id });
+  });
+});
+
+describe("item 5: PATCH and DELETE of an unknown attribute", () => {
+  // index/organization-attributes.repository.ts (updateOrganizationAttribute, deleteOrganizationAttribute): Prisma's
+  // P2025, which filters/prisma-exception.filter.ts answers 404 NOT_FOUND.
+  it("answers 404 NOT_FOUND, without details", async () => {
+    for (const res of [await api.patch(`${base}/attributes/nope`, { name: "X" }), await api.del(`${base}/attributes/nope`)]) {
+      expectError(res, 404, "NOT_FOUND", "Invalid Query: The requested record was not found.");
+    }
+  });
+});
+
+describe("item 6: assigned options of an unknown attribute", () => {
+  // options/organization-attribute-options.repository.ts (getOrganizationAttributeAssignedOptions): no options found.
+  it("answers 200 [] by id and by slug", async () => {
+    expect(expectSuccess(await api.get(`${base}/attributes/nope/options/assigned`))).toEqual([]);
+    expect(expectSuccess(await api.get(`${base}/attributes/slugs/nope/options/assigned`))).toEqual([]);
+  });
+});
+
+describe("item 7: assignedOptionIds with and without teamIds", () => {
+  const holdersOf = (optionId: string) =>
+    state.attributeAssignments.filter((a) => a.attributeOptionId === optionId).map((a) => state.memberships.find((m) => m.id === a.memberId)!.userId);
+
+  // options/organization-attribute-options.repository.ts (getOrganizationAttributeAssignedOptions): teamIds only
+  // selects which given options count (a holder in the teams); every holder of those options then matches.
+  it("with teamIds, counts all holders of a qualifying option, not only those in the teams", async () => {
+    const dept = facts.attr("department");
+    const skills = facts.attr("skills");
+    // A department option with holders both inside and outside a team, and a skill held only outside that team.
+    for (const team of facts.teams) {
+      const inTeam = new Set(state.memberships.filter((m) => m.teamId === team.id).map((m) => m.userId));
+      for (const option of facts.optionsOf(dept.id)) {
+        const holders = holdersOf(option.id);
+        const outside = holders.filter((u) => !inTeam.has(u));
+        if (!holders.some((u) => inTeam.has(u)) || outside.length === 0) continue;
+        const skill = facts.optionsOf(skills.id).find((o) => {
+          const h = holdersOf(o.id);
+          return h.some((u) => inTeam.has(u)) && h.some((u) => outside.includes(u)) && !h.some((u) => holders.includes(u) && inTeam.has(u));
+        });
+        if (!skill) continue;
+        const data = expectSuccess(await api.get(`${base}/attributes/${skills.id}/options/assigned?teamIds=${team.id}&assignedOptionIds=${option.id}`));
+        // Kept because one of its holders holds the department option, though that holder is outside the team.
+        expect(data.map((o: { id: string }) => o.id)).toContain(skill.id);
+        return;
+      }
+    }
+    throw new Error("the default scenario has no case for this test");
+  });
+
+  it("with teamIds and no qualifying option, answers Cal.com's 404", async () => {
+    const dept = facts.attr("department");
+    const option = facts.optionsOf(dept.id).find((o) => holdersOf(o.id).length > 0)!;
+    // A team of another organization id counts nobody: no given option has a holder there.
+    const res = await api.get(`${base}/attributes/slugs/skills/options/assigned?teamIds=999999&assignedOptionIds=${option.id}`);
+    expectError(res, 404, "NotFoundException", /^Options provided in assignedOptionIds are not assigned to anyone/);
+  });
+
+  it("without teamIds, reproduces the vacuous match: unknown ids answer 200 [] once the organization has an unheld option", async () => {
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expectError(await api.get(`${base}/attributes/slugs/skills/options/assigned?assignedOptionIds=${unknown}`), 404, "NotFoundException", /not assigned to anyone/);
+    expectSuccess(await api.post(`${base}/attributes/${facts.attr("skills").id}/options`, { value: "Cobol", slug: "cobol" }), 201);
+    expect(expectSuccess(await api.get(`${base}/attributes/slugs/skills/options/assigned?assignedOptionIds=${unknown}`))).toEqual([]);
+    // With teamIds the unheld option does not qualify: the 404 again.
+    expectError(await api.get(`${base}/attributes/slugs/skills/options/assigned?assignedOptionIds=${unknown}&teamIds=${facts.teams[0]!.id}`), 404, "NotFoundException");
+  });
+});
+
+describe("item 8: Cal.com's slugify for options made from a value", () => {
+  // packages/lib/slugify.ts (slugify), used by assignOrganizationAttributeOptionToUser for a value's option.
+  it.each([
+    ["2.5", "2.5"],
+    ["Node.js Dev", "node.js-dev"],
+    ["Ça va", "ca-va"],
+    ["日本 語", "日本-語"],
+    ["a..b.", "a.b"],
+    ["C++", "c"],
+  ])("%s → %s", async (value, slug) => {
+    const job = facts.attr("job-title");
+    const data = expectSuccess(await api.post(`${base}/attributes/options/${facts.memberId}`, { attributeId: job.id, value }), 201);
+    const options = expectSuccess(await api.get(`${base}/attributes/${job.id}/options`));
+    expect(options.find((o: { id: string }) => o.id === data.attributeOptionId)).toMatchObject({ value, slug });
+  });
+});
+
+describe("item 14: DELETE of an option under an unknown attribute", () => {
+  // options/organization-attribute-options.repository.ts (deleteOrganizationAttributeOption) → "Attribute option not found".
+  it("answers 404 'Attribute option not found'", async () => {
+    const option = facts.optionsOf(facts.attr("skills").id)[0]!;
+    expectError(await api.del(`${base}/attributes/nope/options/${option.id}`), 404, "NotFoundException", "Attribute option not found");
+  });
+});
+
+describe("item 19: text Cal.com's database cannot store", () => {
+  // Cal.com passes such text to PostgreSQL, which refuses it (a 500 from filters/prisma-exception.filter.ts's
+  // fallback); the mock answers 400 and changes nothing.
+  it.each([
+    ["a NUL", "a\u0000b"],
+    ["a lone high surrogate", "a\ud800"],
+    ["a lone low surrogate", "\udc00z"],
+  ])("refuses %s in any string field with 400", async (_what, text) => {
+    const dept = facts.attr("department");
+    const option = facts.optionsOf(dept.id)[0]!;
+    const writes = [
+      await api.patch(`${base}/attributes/${dept.id}/options/${option.id}`, { slug: text }),
+      await api.post(`${base}/attributes`, { name: text, slug: "ok", type: "TEXT", options: [] }),
+      await api.post(`${base}/attributes`, { name: "Ok", slug: "ok", type: "SINGLE_SELECT", options: [{ value: "v", slug: text }] }),
+      await api.post(`${base}/attributes/options/${facts.memberId}`, { attributeId: facts.attr("job-title").id, value: text }),
+    ];
+    for (const res of writes) {
+      expectError(res, 400, "BadRequestException", /NUL character or a lone UTF-16 surrogate/);
+      expect(JSON.stringify(res.body.error.details.errors)).toContain("isStorableText");
+    }
+    expect(await api.state()).toEqual(state);
+  });
+});
+
+describe("item 20: option slugs are not unique; a value always makes a new option", () => {
+  // Cal.com's AttributeOption model has no unique (attributeId, slug); assignOrganizationAttributeOptionToUser
+  // creates an option per value given.
+  it("three assignments of one value make three options with the same slug", async () => {
+    const job = facts.attr("job-title");
+    const users = facts.memberUserIds.slice(2, 5);
+    const ids = [];
+    for (const u of users) ids.push(expectSuccess(await api.post(`${base}/attributes/options/${u}`, { attributeId: job.id, value: "Pilot" }), 201).attributeOptionId);
+    expect(new Set(ids).size).toBe(3);
+    const options = expectSuccess(await api.get(`${base}/attributes/${job.id}/options`)).filter((o: { value: string }) => o.value === "Pilot");
+    expect(options.map((o: { slug: string }) => o.slug)).toEqual(["pilot", "pilot", "pilot"]);
+    expectSuccess(await api.post(`${base}/attributes/${job.id}/options`, { value: "Pilot (manual)", slug: "pilot" }), 201);
+  });
+});
+
+describe("item 21: a user's options have no membership check", () => {
+  // options/organization-attribute-options.repository.ts (getOrganizationAttributeOptionsForUser).
+  it("answers 200 [] for a pending invitee and for a user outside the organization", async () => {
+    for (const userId of [facts.pendingUserIds[0]!, facts.outsiderIds[0]!]) {
+      expect(expectSuccess(await api.get(`${base}/attributes/options/${userId}`, MEMBER_KEY))).toEqual([]);
+    }
+  });
+});

@@ -160,17 +160,18 @@ describe("GET /__admin/requests", () => {
       await api.get(`${base}/attributes/${dept.id}`); // 200
       await api.get(`${base}/attributes/${dept.id}/options`); // 200
       await api.post(`${base}/attributes/${dept.id}/options`, { value: "Legal", slug: "legal" }); // 201
-      await api.post(`${base}/attributes/${dept.id}/options`, { value: "Legal", slug: "legal" }); // 409
-      await api.get(`${base}/attributes/cmissing0000000000000000`); // 404
+      await api.post(`${base}/attributes/${dept.id}/options`, { value: "Legal" }); // 400
+      await api.patch(`${base}/attributes/cmissing0000000000000000`, { name: "X" }); // 404
       await api.get(`${base}/attributes`, MEMBER_KEY); // 200
       await api.del(`${base}/attributes/${dept.id}`, MEMBER_KEY); // 403
       await api.get("/v2/organizations/999/attributes/options/1"); // 403
     });
 
     it("by method, in any case", async () => {
-      expect((await journal("?method=POST")).map((e) => e.status)).toEqual([201, 409]);
+      expect((await journal("?method=POST")).map((e) => e.status)).toEqual([201, 400]);
       expect((await journal("?method=delete")).map((e) => e.status)).toEqual([403]);
-      expect(await count("?method=GET")).toBe(6);
+      expect(await count("?method=GET")).toBe(5);
+      expect(await count("?method=patch")).toBe(1);
       expect(await count("?method=PUT")).toBe(0);
     });
 
@@ -200,7 +201,7 @@ describe("GET /__admin/requests", () => {
       expect(await count("?status=4XX")).toBe(4);
       expect(await count("?status=403")).toBe(2);
       expect(await count("?status=5xx")).toBe(0);
-      expect((await journal("?status=409"))[0]).toMatchObject({ method: "POST", status: 409 });
+      expect((await journal("?status=400"))[0]).toMatchObject({ method: "POST", status: 400, diagnostics: "body slug: is required" });
     });
 
     it("by since: ISO date or epoch milliseconds", async () => {
@@ -220,7 +221,7 @@ describe("GET /__admin/requests", () => {
     });
 
     it("combined", async () => {
-      expect(await count("?method=GET&status=4xx")).toBe(2);
+      expect(await count("?method=GET&status=4xx")).toBe(1);
       expect(await count("?method=POST&path=/v2/**/options&status=2xx")).toBe(1);
       expect(await count("?method=GET&path=/v2/organizations/*/attributes&status=200&since=2000-01-01")).toBe(2);
     });

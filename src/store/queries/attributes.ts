@@ -1,5 +1,5 @@
 import type { Schemas } from "../../contract/types.js";
-import { uniqueConflict } from "../../errors.js";
+import { recordNotFound, uniqueConflict } from "../../errors.js";
 import type { Database } from "../database.js";
 import { cuid } from "../ids.js";
 import type { Attribute, AttributeOption, Change } from "../schema.js";
@@ -48,10 +48,8 @@ export async function createAttribute(
   const changes: Change[] = [{ op: "put", collection: "attributes", row: attribute }];
   // Cal.com creates the given options only for the select types and ignores them for the others.
   if (hasOptions(input.type)) {
-    const slugs = new Set<string>();
+    // Option slugs need not be unique (Cal.com's schema has no such constraint).
     for (const o of input.options) {
-      if (slugs.has(o.slug)) throw uniqueConflict();
-      slugs.add(o.slug);
       const option: AttributeOption = { id: cuid(), attributeId: attribute.id, value: o.value, slug: o.slug };
       changes.push({ op: "put", collection: "attributeOptions", row: option });
     }
@@ -66,7 +64,8 @@ export async function updateAttribute(
   attributeId: string,
   input: Schemas["UpdateOrganizationAttributeInput"],
 ): Promise<Attribute> {
-  const current = attributeInOrg(db.store, orgId, attributeId);
+  // A Prisma update of a row that is not there: the record-not-found rule.
+  const current = attributeInOrg(db.store, orgId, attributeId, recordNotFound);
   if (input.slug !== undefined) assertSlugFree(db.store, orgId, input.slug, current.id);
   const updated: Attribute = {
     ...current,
@@ -81,7 +80,7 @@ export async function updateAttribute(
 
 /** Deletes the attribute with its options and their assignments, as Cal.com's cascading foreign keys do. */
 export async function deleteAttribute(db: Database, orgId: number, attributeId: string, actor: Actor): Promise<Attribute> {
-  const attribute = attributeInOrg(db.store, orgId, attributeId);
+  const attribute = attributeInOrg(db.store, orgId, attributeId, recordNotFound);
   const changes: Change[] = [];
   for (const option of db.store.optionsByAttribute.get(attribute.id)?.values() ?? []) {
     changes.push(...removeOptionChanges(db.store, attribute, option, actor, "deleteAttribute"));
