@@ -188,7 +188,7 @@ export interface components {
             };
         };
         Attribute: {
-            /** @example attr_123 */
+            /** @example 6f1c8a8e-0a8c-4c36-9c1e-2f0b8e7d5a11 */
             id: string;
             /** @example 1 */
             teamId: number;
@@ -198,6 +198,20 @@ export interface components {
             slug: string;
             enabled: boolean;
             usersCanEditRelation?: boolean;
+            /**
+             * Format: date-time
+             * @description Stored column Cal.com sends with the row.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Stored column Cal.com sends with the row.
+             */
+            updatedAt: string;
+            /** @description Stored column Cal.com sends with the row (false unless weights are enabled). */
+            isWeightsEnabled: boolean;
+            /** @description Stored column Cal.com sends with the row (false). */
+            isLocked: boolean;
         };
         GetOrganizationAttributesOutput: {
             /** @enum {string} */
@@ -249,14 +263,18 @@ export interface components {
             slug?: string;
         };
         OptionOutput: {
-            /** @example attr_option_id */
+            /** @example 0b5e2f7e-6a55-4d0a-9c57-9d1c4f0c0a11 */
             id: string;
-            /** @example attr_id */
+            /** @example 6f1c8a8e-0a8c-4c36-9c1e-2f0b8e7d5a11 */
             attributeId: string;
             /** @example option_value */
             value: string;
             /** @example option-slug */
             slug: string;
+            /** @description Stored column of the raw option row (false). */
+            isGroup: boolean;
+            /** @description Stored column of the raw option row (empty). */
+            contains: string[];
         };
         CreateAttributeOptionOutput: {
             /** @enum {string} */
@@ -279,9 +297,9 @@ export interface components {
             data: components["schemas"]["OptionOutput"];
         };
         AssignedOptionOutput: {
-            /** @example attr_option_id */
+            /** @example 0b5e2f7e-6a55-4d0a-9c57-9d1c4f0c0a11 */
             id: string;
-            /** @example attr_id */
+            /** @example 6f1c8a8e-0a8c-4c36-9c1e-2f0b8e7d5a11 */
             attributeId: string;
             /** @example option_value */
             value: string;
@@ -305,6 +323,10 @@ export interface components {
             attributeId: string;
             value: string;
             slug: string;
+            /** @description Stored column of the raw option row (false). */
+            isGroup: boolean;
+            /** @description Stored column of the raw option row (empty). */
+            contains: string[];
         };
         GetOptionUserOutput: {
             /** @enum {string} */
@@ -321,7 +343,16 @@ export interface components {
             id: string;
             memberId: number;
             attributeOptionId: string;
-            weight?: number | null;
+            weight: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The user whose API key made the assignment. */
+            createdById: number | null;
+            createdByDSyncId: string | null;
+            /** Format: date-time */
+            updatedAt: string | null;
+            updatedById: number | null;
+            updatedByDSyncId: string | null;
         };
         AssignOptionUserOutput: {
             /** @enum {string} */

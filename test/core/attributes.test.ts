@@ -12,7 +12,7 @@ freshScenarioEachTest((fresh) => ({ api, state, facts, base } = fresh));
 const orgAttributes = () =>
   state.attributes
     .filter((a) => a.teamId === facts.org.id)
-    .map(({ id, teamId, type, name, slug, enabled, usersCanEditRelation }) => ({ id, teamId, type, name, slug, enabled, usersCanEditRelation }));
+    .map((a) => ({ ...a }));
 
 const CONFLICT_MESSAGE = "Invalid Input: Trying to create a record that already exists.";
 
@@ -124,14 +124,20 @@ describe("POST /attributes", () => {
     });
     const data = expectSuccess(res, 201);
     expect(data).toEqual({
-      id: expect.stringMatching(/^c[0-9a-z]{24}$/),
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
       teamId: facts.org.id,
       type: "SINGLE_SELECT",
       name: "Office",
       slug: "office",
       enabled: true,
       usersCanEditRelation: false,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      isWeightsEnabled: false,
+      isLocked: false,
     });
+    expect(data.updatedAt).toBe(data.createdAt);
+    expect(Date.now() - Date.parse(data.createdAt)).toBeLessThan(60_000);
     const options = expectSuccess(await api.get(`${base}/attributes/${data.id}/options`));
     expect(options.map((o: { value: string; slug: string; attributeId: string }) => [o.value, o.slug, o.attributeId])).toEqual([
       ["Berlin", "berlin", data.id],
@@ -231,7 +237,9 @@ describe("PATCH /attributes/{attributeId}", () => {
   it("updates the given fields only and keeps the rest", async () => {
     const job = facts.attr("job-title");
     const data = expectSuccess(await api.patch(`${base}/attributes/${job.id}`, { name: "Role", enabled: false }));
-    expect(data).toEqual({ ...orgAttributes().find((a) => a.id === job.id), name: "Role", enabled: false });
+    expect(data).toEqual({ ...orgAttributes().find((a) => a.id === job.id), name: "Role", enabled: false, updatedAt: expect.any(String) });
+    // Prisma's @updatedAt moves on an update.
+    expect(Date.parse(data.updatedAt)).toBeGreaterThan(Date.parse(job.updatedAt));
     expect(expectSuccess(await api.get(`${base}/attributes/${job.id}`))).toEqual(data);
   });
 

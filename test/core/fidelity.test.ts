@@ -302,3 +302,56 @@ describe("item 21: a user's options have no membership check", () => {
     }
   });
 });
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe("item 4: the stored columns Cal.com sends", () => {
+  // packages/prisma/schema.prisma (Attribute, AttributeOption, AttributeToUser), returned raw by the repositories
+  // under options/ and index/; the assigned listing is shaped by assigned-options.output.ts (AssignedOptionOutput).
+  it("attributes, options and assignments carry them; the assigned-options listing does not", async () => {
+    const attribute = expectSuccess(await api.post(`${base}/attributes`, { name: "Office", slug: "office", type: "SINGLE_SELECT", options: [{ value: "Berlin", slug: "berlin" }] }), 201);
+    expect(attribute).toMatchObject({ isWeightsEnabled: false, isLocked: false, createdAt: expect.any(String), updatedAt: attribute.createdAt });
+    const [option] = expectSuccess(await api.get(`${base}/attributes/${attribute.id}/options`));
+    expect(option).toMatchObject({ isGroup: false, contains: [] });
+    const assignment = expectSuccess(await api.post(`${base}/attributes/options/${facts.memberId}`, { attributeId: attribute.id, attributeOptionId: option.id }), 201);
+    expect(assignment).toEqual({
+      id: expect.stringMatching(UUID_V4),
+      memberId: facts.orgMembership(facts.memberId)!.id,
+      attributeOptionId: option.id,
+      weight: null,
+      createdAt: expect.any(String),
+      createdById: facts.adminId,
+      createdByDSyncId: null,
+      updatedAt: assignment.createdAt,
+      updatedById: null,
+      updatedByDSyncId: null,
+    });
+    expect(expectSuccess(await api.get(`${base}/attributes/options/${facts.memberId}`)).at(-1)).toEqual(option);
+    const [listed] = expectSuccess(await api.get(`${base}/attributes/slugs/office/options/assigned`));
+    expect(Object.keys(listed).sort()).toEqual(["assignedUserIds", "attributeId", "id", "slug", "value"]);
+    // Kept in the store: the state holds the same rows, and the unassign answers the removed one.
+    const stored = await api.state();
+    expect(stored.attributeAssignments.find((a) => a.id === assignment.id)).toEqual(assignment);
+    expect(expectSuccess(await api.del(`${base}/attributes/options/${facts.memberId}/${option.id}`))).toEqual(assignment);
+  });
+
+  it("seeded rows carry them too, set from the seed", () => {
+    const weighted = facts.attr("skills");
+    expect(weighted).toMatchObject({ isWeightsEnabled: true, isLocked: false });
+    for (const a of state.attributes) expect(Date.parse(a.updatedAt)).toBeGreaterThanOrEqual(Date.parse(a.createdAt));
+    for (const o of state.attributeOptions) expect(o).toMatchObject({ isGroup: false, contains: [] });
+    for (const a of state.attributeAssignments) expect(a).toMatchObject({ createdAt: expect.any(String), createdById: null, createdByDSyncId: null, updatedById: null, updatedByDSyncId: null });
+  });
+});
+
+describe("item 10: UUID ids, deterministic from the seed", () => {
+  // packages/prisma/schema.prisma: `id String @id @default(uuid())` on Attribute, AttributeOption, AttributeToUser.
+  it("seeds UUIDs (v4 form) and makes UUIDs at run time", async () => {
+    for (const row of [...state.attributes, ...state.attributeOptions, ...state.attributeAssignments]) expect(row.id).toMatch(UUID_V4);
+    const created = expectSuccess(await api.post(`${base}/attributes/${facts.attr("skills").id}/options`, { value: "Zig", slug: "zig" }), 201);
+    expect(created.id).toMatch(UUID_V4);
+    // The same seed gives the same ids (a reset re-seeds).
+    await api.reset({ seed: 42 });
+    expect((await api.state()).attributes.map((a) => a.id)).toEqual(state.attributes.map((a) => a.id));
+  });
+});

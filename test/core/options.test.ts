@@ -9,7 +9,8 @@ let base: string;
 freshScenarioEachTest((fresh) => ({ api, state, facts, base } = fresh));
 
 const RECORD_NOT_FOUND = "Invalid Query: The requested record was not found.";
-const output = (o: { id: string; attributeId: string; value: string; slug: string }) => ({ id: o.id, attributeId: o.attributeId, value: o.value, slug: o.slug });
+/** The raw option row, as the option routes answer it (stored columns included). */
+const output = (o: State["attributeOptions"][number]) => ({ id: o.id, attributeId: o.attributeId, value: o.value, slug: o.slug, isGroup: o.isGroup, contains: o.contains });
 
 describe("GET /attributes/{attributeId}/options", () => {
   it.each(["department", "skills", "job-title", "years-of-experience", "legacy-region"])("lists the options of %s to a member", async (slug) => {
@@ -34,7 +35,7 @@ describe("POST /attributes/{attributeId}/options", () => {
   it("creates an option and answers 201 with it", async () => {
     const dept = facts.attr("department");
     const data = expectSuccess(await api.post(`${base}/attributes/${dept.id}/options`, { value: "Legal", slug: "legal" }), 201);
-    expect(data).toEqual({ id: expect.stringMatching(/^c[0-9a-z]{24}$/), attributeId: dept.id, value: "Legal", slug: "legal" });
+    expect(data).toEqual({ id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), attributeId: dept.id, value: "Legal", slug: "legal", isGroup: false, contains: [] });
     const list = expectSuccess(await api.get(`${base}/attributes/${dept.id}/options`));
     expect(list).toHaveLength(6);
     expect(list.at(-1)).toEqual(data);
@@ -88,7 +89,7 @@ describe("PATCH /attributes/{attributeId}/options/{optionId}", () => {
     const dept = facts.attr("department");
     const sales = facts.optionsOf(dept.id).find((o) => o.slug === "sales")!;
     const data = expectSuccess(await api.patch(`${base}/attributes/${dept.id}/options/${sales.id}`, { value: "Revenue", slug: "revenue" }));
-    expect(data).toEqual({ id: sales.id, attributeId: dept.id, value: "Revenue", slug: "revenue" });
+    expect(data).toEqual({ id: sales.id, attributeId: dept.id, value: "Revenue", slug: "revenue", isGroup: false, contains: [] });
     expect(expectSuccess(await api.get(`${base}/attributes/${dept.id}/options`))).toContainEqual(data);
     // The old slug is free again.
     expectSuccess(await api.post(`${base}/attributes/${dept.id}/options`, { value: "Sales", slug: "sales" }), 201);

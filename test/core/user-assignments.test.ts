@@ -19,7 +19,7 @@ const heldOptions = (s: State, userId: number) => {
   return s.attributeAssignments
     .filter((a) => a.memberId === membership.id)
     .map((a) => s.attributeOptions.find((o) => o.id === a.attributeOptionId)!)
-    .map(({ id, attributeId, value, slug }) => ({ id, attributeId, value, slug }));
+    .map(({ id, attributeId, value, slug, isGroup, contains }) => ({ id, attributeId, value, slug, isGroup, contains }));
 };
 /** A user's assignment of an option, from the state. */
 const assignmentOf = (s: State, userId: number, optionId: string) =>
@@ -75,7 +75,18 @@ describe("POST /attributes/options/{userId} (assign)", () => {
     const { userId, optionId } = unheld("skills");
     const skills = facts.attr("skills");
     const data = expectSuccess(await api.post(`${base}/attributes/options/${userId}`, { attributeId: skills.id, attributeOptionId: optionId }), 201);
-    expect(data).toEqual({ id: expect.stringMatching(/^c[0-9a-z]{24}$/), memberId: facts.orgMembership(userId)!.id, attributeOptionId: optionId, weight: null });
+    expect(data).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      memberId: facts.orgMembership(userId)!.id,
+      attributeOptionId: optionId,
+      weight: null,
+      createdAt: expect.any(String),
+      createdById: facts.adminId,
+      createdByDSyncId: null,
+      updatedAt: expect.any(String),
+      updatedById: null,
+      updatedByDSyncId: null,
+    });
     const after = await api.state();
     expect(after.attributeAssignments).toContainEqual(data);
     expect(expectSuccess(await api.get(`${base}/attributes/options/${userId}`)).map((o: { id: string }) => o.id)).toContain(optionId);
@@ -123,13 +134,13 @@ describe("POST /attributes/options/{userId} (assign)", () => {
     const first = expectSuccess(await api.post(`${base}/attributes/options/${u1}`, { attributeId: job.id, value: "Staff Engineer II" }), 201);
     const options = expectSuccess(await api.get(`${base}/attributes/${job.id}/options`));
     expect(options).toHaveLength(facts.optionsOf(job.id).length + 1);
-    expect(options.at(-1)).toEqual({ id: first.attributeOptionId, attributeId: job.id, value: "Staff Engineer II", slug: "staff-engineer-ii" });
+    expect(options.at(-1)).toEqual({ id: first.attributeOptionId, attributeId: job.id, value: "Staff Engineer II", slug: "staff-engineer-ii", isGroup: false, contains: [] });
     const second = expectSuccess(await api.post(`${base}/attributes/options/${u2}`, { attributeId: job.id, value: "Staff Engineer II" }), 201);
     expect(second.attributeOptionId).not.toBe(first.attributeOptionId);
     expect(second.memberId).toBe(facts.orgMembership(u2!)!.id);
     const after = expectSuccess(await api.get(`${base}/attributes/${job.id}/options`));
     expect(after).toHaveLength(facts.optionsOf(job.id).length + 2);
-    expect(after.at(-1)).toEqual({ id: second.attributeOptionId, attributeId: job.id, value: "Staff Engineer II", slug: "staff-engineer-ii" });
+    expect(after.at(-1)).toEqual({ id: second.attributeOptionId, attributeId: job.id, value: "Staff Engineer II", slug: "staff-engineer-ii", isGroup: false, contains: [] });
     const assigned = expectSuccess(await api.get(`${base}/attributes/slugs/job-title/options/assigned`));
     expect(assigned.find((o: { id: string }) => o.id === first.attributeOptionId).assignedUserIds).toEqual([u1]);
     expect(assigned.find((o: { id: string }) => o.id === second.attributeOptionId).assignedUserIds).toEqual([u2]);
@@ -287,7 +298,8 @@ describe("PATCH /attributes/options/{userId}/{attributeOptionId} (weight)", () =
   it("updates the weight and answers the assignment", async () => {
     const { assignment, userId } = held("skills", true);
     const data = expectSuccess(await api.patch(`${base}/attributes/options/${userId}/${assignment.attributeOptionId}`, { weight: assignment.weight! + 11 }));
-    expect(data).toEqual({ id: assignment.id, memberId: assignment.memberId, attributeOptionId: assignment.attributeOptionId, weight: assignment.weight! + 11 });
+    expect(data).toEqual({ ...assignment, weight: assignment.weight! + 11, updatedAt: expect.any(String), updatedById: facts.adminId });
+    expect(Date.parse(data.updatedAt)).toBeGreaterThan(Date.parse(assignment.createdAt));
     expect(assignmentOf(await api.state(), userId, assignment.attributeOptionId)!.weight).toBe(assignment.weight! + 11);
   });
 
@@ -307,7 +319,7 @@ describe("PATCH /attributes/options/{userId}/{attributeOptionId} (weight)", () =
   it("changes nothing for an empty body", async () => {
     const { assignment, userId } = held("skills", true);
     const data = expectSuccess(await api.patch(`${base}/attributes/options/${userId}/${assignment.attributeOptionId}`, {}));
-    expect(data).toEqual({ id: assignment.id, memberId: assignment.memberId, attributeOptionId: assignment.attributeOptionId, weight: assignment.weight });
+    expect(data).toEqual(assignment);
     expect((await api.state()).attributeAssignments).toEqual(state.attributeAssignments);
   });
 

@@ -185,9 +185,9 @@ describe("CORS, API version header, unknown body fields", () => {
       await api.post(`${base}/attributes/${dept.id}/options`, { value: "Legal", slug: "legal", color: "red", isDefault: true, attributeId: "cspoofed" }),
       201,
     );
-    expect(created).toEqual({ id: expect.any(String), attributeId: dept.id, value: "Legal", slug: "legal" });
+    expect(created).toEqual({ id: expect.any(String), attributeId: dept.id, value: "Legal", slug: "legal", isGroup: false, contains: [] });
     const row = mock.state().attributeOptions.find((o) => o.id === created.id);
-    expect(row).toEqual({ id: created.id, attributeId: dept.id, value: "Legal", slug: "legal" });
+    expect(row).toEqual(created);
     const listed = expectSuccess(await api.get(`${base}/attributes/${dept.id}/options`)).find((o: { id: string }) => o.id === created.id);
     expect(listed).toEqual(created);
   });
@@ -202,7 +202,7 @@ describe("CORS, API version header, unknown body fields", () => {
     const state = mock.state();
     expect(state.attributes.find((a) => a.id === attr.id)).not.toHaveProperty("extra");
     const option = state.attributeOptions.find((o) => o.attributeId === attr.id)!;
-    expect(option).toEqual({ id: option.id, attributeId: attr.id, value: "Berlin", slug: "berlin" });
+    expect(option).toEqual({ id: option.id, attributeId: attr.id, value: "Berlin", slug: "berlin", isGroup: false, contains: [] });
     const updated = expectSuccess(await api.patch(`${base}/attributes/${attr.id}`, { name: "Site", teamId: 999, id: "cspoofed" }));
     expect(updated).toMatchObject({ id: attr.id, name: "Site", teamId: attr.teamId });
   });

@@ -1,14 +1,27 @@
 import type { Schemas } from "../../contract/types.js";
 import { badRequest, missingReference, notFound, uniqueConflict } from "../../errors.js";
 import type { Database } from "../database.js";
-import { cuid, slugify } from "../ids.js";
+import { slugify, uuid } from "../ids.js";
+import { newOption } from "./options.js";
 import type { AssignmentHistoryEntry, AttributeAssignment, AttributeOption, Change } from "../schema.js";
 import type { Store } from "../store.js";
 import { historyChange, historyEntry, historyValue, type Actor } from "./history.js";
 import { anyOrgMembership, attributeInOrg, requireOrgMember } from "./lookup.js";
 
+/** The assignment row (AttributeToUser) as Cal.com returns it, stored columns included. */
 export function toAssignmentOutput(a: AttributeAssignment): Schemas["AssignOptionUserOutputData"] {
-  return { id: a.id, memberId: a.memberId, attributeOptionId: a.attributeOptionId, weight: a.weight };
+  return {
+    id: a.id,
+    memberId: a.memberId,
+    attributeOptionId: a.attributeOptionId,
+    weight: a.weight,
+    createdAt: a.createdAt,
+    createdById: a.createdById,
+    createdByDSyncId: a.createdByDSyncId,
+    updatedAt: a.updatedAt,
+    updatedById: a.updatedById,
+    updatedByDSyncId: a.updatedByDSyncId,
+  };
 }
 
 /**
@@ -58,13 +71,26 @@ export async function assignOption(
       throw badRequest(`Attribute option ${option.id} does not belong to attribute ${attribute.id}`);
     }
   } else if (input.value !== undefined) {
-    option = { id: cuid(), attributeId: attribute.id, value: input.value, slug: slugify(input.value) };
+    option = newOption(attribute.id, input.value, slugify(input.value));
     changes.push({ op: "put", collection: "attributeOptions", row: option });
   } else {
     throw badRequest("Either attributeOptionId or value must be given");
   }
   if (store.assignmentsByOption.get(option.id)?.has(membership.id)) throw uniqueConflict();
-  const assignment: AttributeAssignment = { id: cuid(), memberId: membership.id, attributeOptionId: option.id, weight: input.weight ?? null };
+  const now = new Date().toISOString();
+  const assignment: AttributeAssignment = {
+    id: uuid(),
+    memberId: membership.id,
+    attributeOptionId: option.id,
+    weight: input.weight ?? null,
+    createdAt: now,
+    createdById: actor.user.id,
+    createdByDSyncId: null,
+    // Prisma's @updatedAt fills the column on create too.
+    updatedAt: now,
+    updatedById: null,
+    updatedByDSyncId: null,
+  };
   changes.push({ op: "put", collection: "attributeAssignments", row: assignment });
   const change = historyChange("ASSIGNED", attribute, null, historyValue(option, assignment));
   changes.push({ op: "put", collection: "assignmentHistory", row: historyEntry(membership.id, actor, "assignOption", [change]) });
@@ -101,7 +127,7 @@ export async function updateAssignmentWeight(
 ): Promise<AttributeAssignment> {
   const { membership, assignment, option, attribute } = heldAssignment(db.store, orgId, userId, optionId);
   if (input.weight === undefined || input.weight === assignment.weight) return assignment;
-  const updated: AttributeAssignment = { ...assignment, weight: input.weight };
+  const updated: AttributeAssignment = { ...assignment, weight: input.weight, updatedAt: new Date().toISOString(), updatedById: actor.user.id };
   const change = historyChange("WEIGHT_CHANGED", attribute, historyValue(option, assignment), historyValue(option, updated));
   await db.commit([
     { op: "put", collection: "attributeAssignments", row: updated },

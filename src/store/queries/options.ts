@@ -1,14 +1,23 @@
 import type { Schemas } from "../../contract/types.js";
 import { notFound, recordNotFound } from "../../errors.js";
 import type { Database } from "../database.js";
-import { cuid } from "../ids.js";
+import { uuid } from "../ids.js";
 import type { Attribute, AttributeOption, Change } from "../schema.js";
 import type { Store } from "../store.js";
 import { historyChange, historyEntry, historyValue, type Actor } from "./history.js";
 import { assigneeUserIds, attributeInOrg, findAttributeInOrg, findAttributeInOrgBySlug } from "./lookup.js";
 
+/** The raw option row, as Cal.com's option routes return it (stored columns included). */
 export function toOptionOutput(o: AttributeOption): Schemas["OptionOutput"] {
-  return { id: o.id, attributeId: o.attributeId, value: o.value, slug: o.slug };
+  return { id: o.id, attributeId: o.attributeId, value: o.value, slug: o.slug, isGroup: o.isGroup, contains: o.contains };
+}
+
+/** New rows share one empty `contains` list: rows are replaced, never changed in place. */
+const NOTHING_CONTAINED: string[] = [];
+
+/** A new option row with Cal.com's column defaults (not a group, containing nothing). */
+export function newOption(attributeId: string, value: string, slug: string): AttributeOption {
+  return { id: uuid(), attributeId, value, slug, isGroup: false, contains: NOTHING_CONTAINED };
 }
 
 /** The assigned-options listing is shaped by its output class: only these fields (plus assignedUserIds). */
@@ -28,7 +37,7 @@ export async function createOption(
   input: Schemas["CreateOrganizationAttributeOptionInput"],
 ): Promise<AttributeOption> {
   const attribute = attributeInOrg(db.store, orgId, attributeId);
-  const option: AttributeOption = { id: cuid(), attributeId: attribute.id, value: input.value, slug: input.slug };
+  const option = newOption(attribute.id, input.value, input.slug);
   await db.commit([{ op: "put", collection: "attributeOptions", row: option }]);
   return option;
 }
