@@ -25,7 +25,10 @@ export interface MockServerOptions {
   scenario?: string;
   /** Reseed an existing file database when its seed or scenario differ from these options. */
   reseedOnMismatch?: boolean;
-  /** Largest accepted request body: bytes or a string like "1mb" (the default). */
+  /**
+   * Largest accepted /v2 request body: bytes or a string like "100kb" (the default: body-parser's, which Cal.com
+   * keeps). The control API has limits of its own (1 MB; `PUT /__admin/state` 512 MB).
+   */
   bodyLimit?: string | number;
   /** How many requests the journal keeps (default 1000; 0 keeps none). */
   journalSize?: number;
@@ -84,6 +87,8 @@ function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, s
 }
 
 export const DEFAULT_SEED = 42;
+/** body-parser's default JSON limit, which Cal.com's NestJS app keeps. */
+export const DEFAULT_BODY_LIMIT = "100kb";
 export const DEFAULT_SCENARIO = "default";
 
 /** Starts a mock server: its own contract, store, journal and listener, sharing nothing with any other instance. */
@@ -130,7 +135,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const app = createApp({
     contract: () => contract,
     db: () => db,
-    bodyLimit: options.bodyLimit ?? "1mb",
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     rateLimit,
     responseCache: options.responseCache,
     admin: {

@@ -73,8 +73,8 @@ function compileTemplate(template: string): { matcher: RegExp; names: string[] }
       return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     })
     .join("/");
-  // A trailing slash is tolerated, as Express (and so NestJS) routes do by default.
-  return { matcher: new RegExp(`^${source}/?$`), names };
+  // A trailing slash is tolerated and case is ignored, as Express (and so NestJS) routes do by default.
+  return { matcher: new RegExp(`^${source}/?$`, "i"), names };
 }
 
 /**

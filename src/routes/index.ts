@@ -8,7 +8,8 @@ import type { Database } from "../store/database.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
 import { optionHandlers } from "./options.js";
-import { ResponseCache } from "./response-cache.js";
+import { ResponseCache, type CachedAnswer } from "./response-cache.js";
+import { notModified, weakEtag } from "../etag.js";
 import type { ApiRequest, Handler, Handlers } from "./types.js";
 
 export const handlers: Handlers = { ...attributeHandlers, ...optionHandlers, ...assignmentHandlers };
@@ -22,12 +23,21 @@ export interface ApiContext {
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
-/** Sends a serialized answer with the headers Express's res.json would set. */
-function send(res: Response, status: number, body: string): void {
+/**
+ * Sends a serialized answer with the headers Express's res.json would set, its weak ETag included, and answers a
+ * GET whose If-None-Match names that tag with 304 and no body, as res.send does.
+ */
+function send(req: Request, res: Response, status: number, answer: CachedAnswer): void {
+  res.setHeader("ETag", answer.etag);
+  if (status < 300 && (req.method === "GET" || req.method === "HEAD") && notModified(req.headers, answer.etag)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
   res.statusCode = status;
   res.setHeader("Content-Type", JSON_TYPE);
-  res.setHeader("Content-Length", Buffer.byteLength(body));
-  res.end(body);
+  res.setHeader("Content-Length", Buffer.byteLength(answer.body));
+  res.end(answer.body);
 }
 
 /**
@@ -44,7 +54,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
     const method = req.method === "HEAD" ? "GET" : req.method;
     const match = matchOperation(contract.operations, method, fullPath);
     const operation = match.operation;
-    if (!operation) return next(notFound(`Cannot ${req.method} ${fullPath}`));
+    if (!operation) return next(notFound(`Cannot ${req.method} ${req.originalUrl}`));
     try {
       const db = ctx.db();
       const user = authenticate(db.store, {
@@ -64,15 +74,16 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       if ("diagnostics" in rest) throw validationFailure(rest.diagnostics, rest.targets);
       const cacheable = cache && operation.method === "GET" ? cache : undefined;
       const cached = cacheable?.get(db.store, req.originalUrl);
-      if (cached !== undefined) return send(res, 200, cached);
+      if (cached !== undefined) return send(req, res, 200, cached);
       const handler = handlers[operation.operationId as OperationId] as Handler<OperationId>;
       const apiRequest = { db, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
       const status = operation.method === "POST" ? 201 : 200;
       const answer = (data: unknown) => {
         const body = JSON.stringify({ status: "success", data });
+        const computed = { body, etag: weakEtag(body) };
         // Stored against the store as it was when the answer was computed: a write since then empties the cache.
-        cacheable?.set(db.store, req.originalUrl, body);
-        send(res, status, body);
+        cacheable?.set(db.store, req.originalUrl, computed);
+        send(req, res, status, computed);
       };
       const result = handler(apiRequest);
       // Reads answer in the same tick; writes resolve once they are durable.
