@@ -10,7 +10,7 @@
  *   --connections <n>  concurrent connections (50)                          BENCH_CONNECTIONS
  *   --startups <n>     start-ups timed with the large-org file present (3)  BENCH_STARTUPS
  *   --only <list>      phases to run: reads (= read-assigned,read-user), writes (= assign,unassign),
- *                      baselines; default all                                BENCH_ONLY
+ *                      baselines, spec (= spec-startup,spec-static,spec-rss); default all   BENCH_ONLY
  *   --cpu-prof         run the mock under node --cpu-prof; profiles go to bench/results/profiles/
  *   --mock-node-args <args>  extra node flags for the mock, e.g. "--max-old-space-size=192"   BENCH_MOCK_NODE_ARGS
  *   --mock-dist <dir>  run the mock's cli.js from another build (an A/B of a change); default dist/   BENCH_MOCK_DIST
@@ -28,7 +28,10 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon, { type Options as CannonOptions, type RequestSpec, type Result as CannonResult } from "autocannon";
+import { loadContract } from "../src/contract/index.js";
+import { answeredBy } from "../src/routes/index.js";
 import { scenarioState } from "../src/store/scenarios.js";
+import { plausibleRequest } from "../test/support/plausible.js";
 import type { State } from "../src/store/schema.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -36,7 +39,8 @@ const SCENARIO = "large-org";
 const SEED = 42;
 const ADMIN_KEY = "cal_test_mock_admin_key";
 const MEMBER_KEY = "cal_test_mock_member_key";
-const SPEC = join(ROOT, "spec", "calcom-attributes.openapi.json");
+const SPEC = join(ROOT, "spec", "calcom.openapi.json");
+const PRISM_CLI = join(ROOT, "node_modules", "@stoplight", "prism-cli", "dist", "index.js");
 const RESULTS_DIR = join(ROOT, "bench", "results");
 
 const TARGETS = {
@@ -46,6 +50,10 @@ const TARGETS = {
   writesPerSec: 2000,
   startupMs: 1500,
   peakRssMb: 300,
+  specVsPrismCli: 3,
+  specP99Ms: 25,
+  firstSpecAnswerMs: 3000,
+  allOperationsRssMb: 300,
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -77,10 +85,12 @@ const config = {
   connections: Math.max(1, Math.round(num(flags.connections, "BENCH_CONNECTIONS", 50))),
   startups: Math.max(1, Math.round(num(flags.startups, "BENCH_STARTUPS", 3))),
   only: new Set(
-    (flags.only ?? process.env.BENCH_ONLY ?? "reads,writes,baselines")
+    (flags.only ?? process.env.BENCH_ONLY ?? "reads,writes,baselines,spec")
       .split(",")
       .map((s) => s.trim())
-      .flatMap((s) => (s === "reads" ? ["read-assigned", "read-user", "read-uncached"] : s === "writes" ? ["assign", "unassign"] : [s])),
+      .flatMap((s) =>
+        s === "reads" ? ["read-assigned", "read-user", "read-uncached"] : s === "writes" ? ["assign", "unassign"] : s === "spec" ? ["spec-startup", "spec-static", "spec-rss"] : [s],
+      ),
   ),
   cpuProf: flags["cpu-prof"] ?? false,
   mockDist: resolve(flags["mock-dist"] ?? process.env.BENCH_MOCK_DIST ?? join(ROOT, "dist")),
@@ -460,6 +470,99 @@ async function capture(base: string, paths: string[], key: string, who: string) 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The operations answered from the spec
+
+type Row = { figure: string; mock: number | undefined; unit: string; express?: number | undefined; prism?: number | undefined; target?: string; pass?: boolean | undefined };
+
+/** GET operations answered from the spec, for the static-answer load: a spread of small and large bodies. */
+const SPEC_READS = [
+  "MeController_getMe",
+  "BookingsController_2024_08_13_getBookings",
+  "EventTypesController_2024_06_14_getEventTypeById",
+  "OrganizationsTeamsController_getAllTeams",
+  "SchedulesController_2024_06_11_getSchedules",
+  "WebhooksController_getWebhooks",
+  "TeamsController_getTeams",
+  "CalendarsController_getCalendars",
+];
+
+/**
+ * Start-up with the whole contract (stateful answer, then first spec-driven answer), static spec-driven answers
+ * against the Prism CLI serving the same document (`prism mock -v error`), and RSS after every operation once.
+ */
+async function specPhases(dbFile: string, orgId: number): Promise<{ rows: Row[]; out: Record<string, unknown> }> {
+  const rows: Row[] = [];
+  const out: Record<string, unknown> = {};
+  if (![...config.only].some((p) => p.startsWith("spec-"))) return { rows, out };
+  const contract = loadContract();
+  const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+  const reads: RequestSpec[] = SPEC_READS.map((id) => {
+    const op = contract.operations.find((o) => o.operationId === id);
+    if (!op) throw new Error(`bench: the contract has no ${id}`);
+    const r = plausibleRequest(contract, op, orgId);
+    return { method: "GET", path: r.path, headers: { ...r.headers, ...admin } };
+  });
+  console.log("\noperations answered from the spec");
+
+  const t0 = performance.now();
+  const mock = await startMock(dbFile, orgId);
+  const first = await waitForAnswer(mock.child, `${mock.base}${reads[0]!.path}`, reads[0]!.headers as Record<string, string>, t0, 200, 30_000);
+  console.log(`  start-up with the whole contract: stateful answer after ${mock.startMs.toFixed(0)} ms, first spec-driven answer after ${first.ms.toFixed(0)} ms`);
+  out.startup = { statefulMs: mock.startMs, firstSpecMs: first.ms };
+  if (config.only.has("spec-startup")) {
+    rows.push({ figure: "start-up: stateful answer (whole contract)", mock: mock.startMs, unit: "ms", target: `< ${TARGETS.startupMs} ms`, pass: mock.startMs < TARGETS.startupMs });
+    rows.push({ figure: "start-up: first spec-driven answer", mock: first.ms, unit: "ms", target: `< ${TARGETS.firstSpecAnswerMs} ms`, pass: first.ms < TARGETS.firstSpecAnswerMs });
+  }
+
+  let staticRun: RunFigures | undefined;
+  if (config.only.has("spec-static")) {
+    for (const r of reads) {
+      const status = await probe(`${mock.base}${r.path}`, r.headers as Record<string, string>);
+      if (status !== 200) throw new Error(`calcom-mock: GET ${r.path} answered ${status}`);
+    }
+    staticRun = await measure("spec-driven static GETs (8 operations)", mock.base, mock.child.pid, () => ({ requests: reads }));
+  }
+
+  if (config.only.has("spec-rss")) {
+    // Every operation once: what Prism, the per-operation validators and the static answers hold.
+    let answered = 0;
+    for (const op of contract.operations) {
+      const r = plausibleRequest(contract, op, orgId);
+      const res = await fetch(`${mock.base}${r.path}`, {
+        method: r.method,
+        headers: { ...r.headers, ...admin, ...(r.body !== undefined && { "content-type": "application/json" }) },
+        ...(r.body !== undefined && { body: JSON.stringify(r.body) }),
+      });
+      await res.arrayBuffer();
+      if (res.status < 300 || answeredBy(op.operationId) === "state") answered++;
+    }
+    const rss = mb(procKb(mock.child.pid, "VmRSS"));
+    const hwm = mb(procKb(mock.child.pid, "VmHWM"));
+    console.log(`  every operation called once (${answered}/${contract.operations.length} answered as planned): RSS ${rss.toFixed(0)} MB, VmHWM ${hwm.toFixed(0)} MB`);
+    out.allOperations = { operations: contract.operations.length, answered, rssMb: rss, peakRssMb: hwm };
+    rows.push({ figure: "RSS after every operation once", mock: rss, unit: "MB", target: `< ${TARGETS.allOperationsRssMb} MB`, pass: rss < TARGETS.allOperationsRssMb });
+  }
+  await stopChild(mock.child);
+
+  if (staticRun) {
+    const st = performance.now();
+    const port = await freePort();
+    const prism = startChild("prism-cli", [PRISM_CLI, "mock", "-h", "127.0.0.1", "-p", String(port), "-v", "error", SPEC]);
+    const base = `http://127.0.0.1:${port}`;
+    const ready = await waitForAnswer(prism, `${base}${reads[0]!.path}`, reads[0]!.headers as Record<string, string>, st, 200, 120_000);
+    console.log(`\nPrism CLI 5.12 (prism mock -v error spec/calcom.openapi.json, pid ${prism.pid}): answered after ${ready.ms.toFixed(0)} ms`);
+    const prismRun = await measure("spec-driven static GETs (8 operations)", base, prism.pid, () => ({ requests: reads }));
+    await stopChild(prism, 5000);
+    const vs = ratio(staticRun.reqPerSec, prismRun.reqPerSec);
+    out.static = { mock: staticRun, prismCli: prismRun, prismCliStartMs: ready.ms };
+    rows.push({ figure: "spec-driven static req/s", mock: staticRun.reqPerSec, unit: "req/s", prism: prismRun.reqPerSec });
+    rows.push({ figure: "  vs Prism CLI", mock: vs, unit: "×", target: `≥ ${TARGETS.specVsPrismCli}×`, pass: vs === undefined ? undefined : vs >= TARGETS.specVsPrismCli });
+    rows.push({ figure: "spec-driven static p99", mock: staticRun.p99Ms, unit: "ms", prism: prismRun.p99Ms, target: `< ${TARGETS.specP99Ms} ms`, pass: staticRun.p99Ms < TARGETS.specP99Ms });
+  }
+  return { rows, out };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Main
 
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
@@ -605,7 +708,11 @@ async function main(): Promise<void> {
       out.startupAfterWrites = { ms: again.startMs, fileBytes: bytes, peakRssMb: againHwm };
     }
 
-    // 4. Baselines.
+    // 4. The operations answered from the spec.
+    const specRows = await specPhases(dbFile, facts.orgId);
+    out.spec = specRows.out;
+
+    // 5. Baselines.
     const baselines: Record<string, { startMs: number; peakRssMb: number; runs: Record<string, RunFigures>; meanBytes?: Record<string, number> }> = {};
     if (config.only.has("baselines")) {
       const bodiesFile = join(tmp, "bodies.json");
@@ -637,8 +744,8 @@ async function main(): Promise<void> {
       out.baselines = baselines;
     }
 
-    // 5. The table.
-    const rows: Array<{ figure: string; mock: number | undefined; unit: string; express?: number | undefined; prism?: number | undefined; target?: string; pass?: boolean | undefined }> = [];
+    // 6. The table.
+    const rows: Row[] = [];
     const ex = baselines.express?.runs;
     const pr = baselines.prism?.runs;
     const pass = (ok: boolean | undefined) => ok;
@@ -673,6 +780,7 @@ async function main(): Promise<void> {
       rows.push({ figure: `${label} non-2xx`, mock: m.non2xx + m.errors, unit: "" });
       rows.push({ figure: `${label} p50 / p99`, mock: m.p50Ms, unit: `ms / ${m.p99Ms.toFixed(1)} ms` });
     }
+    rows.push(...specRows.rows);
     rows.push({ figure: "start-up, large-org file present", mock: startupMedian, unit: "ms", express: baselines.express?.startMs, prism: baselines.prism?.startMs, target: `< ${TARGETS.startupMs} ms`, pass: startupMedian < TARGETS.startupMs });
     rows.push({ figure: "peak RSS (VmHWM)", mock: mockPeakMb, unit: "MB", express: baselines.express?.peakRssMb, prism: baselines.prism?.peakRssMb, target: `< ${TARGETS.peakRssMb} MB`, pass: mockPeakMb < TARGETS.peakRssMb });
 

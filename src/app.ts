@@ -1,9 +1,12 @@
 import express, { type Express, type RequestHandler } from "express";
 import { adminRouter, type AdminControl } from "./admin/index.js";
+import type { OperationCounts } from "./admin/operation-counts.js";
 import type { Contract } from "./contract/index.js";
+import type { Responder } from "./responder/engine.js";
 import { announcedBodyLimit } from "./body-limit.js";
 import { cors } from "./cors.js";
 import { errorMiddleware, notFound } from "./errors.js";
+import { inspectorRouter } from "./inspector.js";
 import { rateLimiter, type RateLimit } from "./rate-limit.js";
 import { responseHeaders } from "./response-headers.js";
 import { apiRouter } from "./routes/index.js";
@@ -22,6 +25,12 @@ export interface AppContext {
   rateLimit?: RateLimit | undefined;
   /** Serve repeated GETs from a cache emptied by every write (on unless false). */
   responseCache?: boolean | undefined;
+  /** The spec-driven responder of the current contract. */
+  responder: () => Responder;
+  /** Generated (dynamic) answers by default for the spec-driven operations. */
+  dynamic?: boolean | undefined;
+  /** Requests per operation, for GET /__admin/operations. */
+  counts: OperationCounts;
 }
 
 /**
@@ -72,7 +81,7 @@ export function createApp(ctx: AppContext): Express {
     (req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : jsonBody(req, res, next)),
     ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit)] : []),
     ctx.admin.faults.middleware(),
-    apiRouter(ctx),
+    apiRouter({ ...ctx, dynamic: ctx.dynamic ?? false }),
   ]);
   // Matched here rather than mounted at "/v2": a mount makes the router strip and restore the prefix on every
   // request, and the API wants the whole path anyway.
@@ -80,6 +89,7 @@ export function createApp(ctx: AppContext): Express {
   app.use((req, res, next) => (API_PREFIX.test(req.url) ? api(req, res, next) : next()));
   // The control API takes larger bodies than Cal.com's API (fault rules, scenario names; the state its own).
   app.use("/__admin", adminRouter(ctx.admin, ADMIN_BODY_LIMIT));
+  app.use("/__inspector", inspectorRouter());
   // Express's own words for an unknown route, naming the URL as sent, query included.
   app.use((req, _res, next) => next(notFound(`Cannot ${req.method} ${req.originalUrl}`)));
   app.use(errorMiddleware);

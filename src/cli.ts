@@ -39,6 +39,8 @@ async function main(): Promise<void> {
       journalSize: config.journalSize,
       watch: config.watch,
       responseCache: config.responseCache,
+      specs: config.specs,
+      dynamic: config.dynamic,
     });
   } catch (err) {
     const message = err instanceof HttpError ? err.message : (err as Error).message;
@@ -46,12 +48,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const state = mock.database().store;
+  const operations = mock.operations();
+  const fromState = operations.filter((o) => o.answeredBy === "state").length;
   const keys = [...state.rows.apiKeys.values()];
   const lines = [
     `calcom-mock listening on ${mock.url} (started in ${Date.now() - started} ms)`,
     `  db:       ${config.db === "memory" ? "memory" : `${config.db} (${mock.meta.seeded ? "seeded now" : "existing file kept"})`}`,
     `  scenario: ${mock.meta.scenario}, seed ${mock.meta.seed}`,
     `  API base: ${mock.url}/v2   control API: ${mock.url}/__admin`,
+    `  inspector: ${mock.url}/__inspector   (organization, attributes, live requests, controls in the browser)`,
+    `  operations: ${operations.length}: ${fromState} answered from state, ${operations.length - fromState} from the spec (${config.dynamic ? "dynamic" : "static"})${config.specs.length ? `, ${config.specs.length} further document${config.specs.length > 1 ? "s" : ""}` : ""}   contract: ${mock.url}/__admin/openapi.json`,
     `  rate limit: ${config.rateLimit}   response cache: ${config.responseCache ? "on" : "off"}${config.watch ? "   watching spec/ and the scenario file" : ""}`,
     `  API keys (Authorization: Bearer <key>):`,
     ...keys.slice(0, 12).map((k) => {

@@ -1,3 +1,4 @@
+import { delimiter } from "node:path";
 import { parseArgs } from "node:util";
 import { parseRateLimit } from "./rate-limit.js";
 
@@ -14,6 +15,10 @@ export interface CliConfig {
   journalSize: number;
   watch: boolean;
   responseCache: boolean;
+  /** Further OpenAPI documents whose operations the contract lacks (--spec, repeatable). */
+  specs: string[];
+  /** Generated answers for the spec-driven operations by default. */
+  dynamic: boolean;
   help: boolean;
 }
 
@@ -27,6 +32,8 @@ export const ENV = {
   journalSize: "CALCOM_MOCK_JOURNAL_SIZE",
   watch: "CALCOM_MOCK_WATCH",
   responseCache: "CALCOM_MOCK_RESPONSE_CACHE",
+  spec: "CALCOM_MOCK_SPEC",
+  dynamic: "CALCOM_MOCK_DYNAMIC",
 } as const;
 
 export const USAGE = `Usage: calcom-mock [options]
@@ -42,6 +49,10 @@ export const USAGE = `Usage: calcom-mock [options]
   --watch             reload spec/ and the scenario file when they change    env ${ENV.watch}=1
   --no-response-cache compute every GET afresh instead of reusing the answer until the next write
                                                                          env ${ENV.responseCache}=off
+  --spec <file>       a further OpenAPI 3 document: its operations the contract lacks are answered from it
+                      (repeatable)                                       env ${ENV.spec} (paths joined by ${delimiter})
+  --dynamic           generated bodies for the operations answered from the spec (default: the examples)
+                                                                         env ${ENV.dynamic}=1
   -h, --help          show this help
 `;
 
@@ -69,6 +80,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         "journal-size": { type: "string" },
         watch: { type: "boolean" },
         "no-response-cache": { type: "boolean" },
+        spec: { type: "string", multiple: true },
+        dynamic: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -104,6 +117,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     rateLimit,
     journalSize: integer("--journal-size", pick("journalSize") ?? "1000", 0, 1_000_000),
     watch: values.watch ?? ["1", "true", "yes"].includes((env[ENV.watch] ?? "").toLowerCase()),
+    specs: values.spec ?? (env[ENV.spec] ?? "").split(delimiter).filter(Boolean),
+    dynamic: values.dynamic ?? ["1", "true", "yes"].includes((env[ENV.dynamic] ?? "").toLowerCase()),
     responseCache: !(values["no-response-cache"] ?? ["0", "false", "no", "off"].includes((env[ENV.responseCache] ?? "").toLowerCase())),
     help: values.help ?? false,
   };

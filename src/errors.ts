@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { ErrorRequestHandler, Request, Response } from "express";
+import { keepAnswer } from "./admin/answer.js";
 
 /**
  * One problem found in a request, in the style of Prism's diagnostics: validation returns these instead of
@@ -236,7 +237,9 @@ export function sendError(req: Request, res: Response, err: HttpError): void {
     res.setHeader(DIAGNOSTICS_HEADER, headerSafe(err.diagnostics));
     res.locals[DIAGNOSTICS_LOCAL] = err.diagnostics;
   }
-  res.status(err.status).json(errorEnvelope(req.originalUrl, err.code, err.message, err.details));
+  const envelope = errorEnvelope(req.originalUrl, err.code, err.message, err.details);
+  keepAnswer(res, envelope);
+  res.status(err.status).json(envelope);
 }
 
 /**

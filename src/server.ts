@@ -3,14 +3,19 @@ import { STATUS_CODES, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { AddressInfo } from "node:net";
 import { FaultRules } from "./admin/faults.js";
+import type { OperationSummary } from "./admin/index.js";
+import { LiveFeed } from "./admin/live-feed.js";
+import { OperationCounts } from "./admin/operation-counts.js";
 import { RequestLog } from "./admin/request-log.js";
 import { parseStateDocument } from "./admin/state-document.js";
 import { createApp } from "./app.js";
 import { DEFAULT_SPEC_PATH, loadContract, type Contract } from "./contract/index.js";
 import { errorEnvelope, httpException, notFound } from "./errors.js";
 import { parseRateLimit, type RateLimitOption } from "./rate-limit.js";
+import { createResponder, type Responder } from "./responder/engine.js";
+import { answeredBy } from "./routes/index.js";
 import { Database, type DbLocation } from "./store/database.js";
-import { scenarioFile, scenarioState } from "./store/scenarios.js";
+import { scenarioFile, scenarioNames, scenarioState } from "./store/scenarios.js";
 import type { State, StateMeta } from "./store/schema.js";
 import { watchFiles } from "./watch.js";
 
@@ -45,6 +50,13 @@ export interface MockServerOptions {
   log?: (line: string) => void;
   /** Path to the OpenAPI document; defaults to the one in spec/. */
   specPath?: string;
+  /**
+   * Further OpenAPI 3 documents (a newer Cal.com document, say): their operations that the contract lacks are
+   * answered from them. A document that does not load makes createMockServer reject, naming it.
+   */
+  specs?: string[];
+  /** Generated answers for the spec-driven operations unless a request says `Prefer: dynamic=false`. */
+  dynamic?: boolean;
 }
 
 export interface MockServer {
@@ -57,6 +69,8 @@ export interface MockServer {
   /** A copy of the whole state. */
   state(): State;
   database(): Database;
+  /** Every operation served, how it is answered and its request count (as GET /__admin/operations). */
+  operations(): OperationSummary[];
   server: Server;
 }
 
@@ -86,6 +100,17 @@ function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, s
   );
 }
 
+function operationsOf(contract: Contract, counts: OperationCounts): OperationSummary[] {
+  return contract.operations.map((op) => ({
+    method: op.method,
+    path: op.pathTemplate,
+    operationId: op.operationId,
+    tag: op.tag,
+    answeredBy: answeredBy(op.operationId),
+    requests: counts.get(op.operationId),
+  }));
+}
+
 export const DEFAULT_SEED = 42;
 /** body-parser's default JSON limit, which Cal.com's NestJS app keeps. */
 export const DEFAULT_BODY_LIMIT = "100kb";
@@ -98,7 +123,15 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const specPath = options.specPath ?? DEFAULT_SPEC_PATH;
   const log = options.log ?? ((line: string) => console.log(line));
   const rateLimit = parseRateLimit(options.rateLimit);
-  let contract: Contract = loadContract(specPath);
+  const specs = options.specs ?? [];
+  let contract: Contract = loadContract(specPath, specs);
+  for (const source of contract.sources.slice(1)) {
+    if (source.repairs.length) log(`calcom-mock: --spec ${source.path} repaired as the contract is: ${source.repairs.join("; ")}`);
+  }
+  // Prism is imported on the first spec-driven request, not at start-up: the import alone takes over a second.
+  let responder: Responder = createResponder(contract.sources, seed);
+  const counts = new OperationCounts();
+  let openapiJson: { base: string; json: string } | undefined;
   let current = { seed, scenario };
 
   let seeded = false;
@@ -111,6 +144,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     seeded = true;
   }
 
+  const feed = new LiveFeed();
+  /** Tells connected inspectors that the whole state was replaced, so they load what they show again. */
+  const replaced = (): StateMeta => {
+    const meta = { ...db.store.meta };
+    if (feed.watched) feed.publish("state", meta);
+    return meta;
+  };
+
   let onScenarioChange: (() => void) | undefined;
   const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
     const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
@@ -118,7 +159,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const switched = next.scenario !== current.scenario;
     current = next;
     if (switched) onScenarioChange?.();
-    return { ...db.store.meta };
+    return replaced();
   };
 
   const snapshots = new Map<string, { state: State; createdAt: string }>();
@@ -138,13 +179,22 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     rateLimit,
     responseCache: options.responseCache,
+    responder: () => responder,
+    dynamic: options.dynamic,
+    counts,
     admin: {
+      operations: () => operationsOf(contract, counts),
+      clearCounts: () => counts.clear(),
+      openapi(baseUrl) {
+        if (openapiJson?.base !== baseUrl) openapiJson = { base: baseUrl, json: JSON.stringify({ ...contract.doc, servers: [{ url: baseUrl }] }) };
+        return openapiJson.json;
+      },
       reset,
       stateJson: () => JSON.stringify(db.store.toState()),
       async loadState(doc) {
         const state = parseStateDocument(doc, { seed: current.seed, scenario: "custom" });
         await db.replace(state);
-        return { ...db.store.meta };
+        return replaced();
       },
       snapshot(name) {
         // Rows are replaced, never changed in place, so the arrays of the moment are a consistent copy.
@@ -156,11 +206,14 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         const entry = snapshots.get(name);
         if (!entry) throw notFound(`No snapshot named "${name}"; taken: ${[...snapshots.keys()].join(", ") || "none"}`);
         await db.replace(entry.state);
-        return { ...db.store.meta };
+        return replaced();
       },
       snapshots: () => [...snapshots].map(([name, s]) => ({ name, createdAt: s.createdAt })),
-      requests: new RequestLog(options.journalSize ?? 1000),
+      requests: new RequestLog(options.journalSize ?? 1000, feed),
       faults: new FaultRules(random),
+      store: () => db.store,
+      scenarios: () => ({ current: { ...db.store.meta }, available: scenarioNames() }),
+      feed,
     },
   });
 
@@ -188,7 +241,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     stopWatching = watchFiles(watched, (file) => {
       if (file === specPath) {
         try {
-          contract = loadContract(specPath);
+          contract = loadContract(specPath, specs);
+          responder = createResponder(contract.sources, seed);
+          openapiJson = undefined;
           log(`calcom-mock: reloaded ${file}: ${contract.operations.length} operations; the state is kept`);
         } catch (err) {
           log(`calcom-mock: ${file} changed but does not load (${(err as Error).message}); still serving the previous spec`);
@@ -214,6 +269,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     server,
     state: () => structuredClone(db.store.toState()),
     database: () => db,
+    operations: () => operationsOf(contract, counts),
     reset,
     close() {
       closing ??= (async () => {

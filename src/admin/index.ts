@@ -1,8 +1,11 @@
 import { Router, json, type Request } from "express";
 import { badRequest, notFound } from "../errors.js";
 import type { StateMeta } from "../store/schema.js";
+import type { Store } from "../store/store.js";
 import type { FaultRules } from "./faults.js";
-import { parseRequestFilter, type RequestLog } from "./request-log.js";
+import type { LiveFeed } from "./live-feed.js";
+import { parseJournalPage, parseRequestFilter, type LoggedRequest, type RequestLog } from "./request-log.js";
+import { viewsRouter } from "./views.js";
 
 export interface AdminControl {
   reset(options: { seed?: number; scenario?: string }): Promise<StateMeta>;
@@ -14,6 +17,26 @@ export interface AdminControl {
   snapshots(): Array<{ name: string; createdAt: string }>;
   requests: RequestLog;
   faults: FaultRules;
+  /** The store as it is now (a reset replaces it), for the read endpoints of views.ts. */
+  store(): Store;
+  scenarios(): { current: StateMeta; available: string[] };
+  /** Server-sent events for connected inspectors: new requests, and state replaced by reset, restore or load. */
+  feed: LiveFeed;
+  /** Every operation of the contract, how it is answered and how many requests it has had. */
+  operations(): OperationSummary[];
+  /** Forgets the request counts of GET /operations (DELETE /requests does it with the journal). */
+  clearCounts(): void;
+  /** The contract as JSON, its `servers` naming `baseUrl`. */
+  openapi(baseUrl: string): string;
+}
+
+export interface OperationSummary {
+  method: string;
+  path: string;
+  operationId: string;
+  tag: string;
+  answeredBy: "state" | "spec";
+  requests: number;
 }
 
 function objectBody(req: Request): Record<string, unknown> {
@@ -71,9 +94,28 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
   });
 
   router.get("/requests", (req, res) => {
-    const matches = parseRequestFilter(req.query as Record<string, unknown>);
-    res.json(ok(control.requests.all().filter(matches)));
+    const query = req.query as Record<string, unknown>;
+    const matches = parseRequestFilter(query);
+    res.json(ok(control.requests.select(matches, parseJournalPage(query))));
   });
+
+  // The journal, live: each request as it is recorded (with the same filters), and a "state" event whenever
+  // the whole state is replaced. Nothing is formatted for the feed while no one is connected. `brief=1` sends
+  // requests without headers and bodies, for a viewer that only needs to know that something happened.
+  router.get(
+    "/requests/stream",
+    control.feed.handler((query) => {
+      const { brief, ...filters } = query;
+      if (brief !== undefined && brief !== "1" && brief !== "0") throw badRequest("query brief: must be 1 or 0");
+      const matches = parseRequestFilter(filters);
+      return (event, data) => {
+        if (event !== "request") return data;
+        const r = data as LoggedRequest;
+        if (!matches(r)) return undefined;
+        return brief === "1" ? { id: r.id, timestamp: r.timestamp, method: r.method, path: r.path, status: r.status, durationMs: r.durationMs } : r;
+      };
+    }, (lastEventId) => control.requests.select(() => true, { afterId: lastEventId }).map((r) => ["request", r])),
+  );
 
   router.get("/requests/count", (req, res) => {
     const matches = parseRequestFilter(req.query as Record<string, unknown>);
@@ -82,8 +124,23 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
 
   router.delete("/requests", (_req, res) => {
     control.requests.clear();
+    control.clearCounts();
     res.json(ok({ cleared: true }));
   });
+
+  router.get("/operations", (_req, res) => {
+    res.json(ok(control.operations()));
+  });
+
+  router.get("/openapi.json", (req, res) => {
+    res.type("application/json").send(control.openapi(`${req.protocol}://${req.get("host") ?? "127.0.0.1"}`));
+  });
+
+  router.get("/scenarios", (_req, res) => {
+    res.json(ok(control.scenarios()));
+  });
+
+  router.use(viewsRouter(control.store));
 
   router.get("/faults", (_req, res) => {
     res.json(ok(control.faults.list()));

@@ -4,6 +4,8 @@ import type { RequestHandler } from "express";
 import { maskApiKey } from "../auth/api-key.js";
 import { pathPattern } from "./path-pattern.js";
 import { badRequest, DIAGNOSTICS_LOCAL } from "../errors.js";
+import { answerOf } from "./answer.js";
+import type { LiveFeed } from "./live-feed.js";
 
 /** One request to /v2 as the journal keeps it (WireMock's request journal, for a Cal.com mock). */
 export interface LoggedRequest {
@@ -17,6 +19,8 @@ export interface LoggedRequest {
   body: unknown;
   /** The status answered, or 499 when the client closed the connection before the answer was sent. */
   status: number;
+  /** The answer's body (parsed when it is JSON); a note of its size when it is over MAX_JOURNALED_BODY. */
+  responseBody: unknown;
   durationMs: number;
   /** Why the mock refused the request (its readable summary of a failed validation), when it did. */
   diagnostics?: string;
@@ -41,6 +45,28 @@ function journaledBody(body: unknown, announced: number): unknown {
     return { truncated: true, reason: "nested too deeply to keep" };
   }
   return text.length > MAX_JOURNALED_BODY ? { truncated: true, bytes: Buffer.byteLength(text) } : body;
+}
+
+/**
+ * What the journal keeps of an answer: the serialized text the API sent (a reference to it, no copy; parsed only
+ * when the journal is read), or the object an error answer was made from, or a note of the size of a large text.
+ */
+function keptAnswer(answer: unknown): unknown {
+  if (typeof answer !== "string") return answer;
+  // A UTF-16 unit takes at most 3 bytes in UTF-8: most answers need no measuring at all.
+  if (answer.length * 3 <= MAX_JOURNALED_BODY) return answer;
+  const bytes = Buffer.byteLength(answer);
+  return bytes > MAX_JOURNALED_BODY ? { truncated: true, bytes } : answer;
+}
+
+/** The answer's body as the journal shows it: parsed when it was kept as text. */
+function journaledResponse(kept: unknown): unknown {
+  if (typeof kept !== "string") return kept;
+  try {
+    return JSON.parse(kept) as unknown;
+  } catch {
+    return kept;
+  }
 }
 
 /** The status a request is journaled with when its client closed the connection before the answer. */
@@ -82,6 +108,8 @@ interface Recorded {
   headers: IncomingHttpHeaders;
   body: unknown;
   status: number;
+  /** The answer's body as `keptAnswer` keeps it. */
+  response: unknown;
   durationMs: number;
   diagnostics: string | undefined;
 }
@@ -95,17 +123,49 @@ function maskHeaders(raw: IncomingHttpHeaders): Record<string, string | string[]
   return headers;
 }
 
+/** How to read the journal: the order, how many entries at most, only those before an id (paging back) or after one. */
+export interface JournalPage {
+  newestFirst?: boolean;
+  limit?: number;
+  beforeId?: number;
+  afterId?: number;
+}
+
+/** Parses `order`, `limit` and `before` of GET /__admin/requests. */
+export function parseJournalPage(query: Record<string, unknown>): JournalPage {
+  const page: JournalPage = {};
+  const { order, limit, before } = query;
+  if (order !== undefined) {
+    if (order !== "asc" && order !== "desc") throw badRequest("query order: must be asc (oldest first, the default) or desc");
+    page.newestFirst = order === "desc";
+  }
+  if (limit !== undefined) {
+    if (typeof limit !== "string" || !/^\d{1,6}$/.test(limit) || Number(limit) < 1) throw badRequest("query limit: must be a positive integer");
+    page.limit = Number(limit);
+  }
+  if (before !== undefined) {
+    if (typeof before !== "string" || !/^\d{1,15}$/.test(before)) throw badRequest("query before: must be a request id");
+    page.beforeId = Number(before);
+  }
+  return page;
+}
+
 /** A bounded journal: a ring of the last `capacity` requests, so a long run does not grow memory. */
 export class RequestLog {
   private entries: Recorded[] = [];
   private start = 0;
   private nextId = 1;
 
-  constructor(readonly capacity: number) {}
+  /** `feed`, when given, receives each request as it is recorded, formatted only while someone watches. */
+  constructor(
+    readonly capacity: number,
+    private readonly feed?: LiveFeed,
+  ) {}
 
   add(entry: Omit<Recorded, "id">): void {
-    if (this.capacity <= 0) return;
     const full: Recorded = { id: this.nextId++, ...entry };
+    if (this.feed?.watched) this.feed.publish("request", format(full));
+    if (this.capacity <= 0) return;
     if (this.entries.length < this.capacity) this.entries.push(full);
     else {
       this.entries[this.start] = full;
@@ -115,19 +175,23 @@ export class RequestLog {
 
   /** Oldest first. */
   all(): LoggedRequest[] {
-    return [...this.entries.slice(this.start), ...this.entries.slice(0, this.start)].map((r) => ({
-      id: r.id,
-      timestamp: new Date(r.at).toISOString(),
-      method: r.method,
-      path: r.url.split("?", 1)[0]!,
-      // Parsed as the API parses it (qs's extended syntax, as Cal.com's Express 4 does); here, not per request.
-      query: parseQuery(r.url.includes("?") ? r.url.slice(r.url.indexOf("?") + 1) : "", { allowPrototypes: true }),
-      headers: maskHeaders(r.headers),
-      body: r.body,
-      status: r.status,
-      durationMs: r.durationMs,
-      ...(r.diagnostics !== undefined && { diagnostics: r.diagnostics }),
-    }));
+    return this.select(() => true);
+  }
+
+  /** The entries that match, in the page's order, formatted; stops at the page's limit. */
+  select(matches: (r: LoggedRequest) => boolean, page: JournalPage = {}): LoggedRequest[] {
+    const n = this.entries.length;
+    const out: LoggedRequest[] = [];
+    for (let k = 0; k < n; k++) {
+      const record = this.entries[(this.start + (page.newestFirst ? n - 1 - k : k)) % n]!;
+      if (page.beforeId !== undefined && record.id >= page.beforeId) continue;
+      if (page.afterId !== undefined && record.id <= page.afterId) continue;
+      const entry = format(record);
+      if (!matches(entry)) continue;
+      out.push(entry);
+      if (page.limit !== undefined && out.length >= page.limit) break;
+    }
+    return out;
   }
 
   clear(): void {
@@ -152,6 +216,8 @@ export class RequestLog {
           headers: req.headers,
           body: journaledBody(req.body, Number(req.headers["content-length"]) || 0),
           status: res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST,
+          // A HEAD is answered as its GET without the body: none was sent.
+          response: res.writableFinished && req.method !== "HEAD" ? keptAnswer(answerOf(res)) : undefined,
           durationMs: performance.now() - started,
           diagnostics: res.locals[DIAGNOSTICS_LOCAL] as string | undefined,
         });
@@ -159,5 +225,22 @@ export class RequestLog {
       next();
     };
   }
+}
 
+/** A record as GET /__admin/requests and the live feed show it. */
+function format(r: Recorded): LoggedRequest {
+  return {
+    id: r.id,
+    timestamp: new Date(r.at).toISOString(),
+    method: r.method,
+    path: r.url.split("?", 1)[0]!,
+    // Parsed as the API parses it (qs's extended syntax, as Cal.com's Express 4 does); here, not per request.
+    query: parseQuery(r.url.includes("?") ? r.url.slice(r.url.indexOf("?") + 1) : "", { allowPrototypes: true }),
+    headers: maskHeaders(r.headers),
+    body: r.body,
+    status: r.status,
+    responseBody: journaledResponse(r.response),
+    durationMs: r.durationMs,
+    ...(r.diagnostics !== undefined && { diagnostics: r.diagnostics }),
+  };
 }

@@ -4,6 +4,115 @@
  */
 
 export interface paths {
+    "/v2/oauth-clients/{clientId}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all managed users */
+        get: operations["OAuthClientUsersController_getManagedUsers"];
+        put?: never;
+        /** Create a managed user */
+        post: operations["OAuthClientUsersController_createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oauth-clients/{clientId}/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a managed user */
+        get: operations["OAuthClientUsersController_getUserById"];
+        put?: never;
+        post?: never;
+        /** Delete a managed user */
+        delete: operations["OAuthClientUsersController_deleteUser"];
+        options?: never;
+        head?: never;
+        /** Update a managed user */
+        patch: operations["OAuthClientUsersController_updateUser"];
+        trace?: never;
+    };
+    "/v2/oauth-clients/{clientId}/users/{userId}/force-refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Force refresh tokens */
+        post: operations["OAuthClientUsersController_forceRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oauth/{clientId}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refresh managed user tokens */
+        post: operations["OAuthFlowController_refreshTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oauth-clients/{clientId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all webhooks */
+        get: operations["OAuthClientWebhooksController_getOAuthClientWebhooks"];
+        put?: never;
+        /** Create a webhook */
+        post: operations["OAuthClientWebhooksController_createOAuthClientWebhook"];
+        /** Delete all webhooks */
+        delete: operations["OAuthClientWebhooksController_deleteAllOAuthClientWebhooks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oauth-clients/{clientId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook */
+        get: operations["OAuthClientWebhooksController_getOAuthClientWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook */
+        delete: operations["OAuthClientWebhooksController_deleteOAuthClientWebhook"];
+        options?: never;
+        head?: never;
+        /** Update a webhook */
+        patch: operations["OAuthClientWebhooksController_updateOAuthClientWebhook"];
+        trace?: never;
+    };
     "/v2/organizations/{orgId}/attributes": {
         parameters: {
             query?: never;
@@ -147,6 +256,1709 @@ export interface paths {
         patch: operations["OrganizationsAttributesOptionsController_updateOrganizationAttributeOptionForUser"];
         trace?: never;
     };
+    "/v2/organizations/{orgId}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Organization Bookings */
+        get: operations["OrganizationsBookingsController_getAllOrgTeamBookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/delegation-credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save delegation credentials for your organization. */
+        post: operations["OrganizationsDelegationCredentialController_createDelegationCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/delegation-credentials/{credentialId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update delegation credentials of your organization. */
+        patch: operations["OrganizationsDelegationCredentialController_updateDelegationCredential"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all memberships */
+        get: operations["OrganizationsMembershipsController_getAllMemberships"];
+        put?: never;
+        /** Create a membership */
+        post: operations["OrganizationsMembershipsController_createMembership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/memberships/{membershipId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a membership */
+        get: operations["OrganizationsMembershipsController_getOrgMembership"];
+        put?: never;
+        post?: never;
+        /** Delete a membership */
+        delete: operations["OrganizationsMembershipsController_deleteMembership"];
+        options?: never;
+        head?: never;
+        /** Update a membership */
+        patch: operations["OrganizationsMembershipsController_updateMembership"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/routing-forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get organization routing forms */
+        get: operations["OrganizationsRoutingFormsController_getOrganizationRoutingForms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/routing-forms/{routingFormId}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get routing form responses */
+        get: operations["OrganizationsRoutingFormsResponsesController_getRoutingFormResponses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/routing-forms/{routingFormId}/responses/{responseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update routing form response */
+        patch: operations["OrganizationsRoutingFormsResponsesController_updateRoutingFormResponse"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all schedules */
+        get: operations["OrganizationsSchedulesController_getOrganizationSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all teams */
+        get: operations["OrganizationsTeamsController_getAllTeams"];
+        put?: never;
+        /** Create a team */
+        post: operations["OrganizationsTeamsController_createTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get teams membership for user */
+        get: operations["OrganizationsTeamsController_getMyTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a team */
+        get: operations["OrganizationsTeamsController_getTeam"];
+        put?: never;
+        post?: never;
+        /** Delete a team */
+        delete: operations["OrganizationsTeamsController_deleteTeam"];
+        options?: never;
+        head?: never;
+        /** Update a team */
+        patch: operations["OrganizationsTeamsController_updateTeam"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get organization team bookings */
+        get: operations["OrganizationsTeamsBookingsController_getAllOrgTeamBookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/conferencing/{app}/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connect your conferencing application to a team */
+        post: operations["OrganizationsConferencingController_connectTeamApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/conferencing/{app}/oauth/auth-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get OAuth conferencing app's auth url for a team */
+        get: operations["OrganizationsConferencingController_getTeamOAuthUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/conferencing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List team conferencing applications */
+        get: operations["OrganizationsConferencingController_listTeamConferencingApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/conferencing/{app}/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set team default conferencing application */
+        post: operations["OrganizationsConferencingController_setTeamDefaultApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/conferencing/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get team default conferencing application */
+        get: operations["OrganizationsConferencingController_getTeamDefaultApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/conferencing/{app}/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Disconnect team conferencing application */
+        delete: operations["OrganizationsConferencingController_disconnectTeamApp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get team event types */
+        get: operations["OrganizationsEventTypesController_getTeamEventTypes"];
+        put?: never;
+        /** Create an event type */
+        post: operations["OrganizationsEventTypesController_createTeamEventType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/event-types/{eventTypeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an event type */
+        get: operations["OrganizationsEventTypesController_getTeamEventType"];
+        put?: never;
+        post?: never;
+        /** Delete a team event type */
+        delete: operations["OrganizationsEventTypesController_deleteTeamEventType"];
+        options?: never;
+        head?: never;
+        /** Update a team event type */
+        patch: operations["OrganizationsEventTypesController_updateTeamEventType"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/event-types/{eventTypeId}/create-phone-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a phone call */
+        post: operations["OrganizationsEventTypesController_createPhoneCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all team event types */
+        get: operations["OrganizationsEventTypesController_getTeamsEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all memberships */
+        get: operations["OrganizationsTeamsMembershipsController_getAllOrgTeamMemberships"];
+        put?: never;
+        /** Create a membership */
+        post: operations["OrganizationsTeamsMembershipsController_createOrgTeamMembership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/memberships/{membershipId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a membership */
+        get: operations["OrganizationsTeamsMembershipsController_getOrgTeamMembership"];
+        put?: never;
+        post?: never;
+        /** Delete a membership */
+        delete: operations["OrganizationsTeamsMembershipsController_deleteOrgTeamMembership"];
+        options?: never;
+        head?: never;
+        /** Update a membership */
+        patch: operations["OrganizationsTeamsMembershipsController_updateOrgTeamMembership"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/routing-forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get team routing forms */
+        get: operations["OrganizationsTeamsRoutingFormsController_getTeamRoutingForms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/routing-forms/{routingFormId}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get organization team routing form responses */
+        get: operations["OrganizationsTeamsRoutingFormsResponsesController_getRoutingFormResponses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/routing-forms/{routingFormId}/responses/{responseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update routing form response */
+        patch: operations["OrganizationsTeamsRoutingFormsResponsesController_updateRoutingFormResponse"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/users/{userId}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get schedules of a team member */
+        get: operations["OrganizationsTeamsSchedulesController_getUserSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all users */
+        get: operations["OrganizationsUsersController_getOrganizationsUsers"];
+        put?: never;
+        /** Create a user */
+        post: operations["OrganizationsUsersController_createOrganizationUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a user */
+        delete: operations["OrganizationsUsersController_deleteOrganizationUser"];
+        options?: never;
+        head?: never;
+        /** Update a user */
+        patch: operations["OrganizationsUsersController_updateOrganizationUser"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/users/{userId}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all bookings of an organization user */
+        get: operations["OrganizationsUsersBookingsController_getOrganizationUserBookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/users/{userId}/ooo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all ooo entries of a user */
+        get: operations["OrganizationsUsersOOOController_getOrganizationUserOOO"];
+        put?: never;
+        /** Create an ooo entry for user */
+        post: operations["OrganizationsUsersOOOController_createOrganizationUserOOO"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/users/{userId}/ooo/{oooId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete ooo entry of a user */
+        delete: operations["OrganizationsUsersOOOController_deleteOrganizationUserOOO"];
+        options?: never;
+        head?: never;
+        /** Update ooo entry of a user */
+        patch: operations["OrganizationsUsersOOOController_updateOrganizationUserOOO"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/ooo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all OOO entries of org users */
+        get: operations["OrganizationsUsersOOOController_getOrganizationUsersOOO"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/users/{userId}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all schedules */
+        get: operations["OrganizationsSchedulesController_getUserSchedules"];
+        put?: never;
+        /** Create a schedule */
+        post: operations["OrganizationsSchedulesController_createUserSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/users/{userId}/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a schedule */
+        get: operations["OrganizationsSchedulesController_getUserSchedule"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule */
+        delete: operations["OrganizationsSchedulesController_deleteUserSchedule"];
+        options?: never;
+        head?: never;
+        /** Update a schedule */
+        patch: operations["OrganizationsSchedulesController_updateUserSchedule"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all webhooks */
+        get: operations["OrganizationsWebhooksController_getAllOrganizationWebhooks"];
+        put?: never;
+        /** Create a webhook */
+        post: operations["OrganizationsWebhooksController_createOrganizationWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook */
+        get: operations["OrganizationsWebhooksController_getOrganizationWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook */
+        delete: operations["OrganizationsWebhooksController_deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Update a webhook */
+        patch: operations["OrganizationsWebhooksController_updateOrgWebhook"];
+        trace?: never;
+    };
+    "/v2/api-keys/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refresh API Key */
+        post: operations["ApiKeysController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all bookings */
+        get: operations["BookingsController_2024_08_13_getBookings"];
+        put?: never;
+        /** Create a booking */
+        post: operations["BookingsController_2024_08_13_createBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a booking */
+        get: operations["BookingsController_2024_08_13_getBooking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reschedule a booking */
+        post: operations["BookingsController_2024_08_13_rescheduleBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a booking */
+        post: operations["BookingsController_2024_08_13_cancelBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/mark-absent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a booking absence */
+        post: operations["BookingsController_2024_08_13_markNoShow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reassign a booking to auto-selected host */
+        post: operations["BookingsController_2024_08_13_reassignBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/reassign/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reassign a booking to a specific host */
+        post: operations["BookingsController_2024_08_13_reassignBookingToUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a booking */
+        post: operations["BookingsController_2024_08_13_confirmBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a booking */
+        post: operations["BookingsController_2024_08_13_declineBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/calendar-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get 'Add to Calendar' links for a booking */
+        get: operations["BookingsController_2024_08_13_getCalendarLinks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/calendars/ics-feed/save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save an ICS feed */
+        post: operations["CalendarsController_createIcsFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/calendars/ics-feed/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check an ICS feed */
+        get: operations["CalendarsController_checkIcsFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/calendars/busy-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get busy times */
+        get: operations["CalendarsController_getBusyTimes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all calendars */
+        get: operations["CalendarsController_getCalendars"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/calendars/{calendar}/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get oAuth connect URL */
+        get: operations["CalendarsController_redirect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/calendars/{calendar}/save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Save an oAuth calendar credentials */
+        get: operations["CalendarsController_save"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/calendars/{calendar}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sync credentials */
+        post: operations["CalendarsController_syncCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/calendars/{calendar}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check a calendar connection */
+        get: operations["CalendarsController_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/calendars/{calendar}/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disconnect a calendar */
+        post: operations["CalendarsController_deleteCalendarCredentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/conferencing/{app}/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connect your conferencing application */
+        post: operations["ConferencingController_connect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/conferencing/{app}/oauth/auth-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get OAuth conferencing app auth url */
+        get: operations["ConferencingController_redirect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/conferencing/{app}/oauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** conferencing apps oauths callback */
+        get: operations["ConferencingController_save"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/conferencing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your conferencing applications */
+        get: operations["ConferencingController_listInstalledConferencingApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/conferencing/{app}/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set your default conferencing application */
+        post: operations["ConferencingController_default"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/conferencing/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get your default conferencing application */
+        get: operations["ConferencingController_getDefault"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/conferencing/{app}/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Disconnect your conferencing application */
+        delete: operations["ConferencingController_disconnect"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/destination-calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update destination calendars */
+        put: operations["DestinationCalendarsController_updateDestinationCalendars"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all event types */
+        get: operations["EventTypesController_2024_06_14_getEventTypes"];
+        put?: never;
+        /** Create an event type */
+        post: operations["EventTypesController_2024_06_14_createEventType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/event-types/{eventTypeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an event type */
+        get: operations["EventTypesController_2024_06_14_getEventTypeById"];
+        put?: never;
+        post?: never;
+        /** Delete an event type */
+        delete: operations["EventTypesController_2024_06_14_deleteEventType"];
+        options?: never;
+        head?: never;
+        /** Update an event type */
+        patch: operations["EventTypesController_2024_06_14_updateEventType"];
+        trace?: never;
+    };
+    "/v2/event-types/{eventTypeId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all webhooks */
+        get: operations["EventTypeWebhooksController_getEventTypeWebhooks"];
+        put?: never;
+        /** Create a webhook */
+        post: operations["EventTypeWebhooksController_createEventTypeWebhook"];
+        /** Delete all webhooks */
+        delete: operations["EventTypeWebhooksController_deleteAllEventTypeWebhooks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/event-types/{eventTypeId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook */
+        get: operations["EventTypeWebhooksController_getEventTypeWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook */
+        delete: operations["EventTypeWebhooksController_deleteEventTypeWebhook"];
+        options?: never;
+        head?: never;
+        /** Update a webhook */
+        patch: operations["EventTypeWebhooksController_updateEventTypeWebhook"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all organizations within an organization */
+        get: operations["OrganizationsOrganizationsController_getOrganizations"];
+        put?: never;
+        /** Create an organization within an organization */
+        post: operations["OrganizationsOrganizationsController_createOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/organizations/{managedOrganizationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an organization within an organization */
+        get: operations["OrganizationsOrganizationsController_getOrganization"];
+        put?: never;
+        post?: never;
+        /** Delete an organization within an organization */
+        delete: operations["OrganizationsOrganizationsController_deleteOrganization"];
+        options?: never;
+        head?: never;
+        /** Update an organization within an organization */
+        patch: operations["OrganizationsOrganizationsController_updateOrganization"];
+        trace?: never;
+    };
+    "/v2/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get my profile */
+        get: operations["MeController_getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update my profile */
+        patch: operations["MeController_updateMe"];
+        trace?: never;
+    };
+    "/v2/oauth-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all OAuth clients */
+        get: operations["OAuthClientsController_getOAuthClients"];
+        put?: never;
+        /** Create an OAuth client */
+        post: operations["OAuthClientsController_createOAuthClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oauth-clients/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an OAuth client */
+        get: operations["OAuthClientsController_getOAuthClientById"];
+        put?: never;
+        post?: never;
+        /** Delete an OAuth client */
+        delete: operations["OAuthClientsController_deleteOAuthClient"];
+        options?: never;
+        head?: never;
+        /** Update an OAuth client */
+        patch: operations["OAuthClientsController_updateOAuthClient"];
+        trace?: never;
+    };
+    "/v2/routing-forms/{routingFormId}/calculate-slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Calculate slots based on routing form response */
+        post: operations["RoutingFormsController_calculateSlotsBasedOnRoutingFormResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all schedules */
+        get: operations["SchedulesController_2024_06_11_getSchedules"];
+        put?: never;
+        /** Create a schedule */
+        post: operations["SchedulesController_2024_06_11_createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/schedules/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get default schedule */
+        get: operations["SchedulesController_2024_06_11_getDefaultSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a schedule */
+        get: operations["SchedulesController_2024_06_11_getSchedule"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule */
+        delete: operations["SchedulesController_2024_06_11_deleteSchedule"];
+        options?: never;
+        head?: never;
+        /** Update a schedule */
+        patch: operations["SchedulesController_2024_06_11_updateSchedule"];
+        trace?: never;
+    };
+    "/v2/selected-calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a selected calendar */
+        post: operations["SelectedCalendarsController_addSelectedCalendar"];
+        /** Delete a selected calendar */
+        delete: operations["SelectedCalendarsController_deleteSelectedCalendar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find out when is an event type ready to be booked. */
+        get: operations["SlotsController_2024_09_04_getAvailableSlots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/slots/reservations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reserve a slot */
+        post: operations["SlotsController_2024_09_04_reserveSlot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/slots/reservations/{uid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get reserved slot */
+        get: operations["SlotsController_2024_09_04_getReservedSlot"];
+        put?: never;
+        post?: never;
+        delete: operations["SlotsController_2024_09_04_deleteReservedSlot"];
+        options?: never;
+        head?: never;
+        /** Updated reserved a slot */
+        patch: operations["SlotsController_2024_09_04_updateReservedSlot"];
+        trace?: never;
+    };
+    "/v2/stripe/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get stripe connect URL */
+        get: operations["StripeController_redirect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/stripe/save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Save stripe credentials */
+        get: operations["StripeController_save"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/stripe/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check stripe connection */
+        get: operations["StripeController_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/stripe/check/{teamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check team stripe connection */
+        get: operations["StripeController_checkTeamStripeConnection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get teams */
+        get: operations["TeamsController_getTeams"];
+        put?: never;
+        /** Create a team */
+        post: operations["TeamsController_createTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a team */
+        get: operations["TeamsController_getTeam"];
+        put?: never;
+        post?: never;
+        /** Delete a team */
+        delete: operations["TeamsController_deleteTeam"];
+        options?: never;
+        head?: never;
+        /** Update a team */
+        patch: operations["TeamsController_updateTeam"];
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a team event type */
+        get: operations["TeamsEventTypesController_getTeamEventTypes"];
+        put?: never;
+        /** Create an event type */
+        post: operations["TeamsEventTypesController_createTeamEventType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/event-types/{eventTypeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an event type */
+        get: operations["TeamsEventTypesController_getTeamEventType"];
+        put?: never;
+        post?: never;
+        /** Delete a team event type */
+        delete: operations["TeamsEventTypesController_deleteTeamEventType"];
+        options?: never;
+        head?: never;
+        /** Update a team event type */
+        patch: operations["TeamsEventTypesController_updateTeamEventType"];
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/event-types/{eventTypeId}/create-phone-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a phone call */
+        post: operations["TeamsEventTypesController_createPhoneCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/memberships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all memberships */
+        get: operations["TeamsMembershipsController_getTeamMemberships"];
+        put?: never;
+        /** Create a membership */
+        post: operations["TeamsMembershipsController_createTeamMembership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/memberships/{membershipId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a membership */
+        get: operations["TeamsMembershipsController_getTeamMembership"];
+        put?: never;
+        post?: never;
+        /** Delete a membership */
+        delete: operations["TeamsMembershipsController_deleteTeamMembership"];
+        options?: never;
+        head?: never;
+        /** Create a membership */
+        patch: operations["TeamsMembershipsController_updateTeamMembership"];
+        trace?: never;
+    };
+    "/v2/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all webooks */
+        get: operations["WebhooksController_getWebhooks"];
+        put?: never;
+        /** Create a webhook */
+        post: operations["WebhooksController_createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook */
+        get: operations["WebhooksController_getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook */
+        delete: operations["WebhooksController_deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Update a webhook */
+        patch: operations["WebhooksController_updateWebhook"];
+        trace?: never;
+    };
     "/v2/organizations/{orgId}/attributes/assignments/{userId}/history": {
         parameters: {
             query?: never;
@@ -168,24 +1980,2168 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ErrorOutput: {
+        ManagedUserOutput: {
+            /** @example 1 */
+            id: number;
+            /** @example alice+cluo37fwd0001khkzqqynkpj3@example.com */
+            email: string;
+            /** @example alice */
+            username: string | null;
+            /** @example alice */
+            name: string | null;
+            /** @example bio */
+            bio: string | null;
+            /** @example America/New_York */
+            timeZone: string;
+            /** @example Sunday */
+            weekStart: string;
+            /** @example 2024-04-01T00:00:00.000Z */
+            createdDate: string;
+            /** @example 12 */
+            timeFormat: number | null;
+            /** @example null */
+            defaultScheduleId: number | null;
+            /**
+             * @example en
+             * @enum {string}
+             */
+            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+            /** @example https://cal.com/api/avatar/2b735186-b01b-46d3-87da-019b8f61776b.png */
+            avatarUrl?: string | null;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+        };
+        GetManagedUsersOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ManagedUserOutput"][];
+        };
+        CreateManagedUserInput: {
+            /** @example alice@example.com */
+            email: string;
+            /** @example Alice Smith */
+            name: string;
+            /**
+             * @example 12
+             * @enum {number}
+             */
+            timeFormat?: 12 | 24;
+            /**
+             * @example Monday
+             * @enum {string}
+             */
+            weekStart?: "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday";
+            /** @example America/New_York */
+            timeZone?: string;
+            /**
+             * @example en
+             * @enum {string}
+             */
+            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+            /** @example https://cal.com/api/avatar/2b735186-b01b-46d3-87da-019b8f61776b.png */
+            avatarUrl?: string;
+            /** @example I am a bio */
+            bio?: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+        };
+        CreateManagedUserData: {
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9 */
+            accessToken: string;
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9 */
+            refreshToken: string;
+            user: components["schemas"]["ManagedUserOutput"];
+            accessTokenExpiresAt: number;
+            refreshTokenExpiresAt: number;
+        };
+        CreateManagedUserOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["CreateManagedUserData"];
+            error?: Record<string, never>;
+        };
+        GetManagedUserOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ManagedUserOutput"];
+        };
+        UpdateManagedUserInput: {
+            email?: string;
+            name?: string;
+            /**
+             * @example 12
+             * @enum {number}
+             */
+            timeFormat?: 12 | 24;
+            defaultScheduleId?: number;
+            /**
+             * @example Monday
+             * @enum {string}
+             */
+            weekStart?: "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday";
+            timeZone?: string;
+            /**
+             * @example en
+             * @enum {string}
+             */
+            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+            /** @example https://cal.com/api/avatar/2b735186-b01b-46d3-87da-019b8f61776b.png */
+            avatarUrl?: string;
+            /** @example I am a bio */
+            bio?: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+        };
+        KeysDto: {
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9 */
+            accessToken: string;
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9 */
+            refreshToken: string;
+            accessTokenExpiresAt: number;
+            refreshTokenExpiresAt: number;
+        };
+        KeysResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["KeysDto"];
+        };
+        CreateOAuthClientInput: {
+            logo?: string;
+            name: string;
+            redirectUris: string[];
+            permissions: ("EVENT_TYPE_READ" | "EVENT_TYPE_WRITE" | "BOOKING_READ" | "BOOKING_WRITE" | "SCHEDULE_READ" | "SCHEDULE_WRITE" | "APPS_READ" | "APPS_WRITE" | "PROFILE_READ" | "PROFILE_WRITE" | "*")[];
+            bookingRedirectUri?: string;
+            bookingCancelRedirectUri?: string;
+            bookingRescheduleRedirectUri?: string;
+            areEmailsEnabled?: boolean;
+            /** @default false */
+            areDefaultEventTypesEnabled: boolean;
+        };
+        CreateOAuthClientOutput: {
+            /** @example clsx38nbl0001vkhlwin9fmt0 */
+            clientId: string;
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJuYW1lIjoib2F1dGgtY2xpZW50Iiwi */
+            clientSecret: string;
+        };
+        CreateOAuthClientResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            /**
+             * @example {
+             *       "clientId": "clsx38nbl0001vkhlwin9fmt0",
+             *       "clientSecret": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJuYW1lIjoib2F1dGgtY2xpZW50Iiwi"
+             *     }
+             */
+            data: components["schemas"]["CreateOAuthClientOutput"];
+        };
+        PlatformOAuthClientDto: {
+            /** @example clsx38nbl0001vkhlwin9fmt0 */
+            id: string;
+            /** @example MyClient */
+            name: string;
+            /** @example secretValue */
+            secret: string;
+            /**
+             * @example [
+             *       "BOOKING_READ",
+             *       "BOOKING_WRITE"
+             *     ]
+             */
+            permissions: ("EVENT_TYPE_READ" | "EVENT_TYPE_WRITE" | "BOOKING_READ" | "BOOKING_WRITE" | "SCHEDULE_READ" | "SCHEDULE_WRITE" | "APPS_READ" | "APPS_WRITE" | "PROFILE_READ" | "PROFILE_WRITE")[];
+            /** @example https://example.com/logo.png */
+            logo?: string;
+            /**
+             * @example [
+             *       "https://example.com/callback"
+             *     ]
+             */
+            redirectUris: string[];
+            /** @example 1 */
+            organizationId: number;
+            /**
+             * Format: date-time
+             * @example 2024-03-23T08:33:21.851Z
+             */
+            createdAt: string;
+            /** @example true */
+            areEmailsEnabled: boolean;
+            /** @example true */
+            areDefaultEventTypesEnabled: boolean;
+            /** @example https://example.com/booking-redirect */
+            bookingRedirectUri?: string;
+            /** @example https://example.com/booking-cancel */
+            bookingCancelRedirectUri?: string;
+            /** @example https://example.com/booking-reschedule */
+            bookingRescheduleRedirectUri?: string;
+        };
+        GetOAuthClientsResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["PlatformOAuthClientDto"][];
+        };
+        GetOAuthClientResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["PlatformOAuthClientDto"];
+        };
+        UpdateOAuthClientInput: {
+            logo?: string;
+            name?: string;
+            redirectUris?: string[];
+            bookingRedirectUri?: string;
+            bookingCancelRedirectUri?: string;
+            bookingRescheduleRedirectUri?: string;
+            areEmailsEnabled?: boolean;
+            areDefaultEventTypesEnabled?: boolean;
+        };
+        RefreshTokenInput: {
+            refreshToken: string;
+        };
+        RefreshApiKeyInput: {
+            /**
+             * @default 30
+             * @example 60
+             */
+            apiKeyDaysValid: number;
+            /** @example true */
+            apiKeyNeverExpires?: boolean;
+        };
+        ApiKeyOutput: {
+            apiKey: string;
+        };
+        RefreshApiKeyOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ApiKeyOutput"];
+        };
+        InputAddressLocation_2024_06_14: {
+            /** @example address */
+            type: string;
+            /** @example 123 Example St, City, Country */
+            address: string;
+            public: boolean;
+        };
+        InputLinkLocation_2024_06_14: {
+            /** @example link */
+            type: string;
+            /** @example https://customvideo.com/join/123456 */
+            link: string;
+            public: boolean;
+        };
+        InputIntegrationLocation_2024_06_14: {
+            /** @example integration */
+            type: string;
+            /**
+             * @example cal-video
+             * @enum {string}
+             */
+            integration: "cal-video" | "google-meet" | "office365-video" | "zoom";
+        };
+        InputPhoneLocation_2024_06_14: {
+            /** @example phone */
+            type: string;
+            /** @example +37120993151 */
+            phone: string;
+            public: boolean;
+        };
+        PhoneFieldInput_2024_06_14: {
+            /** @example phone */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            label: string;
+            required: boolean;
+            placeholder: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        AddressFieldInput_2024_06_14: {
+            /** @example address */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter your address */
+            label: string;
+            required: boolean;
+            /** @example e.g., 1234 Main St */
+            placeholder: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        TextFieldInput_2024_06_14: {
+            /** @example text */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter your text */
+            label: string;
+            required: boolean;
+            /** @example e.g., Enter text here */
+            placeholder: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        NumberFieldInput_2024_06_14: {
+            /** @example number */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter a number */
+            label: string;
+            required: boolean;
+            /** @example e.g., 100 */
+            placeholder: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        TextAreaFieldInput_2024_06_14: {
+            /** @example textarea */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter detailed information */
+            label: string;
+            required: boolean;
+            /** @example e.g., Detailed description here... */
+            placeholder: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        SelectFieldInput_2024_06_14: {
+            /** @example select */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            /** @example Please select an option */
+            label: string;
+            required: boolean;
+            /** @example Select... */
+            placeholder: string;
+            /**
+             * @example [
+             *       "Option 1",
+             *       "Option 2"
+             *     ]
+             */
+            options: string[];
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        MultiSelectFieldInput_2024_06_14: {
+            /** @example multiselect */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            /** @example Please select multiple options */
+            label: string;
+            required: boolean;
+            /**
+             * @example [
+             *       "Option 1",
+             *       "Option 2"
+             *     ]
+             */
+            options: string[];
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        MultiEmailFieldInput_2024_06_14: {
+            /** @example multiemail */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter multiple emails */
+            label: string;
+            required: boolean;
+            /** @example e.g., example@example.com */
+            placeholder: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        CheckboxGroupFieldInput_2024_06_14: {
+            /** @example checkbox */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            /** @example Select all that apply */
+            label: string;
+            required: boolean;
+            /**
+             * @example [
+             *       "Checkbox 1",
+             *       "Checkbox 2"
+             *     ]
+             */
+            options: string[];
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        RadioGroupFieldInput_2024_06_14: {
+            /** @example radio */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            /** @example Select one option */
+            label: string;
+            required: boolean;
+            /**
+             * @example [
+             *       "Radio 1",
+             *       "Radio 2"
+             *     ]
+             */
+            options: string[];
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        BooleanFieldInput_2024_06_14: {
+            /** @example boolean */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            /** @example Agree to terms? */
+            label: string;
+            required: boolean;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        UrlFieldInput_2024_06_14: {
+            /** @example url */
+            type: string;
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter your text */
+            label: string;
+            required: boolean;
+            /** @example e.g., Enter url here */
+            placeholder: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+        };
+        BusinessDaysWindow_2024_06_14: {
             /** @enum {string} */
-            status: "error";
-            /** Format: date-time */
-            timestamp: string;
-            path: string;
-            error: {
-                code: string;
-                message: string;
-                /** @description What Cal.com's exception filter sends as the exception's response: for thrown HTTP exceptions NestJS's {message, error, statusCode}; for failed validation {errors: [class-validator ValidationError objects]}; a string for the rate limiter's ThrottlerException. Absent for the database-mapped codes (CONFLICT, NOT_FOUND, BAD_REQUEST). */
-                details?: {
-                    message: string;
-                    error: string;
-                    statusCode: number;
-                } | {
-                    errors: components["schemas"]["ValidationError"][];
-                } | string;
-            };
+            type: "businessDays" | "calendarDays" | "range";
+            /** @example 5 */
+            value: number;
+            /** @example true */
+            rolling?: boolean;
+        };
+        CalendarDaysWindow_2024_06_14: {
+            /** @enum {string} */
+            type: "businessDays" | "calendarDays" | "range";
+            /** @example 5 */
+            value: number;
+            /** @example true */
+            rolling?: boolean;
+        };
+        RangeWindow_2024_06_14: {
+            /** @enum {string} */
+            type: "businessDays" | "calendarDays" | "range";
+            /**
+             * @example [
+             *       "2030-09-05",
+             *       "2030-09-09"
+             *     ]
+             */
+            value: string[];
+        };
+        BaseBookingLimitsCount_2024_06_14: {
+            /** @example 1 */
+            day?: number;
+            /** @example 2 */
+            week?: number;
+            /** @example 3 */
+            month?: number;
+            /** @example 4 */
+            year?: number;
+            /** @default false */
+            disabled: boolean;
+        };
+        Disabled_2024_06_14: {
+            /**
+             * @default false
+             * @example true
+             */
+            disabled: boolean;
+        };
+        BaseBookingLimitsDuration_2024_06_14: {
+            /** @example 60 */
+            day?: number;
+            /** @example 120 */
+            week?: number;
+            /** @example 180 */
+            month?: number;
+            /** @example 240 */
+            year?: number;
+        };
+        Recurrence_2024_06_14: {
+            /** @example 10 */
+            interval: number;
+            /** @example 10 */
+            occurrences: number;
+            /** @enum {string} */
+            frequency: "yearly" | "monthly" | "weekly";
+        };
+        NoticeThreshold_2024_06_14: {
+            /** @example minutes */
+            unit: string;
+            /** @example 30 */
+            count: number;
+        };
+        BaseConfirmationPolicy_2024_06_14: {
+            /**
+             * @example always
+             * @enum {string}
+             */
+            type: "always" | "time";
+            noticeThreshold?: components["schemas"]["NoticeThreshold_2024_06_14"];
+            blockUnconfirmedBookingsInBooker: boolean;
+        };
+        Seats_2024_06_14: {
+            /** @example 4 */
+            seatsPerTimeSlot: number;
+            /** @example true */
+            showAttendeeInfo: boolean;
+            /** @example true */
+            showAvailabilityCount: boolean;
+        };
+        InputAttendeeAddressLocation_2024_06_14: {
+            /** @example attendeeAddress */
+            type: string;
+        };
+        InputAttendeePhoneLocation_2024_06_14: {
+            /** @example attendeePhone */
+            type: string;
+        };
+        InputAttendeeDefinedLocation_2024_06_14: {
+            /** @example attendeeDefined */
+            type: string;
+        };
+        NameDefaultFieldInput_2024_06_14: {
+            /** @example name */
+            type: string;
+            label: string;
+            placeholder: string;
+            disableOnPrefill?: boolean;
+        };
+        EmailDefaultFieldInput_2024_06_14: {
+            /** @example email */
+            type: string;
+            label: string;
+            required?: Record<string, never>;
+            hidden?: boolean;
+            placeholder: string;
+            disableOnPrefill?: boolean;
+        };
+        TitleDefaultFieldInput_2024_06_14: {
+            /** @example title */
+            slug: string;
+            required?: boolean;
+            hidden?: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+        };
+        NotesDefaultFieldInput_2024_06_14: {
+            /** @example notes */
+            slug: string;
+            required?: boolean;
+            hidden?: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+        };
+        GuestsDefaultFieldInput_2024_06_14: {
+            /** @example guests */
+            slug: string;
+            required?: boolean;
+            hidden?: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+        };
+        RescheduleReasonDefaultFieldInput_2024_06_14: {
+            /** @example rescheduleReason */
+            slug: string;
+            required?: boolean;
+            hidden?: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+        };
+        InputOrganizersDefaultApp_2024_06_14: {
+            /** @example organizersDefaultApp */
+            type: string;
+        };
+        BookerLayouts_2024_06_14: {
+            /** @enum {string} */
+            defaultLayout: "month" | "week" | "column";
+            enabledLayouts: ("month" | "week" | "column")[];
+        };
+        EventTypeColor_2024_06_14: {
+            /** @example #292929 */
+            lightThemeHex: string;
+            /** @example #fafafa */
+            darkThemeHex: string;
+        };
+        DestinationCalendar_2024_06_14: {
+            integration: string;
+            externalId: string;
+        };
+        CreateEventTypeInput_2024_06_14: {
+            /** @example 60 */
+            lengthInMinutes: number;
+            lengthInMinutesOptions?: string[];
+            /** @example Learn the secrets of masterchief! */
+            title: string;
+            /** @example learn-the-secrets-of-masterchief */
+            slug: string;
+            /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
+            description?: string;
+            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"] | components["schemas"]["UrlFieldInput_2024_06_14"])[];
+            disableGuests?: boolean;
+            slotInterval?: number;
+            minimumBookingNotice?: number;
+            beforeEventBuffer?: number;
+            afterEventBuffer?: number;
+            scheduleId?: number;
+            bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            onlyShowFirstAvailableSlot?: boolean;
+            bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            offsetStart?: number;
+            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
+            confirmationPolicy?: components["schemas"]["BaseConfirmationPolicy_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            recurrence?: components["schemas"]["Recurrence_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            requiresBookerEmailVerification?: boolean;
+            hideCalendarNotes?: boolean;
+            lockTimeZoneToggleOnBookingPage?: boolean;
+            color?: components["schemas"]["EventTypeColor_2024_06_14"];
+            seats?: components["schemas"]["Seats_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            /** @example {Event type title} between {Organiser} and {Scheduler} */
+            customName?: string;
+            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
+            useDestinationCalendarEmail?: boolean;
+            hideCalendarEventDetails?: boolean;
+            /** @example https://masterchief.com/argentina/flan/video/9129412 */
+            successRedirectUrl?: string;
+            locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"])[];
+        };
+        OutputAddressLocation_2024_06_14: {
+            /**
+             * @example address
+             * @enum {string}
+             */
+            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp";
+            /** @example 123 Example St, City, Country */
+            address: string;
+            public: boolean;
+        };
+        OutputLinkLocation_2024_06_14: {
+            /**
+             * @example link
+             * @enum {string}
+             */
+            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp";
+            /** @example https://customvideo.com/join/123456 */
+            link: string;
+            public: boolean;
+        };
+        OutputIntegrationLocation_2024_06_14: {
+            /**
+             * @example integration
+             * @enum {string}
+             */
+            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp" | "conferencing" | "unknown";
+            /**
+             * @example cal-video
+             * @enum {string}
+             */
+            integration: "cal-video" | "google-meet" | "zoom" | "whereby-video" | "whatsapp-video" | "webex-video" | "telegram-video" | "tandem" | "sylaps-video" | "skype-video" | "sirius-video" | "signal-video" | "shimmer-video" | "salesroom-video" | "roam-video" | "riverside-video" | "ping-video" | "office365-video" | "mirotalk-video" | "jitsi" | "jelly-video" | "jelly-conferencing" | "huddle" | "facetime-video" | "element-call-video" | "eightxeight-video" | "discord-video" | "demodesk-video" | "campfire-video" | "around-video";
+            /** @example https://example.com */
+            link?: string;
+            credentialId?: number;
+        };
+        OutputPhoneLocation_2024_06_14: {
+            /**
+             * @example phone
+             * @enum {string}
+             */
+            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp";
+            /** @example +37120993151 */
+            phone: string;
+            public: boolean;
+        };
+        OutputOrganizersDefaultAppLocation_2024_06_14: {
+            /**
+             * @example organizersDefaultApp
+             * @enum {string}
+             */
+            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp" | "conferencing" | "unknown";
+        };
+        OutputUnknownLocation_2024_06_14: {
+            /**
+             * @example unknown
+             * @enum {string}
+             */
+            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp" | "conferencing" | "unknown";
+            location: string;
+        };
+        EmailDefaultFieldOutput_2024_06_14: {
+            /**
+             * @default email
+             * @example email
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            label?: string;
+            /** @default true */
+            required: boolean;
+            hidden?: boolean;
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            /**
+             * @default true
+             * @example true
+             */
+            isDefault: boolean;
+            /** @default email */
+            slug: string;
+        };
+        NameDefaultFieldOutput_2024_06_14: {
+            /**
+             * @default name
+             * @example name
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            /**
+             * @default true
+             * @example true
+             */
+            isDefault: boolean;
+            /** @default name */
+            slug: string;
+            required: boolean;
+        };
+        LocationDefaultFieldOutput_2024_06_14: {
+            /**
+             * @default true
+             * @example true
+             */
+            isDefault: boolean;
+            /** @default location */
+            slug: string;
+            /** @default radioInput */
+            type: string;
+            required: boolean;
+            hidden: boolean;
+        };
+        RescheduleReasonDefaultFieldOutput_2024_06_14: {
+            /** @enum {string} */
+            slug: "name" | "email" | "title" | "notes" | "guests";
+            required?: boolean;
+            hidden?: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            /**
+             * @default true
+             * @example true
+             */
+            isDefault: boolean;
+            /** @default textarea */
+            type: string;
+        };
+        TitleDefaultFieldOutput_2024_06_14: {
+            /**
+             * @default title
+             * @example title
+             * @enum {string}
+             */
+            slug: "name" | "email" | "title" | "notes" | "guests";
+            required?: boolean;
+            hidden?: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            /**
+             * @default true
+             * @example true
+             */
+            isDefault: boolean;
+            /** @default text */
+            type: string;
+        };
+        NotesDefaultFieldOutput_2024_06_14: {
+            /**
+             * @default notes
+             * @example notes
+             * @enum {string}
+             */
+            slug: "name" | "email" | "title" | "notes" | "guests";
+            required?: boolean;
+            hidden?: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            /**
+             * @default true
+             * @example true
+             */
+            isDefault: boolean;
+            /** @default textarea */
+            type: string;
+        };
+        GuestsDefaultFieldOutput_2024_06_14: {
+            /**
+             * @default guests
+             * @example guests
+             * @enum {string}
+             */
+            slug: "name" | "email" | "title" | "notes" | "guests";
+            required?: boolean;
+            hidden?: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            /**
+             * @default true
+             * @example true
+             */
+            isDefault: boolean;
+            /** @default multiemail */
+            type: string;
+        };
+        AddressFieldOutput_2024_06_14: {
+            /**
+             * @example address
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter your address */
+            label: string;
+            required: boolean;
+            /** @example e.g., 1234 Main St */
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        BooleanFieldOutput_2024_06_14: {
+            /**
+             * @example boolean
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            /** @example Agree to terms? */
+            label: string;
+            required: boolean;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        CheckboxGroupFieldOutput_2024_06_14: {
+            /**
+             * @example checkbox
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            /** @example Select all that apply */
+            label: string;
+            required: boolean;
+            /**
+             * @example [
+             *       "Checkbox 1",
+             *       "Checkbox 2"
+             *     ]
+             */
+            options: string[];
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        MultiEmailFieldOutput_2024_06_14: {
+            /**
+             * @example multiemail
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter multiple emails */
+            label: string;
+            required: boolean;
+            /** @example e.g., example@example.com */
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        MultiSelectFieldOutput_2024_06_14: {
+            /**
+             * @example multiselect
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            /** @example Please select multiple options */
+            label: string;
+            required: boolean;
+            /**
+             * @example [
+             *       "Option 1",
+             *       "Option 2"
+             *     ]
+             */
+            options: string[];
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        UrlFieldOutput_2024_06_14: {
+            /**
+             * @example url
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter your text */
+            label: string;
+            required: boolean;
+            /** @example e.g., Enter url here */
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        NumberFieldOutput_2024_06_14: {
+            /**
+             * @example number
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter a number */
+            label: string;
+            required: boolean;
+            /** @example e.g., 100 */
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        PhoneFieldOutput_2024_06_14: {
+            /**
+             * @example phone
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            label: string;
+            required: boolean;
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        RadioGroupFieldOutput_2024_06_14: {
+            /**
+             * @example radio
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            /** @example Select one option */
+            label: string;
+            required: boolean;
+            /**
+             * @example [
+             *       "Radio 1",
+             *       "Radio 2"
+             *     ]
+             */
+            options: string[];
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        SelectFieldOutput_2024_06_14: {
+            /**
+             * @example select
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            /** @example Please select an option */
+            label: string;
+            required: boolean;
+            /** @example Select... */
+            placeholder?: string;
+            /**
+             * @example [
+             *       "Option 1",
+             *       "Option 2"
+             *     ]
+             */
+            options: string[];
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        TextAreaFieldOutput_2024_06_14: {
+            /**
+             * @example textarea
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter detailed information */
+            label: string;
+            required: boolean;
+            /** @example e.g., Detailed description here... */
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        TextFieldOutput_2024_06_14: {
+            /**
+             * @example text
+             * @enum {string}
+             */
+            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example some-slug */
+            slug: string;
+            /** @example Please enter your text */
+            label: string;
+            required: boolean;
+            /** @example e.g., Enter text here */
+            placeholder?: string;
+            disableOnPrefill?: boolean;
+            hidden: boolean;
+            /**
+             * @default false
+             * @example false
+             */
+            isDefault: boolean;
+        };
+        EventTypeOutput_2024_06_14: {
+            /** @example 1 */
+            id: number;
+            /** @example 60 */
+            lengthInMinutes: number;
+            /**
+             * @example [
+             *       15,
+             *       30,
+             *       60
+             *     ]
+             */
+            lengthInMinutesOptions?: number[];
+            /** @example Learn the secrets of masterchief! */
+            title: string;
+            /** @example learn-the-secrets-of-masterchief */
+            slug: string;
+            /** @example Discover the culinary wonders of Argentina by making the best flan ever! */
+            description: string;
+            locations: (components["schemas"]["OutputAddressLocation_2024_06_14"] | components["schemas"]["OutputLinkLocation_2024_06_14"] | components["schemas"]["OutputIntegrationLocation_2024_06_14"] | components["schemas"]["OutputPhoneLocation_2024_06_14"] | components["schemas"]["OutputOrganizersDefaultAppLocation_2024_06_14"] | components["schemas"]["OutputUnknownLocation_2024_06_14"])[];
+            bookingFields: (components["schemas"]["NameDefaultFieldOutput_2024_06_14"] | components["schemas"]["EmailDefaultFieldOutput_2024_06_14"] | components["schemas"]["LocationDefaultFieldOutput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldOutput_2024_06_14"] | components["schemas"]["TitleDefaultFieldOutput_2024_06_14"] | components["schemas"]["NotesDefaultFieldOutput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldOutput_2024_06_14"] | components["schemas"]["PhoneFieldOutput_2024_06_14"] | components["schemas"]["AddressFieldOutput_2024_06_14"] | components["schemas"]["TextFieldOutput_2024_06_14"] | components["schemas"]["NumberFieldOutput_2024_06_14"] | components["schemas"]["TextAreaFieldOutput_2024_06_14"] | components["schemas"]["SelectFieldOutput_2024_06_14"] | components["schemas"]["MultiSelectFieldOutput_2024_06_14"] | components["schemas"]["MultiEmailFieldOutput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldOutput_2024_06_14"] | components["schemas"]["RadioGroupFieldOutput_2024_06_14"] | components["schemas"]["BooleanFieldOutput_2024_06_14"] | components["schemas"]["UrlFieldOutput_2024_06_14"])[];
+            disableGuests: boolean;
+            /** @example 60 */
+            slotInterval?: number | null;
+            /** @example 0 */
+            minimumBookingNotice?: number;
+            /** @example 0 */
+            beforeEventBuffer?: number;
+            /** @example 0 */
+            afterEventBuffer?: number;
+            recurrence: components["schemas"]["Recurrence_2024_06_14"] | null;
+            metadata: Record<string, never>;
+            price: number;
+            currency: string;
+            lockTimeZoneToggleOnBookingPage: boolean;
+            seatsPerTimeSlot?: Record<string, never> | null;
+            forwardParamsSuccessRedirect: Record<string, never> | null;
+            successRedirectUrl: Record<string, never> | null;
+            isInstantEvent: boolean;
+            seatsShowAvailabilityCount?: boolean | null;
+            scheduleId: number | null;
+            bookingLimitsCount?: Record<string, never>;
+            onlyShowFirstAvailableSlot?: boolean;
+            bookingLimitsDuration?: Record<string, never>;
+            bookingWindow?: (components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"])[];
+            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
+            confirmationPolicy?: Record<string, never>;
+            requiresBookerEmailVerification?: boolean;
+            hideCalendarNotes?: boolean;
+            color?: components["schemas"]["EventTypeColor_2024_06_14"];
+            seats?: components["schemas"]["Seats_2024_06_14"];
+            offsetStart?: number;
+            customName?: string;
+            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
+            useDestinationCalendarEmail?: boolean;
+            hideCalendarEventDetails?: boolean;
+            /** @example 10 */
+            ownerId: number;
+            users: string[];
+        };
+        CreateEventTypeOutput_2024_06_14: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["EventTypeOutput_2024_06_14"];
+        };
+        GetEventTypeOutput_2024_06_14: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["EventTypeOutput_2024_06_14"] | null;
+        };
+        GetEventTypesOutput_2024_06_14: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["EventTypeOutput_2024_06_14"][];
+        };
+        UpdateEventTypeInput_2024_06_14: {
+            /** @example 60 */
+            lengthInMinutes?: number;
+            lengthInMinutesOptions?: string[];
+            /** @example Learn the secrets of masterchief! */
+            title?: string;
+            /** @example learn-the-secrets-of-masterchief */
+            slug?: string;
+            /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
+            description?: string;
+            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"])[];
+            disableGuests?: boolean;
+            slotInterval?: number;
+            minimumBookingNotice?: number;
+            beforeEventBuffer?: number;
+            afterEventBuffer?: number;
+            scheduleId?: number;
+            bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            onlyShowFirstAvailableSlot?: boolean;
+            bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            offsetStart?: number;
+            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
+            confirmationPolicy?: components["schemas"]["BaseConfirmationPolicy_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            recurrence?: components["schemas"]["Recurrence_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            requiresBookerEmailVerification?: boolean;
+            hideCalendarNotes?: boolean;
+            lockTimeZoneToggleOnBookingPage?: boolean;
+            color?: components["schemas"]["EventTypeColor_2024_06_14"];
+            seats?: components["schemas"]["Seats_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            /** @example {Event type title} between {Organiser} and {Scheduler} */
+            customName?: string;
+            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
+            useDestinationCalendarEmail?: boolean;
+            hideCalendarEventDetails?: boolean;
+            /** @example https://masterchief.com/argentina/flan/video/9129412 */
+            successRedirectUrl?: string;
+            locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"])[];
+        };
+        UpdateEventTypeOutput_2024_06_14: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["EventTypeOutput_2024_06_14"];
+        };
+        DeleteData_2024_06_14: {
+            /** @example 1 */
+            id: number;
+            /** @example 60 */
+            lengthInMinutes: number;
+            /** @example Learn the secrets of masterchief! */
+            title: string;
+            slug: string;
+        };
+        DeleteEventTypeOutput_2024_06_14: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["DeleteData_2024_06_14"];
+        };
+        SelectedCalendarsInputDto: {
+            integration: string;
+            externalId: string;
+            credentialId: number;
+            delegationCredentialId?: string;
+        };
+        SelectedCalendarOutputDto: {
+            userId: number;
+            integration: string;
+            externalId: string;
+            credentialId: number | null;
+        };
+        SelectedCalendarOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["SelectedCalendarOutputDto"];
+        };
+        ConferencingAppsOutputDto: {
+            id: number;
+            /** @example google_video */
+            type: string;
+            userId: number;
+            /** @example true */
+            invalid?: boolean | null;
+        };
+        ConferencingAppOutputResponseDto: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["ConferencingAppsOutputDto"];
+        };
+        GetConferencingAppsOauthUrlResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+        };
+        ConferencingAppsOutputResponseDto: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["ConferencingAppsOutputDto"][];
+        };
+        SetDefaultConferencingAppOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+        };
+        DefaultConferencingAppsOutputDto: {
+            appSlug?: string;
+            appLink?: string;
+        };
+        GetDefaultConferencingAppOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data?: components["schemas"]["DefaultConferencingAppsOutputDto"];
+        };
+        DisconnectConferencingAppOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+        };
+        OrgTeamOutputDto: {
+            id: number;
+            parentId?: number;
+            name: string;
+            slug?: string;
+            logoUrl?: string;
+            calVideoLogo?: string;
+            appLogo?: string;
+            appIconLogo?: string;
+            bio?: string;
+            hideBranding?: boolean;
+            isOrganization: boolean;
+            isPrivate?: boolean;
+            /** @default false */
+            hideBookATeamMember: boolean;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            theme?: string;
+            brandColor?: string;
+            darkBrandColor?: string;
+            bannerUrl?: string;
+            timeFormat?: number;
+            /** @default Europe/London */
+            timeZone: string;
+            /** @default Sunday */
+            weekStart: string;
+        };
+        OrgTeamsOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["OrgTeamOutputDto"][];
+        };
+        OrgMeTeamsOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["OrgTeamOutputDto"][];
+        };
+        OrgTeamOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["OrgTeamOutputDto"];
+        };
+        UpdateOrgTeamDto: {
+            /** @example CalTeam */
+            name?: string;
+            /** @example caltel */
+            slug?: string;
+            /** @example https://i.cal.com/api/avatar/b0b58752-68ad-4c0d-8024-4fa382a77752.png */
+            logoUrl?: string;
+            calVideoLogo?: string;
+            appLogo?: string;
+            appIconLogo?: string;
+            bio?: string;
+            hideBranding?: boolean;
+            isPrivate?: boolean;
+            hideBookATeamMember?: boolean;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            theme?: string;
+            brandColor?: string;
+            darkBrandColor?: string;
+            /** @example https://i.cal.com/api/avatar/949be534-7a88-4185-967c-c020b0c0bef3.png */
+            bannerUrl?: string;
+            timeFormat?: number;
+            /** @example America/New_York */
+            timeZone?: string;
+            /** @example Monday */
+            weekStart?: string;
+            bookingLimits?: string;
+            includeManagedEventsInLimits?: boolean;
+        };
+        CreateOrgTeamDto: {
+            /** @example CalTeam */
+            name: string;
+            /** @example caltel */
+            slug?: string;
+            /** @example https://i.cal.com/api/avatar/b0b58752-68ad-4c0d-8024-4fa382a77752.png */
+            logoUrl?: string;
+            calVideoLogo?: string;
+            appLogo?: string;
+            appIconLogo?: string;
+            bio?: string;
+            /** @default false */
+            hideBranding: boolean;
+            isPrivate?: boolean;
+            hideBookATeamMember?: boolean;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            theme?: string;
+            brandColor?: string;
+            darkBrandColor?: string;
+            /** @example https://i.cal.com/api/avatar/949be534-7a88-4185-967c-c020b0c0bef3.png */
+            bannerUrl?: string;
+            timeFormat?: number;
+            /**
+             * @default Europe/London
+             * @example America/New_York
+             */
+            timeZone: string;
+            /**
+             * @default Sunday
+             * @example Monday
+             */
+            weekStart: string;
+            /** @default true */
+            autoAcceptCreator: boolean;
+        };
+        ScheduleAvailabilityInput_2024_06_11: {
+            /**
+             * @example [
+             *       "Monday",
+             *       "Tuesday"
+             *     ]
+             */
+            days: ("Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday")[];
+            /** @example 08:00 */
+            startTime: string;
+            /** @example 15:00 */
+            endTime: string;
+        };
+        ScheduleOverrideInput_2024_06_11: {
+            /** @example 2024-05-20 */
+            date: string;
+            /** @example 12:00 */
+            startTime: string;
+            /** @example 13:00 */
+            endTime: string;
+        };
+        ScheduleOutput_2024_06_11: {
+            /** @example 254 */
+            id: number;
+            /** @example 478 */
+            ownerId: number;
+            /** @example Catch up hours */
+            name: string;
+            /** @example Europe/Rome */
+            timeZone: string;
+            /**
+             * @example [
+             *       {
+             *         "days": [
+             *           "Monday",
+             *           "Tuesday"
+             *         ],
+             *         "startTime": "17:00",
+             *         "endTime": "19:00"
+             *       },
+             *       {
+             *         "days": [
+             *           "Wednesday",
+             *           "Thursday"
+             *         ],
+             *         "startTime": "16:00",
+             *         "endTime": "20:00"
+             *       }
+             *     ]
+             */
+            availability: components["schemas"]["ScheduleAvailabilityInput_2024_06_11"][];
+            /** @example true */
+            isDefault: boolean;
+            /**
+             * @example [
+             *       {
+             *         "date": "2024-05-20",
+             *         "startTime": "18:00",
+             *         "endTime": "21:00"
+             *       }
+             *     ]
+             */
+            overrides: components["schemas"]["ScheduleOverrideInput_2024_06_11"][];
+        };
+        GetSchedulesOutput_2024_06_11: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ScheduleOutput_2024_06_11"][];
+            error?: Record<string, never>;
+        };
+        CreateScheduleInput_2024_06_11: {
+            /** @example Catch up hours */
+            name: string;
+            /** @example Europe/Rome */
+            timeZone: string;
+            /**
+             * @example [
+             *       {
+             *         "days": [
+             *           "Monday",
+             *           "Tuesday"
+             *         ],
+             *         "startTime": "17:00",
+             *         "endTime": "19:00"
+             *       },
+             *       {
+             *         "days": [
+             *           "Wednesday",
+             *           "Thursday"
+             *         ],
+             *         "startTime": "16:00",
+             *         "endTime": "20:00"
+             *       }
+             *     ]
+             */
+            availability?: components["schemas"]["ScheduleAvailabilityInput_2024_06_11"][];
+            /** @example true */
+            isDefault: boolean;
+            /**
+             * @example [
+             *       {
+             *         "date": "2024-05-20",
+             *         "startTime": "18:00",
+             *         "endTime": "21:00"
+             *       }
+             *     ]
+             */
+            overrides?: components["schemas"]["ScheduleOverrideInput_2024_06_11"][];
+        };
+        CreateScheduleOutput_2024_06_11: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ScheduleOutput_2024_06_11"];
+        };
+        GetScheduleOutput_2024_06_11: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ScheduleOutput_2024_06_11"] | null;
+            error?: Record<string, never>;
+        };
+        UpdateScheduleInput_2024_06_11: {
+            /** @example One-on-one coaching */
+            name?: string;
+            /** @example Europe/Rome */
+            timeZone?: string;
+            /**
+             * @example [
+             *       {
+             *         "days": [
+             *           "Monday",
+             *           "Tuesday"
+             *         ],
+             *         "startTime": "09:00",
+             *         "endTime": "10:00"
+             *       }
+             *     ]
+             */
+            availability?: components["schemas"]["ScheduleAvailabilityInput_2024_06_11"][];
+            /** @example true */
+            isDefault?: boolean;
+            /**
+             * @example [
+             *       {
+             *         "date": "2024-05-20",
+             *         "startTime": "12:00",
+             *         "endTime": "14:00"
+             *       }
+             *     ]
+             */
+            overrides?: components["schemas"]["ScheduleOverrideInput_2024_06_11"][];
+        };
+        UpdateScheduleOutput_2024_06_11: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ScheduleOutput_2024_06_11"];
+            error?: Record<string, never>;
+        };
+        DeleteScheduleOutput_2024_06_11: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+        };
+        ProfileOutput: {
+            /** @example 1 */
+            id: number;
+            /** @example 1 */
+            organizationId: number;
+            /** @example 1 */
+            userId: number;
+            /** @example john_doe */
+            username?: string | null;
+        };
+        GetOrgUsersWithProfileOutput: {
+            /** @example 1 */
+            id: number;
+            /** @example john_doe */
+            username?: string | null;
+            /** @example John Doe */
+            name?: string | null;
+            /** @example john@example.com */
+            email: string;
+            /**
+             * Format: date-time
+             * @example 2022-01-01T00:00:00Z
+             */
+            emailVerified?: string | null;
+            /** @example I am a software developer */
+            bio?: string | null;
+            /** @example https://example.com/avatar.jpg */
+            avatarUrl?: string | null;
+            /** @example America/New_York */
+            timeZone: string;
+            /** @example Monday */
+            weekStart: string;
+            /** @example light */
+            appTheme?: string | null;
+            /** @example default */
+            theme?: string | null;
+            /** @example 1 */
+            defaultScheduleId?: number | null;
+            /** @example en-US */
+            locale?: string | null;
+            /** @example 12 */
+            timeFormat?: number | null;
+            /** @example false */
+            hideBranding: boolean;
+            /** @example #ffffff */
+            brandColor?: string | null;
+            /** @example #000000 */
+            darkBrandColor?: string | null;
+            /** @example true */
+            allowDynamicBooking?: boolean | null;
+            /**
+             * Format: date-time
+             * @example 2022-01-01T00:00:00Z
+             */
+            createdDate: string;
+            /** @example true */
+            verified?: boolean | null;
+            /** @example 1 */
+            invitedTo?: number | null;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            profile: components["schemas"]["ProfileOutput"];
+        };
+        GetOrganizationUsersResponseDTO: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["GetOrgUsersWithProfileOutput"][];
+        };
+        CreateOrganizationUserInput: {
+            /** @example user@example.com */
+            email: string;
+            /** @example user123 */
+            username?: string;
+            /** @example Monday */
+            weekday?: string;
+            /** @example #FFFFFF */
+            brandColor?: string;
+            /** @example I am a bio */
+            bio?: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            /** @example #000000 */
+            darkBrandColor?: string;
+            /** @example false */
+            hideBranding?: boolean;
+            /** @example America/New_York */
+            timeZone?: string;
+            /** @example dark */
+            theme?: string | null;
+            /** @example light */
+            appTheme?: string | null;
+            /** @example 24 */
+            timeFormat?: number;
+            /** @example 1 */
+            defaultScheduleId?: number;
+            /**
+             * @default en
+             * @example en
+             */
+            locale: string | null;
+            /** @example https://example.com/avatar.jpg */
+            avatarUrl?: string;
+            /**
+             * @default MEMBER
+             * @enum {string}
+             */
+            organizationRole: "MEMBER" | "ADMIN" | "OWNER";
+            /** @default true */
+            autoAccept: boolean;
+        };
+        GetOrganizationUserOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["GetOrgUsersWithProfileOutput"];
+        };
+        UpdateOrganizationUserInput: Record<string, never>;
+        MembershipUserOutputDto: {
+            avatarUrl?: string;
+            username?: string;
+            name?: string;
+            email: string;
+            bio?: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+        };
+        TeamMembershipOutput: {
+            id: number;
+            userId: number;
+            teamId: number;
+            accepted: boolean;
+            /** @enum {string} */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation?: boolean;
+            user: components["schemas"]["MembershipUserOutputDto"];
+        };
+        GetAllOrgMemberships: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        CreateOrgMembershipDto: {
+            userId: number;
+            /** @default false */
+            accepted: boolean;
+            /**
+             * @default MEMBER
+             * @enum {string}
+             */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            /** @default false */
+            disableImpersonation: boolean;
+        };
+        CreateOrgMembershipOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        GetOrgMembership: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        DeleteOrgMembership: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        UpdateOrgMembershipDto: {
+            accepted?: boolean;
+            /** @enum {string} */
+            role?: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation?: boolean;
+        };
+        UpdateOrgMembership: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        Host: {
+            userId: number;
+            mandatory?: boolean;
+            /** @enum {string} */
+            priority?: "lowest" | "low" | "medium" | "high" | "highest";
+        };
+        CreateTeamEventTypeInput_2024_06_14: {
+            /** @example 60 */
+            lengthInMinutes: number;
+            lengthInMinutesOptions?: string[];
+            /** @example Learn the secrets of masterchief! */
+            title: string;
+            /** @example learn-the-secrets-of-masterchief */
+            slug: string;
+            /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
+            description?: string;
+            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"] | components["schemas"]["UrlFieldInput_2024_06_14"])[];
+            disableGuests?: boolean;
+            slotInterval?: number;
+            minimumBookingNotice?: number;
+            beforeEventBuffer?: number;
+            afterEventBuffer?: number;
+            scheduleId?: number;
+            bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            onlyShowFirstAvailableSlot?: boolean;
+            bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            offsetStart?: number;
+            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
+            confirmationPolicy?: components["schemas"]["BaseConfirmationPolicy_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            recurrence?: components["schemas"]["Recurrence_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            requiresBookerEmailVerification?: boolean;
+            hideCalendarNotes?: boolean;
+            lockTimeZoneToggleOnBookingPage?: boolean;
+            color?: components["schemas"]["EventTypeColor_2024_06_14"];
+            seats?: components["schemas"]["Seats_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            /** @example {Event type title} between {Organiser} and {Scheduler} */
+            customName?: string;
+            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
+            useDestinationCalendarEmail?: boolean;
+            hideCalendarEventDetails?: boolean;
+            /** @example https://masterchief.com/argentina/flan/video/9129412 */
+            successRedirectUrl?: string;
+            /**
+             * @example collective
+             * @enum {string}
+             */
+            schedulingType: "collective" | "roundRobin" | "managed";
+            hosts?: components["schemas"]["Host"][];
+            assignAllTeamMembers?: boolean;
+            locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"] | components["schemas"]["InputOrganizersDefaultApp_2024_06_14"])[];
+        };
+        CreateTeamEventTypeOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamEventTypeOutput_2024_06_14"] | components["schemas"]["TeamEventTypeOutput_2024_06_14"][];
+        };
+        TeamEventTypeResponseHost: {
+            userId: number;
+            /** @default false */
+            mandatory: boolean;
+            /**
+             * @default medium
+             * @enum {string}
+             */
+            priority: "lowest" | "low" | "medium" | "high" | "highest";
+            /** @example John Doe */
+            name: string;
+            /** @example https://cal.com/api/avatar/d95949bc-ccb1-400f-acf6-045c51a16856.png */
+            avatarUrl?: string | null;
+        };
+        EventTypeTeam: {
+            id: number;
+            slug?: string;
+            bannerUrl?: string;
+            name?: string;
+            logoUrl?: string;
+            weekStart?: string;
+            brandColor?: string;
+            darkBrandColor?: string;
+            theme?: string;
+        };
+        TeamEventTypeOutput_2024_06_14: {
+            /** @example 1 */
+            id: number;
+            /** @example 60 */
+            lengthInMinutes: number;
+            /**
+             * @example [
+             *       15,
+             *       30,
+             *       60
+             *     ]
+             */
+            lengthInMinutesOptions?: number[];
+            /** @example Learn the secrets of masterchief! */
+            title: string;
+            /** @example learn-the-secrets-of-masterchief */
+            slug: string;
+            /** @example Discover the culinary wonders of Argentina by making the best flan ever! */
+            description: string;
+            locations: (components["schemas"]["OutputAddressLocation_2024_06_14"] | components["schemas"]["OutputLinkLocation_2024_06_14"] | components["schemas"]["OutputIntegrationLocation_2024_06_14"] | components["schemas"]["OutputPhoneLocation_2024_06_14"] | components["schemas"]["OutputOrganizersDefaultAppLocation_2024_06_14"] | components["schemas"]["OutputUnknownLocation_2024_06_14"])[];
+            bookingFields: (components["schemas"]["NameDefaultFieldOutput_2024_06_14"] | components["schemas"]["EmailDefaultFieldOutput_2024_06_14"] | components["schemas"]["LocationDefaultFieldOutput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldOutput_2024_06_14"] | components["schemas"]["TitleDefaultFieldOutput_2024_06_14"] | components["schemas"]["NotesDefaultFieldOutput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldOutput_2024_06_14"] | components["schemas"]["PhoneFieldOutput_2024_06_14"] | components["schemas"]["AddressFieldOutput_2024_06_14"] | components["schemas"]["TextFieldOutput_2024_06_14"] | components["schemas"]["NumberFieldOutput_2024_06_14"] | components["schemas"]["TextAreaFieldOutput_2024_06_14"] | components["schemas"]["SelectFieldOutput_2024_06_14"] | components["schemas"]["MultiSelectFieldOutput_2024_06_14"] | components["schemas"]["MultiEmailFieldOutput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldOutput_2024_06_14"] | components["schemas"]["RadioGroupFieldOutput_2024_06_14"] | components["schemas"]["BooleanFieldOutput_2024_06_14"] | components["schemas"]["UrlFieldOutput_2024_06_14"])[];
+            disableGuests: boolean;
+            /** @example 60 */
+            slotInterval?: number | null;
+            /** @example 0 */
+            minimumBookingNotice?: number;
+            /** @example 0 */
+            beforeEventBuffer?: number;
+            /** @example 0 */
+            afterEventBuffer?: number;
+            recurrence: components["schemas"]["Recurrence_2024_06_14"] | null;
+            metadata: Record<string, never>;
+            price: number;
+            currency: string;
+            lockTimeZoneToggleOnBookingPage: boolean;
+            seatsPerTimeSlot?: number | null;
+            forwardParamsSuccessRedirect: boolean | null;
+            successRedirectUrl: string | null;
+            isInstantEvent: boolean;
+            seatsShowAvailabilityCount?: boolean | null;
+            scheduleId: number | null;
+            bookingLimitsCount?: Record<string, never>;
+            onlyShowFirstAvailableSlot?: boolean;
+            bookingLimitsDuration?: Record<string, never>;
+            bookingWindow?: (components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"])[];
+            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
+            confirmationPolicy?: Record<string, never>;
+            requiresBookerEmailVerification?: boolean;
+            hideCalendarNotes?: boolean;
+            color?: components["schemas"]["EventTypeColor_2024_06_14"];
+            seats?: components["schemas"]["Seats_2024_06_14"];
+            offsetStart?: number;
+            customName?: string;
+            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
+            useDestinationCalendarEmail?: boolean;
+            hideCalendarEventDetails?: boolean;
+            teamId: number;
+            ownerId?: number | null;
+            parentEventTypeId?: number | null;
+            hosts: components["schemas"]["TeamEventTypeResponseHost"][];
+            assignAllTeamMembers?: boolean;
+            /** @enum {string} */
+            schedulingType: "roundRobin" | "collective" | "managed";
+            team: components["schemas"]["EventTypeTeam"];
+        };
+        GetTeamEventTypeOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamEventTypeOutput_2024_06_14"];
+        };
+        CreatePhoneCallInput: {
+            yourPhoneNumber: string;
+            numberToCall: string;
+            calApiKey: string;
+            /** @default true */
+            enabled: boolean;
+            /**
+             * @default CUSTOM_TEMPLATE
+             * @enum {string}
+             */
+            templateType: "CHECK_IN_APPOINTMENT" | "CUSTOM_TEMPLATE";
+            schedulerName?: string;
+            guestName?: string;
+            guestEmail?: string;
+            guestCompany?: string;
+            beginMessage?: string;
+            generalPrompt?: string;
+        };
+        Data: {
+            callId: string;
+            agentId?: string;
+        };
+        CreatePhoneCallOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["Data"];
+        };
+        GetTeamEventTypesOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamEventTypeOutput_2024_06_14"][];
+        };
+        UpdateTeamEventTypeInput_2024_06_14: {
+            /** @example 60 */
+            lengthInMinutes?: number;
+            lengthInMinutesOptions?: string[];
+            /** @example Learn the secrets of masterchief! */
+            title?: string;
+            /** @example learn-the-secrets-of-masterchief */
+            slug?: string;
+            /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
+            description?: string;
+            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"])[];
+            disableGuests?: boolean;
+            slotInterval?: number;
+            minimumBookingNotice?: number;
+            beforeEventBuffer?: number;
+            afterEventBuffer?: number;
+            scheduleId?: number;
+            bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            onlyShowFirstAvailableSlot?: boolean;
+            bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            offsetStart?: number;
+            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
+            confirmationPolicy?: components["schemas"]["BaseConfirmationPolicy_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            recurrence?: components["schemas"]["Recurrence_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            requiresBookerEmailVerification?: boolean;
+            hideCalendarNotes?: boolean;
+            lockTimeZoneToggleOnBookingPage?: boolean;
+            color?: components["schemas"]["EventTypeColor_2024_06_14"];
+            seats?: components["schemas"]["Seats_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            /** @example {Event type title} between {Organiser} and {Scheduler} */
+            customName?: string;
+            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
+            useDestinationCalendarEmail?: boolean;
+            hideCalendarEventDetails?: boolean;
+            /** @example https://masterchief.com/argentina/flan/video/9129412 */
+            successRedirectUrl?: string;
+            hosts?: components["schemas"]["Host"][];
+            assignAllTeamMembers?: boolean;
+            locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"] | components["schemas"]["InputOrganizersDefaultApp_2024_06_14"])[];
+        };
+        UpdateTeamEventTypeOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamEventTypeOutput_2024_06_14"] | components["schemas"]["TeamEventTypeOutput_2024_06_14"][];
+        };
+        DeleteTeamEventTypeOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: Record<string, never>;
+        };
+        OrgTeamMembershipsOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"][];
+        };
+        OrgTeamMembershipOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        UpdateOrgTeamMembershipDto: {
+            accepted?: boolean;
+            /** @enum {string} */
+            role?: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation?: boolean;
+        };
+        CreateOrgTeamMembershipDto: {
+            userId: number;
+            /** @default false */
+            accepted: boolean;
+            /**
+             * @default MEMBER
+             * @enum {string}
+             */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            /** @default false */
+            disableImpersonation: boolean;
         };
         Attribute: {
             /** @example 6f1c8a8e-0a8c-4c36-9c1e-2f0b8e7d5a11 */
@@ -198,36 +4154,46 @@ export interface components {
             slug: string;
             enabled: boolean;
             usersCanEditRelation?: boolean;
-            /**
-             * Format: date-time
-             * @description Stored column Cal.com sends with the row.
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description Stored column Cal.com sends with the row.
-             */
-            updatedAt: string;
-            /** @description Stored column Cal.com sends with the row (false unless weights are enabled). */
             isWeightsEnabled: boolean;
-            /** @description Stored column Cal.com sends with the row (false). */
             isLocked: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         GetOrganizationAttributesOutput: {
             /** @enum {string} */
             status: "success";
             data: components["schemas"]["Attribute"][];
         };
+        GetSingleAttributeOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["Attribute"] | null;
+        };
+        CreateOrganizationAttributeOptionInput: {
+            value: string;
+            slug: string;
+        };
+        CreateOrganizationAttributeInput: {
+            name: string;
+            slug: string;
+            /** @enum {string} */
+            type: "TEXT" | "NUMBER" | "SINGLE_SELECT" | "MULTI_SELECT" | "USER_RELATIONSHIP";
+            options: components["schemas"]["CreateOrganizationAttributeOptionInput"][];
+            enabled?: boolean;
+        };
         CreateOrganizationAttributesOutput: {
             /** @enum {string} */
             status: "success";
             data: components["schemas"]["Attribute"];
         };
-        GetSingleAttributeOutput: {
+        UpdateOrganizationAttributeInput: {
+            name?: string;
+            slug?: string;
             /** @enum {string} */
-            status: "success";
-            /** @description null when the organization has no attribute with that id (Cal.com's findUnique finds nothing). */
-            data: components["schemas"]["Attribute"] | null;
+            type?: "TEXT" | "NUMBER" | "SINGLE_SELECT" | "MULTI_SELECT" | "USER_RELATIONSHIP";
+            enabled?: boolean;
         };
         UpdateOrganizationAttributesOutput: {
             /** @enum {string} */
@@ -239,29 +4205,6 @@ export interface components {
             status: "success";
             data: components["schemas"]["Attribute"];
         };
-        CreateOrganizationAttributeInput: {
-            name: string;
-            slug: string;
-            /** @enum {string} */
-            type: "TEXT" | "NUMBER" | "SINGLE_SELECT" | "MULTI_SELECT" | "USER_RELATIONSHIP";
-            options: components["schemas"]["CreateOrganizationAttributeOptionInput"][];
-            enabled?: boolean;
-        };
-        UpdateOrganizationAttributeInput: {
-            name?: string;
-            slug?: string;
-            /** @enum {string} */
-            type?: "TEXT" | "NUMBER" | "SINGLE_SELECT" | "MULTI_SELECT" | "USER_RELATIONSHIP";
-            enabled?: boolean;
-        };
-        CreateOrganizationAttributeOptionInput: {
-            value: string;
-            slug: string;
-        };
-        UpdateOrganizationAttributeOptionInput: {
-            value?: string;
-            slug?: string;
-        };
         OptionOutput: {
             /** @example 0b5e2f7e-6a55-4d0a-9c57-9d1c4f0c0a11 */
             id: string;
@@ -271,22 +4214,10 @@ export interface components {
             value: string;
             /** @example option-slug */
             slug: string;
-            /** @description Stored column of the raw option row (false). */
             isGroup: boolean;
-            /** @description Stored column of the raw option row (empty). */
             contains: string[];
         };
         CreateAttributeOptionOutput: {
-            /** @enum {string} */
-            status: "success";
-            data: components["schemas"]["OptionOutput"];
-        };
-        GetAllAttributeOptionOutput: {
-            /** @enum {string} */
-            status: "success";
-            data: components["schemas"]["OptionOutput"][];
-        };
-        UpdateAttributeOptionOutput: {
             /** @enum {string} */
             status: "success";
             data: components["schemas"]["OptionOutput"];
@@ -295,6 +4226,20 @@ export interface components {
             /** @enum {string} */
             status: "success";
             data: components["schemas"]["OptionOutput"];
+        };
+        UpdateOrganizationAttributeOptionInput: {
+            value?: string;
+            slug?: string;
+        };
+        UpdateAttributeOptionOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["OptionOutput"];
+        };
+        GetAllAttributeOptionOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["OptionOutput"][];
         };
         AssignedOptionOutput: {
             /** @example 0b5e2f7e-6a55-4d0a-9c57-9d1c4f0c0a11 */
@@ -318,21 +4263,6 @@ export interface components {
             status: "success";
             data: components["schemas"]["AssignedOptionOutput"][];
         };
-        GetOptionUserOutputData: {
-            id: string;
-            attributeId: string;
-            value: string;
-            slug: string;
-            /** @description Stored column of the raw option row (false). */
-            isGroup: boolean;
-            /** @description Stored column of the raw option row (empty). */
-            contains: string[];
-        };
-        GetOptionUserOutput: {
-            /** @enum {string} */
-            status: "success";
-            data: components["schemas"]["GetOptionUserOutputData"][];
-        };
         AssignOrganizationAttributeOptionToUserInput: {
             value?: string;
             attributeOptionId?: string;
@@ -345,8 +4275,7 @@ export interface components {
             attributeOptionId: string;
             weight: number | null;
             /** Format: date-time */
-            createdAt: string;
-            /** @description The user whose API key made the assignment. */
+            createdAt: string | null;
             createdById: number | null;
             createdByDSyncId: string | null;
             /** Format: date-time */
@@ -363,6 +4292,1592 @@ export interface components {
             /** @enum {string} */
             status: "success";
             data: components["schemas"]["AssignOptionUserOutputData"];
+        };
+        GetOptionUserOutputData: {
+            id: string;
+            attributeId: string;
+            value: string;
+            slug: string;
+            isGroup: boolean;
+            contains: string[];
+        };
+        GetOptionUserOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["GetOptionUserOutputData"][];
+        };
+        TeamWebhookOutputDto: {
+            /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
+            payloadTemplate: string;
+            teamId: number;
+            id: number;
+            triggers: Record<string, never>[];
+            subscriberUrl: string;
+            active: boolean;
+            secret?: string;
+        };
+        TeamWebhooksOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamWebhookOutputDto"][];
+        };
+        CreateWebhookInputDto: {
+            /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
+            payloadTemplate?: string;
+            active: boolean;
+            subscriberUrl: string;
+            /** @enum {string} */
+            triggers: "BOOKING_CREATED" | "BOOKING_PAYMENT_INITIATED" | "BOOKING_PAID" | "BOOKING_RESCHEDULED" | "BOOKING_REQUESTED" | "BOOKING_CANCELLED" | "BOOKING_REJECTED" | "BOOKING_NO_SHOW_UPDATED" | "FORM_SUBMITTED" | "MEETING_ENDED" | "MEETING_STARTED" | "RECORDING_READY" | "INSTANT_MEETING" | "RECORDING_TRANSCRIPTION_GENERATED" | "OOO_CREATED" | "AFTER_HOSTS_CAL_VIDEO_NO_SHOW" | "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" | "FORM_SUBMITTED_NO_EVENT";
+            secret?: string;
+        };
+        TeamWebhookOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamWebhookOutputDto"];
+        };
+        UpdateWebhookInputDto: {
+            /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
+            payloadTemplate?: string;
+            active?: boolean;
+            subscriberUrl?: string;
+            /** @enum {string} */
+            triggers?: "BOOKING_CREATED" | "BOOKING_PAYMENT_INITIATED" | "BOOKING_PAID" | "BOOKING_RESCHEDULED" | "BOOKING_REQUESTED" | "BOOKING_CANCELLED" | "BOOKING_REJECTED" | "BOOKING_NO_SHOW_UPDATED" | "FORM_SUBMITTED" | "MEETING_ENDED" | "MEETING_STARTED" | "RECORDING_READY" | "INSTANT_MEETING" | "RECORDING_TRANSCRIPTION_GENERATED" | "OOO_CREATED" | "AFTER_HOSTS_CAL_VIDEO_NO_SHOW" | "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" | "FORM_SUBMITTED_NO_EVENT";
+            secret?: string;
+        };
+        CreateOutOfOfficeEntryDto: {
+            /**
+             * Format: date-time
+             * @example 2023-05-01T00:00:00.000Z
+             */
+            start: string;
+            /**
+             * Format: date-time
+             * @example 2023-05-10T23:59:59.999Z
+             */
+            end: string;
+            /** @example Vacation in Hawaii */
+            notes?: string;
+            /** @example 2 */
+            toUserId?: number;
+            /**
+             * @example vacation
+             * @enum {string}
+             */
+            reason?: "unspecified" | "vacation" | "travel" | "sick" | "public_holiday";
+        };
+        UpdateOutOfOfficeEntryDto: {
+            /**
+             * Format: date-time
+             * @example 2023-05-01T00:00:00.000Z
+             */
+            start?: string;
+            /**
+             * Format: date-time
+             * @example 2023-05-10T23:59:59.999Z
+             */
+            end?: string;
+            /** @example Vacation in Hawaii */
+            notes?: string;
+            /** @example 2 */
+            toUserId?: number;
+            /**
+             * @example vacation
+             * @enum {string}
+             */
+            reason?: "unspecified" | "vacation" | "travel" | "sick" | "public_holiday";
+        };
+        StripConnectOutputDto: {
+            authUrl: string;
+        };
+        StripConnectOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["StripConnectOutputDto"];
+        };
+        StripCredentialsSaveOutputResponseDto: {
+            url: string;
+        };
+        StripCredentialsCheckOutputResponseDto: {
+            /** @example success */
+            status: string;
+        };
+        GetDefaultScheduleOutput_2024_06_11: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ScheduleOutput_2024_06_11"];
+        };
+        CreateTeamInput: {
+            /** @example CalTeam */
+            name: string;
+            /** @example caltel */
+            slug?: string;
+            /** @example https://i.cal.com/api/avatar/b0b58752-68ad-4c0d-8024-4fa382a77752.png */
+            logoUrl?: string;
+            calVideoLogo?: string;
+            appLogo?: string;
+            appIconLogo?: string;
+            bio?: string;
+            /** @default false */
+            hideBranding: boolean;
+            isPrivate?: boolean;
+            hideBookATeamMember?: boolean;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            theme?: string;
+            brandColor?: string;
+            darkBrandColor?: string;
+            /** @example https://i.cal.com/api/avatar/949be534-7a88-4185-967c-c020b0c0bef3.png */
+            bannerUrl?: string;
+            timeFormat?: number;
+            /**
+             * @default Europe/London
+             * @example America/New_York
+             */
+            timeZone: string;
+            /**
+             * @default Sunday
+             * @example Monday
+             */
+            weekStart: string;
+            /** @default true */
+            autoAcceptCreator: boolean;
+        };
+        CreateTeamOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamOutputDto"];
+        };
+        TeamOutputDto: {
+            id: number;
+            parentId?: number;
+            name: string;
+            slug?: string;
+            logoUrl?: string;
+            calVideoLogo?: string;
+            appLogo?: string;
+            appIconLogo?: string;
+            bio?: string;
+            hideBranding?: boolean;
+            isOrganization: boolean;
+            isPrivate?: boolean;
+            /** @default false */
+            hideBookATeamMember: boolean;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            theme?: string;
+            brandColor?: string;
+            darkBrandColor?: string;
+            bannerUrl?: string;
+            timeFormat?: number;
+            /** @default Europe/London */
+            timeZone: string;
+            /** @default Sunday */
+            weekStart: string;
+        };
+        GetTeamOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamOutputDto"];
+        };
+        GetTeamsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamOutputDto"][];
+        };
+        UpdateTeamOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamOutputDto"];
+        };
+        GoogleServiceAccountKeyInput: {
+            private_key: string;
+            client_email: string;
+            client_id: string;
+        };
+        CreateDelegationCredentialInput: {
+            workspacePlatformSlug: string;
+            domain: string;
+            serviceAccountKey: components["schemas"]["GoogleServiceAccountKeyInput"][];
+        };
+        WorkspacePlatformDto: {
+            name: string;
+            slug: string;
+        };
+        DelegationCredentialOutput: {
+            id: string;
+            enabled: boolean;
+            domain: string;
+            organizationId: number;
+            workspacePlatform: components["schemas"]["WorkspacePlatformDto"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateDelegationCredentialOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["DelegationCredentialOutput"];
+        };
+        UpdateDelegationCredentialInput: {
+            enabled?: boolean;
+            serviceAccountKey?: components["schemas"]["GoogleServiceAccountKeyInput"][];
+        };
+        UpdateDelegationCredentialOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["DelegationCredentialOutput"];
+        };
+        CreateIcsFeedInputDto: {
+            /**
+             * @example [
+             *       "https://cal.com/ics/feed.ics",
+             *       "http://cal.com/ics/feed.ics"
+             *     ]
+             */
+            urls: string[];
+            /**
+             * @default true
+             * @example false
+             */
+            readOnly: boolean;
+        };
+        CreateIcsFeedOutput: {
+            /** @example 1234567890 */
+            id: number;
+            /** @example ics-feed_calendar */
+            type: string;
+            /** @example 1234567890 */
+            userId: number | null;
+            /** @example 1234567890 */
+            teamId: number | null;
+            /** @example ics-feed */
+            appId: string | null;
+            /** @example false */
+            invalid: boolean | null;
+        };
+        CreateIcsFeedOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["CreateIcsFeedOutput"];
+        };
+        BusyTimesOutput: {
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string;
+            source?: string | null;
+        };
+        GetBusyTimesOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["BusyTimesOutput"][];
+        };
+        Integration: {
+            appData?: Record<string, never> | null;
+            dirName?: string;
+            __template?: string;
+            name: string;
+            description: string;
+            installed?: boolean;
+            type: string;
+            title?: string;
+            variant: string;
+            category?: string;
+            categories: string[];
+            logo: string;
+            publisher: string;
+            slug: string;
+            url: string;
+            email: string;
+            locationOption: Record<string, never> | null;
+        };
+        Primary: {
+            externalId: string;
+            integration?: string;
+            name?: string;
+            primary: boolean | null;
+            readOnly: boolean;
+            email?: string;
+            isSelected: boolean;
+            credentialId: number;
+            delegationCredentialId?: string | null;
+        };
+        Calendar: {
+            externalId: string;
+            integration?: string;
+            name?: string;
+            primary?: boolean | null;
+            readOnly: boolean;
+            email?: string;
+            isSelected: boolean;
+            credentialId: number;
+            delegationCredentialId?: string | null;
+        };
+        ConnectedCalendar: {
+            integration: components["schemas"]["Integration"];
+            credentialId: number;
+            delegationCredentialId?: string | null;
+            primary?: components["schemas"]["Primary"];
+            calendars?: components["schemas"]["Calendar"][];
+        };
+        DestinationCalendar: {
+            id: Record<string, never>;
+            integration: string;
+            externalId: string;
+            primaryEmail: string | null;
+            userId: number | null;
+            eventTypeId: number | null;
+            credentialId: number | null;
+            delegationCredentialId?: string | null;
+            name?: string | null;
+            primary?: boolean;
+            readOnly?: boolean;
+            email?: string;
+            integrationTitle?: string;
+        };
+        ConnectedCalendarsData: {
+            connectedCalendars: components["schemas"]["ConnectedCalendar"][];
+            destinationCalendar: components["schemas"]["DestinationCalendar"];
+        };
+        ConnectedCalendarsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ConnectedCalendarsData"];
+        };
+        DeleteCalendarCredentialsInputBodyDto: {
+            /** @example 10 */
+            id: number;
+        };
+        DeletedCalendarCredentialsOutputDto: {
+            id: number;
+            type: string;
+            userId: number | null;
+            teamId: number | null;
+            appId: string | null;
+            invalid: boolean | null;
+        };
+        DeletedCalendarCredentialsOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["DeletedCalendarCredentialsOutputDto"];
+        };
+        CreateOrganizationInput: {
+            /**
+             * @default 30
+             * @example 60
+             */
+            apiKeyDaysValid: number;
+            /** @example true */
+            apiKeyNeverExpires?: boolean;
+            /** @example CalTeam */
+            name: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+        };
+        ManagedOrganizationWithApiKeyOutput: {
+            id: number;
+            name: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            apiKey: string;
+        };
+        CreateManagedOrganizationOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ManagedOrganizationWithApiKeyOutput"];
+        };
+        ManagedOrganizationOutput: {
+            id: number;
+            name: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+        };
+        GetManagedOrganizationOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ManagedOrganizationOutput"];
+        };
+        GetManagedOrganizationsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ManagedOrganizationOutput"][];
+        };
+        UpdateOrganizationInput: {
+            /** @example CalTeam */
+            name?: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+        };
+        RoutingFormResponseOutput: {
+            id: string;
+            formId: string;
+            formFillerId: string;
+            routedToBookingUid: string;
+            /**
+             * @example {
+             *       "f00b26df-f54b-4985-8d98-17c5482c6a24": {
+             *         "label": "participant",
+             *         "value": "mamut"
+             *       }
+             *     }
+             */
+            response: Record<string, never>;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        GetRoutingFormResponsesOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["RoutingFormResponseOutput"];
+        };
+        UpdateRoutingFormResponseInput: {
+            response?: Record<string, never>;
+        };
+        UpdateRoutingFormResponseOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["RoutingFormResponseOutput"];
+        };
+        RoutingFormOutput: {
+            /** @example My Form */
+            name: string;
+            /** @example This is the description. */
+            description: string | null;
+            /** @example 0 */
+            position: number;
+            /** @example 2024-03-28T10:00:00.000Z */
+            createdAt: string;
+            /** @example 2024-03-28T10:00:00.000Z */
+            updatedAt: string;
+            /** @example 2313 */
+            userId: number;
+            /** @example 4214321 */
+            teamId: number | null;
+            /** @example false */
+            disabled: boolean;
+            id: string;
+            routes: Record<string, never> | null;
+            fields: Record<string, never> | null;
+            settings: Record<string, never> | null;
+        };
+        GetRoutingFormsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["RoutingFormOutput"][];
+        };
+        SlotsOutput_2024_09_04: Record<string, never>;
+        RangeSlotsOutput_2024_09_04: Record<string, never>;
+        ResponseSlotsOutputData: {
+            eventTypeId: number;
+            slots: components["schemas"]["SlotsOutput_2024_09_04"] | components["schemas"]["RangeSlotsOutput_2024_09_04"];
+        };
+        ResponseSlotsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ResponseSlotsOutputData"];
+        };
+        ReserveSlotInput_2024_09_04: {
+            /** @example 1 */
+            eventTypeId: number;
+            /** @example 2024-09-04T09:00:00Z */
+            slotStart: string;
+            slotDuration?: number;
+            /** @example 5 */
+            reservationDuration?: number;
+        };
+        ReserveSlotOutput_2024_09_04: {
+            /** @example 1 */
+            eventTypeId: number;
+            /** @example 2024-09-04T09:00:00Z */
+            slotStart: string;
+            /** @example 2024-09-04T10:00:00Z */
+            slotEnd: string;
+            slotDuration: number;
+            /** @example e84be5a3-4696-49e3-acc7-b2f3999c3b94 */
+            reservationUid: string;
+            /** @example 5 */
+            reservationDuration: number;
+            /** @example 2023-09-04T10:00:00Z */
+            reservationUntil: string;
+        };
+        ReserveSlotOutputResponse_2024_09_04: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["ReserveSlotOutput_2024_09_04"];
+        };
+        GetReservedSlotOutput_2024_09_04: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: Record<string, never> | null;
+        };
+        MeOrgOutput: {
+            isPlatform: boolean;
+            id: number;
+        };
+        MeOutput: {
+            id: number;
+            username: string;
+            email: string;
+            timeFormat: number;
+            defaultScheduleId: number | null;
+            weekStart: string;
+            timeZone: string;
+            organizationId: number | null;
+            organization?: components["schemas"]["MeOrgOutput"];
+        };
+        GetMeOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["MeOutput"];
+        };
+        UpdateMeOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["MeOutput"];
+        };
+        BookingInputAddressLocation_2024_08_13: {
+            /** @example address */
+            type: string;
+        };
+        BookingInputAttendeeAddressLocation_2024_08_13: {
+            /** @example attendeeAddress */
+            type: string;
+            /** @example 123 Example St, City, Country */
+            address: string;
+        };
+        BookingInputAttendeeDefinedLocation_2024_08_13: {
+            /** @example attendeeDefined */
+            type: string;
+            /** @example 321 Example St, City, Country */
+            location: string;
+        };
+        BookingInputAttendeePhoneLocation_2024_08_13: {
+            /** @example attendeePhone */
+            type: string;
+            /** @example +37120993151 */
+            phone: string;
+        };
+        BookingInputIntegrationLocation_2024_08_13: {
+            /** @example integration */
+            type: string;
+            /**
+             * @example cal-video
+             * @enum {string}
+             */
+            integration: "cal-video" | "google-meet" | "zoom" | "whereby-video" | "whatsapp-video" | "webex-video" | "telegram-video" | "tandem" | "sylaps-video" | "skype-video" | "sirius-video" | "signal-video" | "shimmer-video" | "salesroom-video" | "roam-video" | "riverside-video" | "ping-video" | "office365-video" | "mirotalk-video" | "jitsi" | "jelly-video" | "jelly-conferencing" | "huddle" | "facetime-video" | "element-call-video" | "eightxeight-video" | "discord-video" | "demodesk-video" | "campfire-video" | "around-video";
+        };
+        BookingInputLinkLocation_2024_08_13: {
+            /** @example link */
+            type: string;
+        };
+        BookingInputPhoneLocation_2024_08_13: {
+            /** @example phone */
+            type: string;
+        };
+        BookingInputOrganizersDefaultAppLocation_2024_08_13: {
+            /** @example organizersDefaultApp */
+            type: string;
+        };
+        ValidateBookingLocation_2024_08_13: Record<string, never>;
+        Attendee: {
+            /** @example John Doe */
+            name: string;
+            /** @example john.doe@example.com */
+            email?: string;
+            /** @example America/New_York */
+            timeZone: string;
+            /** @example +919876543210 */
+            phoneNumber?: string;
+            /**
+             * @default en
+             * @example it
+             * @enum {string}
+             */
+            language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+        };
+        CreateBookingInput_2024_08_13: {
+            /** @example 2024-08-13T09:00:00Z */
+            start: string;
+            /** @example 30 */
+            lengthInMinutes?: number;
+            /** @example 123 */
+            eventTypeId?: number;
+            /** @example my-event-type */
+            eventTypeSlug?: string;
+            /** @example john-doe */
+            username?: string;
+            /** @example john-doe */
+            teamSlug?: string;
+            /** @example acme-corp */
+            organizationSlug?: string;
+            attendee: components["schemas"]["Attendee"];
+            /**
+             * @example [
+             *       "guest1@example.com",
+             *       "guest2@example.com"
+             *     ]
+             */
+            guests?: string[];
+            /**
+             * @deprecated
+             * @example https://example.com/meeting
+             */
+            meetingUrl?: string;
+            location?: components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
+            bookingFieldsResponses?: Record<string, never>;
+        };
+        CreateInstantBookingInput_2024_08_13: {
+            /** @example 2024-08-13T09:00:00Z */
+            start: string;
+            /** @example 30 */
+            lengthInMinutes?: number;
+            /** @example 123 */
+            eventTypeId?: number;
+            /** @example my-event-type */
+            eventTypeSlug?: string;
+            /** @example john-doe */
+            username?: string;
+            /** @example john-doe */
+            teamSlug?: string;
+            /** @example acme-corp */
+            organizationSlug?: string;
+            attendee: components["schemas"]["Attendee"];
+            /**
+             * @example [
+             *       "guest1@example.com",
+             *       "guest2@example.com"
+             *     ]
+             */
+            guests?: string[];
+            /**
+             * @deprecated
+             * @example https://example.com/meeting
+             */
+            meetingUrl?: string;
+            location?: components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
+            bookingFieldsResponses?: Record<string, never>;
+            /** @example true */
+            instant: boolean;
+        };
+        CreateRecurringBookingInput_2024_08_13: {
+            /** @example 2024-08-13T09:00:00Z */
+            start: string;
+            /** @example 30 */
+            lengthInMinutes?: number;
+            /** @example 123 */
+            eventTypeId?: number;
+            /** @example my-event-type */
+            eventTypeSlug?: string;
+            /** @example john-doe */
+            username?: string;
+            /** @example john-doe */
+            teamSlug?: string;
+            /** @example acme-corp */
+            organizationSlug?: string;
+            attendee: components["schemas"]["Attendee"];
+            /**
+             * @example [
+             *       "guest1@example.com",
+             *       "guest2@example.com"
+             *     ]
+             */
+            guests?: string[];
+            /**
+             * @deprecated
+             * @example https://example.com/meeting
+             */
+            meetingUrl?: string;
+            location?: components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
+            bookingFieldsResponses?: Record<string, never>;
+            /** @example 5 */
+            recurrenceCount?: number;
+        };
+        BookingHost: {
+            /** @example 1 */
+            id: number;
+            /** @example Jane Doe */
+            name: string;
+            /** @example jane100@example.com */
+            email: string;
+            /** @example jane100 */
+            username: string;
+            /** @example America/Los_Angeles */
+            timeZone: string;
+        };
+        EventType: {
+            /** @example 1 */
+            id: number;
+            /** @example some-event */
+            slug: string;
+        };
+        BookingOutput_2024_08_13: {
+            /** @example 123 */
+            id: number;
+            /** @example booking_uid_123 */
+            uid: string;
+            /** @example Consultation */
+            title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
+            description: string;
+            hosts: components["schemas"]["BookingHost"][];
+            /**
+             * @example accepted
+             * @enum {string}
+             */
+            status: "cancelled" | "accepted" | "rejected" | "pending";
+            /** @example User requested cancellation */
+            cancellationReason?: string;
+            /** @example canceller@example.com */
+            cancelledByEmail?: string;
+            /** @example User rescheduled the event */
+            reschedulingReason?: string;
+            /** @example rescheduler@example.com */
+            rescheduledByEmail?: string;
+            /** @example previous_uid_123 */
+            rescheduledFromUid?: string;
+            /** @example 2024-08-13T15:30:00Z */
+            start: string;
+            /** @example 2024-08-13T16:30:00Z */
+            end: string;
+            /** @example 60 */
+            duration: number;
+            /**
+             * @deprecated
+             * @example 50
+             */
+            eventTypeId: number;
+            eventType: components["schemas"]["EventType"];
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
+            meetingUrl?: string;
+            /** @example https://example.com/meeting */
+            location: string;
+            /** @example true */
+            absentHost: boolean;
+            /** @example 2024-08-13T15:30:00Z */
+            createdAt: string;
+            /** @example 2024-08-13T15:30:00Z */
+            updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            /** @example 4 */
+            rating?: number;
+            /** @example ics_uid_123 */
+            icsUid?: string;
+            attendees: components["schemas"]["Attendee"][];
+            /**
+             * @example [
+             *       "guest1@example.com",
+             *       "guest2@example.com"
+             *     ]
+             */
+            guests?: string[];
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
+            bookingFieldsResponses: Record<string, never>;
+        };
+        RecurringBookingOutput_2024_08_13: {
+            /** @example 123 */
+            id: number;
+            /** @example booking_uid_123 */
+            uid: string;
+            /** @example Consultation */
+            title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
+            description: string;
+            hosts: components["schemas"]["BookingHost"][];
+            /**
+             * @example accepted
+             * @enum {string}
+             */
+            status: "cancelled" | "accepted" | "rejected" | "pending";
+            /** @example User requested cancellation */
+            cancellationReason?: string;
+            /** @example canceller@example.com */
+            cancelledByEmail?: string;
+            /** @example User rescheduled the event */
+            reschedulingReason?: string;
+            /** @example rescheduler@example.com */
+            rescheduledByEmail?: string;
+            /** @example previous_uid_123 */
+            rescheduledFromUid?: string;
+            /** @example 2024-08-13T15:30:00Z */
+            start: string;
+            /** @example 2024-08-13T16:30:00Z */
+            end: string;
+            /** @example 60 */
+            duration: number;
+            /**
+             * @deprecated
+             * @example 50
+             */
+            eventTypeId: number;
+            eventType: components["schemas"]["EventType"];
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
+            meetingUrl?: string;
+            /** @example https://example.com/meeting */
+            location: string;
+            /** @example true */
+            absentHost: boolean;
+            /** @example 2024-08-13T15:30:00Z */
+            createdAt: string;
+            /** @example 2024-08-13T15:30:00Z */
+            updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            /** @example 4 */
+            rating?: number;
+            /** @example ics_uid_123 */
+            icsUid?: string;
+            attendees: components["schemas"]["Attendee"][];
+            /**
+             * @example [
+             *       "guest1@example.com",
+             *       "guest2@example.com"
+             *     ]
+             */
+            guests?: string[];
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
+            bookingFieldsResponses: Record<string, never>;
+            /** @example recurring_uid_987 */
+            recurringBookingUid: string;
+        };
+        SeatedAttendee: {
+            /** @example John Doe */
+            name: string;
+            /** @example john@example.com */
+            email: string;
+            /** @example America/New_York */
+            timeZone: string;
+            /**
+             * @example en
+             * @enum {string}
+             */
+            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+            /** @example false */
+            absent: boolean;
+            /** @example +1234567890 */
+            phoneNumber?: string;
+            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
+            seatUid: string;
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
+            bookingFieldsResponses: Record<string, never>;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+        };
+        CreateSeatedBookingOutput_2024_08_13: {
+            /** @example 123 */
+            id: number;
+            /** @example booking_uid_123 */
+            uid: string;
+            /** @example Consultation */
+            title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
+            description: string;
+            hosts: components["schemas"]["BookingHost"][];
+            /**
+             * @example accepted
+             * @enum {string}
+             */
+            status: "cancelled" | "accepted" | "rejected" | "pending";
+            /** @example User requested cancellation */
+            cancellationReason?: string;
+            /** @example canceller@example.com */
+            cancelledByEmail?: string;
+            /** @example User rescheduled the event */
+            reschedulingReason?: string;
+            /** @example rescheduler@example.com */
+            rescheduledByEmail?: string;
+            /** @example previous_uid_123 */
+            rescheduledFromUid?: string;
+            /** @example 2024-08-13T15:30:00Z */
+            start: string;
+            /** @example 2024-08-13T16:30:00Z */
+            end: string;
+            /** @example 60 */
+            duration: number;
+            /**
+             * @deprecated
+             * @example 50
+             */
+            eventTypeId: number;
+            eventType: components["schemas"]["EventType"];
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
+            meetingUrl?: string;
+            /** @example https://example.com/meeting */
+            location: string;
+            /** @example true */
+            absentHost: boolean;
+            /** @example 2024-08-13T15:30:00Z */
+            createdAt: string;
+            /** @example 2024-08-13T15:30:00Z */
+            updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            /** @example 4 */
+            rating?: number;
+            /** @example ics_uid_123 */
+            icsUid?: string;
+            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
+            seatUid: string;
+            attendees: components["schemas"]["SeatedAttendee"][];
+        };
+        CreateRecurringSeatedBookingOutput_2024_08_13: {
+            /** @example 123 */
+            id: number;
+            /** @example booking_uid_123 */
+            uid: string;
+            /** @example Consultation */
+            title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
+            description: string;
+            hosts: components["schemas"]["BookingHost"][];
+            /**
+             * @example accepted
+             * @enum {string}
+             */
+            status: "cancelled" | "accepted" | "rejected" | "pending";
+            /** @example User requested cancellation */
+            cancellationReason?: string;
+            /** @example canceller@example.com */
+            cancelledByEmail?: string;
+            /** @example User rescheduled the event */
+            reschedulingReason?: string;
+            /** @example rescheduler@example.com */
+            rescheduledByEmail?: string;
+            /** @example previous_uid_123 */
+            rescheduledFromUid?: string;
+            /** @example 2024-08-13T15:30:00Z */
+            start: string;
+            /** @example 2024-08-13T16:30:00Z */
+            end: string;
+            /** @example 60 */
+            duration: number;
+            /**
+             * @deprecated
+             * @example 50
+             */
+            eventTypeId: number;
+            eventType: components["schemas"]["EventType"];
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
+            meetingUrl?: string;
+            /** @example https://example.com/meeting */
+            location: string;
+            /** @example true */
+            absentHost: boolean;
+            /** @example 2024-08-13T15:30:00Z */
+            createdAt: string;
+            /** @example 2024-08-13T15:30:00Z */
+            updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            /** @example 4 */
+            rating?: number;
+            /** @example ics_uid_123 */
+            icsUid?: string;
+            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
+            seatUid: string;
+            attendees: components["schemas"]["SeatedAttendee"][];
+            /** @example recurring_uid_987 */
+            recurringBookingUid: string;
+        };
+        CreateBookingOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"][] | components["schemas"]["CreateSeatedBookingOutput_2024_08_13"] | components["schemas"]["CreateRecurringSeatedBookingOutput_2024_08_13"][];
+        };
+        GetSeatedBookingOutput_2024_08_13: {
+            /** @example 123 */
+            id: number;
+            /** @example booking_uid_123 */
+            uid: string;
+            /** @example Consultation */
+            title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
+            description: string;
+            hosts: components["schemas"]["BookingHost"][];
+            /**
+             * @example accepted
+             * @enum {string}
+             */
+            status: "cancelled" | "accepted" | "rejected" | "pending";
+            /** @example User requested cancellation */
+            cancellationReason?: string;
+            /** @example canceller@example.com */
+            cancelledByEmail?: string;
+            /** @example User rescheduled the event */
+            reschedulingReason?: string;
+            /** @example rescheduler@example.com */
+            rescheduledByEmail?: string;
+            /** @example previous_uid_123 */
+            rescheduledFromUid?: string;
+            /** @example 2024-08-13T15:30:00Z */
+            start: string;
+            /** @example 2024-08-13T16:30:00Z */
+            end: string;
+            /** @example 60 */
+            duration: number;
+            /**
+             * @deprecated
+             * @example 50
+             */
+            eventTypeId: number;
+            eventType: components["schemas"]["EventType"];
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
+            meetingUrl?: string;
+            /** @example https://example.com/meeting */
+            location: string;
+            /** @example true */
+            absentHost: boolean;
+            /** @example 2024-08-13T15:30:00Z */
+            createdAt: string;
+            /** @example 2024-08-13T15:30:00Z */
+            updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            /** @example 4 */
+            rating?: number;
+            /** @example ics_uid_123 */
+            icsUid?: string;
+            attendees: components["schemas"]["SeatedAttendee"][];
+        };
+        GetRecurringSeatedBookingOutput_2024_08_13: {
+            /** @example 123 */
+            id: number;
+            /** @example booking_uid_123 */
+            uid: string;
+            /** @example Consultation */
+            title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
+            description: string;
+            hosts: components["schemas"]["BookingHost"][];
+            /**
+             * @example accepted
+             * @enum {string}
+             */
+            status: "cancelled" | "accepted" | "rejected" | "pending";
+            /** @example User requested cancellation */
+            cancellationReason?: string;
+            /** @example canceller@example.com */
+            cancelledByEmail?: string;
+            /** @example User rescheduled the event */
+            reschedulingReason?: string;
+            /** @example rescheduler@example.com */
+            rescheduledByEmail?: string;
+            /** @example previous_uid_123 */
+            rescheduledFromUid?: string;
+            /** @example 2024-08-13T15:30:00Z */
+            start: string;
+            /** @example 2024-08-13T16:30:00Z */
+            end: string;
+            /** @example 60 */
+            duration: number;
+            /**
+             * @deprecated
+             * @example 50
+             */
+            eventTypeId: number;
+            eventType: components["schemas"]["EventType"];
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
+            meetingUrl?: string;
+            /** @example https://example.com/meeting */
+            location: string;
+            /** @example true */
+            absentHost: boolean;
+            /** @example 2024-08-13T15:30:00Z */
+            createdAt: string;
+            /** @example 2024-08-13T15:30:00Z */
+            updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            metadata?: Record<string, never>;
+            /** @example 4 */
+            rating?: number;
+            /** @example ics_uid_123 */
+            icsUid?: string;
+            attendees: components["schemas"]["SeatedAttendee"][];
+            /** @example recurring_uid_987 */
+            recurringBookingUid: string;
+        };
+        GetBookingOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"][] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"][];
+            error?: Record<string, never>;
+        };
+        GetBookingsOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: (components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"])[];
+            error?: Record<string, never>;
+        };
+        RescheduleBookingInput_2024_08_13: {
+            /** @example 2024-08-13T10:00:00Z */
+            start: string;
+            rescheduledBy?: string;
+            /** @example User requested reschedule */
+            reschedulingReason?: string;
+        };
+        RescheduleSeatedBookingInput_2024_08_13: {
+            /** @example 2024-08-13T10:00:00Z */
+            start: string;
+            rescheduledBy?: string;
+            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
+            seatUid: string;
+        };
+        RescheduleBookingOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["CreateSeatedBookingOutput_2024_08_13"] | components["schemas"]["CreateRecurringSeatedBookingOutput_2024_08_13"];
+        };
+        CancelBookingInput_2024_08_13: {
+            /** @example User requested cancellation */
+            cancellationReason?: string;
+            cancelSubsequentBookings?: boolean;
+        };
+        CancelSeatedBookingInput_2024_08_13: {
+            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
+            seatUid: string;
+        };
+        CancelBookingOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"][] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"][];
+        };
+        MarkAbsentBookingInput_2024_08_13: {
+            /** @example false */
+            host?: boolean;
+            attendees?: components["schemas"]["Attendee"][];
+        };
+        MarkAbsentBookingOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"];
+        };
+        ReassignedToDto: {
+            /** @example 123 */
+            id: number;
+            /** @example John Doe */
+            name: string;
+            /** @example john.doe@example.com */
+            email: string;
+        };
+        ReassignBookingOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: Record<string, never> | Record<string, never>;
+        };
+        ReassignToUserBookingInput_2024_08_13: {
+            /** @example Host has to take another call */
+            reason?: string;
+        };
+        DeclineBookingInput_2024_08_13: {
+            /** @example Host has to take another call */
+            reason?: string;
+        };
+        CalendarLink: {
+            label: string;
+            link: string;
+        };
+        CalendarLinksOutput_2024_08_13: {
+            /** @example success */
+            status: string;
+            data: components["schemas"]["CalendarLink"][];
+        };
+        CreateTeamMembershipInput: {
+            userId: number;
+            /** @default false */
+            accepted: boolean;
+            /**
+             * @default MEMBER
+             * @enum {string}
+             */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            /** @default false */
+            disableImpersonation: boolean;
+        };
+        CreateTeamMembershipOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        GetTeamMembershipOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        GetTeamMembershipsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        UpdateTeamMembershipInput: {
+            accepted?: boolean;
+            /** @enum {string} */
+            role?: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation?: boolean;
+        };
+        UpdateTeamMembershipOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        DeleteTeamMembershipOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamMembershipOutput"];
+        };
+        UserWebhookOutputDto: {
+            /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
+            payloadTemplate: string;
+            userId: number;
+            id: number;
+            triggers: Record<string, never>[];
+            subscriberUrl: string;
+            active: boolean;
+            secret?: string;
+        };
+        UserWebhookOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["UserWebhookOutputDto"];
+        };
+        UserWebhooksOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["UserWebhookOutputDto"][];
+        };
+        EventTypeWebhookOutputDto: {
+            /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
+            payloadTemplate: string;
+            eventTypeId: number;
+            id: number;
+            triggers: Record<string, never>[];
+            subscriberUrl: string;
+            active: boolean;
+            secret?: string;
+        };
+        EventTypeWebhookOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["EventTypeWebhookOutputDto"];
+        };
+        EventTypeWebhooksOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["EventTypeWebhookOutputDto"][];
+        };
+        DeleteManyWebhooksOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: string;
+        };
+        OAuthClientWebhookOutputDto: {
+            /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
+            payloadTemplate: string;
+            oAuthClientId: string;
+            id: number;
+            triggers: Record<string, never>[];
+            subscriberUrl: string;
+            active: boolean;
+            secret?: string;
+        };
+        OAuthClientWebhookOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["OAuthClientWebhookOutputDto"];
+        };
+        OAuthClientWebhooksOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["OAuthClientWebhookOutputDto"][];
+        };
+        DestinationCalendarsInputBodyDto: {
+            /**
+             * @example apple_calendar
+             * @enum {string}
+             */
+            integration: "apple_calendar" | "google_calendar" | "office365_calendar";
+            /** @example https://caldav.icloud.com/26962146906/calendars/1644422A-1945-4438-BBC0-4F0Q23A57R7S/ */
+            externalId: string;
+            delegationCredentialId?: string;
+        };
+        DestinationCalendarsOutputDto: {
+            userId: number;
+            integration: string;
+            externalId: string;
+            credentialId: number | null;
+        };
+        DestinationCalendarsOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["DestinationCalendarsOutputDto"];
+        };
+        ErrorOutput: {
+            /** @enum {string} */
+            status: "error";
+            /** Format: date-time */
+            timestamp: string;
+            path: string;
+            error: {
+                code: string;
+                message: string;
+                details?: {
+                    message: string;
+                    error: string;
+                    statusCode: number;
+                } | {
+                    errors: components["schemas"]["ValidationError"][];
+                } | string;
+            };
         };
         UpdateOrganizationAttributeOptionUserInput: {
             weight?: number;
@@ -424,19 +5939,17 @@ export interface components {
             value: string;
             weight?: number | null;
         };
-        /** @description class-validator's ValidationError as NestJS's ValidationPipe serializes it (validationError: {target: true, value: true}): the object validated, the value found, the property, nested errors and the failed constraints keyed by class-validator's constraint names with its default messages. */
         ValidationError: {
             target?: unknown;
             value?: unknown;
             property?: string;
-            children: components["schemas"]["ValidationError"][];
+            children: Record<string, never>[];
             constraints?: {
                 [key: string]: string;
             };
         };
     };
     responses: {
-        /** @description The request did not match the contract (the message names the field), or it referenced data that does not exist. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -445,7 +5958,6 @@ export interface components {
                 "application/json": components["schemas"]["ErrorOutput"];
             };
         };
-        /** @description No API key, or a key the mock does not know. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -454,7 +5966,6 @@ export interface components {
                 "application/json": components["schemas"]["ErrorOutput"];
             };
         };
-        /** @description The organization does not exist, the caller is not a member of it, or the caller's role is too low. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -463,7 +5974,6 @@ export interface components {
                 "application/json": components["schemas"]["ErrorOutput"];
             };
         };
-        /** @description The resource does not exist in this organization. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -472,7 +5982,6 @@ export interface components {
                 "application/json": components["schemas"]["ErrorOutput"];
             };
         };
-        /** @description The write would create a duplicate (slug or assignment). */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -481,7 +5990,6 @@ export interface components {
                 "application/json": components["schemas"]["ErrorOutput"];
             };
         };
-        /** @description The request body is larger than the server accepts. */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -490,7 +5998,6 @@ export interface components {
                 "application/json": components["schemas"]["ErrorOutput"];
             };
         };
-        /** @description Any other error, in Cal.com's error envelope. */
         Error: {
             headers: {
                 [name: string]: unknown;
@@ -501,7 +6008,6 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
         CalApiVersion: string;
         OrgId: number;
         UserId: number;
@@ -512,6 +6018,375 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    OAuthClientUsersController_getManagedUsers: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                limit?: number;
+                /** @example 0 */
+                offset?: number;
+                /** @example ?emails=email1@example.com,email2@example.com */
+                emails?: string[];
+            };
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedUsersOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientUsersController_createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateManagedUserInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateManagedUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientUsersController_getUserById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientUsersController_deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientUsersController_updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateManagedUserInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientUsersController_forceRefresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeysResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthFlowController_refreshTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshTokenInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeysResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_getOAuthClientWebhooks: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientWebhooksOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_createOAuthClientWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_deleteAllOAuthClientWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteManyWebhooksOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_getOAuthClientWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_deleteOAuthClientWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_updateOAuthClientWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
     OrganizationsAttributesController_getOrganizationAttributes: {
         parameters: {
             query?: {
@@ -519,7 +6394,6 @@ export interface operations {
                 skip?: number;
             };
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -529,7 +6403,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -549,7 +6422,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -563,7 +6435,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -585,7 +6456,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -596,7 +6466,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -616,7 +6485,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -627,7 +6495,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -647,7 +6514,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -662,7 +6528,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -684,7 +6549,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -695,7 +6559,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -715,7 +6578,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -730,7 +6592,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -752,7 +6613,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -764,7 +6624,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -784,7 +6643,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -800,7 +6658,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -822,15 +6679,11 @@ export interface operations {
         parameters: {
             query?: {
                 skip?: number;
-                /** @description How many candidate options to take; absent, all of them (Cal.com sets no default). */
                 take?: number;
-                /** @description Comma-separated list (a=1,2); repeating the parameter works too. */
                 assignedOptionIds?: string[];
-                /** @description Comma-separated list (a=1,2); repeating the parameter works too. */
                 teamIds?: number[];
             };
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -841,7 +6694,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -861,15 +6713,11 @@ export interface operations {
         parameters: {
             query?: {
                 skip?: number;
-                /** @description How many candidate options to take; absent, all of them (Cal.com sets no default). */
                 take?: number;
-                /** @description Comma-separated list (a=1,2); repeating the parameter works too. */
                 assignedOptionIds?: string[];
-                /** @description Comma-separated list (a=1,2); repeating the parameter works too. */
                 teamIds?: number[];
             };
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -880,7 +6728,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -900,7 +6747,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -911,7 +6757,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -931,7 +6776,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -946,7 +6790,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -968,7 +6811,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -980,7 +6822,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1000,7 +6841,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -1016,7 +6856,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1033,6 +6872,4549 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    OrganizationsBookingsController_getAllOrgTeamBookings: {
+        parameters: {
+            query?: {
+                /** @example ?status=upcoming,past */
+                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
+                /** @example example@domain.com */
+                attendeeEmail?: string;
+                /** @example John Doe */
+                attendeeName?: string;
+                /** @example ?eventTypeIds=100,200 */
+                eventTypeIds?: string;
+                /** @example ?eventTypeId=100 */
+                eventTypeId?: string;
+                /** @example ?teamIds=50,60 */
+                teamsIds?: string;
+                /** @example ?teamId=50 */
+                teamId?: string;
+                /** @example ?afterStart=2025-03-07T10:00:00.000Z */
+                afterStart?: string;
+                /** @example ?beforeEnd=2025-03-07T11:00:00.000Z */
+                beforeEnd?: string;
+                /** @example ?afterCreatedAt=2025-03-07T10:00:00.000Z */
+                afterCreatedAt?: string;
+                /** @example ?beforeCreatedAt=2025-03-14T11:00:00.000Z */
+                beforeCreatedAt?: string;
+                /** @example ?afterUpdatedAt=2025-03-07T10:00:00.000Z */
+                afterUpdatedAt?: string;
+                /** @example ?beforeUpdatedAt=2025-03-14T11:00:00.000Z */
+                beforeUpdatedAt?: string;
+                /** @example ?sortStart=asc OR ?sortStart=desc */
+                sortStart?: "asc" | "desc";
+                /** @example ?sortEnd=asc OR ?sortEnd=desc */
+                sortEnd?: "asc" | "desc";
+                /** @example ?sortCreated=asc OR ?sortCreated=desc */
+                sortCreated?: "asc" | "desc";
+                /** @example ?sortUpdated=asc OR ?sortUpdated=desc */
+                sortUpdatedAt?: "asc" | "desc";
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+                /** @example ?userIds=100,200 */
+                userIds?: string;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingsOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsDelegationCredentialController_createDelegationCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDelegationCredentialInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateDelegationCredentialOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsDelegationCredentialController_updateDelegationCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                credentialId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDelegationCredentialInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateDelegationCredentialOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsMembershipsController_getAllMemberships: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAllOrgMemberships"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsMembershipsController_createMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrgMembershipDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOrgMembershipOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsMembershipsController_getOrgMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                membershipId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrgMembership"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsMembershipsController_deleteMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                membershipId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteOrgMembership"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsMembershipsController_updateMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                membershipId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrgMembershipDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateOrgMembership"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRoutingFormsController_getOrganizationRoutingForms: {
+        parameters: {
+            query?: {
+                skip?: number;
+                take?: number;
+                sortCreatedAt?: "asc" | "desc";
+                sortUpdatedAt?: "asc" | "desc";
+                afterCreatedAt?: string;
+                beforeCreatedAt?: string;
+                afterUpdatedAt?: string;
+                beforeUpdatedAt?: string;
+                routedToBookingUid?: string;
+                /** @example ?teamIds=100,200 */
+                teamIds?: number[];
+            };
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRoutingFormsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRoutingFormsResponsesController_getRoutingFormResponses: {
+        parameters: {
+            query?: {
+                skip?: number;
+                take?: number;
+                sortCreatedAt?: "asc" | "desc";
+                sortUpdatedAt?: "asc" | "desc";
+                afterCreatedAt?: string;
+                beforeCreatedAt?: string;
+                afterUpdatedAt?: string;
+                beforeUpdatedAt?: string;
+                routedToBookingUid?: string;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                routingFormId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRoutingFormResponsesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRoutingFormsResponsesController_updateRoutingFormResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                routingFormId: string;
+                responseId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoutingFormResponseInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateRoutingFormResponseOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsSchedulesController_getOrganizationSchedules: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSchedulesOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_getAllTeams: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamsOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_createTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrgTeamDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_getMyTeams: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgMeTeamsOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_getTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_deleteTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsController_updateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrgTeamDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsBookingsController_getAllOrgTeamBookings: {
+        parameters: {
+            query?: {
+                /** @example ?status=upcoming,past */
+                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
+                /** @example example@domain.com */
+                attendeeEmail?: string;
+                /** @example John Doe */
+                attendeeName?: string;
+                /** @example ?eventTypeIds=100,200 */
+                eventTypeIds?: string;
+                /** @example ?eventTypeId=100 */
+                eventTypeId?: string;
+                /** @example ?afterStart=2025-03-07T10:00:00.000Z */
+                afterStart?: string;
+                /** @example ?beforeEnd=2025-03-07T11:00:00.000Z */
+                beforeEnd?: string;
+                /** @example ?sortStart=asc OR ?sortStart=desc */
+                sortStart?: "asc" | "desc";
+                /** @example ?sortEnd=asc OR ?sortEnd=desc */
+                sortEnd?: "asc" | "desc";
+                /** @example ?sortCreated=asc OR ?sortCreated=desc */
+                sortCreated?: "asc" | "desc";
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingsOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsConferencingController_connectTeamApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+                app: "google-meet";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConferencingAppOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsConferencingController_getTeamOAuthUrl: {
+        parameters: {
+            query: {
+                returnTo: string;
+                onErrorReturnTo: string;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+                app: "zoom" | "msteams";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetConferencingAppsOauthUrlResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsConferencingController_listTeamConferencingApps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConferencingAppsOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsConferencingController_setTeamDefaultApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                app: "google-meet" | "zoom" | "msteams" | "daily-video";
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetDefaultConferencingAppOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsConferencingController_getTeamDefaultApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDefaultConferencingAppOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsConferencingController_disconnectTeamApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                app: "google-meet" | "zoom" | "msteams";
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisconnectConferencingAppOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsEventTypesController_getTeamEventTypes: {
+        parameters: {
+            query?: {
+                eventSlug?: string;
+                hostsLimit?: number;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamEventTypesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsEventTypesController_createTeamEventType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeamEventTypeInput_2024_06_14"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTeamEventTypeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsEventTypesController_getTeamEventType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                eventTypeId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamEventTypeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsEventTypesController_deleteTeamEventType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                eventTypeId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteTeamEventTypeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsEventTypesController_updateTeamEventType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                eventTypeId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTeamEventTypeInput_2024_06_14"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateTeamEventTypeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsEventTypesController_createPhoneCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePhoneCallInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatePhoneCallOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsEventTypesController_getTeamsEventTypes: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamEventTypesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsMembershipsController_getAllOrgTeamMemberships: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamMembershipsOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsMembershipsController_createOrgTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrgTeamMembershipDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamMembershipOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsMembershipsController_getOrgTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                membershipId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamMembershipOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsMembershipsController_deleteOrgTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                membershipId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamMembershipOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsMembershipsController_updateOrgTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                membershipId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrgTeamMembershipDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamMembershipOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRoutingFormsController_getTeamRoutingForms: {
+        parameters: {
+            query?: {
+                skip?: number;
+                take?: number;
+                sortCreatedAt?: "asc" | "desc";
+                sortUpdatedAt?: "asc" | "desc";
+                afterCreatedAt?: string;
+                beforeCreatedAt?: string;
+                afterUpdatedAt?: string;
+                beforeUpdatedAt?: string;
+                routedToBookingUid?: string;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRoutingFormsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRoutingFormsResponsesController_getRoutingFormResponses: {
+        parameters: {
+            query?: {
+                skip?: number;
+                take?: number;
+                sortCreatedAt?: "asc" | "desc";
+                sortUpdatedAt?: "asc" | "desc";
+                afterCreatedAt?: string;
+                beforeCreatedAt?: string;
+                afterUpdatedAt?: string;
+                beforeUpdatedAt?: string;
+                routedToBookingUid?: string;
+            };
+            header?: never;
+            path: {
+                routingFormId: string;
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRoutingFormResponsesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRoutingFormsResponsesController_updateRoutingFormResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                routingFormId: string;
+                responseId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoutingFormResponseInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateRoutingFormResponseOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsSchedulesController_getUserSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSchedulesOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersController_getOrganizationsUsers: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+                emails?: string[];
+                /** @example ?assignedOptionIds=aaaaaaaa-bbbb-cccc-dddd-eeeeee1eee,aaaaaaaa-bbbb-cccc-dddd-eeeeee2eee */
+                assignedOptionIds?: string[];
+                /** @example NONE */
+                attributeQueryOperator?: "OR" | "AND" | "NONE";
+                /** @example ?teamIds=100,200 */
+                teamIds?: number[];
+            };
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrganizationUsersResponseDTO"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersController_createOrganizationUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrganizationUserInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrganizationUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersController_deleteOrganizationUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrganizationUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersController_updateOrganizationUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrganizationUserInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrganizationUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersBookingsController_getOrganizationUserBookings: {
+        parameters: {
+            query?: {
+                /** @example ?status=upcoming,past */
+                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
+                /** @example example@domain.com */
+                attendeeEmail?: string;
+                /** @example John Doe */
+                attendeeName?: string;
+                /** @example ?eventTypeIds=100,200 */
+                eventTypeIds?: string;
+                /** @example ?eventTypeId=100 */
+                eventTypeId?: string;
+                /** @example ?teamIds=50,60 */
+                teamsIds?: string;
+                /** @example ?teamId=50 */
+                teamId?: string;
+                /** @example ?afterStart=2025-03-07T10:00:00.000Z */
+                afterStart?: string;
+                /** @example ?beforeEnd=2025-03-07T11:00:00.000Z */
+                beforeEnd?: string;
+                /** @example ?afterCreatedAt=2025-03-07T10:00:00.000Z */
+                afterCreatedAt?: string;
+                /** @example ?beforeCreatedAt=2025-03-14T11:00:00.000Z */
+                beforeCreatedAt?: string;
+                /** @example ?afterUpdatedAt=2025-03-07T10:00:00.000Z */
+                afterUpdatedAt?: string;
+                /** @example ?beforeUpdatedAt=2025-03-14T11:00:00.000Z */
+                beforeUpdatedAt?: string;
+                /** @example ?sortStart=asc OR ?sortStart=desc */
+                sortStart?: "asc" | "desc";
+                /** @example ?sortEnd=asc OR ?sortEnd=desc */
+                sortEnd?: "asc" | "desc";
+                /** @example ?sortCreated=asc OR ?sortCreated=desc */
+                sortCreated?: "asc" | "desc";
+                /** @example ?sortUpdated=asc OR ?sortUpdated=desc */
+                sortUpdatedAt?: "asc" | "desc";
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersOOOController_getOrganizationUserOOO: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+                /** @example ?sortStart=asc OR ?sortStart=desc */
+                sortStart?: "asc" | "desc";
+                /** @example ?sortEnd=asc OR ?sortEnd=desc */
+                sortEnd?: "asc" | "desc";
+            };
+            header?: never;
+            path: {
+                userId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersOOOController_createOrganizationUserOOO: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOutOfOfficeEntryDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersOOOController_deleteOrganizationUserOOO: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                oooId: number;
+                orgId: number;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersOOOController_updateOrganizationUserOOO: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+                oooId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOutOfOfficeEntryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsUsersOOOController_getOrganizationUsersOOO: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+                /** @example ?sortStart=asc OR ?sortStart=desc */
+                sortStart?: "asc" | "desc";
+                /** @example ?sortEnd=asc OR ?sortEnd=desc */
+                sortEnd?: "asc" | "desc";
+                /** @example example@domain.com */
+                email?: string;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsSchedulesController_getUserSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSchedulesOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsSchedulesController_createUserSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateScheduleInput_2024_06_11"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateScheduleOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsSchedulesController_getUserSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+                scheduleId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetScheduleOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsSchedulesController_deleteUserSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+                scheduleId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteScheduleOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsSchedulesController_updateUserSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+                scheduleId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateScheduleInput_2024_06_11"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateScheduleOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsWebhooksController_getAllOrganizationWebhooks: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamWebhooksOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsWebhooksController_createOrganizationWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsWebhooksController_getOrganizationWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsWebhooksController_deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsWebhooksController_updateOrgWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    ApiKeysController_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshApiKeyInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshApiKeyOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_getBookings: {
+        parameters: {
+            query?: {
+                /** @example ?status=upcoming,past */
+                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
+                /** @example example@domain.com */
+                attendeeEmail?: string;
+                /** @example John Doe */
+                attendeeName?: string;
+                /** @example ?eventTypeIds=100,200 */
+                eventTypeIds?: string;
+                /** @example ?eventTypeId=100 */
+                eventTypeId?: string;
+                /** @example ?teamIds=50,60 */
+                teamsIds?: string;
+                /** @example ?teamId=50 */
+                teamId?: string;
+                /** @example ?afterStart=2025-03-07T10:00:00.000Z */
+                afterStart?: string;
+                /** @example ?beforeEnd=2025-03-07T11:00:00.000Z */
+                beforeEnd?: string;
+                /** @example ?afterCreatedAt=2025-03-07T10:00:00.000Z */
+                afterCreatedAt?: string;
+                /** @example ?beforeCreatedAt=2025-03-14T11:00:00.000Z */
+                beforeCreatedAt?: string;
+                /** @example ?afterUpdatedAt=2025-03-07T10:00:00.000Z */
+                afterUpdatedAt?: string;
+                /** @example ?beforeUpdatedAt=2025-03-14T11:00:00.000Z */
+                beforeUpdatedAt?: string;
+                /** @example ?sortStart=asc OR ?sortStart=desc */
+                sortStart?: "asc" | "desc";
+                /** @example ?sortEnd=asc OR ?sortEnd=desc */
+                sortEnd?: "asc" | "desc";
+                /** @example ?sortCreated=asc OR ?sortCreated=desc */
+                sortCreated?: "asc" | "desc";
+                /** @example ?sortUpdated=asc OR ?sortUpdated=desc */
+                sortUpdatedAt?: "asc" | "desc";
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingsOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_createBooking: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBookingInput_2024_08_13"] | components["schemas"]["CreateInstantBookingInput_2024_08_13"] | components["schemas"]["CreateRecurringBookingInput_2024_08_13"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateBookingOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_getBooking: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_rescheduleBooking: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RescheduleBookingInput_2024_08_13"] | components["schemas"]["RescheduleSeatedBookingInput_2024_08_13"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RescheduleBookingOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_cancelBooking: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelBookingInput_2024_08_13"] | components["schemas"]["CancelSeatedBookingInput_2024_08_13"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelBookingOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_markNoShow: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkAbsentBookingInput_2024_08_13"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkAbsentBookingOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_reassignBooking: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassignBookingOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_reassignBookingToUser: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignToUserBookingInput_2024_08_13"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassignBookingOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_confirmBooking: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_declineBooking: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineBookingInput_2024_08_13"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_getCalendarLinks: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarLinksOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    CalendarsController_createIcsFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIcsFeedInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateIcsFeedOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    CalendarsController_checkIcsFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    CalendarsController_getBusyTimes: {
+        parameters: {
+            query: {
+                /** @example America/New_York */
+                loggedInUsersTz: string;
+                /** @example 2023-10-01 */
+                dateFrom?: string;
+                /** @example 2023-10-31 */
+                dateTo?: string;
+                credentialId: number;
+                externalId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBusyTimesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    CalendarsController_getCalendars: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectedCalendarsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    CalendarsController_redirect: {
+        parameters: {
+            query: {
+                isDryRun: boolean;
+                redir?: string;
+            };
+            header?: never;
+            path: {
+                calendar: "office365" | "google";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    CalendarsController_save: {
+        parameters: {
+            query: {
+                state: string;
+                code: string;
+            };
+            header?: never;
+            path: {
+                calendar: "office365" | "google";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    CalendarsController_syncCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar: "apple";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    CalendarsController_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar: "apple" | "google" | "office365";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    CalendarsController_deleteCalendarCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar: "apple" | "google" | "office365";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteCalendarCredentialsInputBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedCalendarCredentialsOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    ConferencingController_connect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: "google-meet";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConferencingAppOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    ConferencingController_redirect: {
+        parameters: {
+            query: {
+                returnTo: string;
+                onErrorReturnTo: string;
+            };
+            header?: never;
+            path: {
+                app: "zoom" | "msteams";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetConferencingAppsOauthUrlResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    ConferencingController_save: {
+        parameters: {
+            query: {
+                state: string;
+                code: string;
+            };
+            header?: never;
+            path: {
+                app: "zoom" | "msteams";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    ConferencingController_listInstalledConferencingApps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConferencingAppsOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    ConferencingController_default: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: "google-meet" | "zoom" | "msteams" | "daily-video";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetDefaultConferencingAppOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    ConferencingController_getDefault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDefaultConferencingAppOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    ConferencingController_disconnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: "google-meet" | "zoom" | "msteams";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisconnectConferencingAppOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    DestinationCalendarsController_updateDestinationCalendars: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DestinationCalendarsInputBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationCalendarsOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypesController_2024_06_14_getEventTypes: {
+        parameters: {
+            query?: {
+                username?: string;
+                eventSlug?: string;
+                usernames?: string;
+                orgSlug?: string;
+                orgId?: number;
+            };
+            header: {
+                "cal-api-version": "2024-06-14";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEventTypesOutput_2024_06_14"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypesController_2024_06_14_createEventType: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-06-14";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEventTypeInput_2024_06_14"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateEventTypeOutput_2024_06_14"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypesController_2024_06_14_getEventTypeById: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-06-14";
+            };
+            path: {
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEventTypeOutput_2024_06_14"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypesController_2024_06_14_deleteEventType: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-06-14";
+            };
+            path: {
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteEventTypeOutput_2024_06_14"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypesController_2024_06_14_updateEventType: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-06-14";
+            };
+            path: {
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEventTypeInput_2024_06_14"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateEventTypeOutput_2024_06_14"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypeWebhooksController_getEventTypeWebhooks: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeWebhooksOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypeWebhooksController_createEventTypeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypeWebhooksController_deleteAllEventTypeWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteManyWebhooksOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypeWebhooksController_getEventTypeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypeWebhooksController_deleteEventTypeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypeWebhooksController_updateEventTypeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsOrganizationsController_getOrganizations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedOrganizationsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsOrganizationsController_createOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrganizationInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateManagedOrganizationOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsOrganizationsController_getOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                managedOrganizationId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedOrganizationOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsOrganizationsController_deleteOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                managedOrganizationId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedOrganizationOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsOrganizationsController_updateOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                managedOrganizationId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrganizationInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedOrganizationOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    MeController_getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    MeController_updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateManagedUserInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateMeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientsController_getOAuthClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOAuthClientsResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientsController_createOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOAuthClientInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOAuthClientResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientsController_getOAuthClientById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOAuthClientResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientsController_deleteOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOAuthClientResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientsController_updateOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOAuthClientInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOAuthClientResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    RoutingFormsController_calculateSlotsBasedOnRoutingFormResponse: {
+        parameters: {
+            query: {
+                /** @example 2050-09-05 */
+                start: string;
+                /** @example 2050-09-06 */
+                end: string;
+                /** @example Europe/Rome */
+                timeZone?: string;
+                /** @example 60 */
+                duration?: number;
+                /** @example range */
+                format?: "range" | "time";
+            };
+            header?: never;
+            path: {
+                routingFormId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseSlotsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SchedulesController_2024_06_11_getSchedules: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-06-11";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSchedulesOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SchedulesController_2024_06_11_createSchedule: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-06-11";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateScheduleInput_2024_06_11"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateScheduleOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SchedulesController_2024_06_11_getDefaultSchedule: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-06-11";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDefaultScheduleOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SchedulesController_2024_06_11_getSchedule: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-06-11";
+            };
+            path: {
+                scheduleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetScheduleOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SchedulesController_2024_06_11_deleteSchedule: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-06-11";
+            };
+            path: {
+                scheduleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteScheduleOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SchedulesController_2024_06_11_updateSchedule: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-06-11";
+            };
+            path: {
+                scheduleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateScheduleInput_2024_06_11"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateScheduleOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SelectedCalendarsController_addSelectedCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SelectedCalendarsInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectedCalendarOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SelectedCalendarsController_deleteSelectedCalendar: {
+        parameters: {
+            query: {
+                integration: string;
+                externalId: string;
+                credentialId: string;
+                delegationCredentialId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelectedCalendarOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SlotsController_2024_09_04_getAvailableSlots: {
+        parameters: {
+            query: {
+                /** @example 2050-09-05 */
+                start: unknown;
+                /** @example 2050-09-06 */
+                end: unknown;
+                /** @example org-slug */
+                organizationSlug?: unknown;
+                /** @example team-slug */
+                teamSlug?: unknown;
+                /** @example bob */
+                username?: unknown;
+                /** @example event-type-slug */
+                eventTypeSlug?: unknown;
+                /** @example 100 */
+                eventTypeId?: unknown;
+                /** @example alice,bob */
+                usernames?: unknown;
+                /** @example range */
+                slotFormat?: unknown;
+                /** @example 60 */
+                duration?: unknown;
+                /** @example Europe/Rome */
+                timeZone?: unknown;
+            };
+            header: {
+                "cal-api-version": "2024-09-04";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "success";
+                        /** Default format (or with format=time) */
+                        data: {
+                            [key: string]: string[];
+                        };
+                    } | {
+                        /** @enum {string} */
+                        status: "success";
+                        /** Range format (when format=range) */
+                        data: {
+                            [key: string]: {
+                                start?: string;
+                                end?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SlotsController_2024_09_04_reserveSlot: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-09-04";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReserveSlotInput_2024_09_04"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReserveSlotOutputResponse_2024_09_04"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SlotsController_2024_09_04_getReservedSlot: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-09-04";
+            };
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetReservedSlotOutput_2024_09_04"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SlotsController_2024_09_04_deleteReservedSlot: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-09-04";
+            };
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    SlotsController_2024_09_04_updateReservedSlot: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-09-04";
+            };
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReserveSlotInput_2024_09_04"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReserveSlotOutputResponse_2024_09_04"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    StripeController_redirect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripConnectOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    StripeController_save: {
+        parameters: {
+            query: {
+                state: string;
+                code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripCredentialsSaveOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    StripeController_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripCredentialsCheckOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    StripeController_checkTeamStripeConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripCredentialsCheckOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsController_getTeams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsController_createTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeamInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTeamOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsController_getTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsController_deleteTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgTeamOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsController_updateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrgTeamDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateTeamOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsEventTypesController_getTeamEventTypes: {
+        parameters: {
+            query?: {
+                eventSlug?: string;
+                hostsLimit?: number;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamEventTypesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsEventTypesController_createTeamEventType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeamEventTypeInput_2024_06_14"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTeamEventTypeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsEventTypesController_getTeamEventType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamEventTypeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsEventTypesController_deleteTeamEventType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteTeamEventTypeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsEventTypesController_updateTeamEventType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTeamEventTypeInput_2024_06_14"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateTeamEventTypeOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsEventTypesController_createPhoneCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePhoneCallInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatePhoneCallOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsMembershipsController_getTeamMemberships: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamMembershipsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsMembershipsController_createTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeamMembershipInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTeamMembershipOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsMembershipsController_getTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                membershipId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamMembershipOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsMembershipsController_deleteTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                membershipId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteTeamMembershipOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsMembershipsController_updateTeamMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                membershipId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTeamMembershipInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateTeamMembershipOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    WebhooksController_getWebhooks: {
+        parameters: {
+            query?: {
+                /** @example 10 */
+                take?: number;
+                /** @example 0 */
+                skip?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserWebhooksOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    WebhooksController_createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    WebhooksController_getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    WebhooksController_deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    WebhooksController_updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
     OrganizationsAttributesOptionsController_getOrganizationAttributeAssignmentHistory: {
         parameters: {
             query?: {
@@ -1040,7 +11422,6 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description Accepted and ignored: these routes answer the same for every version, as Cal.com's do. */
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
             };
             path: {
@@ -1051,7 +11432,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
             200: {
                 headers: {
                     [name: string]: unknown;

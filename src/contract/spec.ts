@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** The spec ships beside src/ and dist/, two levels up from this module in both. */
-export const DEFAULT_SPEC_PATH = fileURLToPath(new URL("../../spec/calcom-attributes.openapi.json", import.meta.url));
+export const DEFAULT_SPEC_PATH = fileURLToPath(new URL("../../spec/calcom.openapi.json", import.meta.url));
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -18,6 +18,8 @@ export interface ParameterObject {
 interface OperationObject {
   operationId: string;
   summary?: string;
+  tags?: string[];
+  security?: Array<Record<string, string[]>>;
   "x-required-role"?: string;
   parameters?: Array<ParameterObject | { $ref: string }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> } | { $ref: string };
@@ -26,23 +28,38 @@ interface OperationObject {
 
 export interface OpenApiDocument {
   openapi: string;
+  security?: Array<Record<string, string[]>>;
   paths: Record<string, Record<string, OperationObject>>;
   components: { schemas: Record<string, JsonSchema>; [section: string]: unknown };
 }
 
 export type RequiredRole = "member" | "admin";
 
+/**
+ * Which credentials Cal.com's guard asks for: an API key (`Authorization: Bearer cal_…`, or platform client
+ * headers, which the mock never issues), an API key only if one is sent ("optional": anonymous callers allowed),
+ * an OAuth client's secret alone, or none (public routes).
+ */
+export type AuthKind = "api-key" | "optional" | "client-secret" | "none";
+
 /** One operation of the spec, parsed once at start-up into what matching and validation need. */
 export interface Operation {
   operationId: string;
   method: string;
   pathTemplate: string;
+  tag: string;
+  auth: AuthKind;
+  /** Under /v2/organizations/{orgId}: the caller must belong to that organization. */
+  orgScoped: boolean;
   requiredRole: RequiredRole;
+  /** The `cal-api-version` values the operation accepts, when it requires the header. */
+  apiVersions?: string[];
+  /** Index of the document in the contract's sources (0: spec/, then each --spec document). */
+  source: number;
   parameters: ParameterObject[];
   body?: { required: boolean; schema: JsonSchema };
   /** Status code (or "default") to the response body schema. */
   responses: Map<string, JsonSchema | undefined>;
-  matcher: RegExp;
   pathParamNames: string[];
 }
 
@@ -60,44 +77,36 @@ function resolveRef<T>(doc: OpenApiDocument, value: T | { $ref: string }): T {
   return value as T;
 }
 
-function compileTemplate(template: string): { matcher: RegExp; names: string[] } {
-  const names: string[] = [];
-  const source = template
-    .split("/")
-    .map((segment) => {
-      const param = /^\{(.+)\}$/.exec(segment);
-      if (param?.[1]) {
-        names.push(param[1]);
-        return "([^/]+)";
-      }
-      return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    })
-    .join("/");
-  // A trailing slash is tolerated and case is ignored, as Express (and so NestJS) routes do by default.
-  return { matcher: new RegExp(`^${source}/?$`, "i"), names };
+function templateParams(template: string): string[] {
+  return [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 }
 
-/**
- * Templates with a literal segment where another has a parameter must be tried first
- * (`/attributes/options/{userId}` before `/attributes/{attributeId}/options`), as NestJS's route order does.
- */
-function specificity(template: string): string {
-  return template
-    .split("/")
-    .map((s) => (s.startsWith("{") ? "1" : "0"))
-    .join("");
-}
-
+/** Operations that name no role (those answered from the spec) need membership only, as the org guard checks. */
 function roleOf(op: OperationObject): RequiredRole {
-  const role = op["x-required-role"] ?? "org admin";
+  const role = op["x-required-role"] ?? "member";
   return /admin|owner/i.test(role) ? "admin" : "member";
+}
+
+function authOf(security: ReadonlyArray<Record<string, string[]>>): AuthKind {
+  const schemes = security.flatMap((s) => Object.keys(s));
+  const anonymous = security.some((s) => Object.keys(s).length === 0);
+  if (schemes.includes("ApiKey")) return anonymous ? "optional" : "api-key";
+  if (schemes.includes("ClientSecret")) return "client-secret";
+  return "none";
+}
+
+function apiVersionsOf(parameters: ParameterObject[]): string[] | undefined {
+  const header = parameters.find((p) => p.in === "header" && p.name.toLowerCase() === "cal-api-version");
+  if (!header?.required) return undefined;
+  const values = header.schema.enum ?? (header.schema.default === undefined ? undefined : [header.schema.default]);
+  return Array.isArray(values) ? values.map(String) : undefined;
 }
 
 export function loadSpec(path = DEFAULT_SPEC_PATH): OpenApiDocument {
   return JSON.parse(readFileSync(path, "utf8")) as OpenApiDocument;
 }
 
-export function parseOperations(doc: OpenApiDocument): Operation[] {
+export function parseOperations(doc: OpenApiDocument, source = 0): Operation[] {
   const operations: Operation[] = [];
   for (const [pathTemplate, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
@@ -110,21 +119,26 @@ export function parseOperations(doc: OpenApiDocument): Operation[] {
         const resolved = resolveRef<{ content?: Record<string, { schema: JsonSchema }> }>(doc, response as never);
         responses.set(status, resolved.content?.["application/json"]?.schema);
       }
-      const { matcher, names } = compileTemplate(pathTemplate);
+      const apiVersions = apiVersionsOf(parameters);
       operations.push({
         operationId: op.operationId,
         method: method.toUpperCase(),
         pathTemplate,
+        tag: op.tags?.[0] ?? "",
+        // An operation without its own `security` has the document's (OpenAPI's rule).
+        auth: authOf(op.security ?? doc.security ?? []),
+        orgScoped: pathTemplate.startsWith("/v2/organizations/{orgId}"),
         requiredRole: roleOf(op),
+        ...(apiVersions && { apiVersions }),
+        source,
         parameters,
         ...(bodySchema ? { body: { required: requestBody?.required ?? false, schema: bodySchema } } : {}),
         responses,
-        matcher,
-        pathParamNames: names,
+        pathParamNames: templateParams(pathTemplate),
       });
     }
   }
-  return operations.sort((a, b) => specificity(a.pathTemplate).localeCompare(specificity(b.pathTemplate)));
+  return operations;
 }
 
 export interface RouteMatch {
@@ -135,18 +149,76 @@ export interface RouteMatch {
   pathExists: boolean;
 }
 
-export function matchOperation(operations: readonly Operation[], method: string, path: string): RouteMatch {
-  let pathExists = false;
-  for (const operation of operations) {
-    const m = operation.matcher.exec(path);
-    if (!m) continue;
-    pathExists = true;
-    if (operation.method !== method) continue;
-    const rawParams: Record<string, string> = {};
-    operation.pathParamNames.forEach((name, i) => {
-      rawParams[name] = m[i + 1] ?? "";
-    });
-    return { operation, rawParams, pathExists };
+/** A node of the route trie: literal children are tried before the parameter child, with backtracking. */
+interface RouteNode {
+  literal: Map<string, RouteNode>;
+  param?: RouteNode;
+  /** Operations whose template ends here, by method. */
+  ends?: Map<string, Operation>;
+}
+
+const newNode = (): RouteNode => ({ literal: new Map() });
+const routers = new WeakMap<readonly Operation[], RouteNode>();
+
+function buildRouter(operations: readonly Operation[]): RouteNode {
+  const root = newNode();
+  for (const op of operations) {
+    let node = root;
+    for (const segment of op.pathTemplate.split("/").slice(1)) {
+      if (segment.startsWith("{")) node = node.param ??= newNode();
+      else {
+        // Literals are kept in lower case: routing ignores case, as Express's (and so NestJS's) does by default.
+        const key = segment.toLowerCase();
+        let next = node.literal.get(key);
+        if (!next) node.literal.set(key, (next = newNode()));
+        node = next;
+      }
+    }
+    node.ends ??= new Map();
+    // The first operation for a method and template wins: spec/ before any --spec document.
+    if (!node.ends.has(op.method)) node.ends.set(op.method, op);
   }
-  return { rawParams: {}, pathExists };
+  return root;
+}
+
+/**
+ * Finds the operation for a request path, as NestJS's route order does: at each segment a literal
+ * (`/teams/me`) beats a parameter (`/teams/{teamId}`), and the walk backtracks when the literal leads nowhere.
+ * Falls back to a template that has the path under another method, so the caller can tell 404 from 405-like cases.
+ */
+export function matchOperation(operations: readonly Operation[], method: string, path: string): RouteMatch {
+  let root = routers.get(operations);
+  if (!root) routers.set(operations, (root = buildRouter(operations)));
+  // A trailing slash is tolerated and case ignored, as Express (and so NestJS) routes do by default.
+  const segments = (path.endsWith("/") && path.length > 1 ? path.slice(0, -1) : path).split("/").slice(1);
+  let pathExists = false;
+  const values: string[] = [];
+  const walk = (node: RouteNode, i: number): Operation | undefined => {
+    if (i === segments.length) {
+      if (!node.ends) return undefined;
+      pathExists = true;
+      return node.ends.get(method);
+    }
+    const segment = segments[i]!;
+    // The exact segment first: requests are nearly always in lower case already.
+    const literal = node.literal.get(segment) ?? node.literal.get(segment.toLowerCase());
+    if (literal) {
+      const found = walk(literal, i + 1);
+      if (found) return found;
+    }
+    if (node.param && segment !== "") {
+      values.push(segment);
+      const found = walk(node.param, i + 1);
+      if (found) return found;
+      values.pop();
+    }
+    return undefined;
+  };
+  const operation = walk(root, 0);
+  if (!operation) return { rawParams: {}, pathExists };
+  const rawParams: Record<string, string> = {};
+  operation.pathParamNames.forEach((name, i) => {
+    rawParams[name] = values[i] ?? "";
+  });
+  return { operation, rawParams, pathExists };
 }

@@ -10,7 +10,7 @@ const addFormats = formatsModule.default;
 
 function makeAjv(doc: OpenApiDocument, options: Options): Ajv {
   // `verbose` puts the failing data and schema on each error: what class-validator's error objects report.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, ...options });
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, ...options, strictTypes: false, strictRequired: false });
   addFormats(ajv);
   ajv.addSchema({ $id: COMPONENTS_ID, definitions: toJsonSchema(doc.components.schemas) });
   return ajv;
@@ -185,16 +185,44 @@ export interface RequestValidator {
 }
 
 /**
- * Compiles, once at start-up, one validator per operation and request part from the spec. Parameters are coerced
- * (`"5"` → 5) and defaulted; body fields the spec does not name are stripped, as Cal.com's whitelisting pipe does.
+ * Gives one validator per operation and request part from a document, compiled on the operation's first request
+ * and kept. Parameters are coerced (`"5"` → 5) and defaulted; body fields the spec does not name are stripped, as
+ * Cal.com's whitelisting pipe does.
  */
-export function compileRequestValidators(doc: OpenApiDocument, operations: readonly Operation[]): Map<string, RequestValidator> {
-  const paramAjv = makeAjv(doc, { coerceTypes: "array", useDefaults: true });
-  const bodyAjv = makeAjv(doc, { coerceTypes: false, useDefaults: true, removeAdditional: "all" });
-  const resolveParam = resolver(paramAjv);
-  const resolveBody = resolver(bodyAjv);
-  const validators = new Map<string, RequestValidator>();
-  for (const op of operations) {
+export function compileRequestValidators(doc: OpenApiDocument): (op: Operation) => RequestValidator {
+  const ajvs = new Map<boolean, { paramAjv: Ajv; bodyAjv: Ajv }>();
+  const ajvsOf = (strict: boolean) => {
+    let pair = ajvs.get(strict);
+    if (!pair) {
+      pair = {
+        paramAjv: makeAjv(doc, { coerceTypes: "array", useDefaults: true, strict }),
+        bodyAjv: makeAjv(doc, { coerceTypes: false, useDefaults: true, removeAdditional: "all", strict }),
+      };
+      ajvs.set(strict, pair);
+    }
+    return pair;
+  };
+  const validators = new Map<Operation, RequestValidator>();
+  return (op) => {
+    let validator = validators.get(op);
+    if (!validator) {
+      try {
+        validator = compileOne(op, ajvsOf(true).paramAjv, ajvsOf(true).bodyAjv);
+      } catch {
+        // Strict mode refuses some schemas of the published document that still validate well (a default inside
+        // an anyOf branch, which ajv cannot apply): those operations are validated without it.
+        validator = compileOne(op, ajvsOf(false).paramAjv, ajvsOf(false).bodyAjv);
+      }
+      validators.set(op, validator);
+    }
+    return validator;
+  };
+}
+
+function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidator {
+  {
+    const resolveParam = resolver(paramAjv);
+    const resolveBody = resolver(bodyAjv);
     const pathParams = op.parameters.filter((p) => p.in === "path");
     const integerPathParams = new Set(pathParams.filter((p) => (toJsonSchema(p.schema) as JsonSchema).type === "integer").map((p) => p.name));
     const queryParams = op.parameters.filter((p) => p.in === "query");
@@ -239,7 +267,7 @@ export function compileRequestValidators(doc: OpenApiDocument, operations: reado
       return infinite.length ? { diagnostics: infinite } : { value };
     };
 
-    validators.set(op.operationId, {
+    return {
       path(rawParams) {
         const result = checkPath(rawParams);
         // Integer parameters go through NestJS's ParseIntPipe in Cal.com: their refusal is that pipe's.
@@ -295,9 +323,8 @@ export function compileRequestValidators(doc: OpenApiDocument, operations: reado
         }
         return diagnostics.length ? { diagnostics, targets: { query, body: bodyTarget } } : { value: { query, body } };
       },
-    });
+    };
   }
-  return validators;
 }
 
 export interface ResponseCheck {

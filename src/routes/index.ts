@@ -1,9 +1,14 @@
+import { parse as parseFlatQuery } from "node:querystring";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { authenticate } from "../auth/api-key.js";
 import { authorizeOrg } from "../auth/roles.js";
-import { matchOperation, type Contract, type RawQuery } from "../contract/index.js";
+import { matchOperation, type Contract, type Operation, type RawQuery } from "../contract/index.js";
 import type { OperationId } from "../contract/types.js";
-import { notFound, validationFailure } from "../errors.js";
+import { keepAnswer } from "../admin/answer.js";
+import type { OperationCounts } from "../admin/operation-counts.js";
+import { badRequest, notFound, unauthorized, validationFailure } from "../errors.js";
+import type { Responder } from "../responder/engine.js";
+import { parsePrefer } from "../responder/prefer.js";
 import type { Database } from "../store/database.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
@@ -12,13 +17,22 @@ import { ResponseCache, type CachedAnswer } from "./response-cache.js";
 import { notModified, weakEtag } from "../etag.js";
 import type { ApiRequest, Handler, Handlers } from "./types.js";
 
-export const handlers: Handlers = { ...attributeHandlers, ...optionHandlers, ...assignmentHandlers };
+/** The stateful operations. Every other operation of the contract is answered from the spec. */
+export const handlers: Partial<Handlers> = { ...attributeHandlers, ...optionHandlers, ...assignmentHandlers };
+
+/** Whether an operation is answered by a stateful handler ("state") or from the spec ("spec"). */
+export const answeredBy = (operationId: string): "state" | "spec" => (operationId in handlers ? "state" : "spec");
 
 export interface ApiContext {
   contract: () => Contract;
   db: () => Database;
   /** Serve repeated GETs from a cache emptied by every write (on unless false). */
   responseCache?: boolean;
+  /** Answers the operations without a handler (swapped with the contract by watch mode). */
+  responder: () => Responder;
+  /** Answer spec-driven operations with generated bodies unless a request says `Prefer: dynamic=false`. */
+  dynamic?: boolean;
+  counts: OperationCounts;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -37,13 +51,36 @@ function send(req: Request, res: Response, status: number, answer: CachedAnswer)
   res.statusCode = status;
   res.setHeader("Content-Type", JSON_TYPE);
   res.setHeader("Content-Length", Buffer.byteLength(answer.body));
+  keepAnswer(res, answer.body);
   res.end(answer.body);
 }
 
 /**
- * The /v2 pipeline, in Cal.com's order: match the operation in the spec, authenticate (401), check the
- * organization and role (403; a non-integer orgId is refused first, since the guards need it), validate the other
- * path parameters (400, as ParseIntPipe), then query, headers and body (400, as the ValidationPipe), then hand a typed request to the operation's handler and wrap its data in the success envelope.
+ * `cal-api-version` on the operations that require it: missing is a 400 naming the accepted versions; a version
+ * the operation does not accept gets what Cal.com's router answers for a version it has no route for, Express's 404.
+ */
+function checkApiVersion(operation: Operation, method: string, path: string, header: string | undefined): void {
+  const accepted = operation.apiVersions;
+  if (!accepted) return;
+  if (header === undefined || header === "") {
+    // Cal.com would route to its 2024-04-15 controllers, whose older shapes the contract does not hold.
+    throw badRequest(`cal-api-version header is required for ${method} ${operation.pathTemplate}: send cal-api-version: ${accepted.join(" or ")}`);
+  }
+  if (!accepted.includes(header)) throw notFound(`Cannot ${method} ${path}`);
+}
+
+/** The OAuth client guard: the mock issues no clients, so any secret is accepted, and none is a 401. */
+function checkClientSecret(secret: string | undefined): void {
+  if (!secret) throw unauthorized("Missing client secret");
+}
+
+/**
+ * The /v2 pipeline, the same for every operation, in Cal.com's order: match the operation in the contract
+ * (literal segments before parameters, case ignored), check cal-api-version where the operation requires it,
+ * authenticate (401), check the organization and role (403; a non-integer orgId is refused first, since the guards
+ * need it), validate the other path parameters (400, as ParseIntPipe), then query, headers and body (400, as the
+ * ValidationPipe), then run the operation's stateful handler, or, if it has none, hand it to the spec-driven
+ * responder.
  */
 export function apiRouter(ctx: ApiContext): RequestHandler {
   const cache = ctx.responseCache === false ? undefined : new ResponseCache();
@@ -55,27 +92,31 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
     const match = matchOperation(contract.operations, method, fullPath);
     const operation = match.operation;
     if (!operation) return next(notFound(`Cannot ${req.method} ${req.originalUrl}`));
+    ctx.counts.add(operation.operationId);
     try {
       const db = ctx.db();
-      const user = authenticate(db.store, {
-        authorization: req.get("authorization"),
-        clientId: req.get("x-cal-client-id"),
-        secret: req.get("x-cal-secret-key"),
-      });
-      const validator = contract.validators.get(operation.operationId)!;
+      checkApiVersion(operation, req.method, fullPath, req.get("cal-api-version"));
+      const credentials = { authorization: req.get("authorization"), clientId: req.get("x-cal-client-id"), secret: req.get("x-cal-secret-key") };
+      const sent = credentials.authorization !== undefined || credentials.clientId !== undefined || credentials.secret !== undefined;
+      const user = operation.auth === "api-key" || (operation.auth === "optional" && sent) ? authenticate(db.store, credentials) : undefined;
+      if (operation.auth === "client-secret") checkClientSecret(credentials.secret);
+      const validator = contract.validator(operation);
       const path = validator.path(match.rawParams);
       // Cal.com's guards run before the path's ParseIntPipes, but they need the organization's id: only a bad
       // orgId is refused before them; any other bad path parameter after them (a member gets 403 first).
-      if ("diagnostics" in path && path.diagnostics.some((d) => d.field === "orgId")) throw validationFailure(path.diagnostics);
+      const guarded = operation.orgScoped && user;
+      if ("diagnostics" in path && (!guarded || path.diagnostics.some((d) => d.field === "orgId"))) throw validationFailure(path.diagnostics);
+      // A --spec document may type orgId as a string: the guard reads it as the number it names.
       const orgId = Number(decodeURIComponent(match.rawParams.orgId ?? ""));
-      authorizeOrg(db.store, orgId, user, operation.requiredRole);
+      if (guarded) authorizeOrg(db.store, orgId, user, operation.requiredRole);
       if ("diagnostics" in path) throw validationFailure(path.diagnostics);
       const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
       if ("diagnostics" in rest) throw validationFailure(rest.diagnostics, rest.targets);
+      const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
+      if (!handler) return answerFromSpec(ctx, operation, req, res, next);
       const cacheable = cache && operation.method === "GET" ? cache : undefined;
       const cached = cacheable?.get(db.store, req.originalUrl);
       if (cached !== undefined) return send(req, res, 200, cached);
-      const handler = handlers[operation.operationId as OperationId] as Handler<OperationId>;
       const apiRequest = { db, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
       const status = operation.method === "POST" ? 201 : 200;
       const answer = (data: unknown) => {
@@ -93,4 +134,20 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       next(err);
     }
   };
+}
+
+/** Hands a validated request to the spec-driven responder and sends its answer. */
+function answerFromSpec(ctx: ApiContext, operation: Operation, req: Request, res: Response, next: NextFunction): void {
+  const prefer = parsePrefer(req.get("prefer"), ctx.dynamic ?? false);
+  // Prism takes flat name=value pairs; the request was validated on the qs-parsed query already.
+  const at = req.originalUrl.indexOf("?");
+  const query = { ...parseFlatQuery(at < 0 ? "" : req.originalUrl.slice(at + 1)) };
+  const request = { method: req.method === "HEAD" ? "GET" : req.method, path: req.path, query, headers: req.headers, body: req.body as unknown };
+  ctx
+    .responder()
+    .answer(operation.source, operation, request, prefer)
+    .then((answer) => {
+      res.setHeader("X-Calcom-Mock-Answered-By", answer.how);
+      send(req, res, answer.status, { body: answer.text, etag: weakEtag(answer.text) });
+    }, next);
 }

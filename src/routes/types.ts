@@ -14,5 +14,5 @@ export interface ApiRequest<O extends OperationId> {
 
 export type Handler<O extends OperationId> = (req: ApiRequest<O>) => ResponseData<O> | Promise<ResponseData<O>>;
 
-/** One handler per operation of the spec: a missing one is a type error. */
+/** A handler for any operation of the spec; the operations that have one are stateful (see routes/index.ts). */
 export type Handlers = { [O in OperationId]: Handler<O> };

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { answeredBy } from "../../src/routes/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockServer } from "../../src/server.js";
 import type { State } from "../../src/store/schema.js";
@@ -20,11 +21,15 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-/** The role each operation needs, read from the spec's x-required-role. */
-const spec = JSON.parse(readFileSync(new URL("../../spec/calcom-attributes.openapi.json", import.meta.url), "utf8")) as {
-  paths: Record<string, Record<string, { operationId: string; "x-required-role": string }>>;
+/** The role each stateful operation needs, read from the spec's x-required-role. */
+const spec = JSON.parse(readFileSync(new URL("../../spec/calcom.openapi.json", import.meta.url), "utf8")) as {
+  paths: Record<string, Record<string, { operationId: string; "x-required-role"?: string }>>;
 };
-const roles = new Map(Object.values(spec.paths).flatMap((item) => Object.values(item).map((op) => [op.operationId, op["x-required-role"]] as const)));
+const roles = new Map(
+  Object.values(spec.paths).flatMap((item) =>
+    Object.values(item).flatMap((op) => (op["x-required-role"] && answeredBy(op.operationId) === "state" ? [[op.operationId, op["x-required-role"]] as const] : [])),
+  ),
+);
 const memberOps = [...roles].filter(([, role]) => role === "org member").map(([id]) => id);
 const adminOps = [...roles].filter(([, role]) => role === "org admin").map(([id]) => id);
 

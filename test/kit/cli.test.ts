@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, ENV, parseConfig } from "../../src/config.js";
@@ -87,7 +87,10 @@ describe("calcom-mock CLI: serving", () => {
       expect(out).toMatch(/scenario: default, seed 42/);
       expect(out).toMatch(/db: +memory/);
       expect(out).toContain(`API base: ${url}/v2`);
+      expect(out).toContain("operations: 181: 16 answered from state, 165 from the spec (static)");
       expect(out).toContain(`control API: ${url}/__admin`);
+      expect(out).toContain(`inspector: ${url}/__inspector`);
+      expect((await fetch(`${url}/__inspector/`)).status).toBe(200);
       expect(out).toMatch(/rate limit: off/);
       for (const [key, role] of [
         [OWNER_KEY, "OWNER"],
@@ -258,12 +261,14 @@ describe("parseConfig", () => {
       journalSize: 1000,
       watch: false,
       responseCache: true,
+      specs: [],
+      dynamic: false,
       help: false,
     });
   });
 
   it("reads every flag, and every environment variable, flags first", () => {
-    const flags = ["--port", "0", "--host", "::1", "--db", "memory", "--seed", "3", "--scenario", "multi-org", "--rate-limit", "cal", "--journal-size", "10", "--watch", "--no-response-cache"];
+    const flags = ["--port", "0", "--host", "::1", "--db", "memory", "--seed", "3", "--scenario", "multi-org", "--rate-limit", "cal", "--journal-size", "10", "--watch", "--no-response-cache", "--spec", "a.json", "--spec", "b.json", "--dynamic"];
     const fromFlags = parseConfig(flags, {});
     const env = {
       [ENV.port]: "0",
@@ -275,9 +280,25 @@ describe("parseConfig", () => {
       [ENV.journalSize]: "10",
       [ENV.watch]: "1",
       [ENV.responseCache]: "off",
+      [ENV.spec]: ["a.json", "b.json"].join(delimiter),
+      [ENV.dynamic]: "1",
     };
     expect(parseConfig([], env)).toEqual(fromFlags);
-    expect(fromFlags).toEqual({ port: 0, host: "::1", db: "memory", seed: 3, scenario: "multi-org", seedOrScenarioGiven: true, rateLimit: "cal", journalSize: 10, watch: true, responseCache: false, help: false });
+    expect(fromFlags).toEqual({
+      port: 0,
+      host: "::1",
+      db: "memory",
+      seed: 3,
+      scenario: "multi-org",
+      seedOrScenarioGiven: true,
+      rateLimit: "cal",
+      journalSize: 10,
+      watch: true,
+      responseCache: false,
+      specs: ["a.json", "b.json"],
+      dynamic: true,
+      help: false,
+    });
     expect(parseConfig([], { [ENV.responseCache]: "on" }).responseCache).toBe(true);
     expect(parseConfig(["--seed", "8"], { ...env, [ENV.seed]: "9" }).seed).toBe(8);
     expect(parseConfig([], { [ENV.watch]: "true" }).watch).toBe(true);

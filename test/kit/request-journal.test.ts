@@ -32,11 +32,11 @@ const count = async (query = ""): Promise<number> => {
 };
 
 describe("GET /__admin/requests", () => {
-  it("records every /v2 request with method, path, query, headers, body, status and duration, oldest first", async () => {
+  it("records every /v2 request with method, path, query, headers, body, status, answer and duration, oldest first", async () => {
     const skills = scenarioFacts(mock.state()).attr("skills");
-    await api.get(`${base}/attributes?take=2&skip=1`, MEMBER_KEY);
+    const listed = await api.get(`${base}/attributes?take=2&skip=1`, MEMBER_KEY);
     await api.post(`${base}/attributes/${skills.id}/options`, { value: "Rust", slug: "rust" });
-    await api.get(`${base}/attributes/nope`, null);
+    const refusedAnswer = await api.get(`${base}/attributes/nope`, null);
     await api.request("GET", `${base}/attributes/slugs/skills/options/assigned?teamIds=2,3&calendarsToLoad[0][credentialId]=1`, { headers: { "x-test-case": "journal" } });
     await api.get(`${base}/attributes/slugs/skills/options/assigned?teamIds=2&teamIds=3`);
 
@@ -61,9 +61,15 @@ describe("GET /__admin/requests", () => {
     expect(refused.query).toEqual({ teamIds: ["2", "3"] });
     // Why the mock refused it: the readable summary Cal.com's body has no room for.
     expect(refused.diagnostics).toMatch(/^query teamIds: /);
+    // The answers as they were sent, errors included.
+    expect(list.responseBody).toEqual(listed.body);
+    expect(unauth.responseBody).toEqual(refusedAnswer.body);
+    expect(create.responseBody).toMatchObject({ status: "success", data: { value: "Rust", slug: "rust" } });
     for (const e of entries) {
       const optional = (k: string) => (k !== "body" || e.body !== undefined) && (k !== "diagnostics" || e.status === 400);
-      expect(Object.keys(e).sort()).toEqual(["body", "diagnostics", "durationMs", "headers", "id", "method", "path", "query", "status", "timestamp"].filter(optional));
+      expect(Object.keys(e).sort()).toEqual(
+        ["body", "diagnostics", "durationMs", "headers", "id", "method", "path", "query", "responseBody", "status", "timestamp"].filter(optional),
+      );
       expect(typeof e.durationMs).toBe("number");
       expect(e.durationMs).toBeGreaterThanOrEqual(0);
       expect(new Date(e.timestamp).toISOString()).toBe(e.timestamp);

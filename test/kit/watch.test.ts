@@ -169,6 +169,20 @@ describe("watch mode", () => {
     expect(res.headers.get("x-calcom-mock-diagnostics")).toMatch(/take/);
   });
 
+  it("answers spec-driven operations from the reloaded spec", async () => {
+    const m = mock!;
+    const me = () => fetch(`${m.url}/v2/me`, { headers: { authorization: "Bearer cal_test_mock_admin_key" } }).then((r) => r.json() as Promise<{ data: { id: number } }>);
+    expect((await me()).data.id).not.toBe(4242);
+    const spec = JSON.parse(readFileSync(specPath, "utf8"));
+    spec.paths["/v2/me"].get.responses["200"].content["application/json"].schema = {
+      type: "object",
+      properties: { status: { type: "string", enum: ["success"] }, data: { type: "object", properties: { id: { type: "integer", example: 4242 } } } },
+    };
+    writeFileSync(specPath, JSON.stringify(spec));
+    await logLine(/reloaded .*spec\.json/);
+    expect((await me()).data.id).toBe(4242);
+  });
+
   it("keeps serving the previous spec when the changed one does not load, and says so", async () => {
     const m = mock!;
     const api = client(m.url);

@@ -151,7 +151,7 @@ export function assignedOptions(
  * in those teams (which rules the unheld ones out). The users are then all holders of the selected options, in
  * the teams or not.
  */
-function holdersOf(store: Store, orgId: number, optionIds: readonly string[], teamUserIds: ReadonlySet<number> | undefined): Set<number> | undefined {
+export function holdersOf(store: Store, orgId: number, optionIds: readonly string[], teamUserIds: ReadonlySet<number> | undefined): Set<number> | undefined {
   const users = new Set<number>();
   let selected = false;
   for (const optionId of new Set(optionIds)) {
@@ -180,7 +180,7 @@ function hasUnheldOption(store: Store, orgId: number): boolean {
  * Members of the given teams (the organization's own id counts as a team of everyone in it). Teams of another
  * organization count for nobody: Cal.com does not check, but a mock must not leak another organization's members.
  */
-function teamMemberUserIds(store: Store, orgId: number, teamIds: number[]): Set<number> {
+export function teamMemberUserIds(store: Store, orgId: number, teamIds: number[]): Set<number> {
   const ids = new Set<number>();
   for (const teamId of teamIds) {
     if (teamId !== orgId && store.get("teams", teamId)?.parentId !== orgId) continue;

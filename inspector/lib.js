@@ -1,0 +1,160 @@
+// What every view shares: the /__admin client, Preact bound to htm, hooks and small components.
+import { h, createContext } from "preact";
+import { useCallback, useContext, useEffect, useRef, useState } from "preact/hooks";
+import htm from "htm";
+
+export const html = htm.bind(h);
+
+/** Calls the control API; answers `data`, or throws the error envelope's message. */
+export async function admin(path, init = {}) {
+  const res = await fetch(`/__admin${path}`, {
+    ...init,
+    headers: init.body !== undefined ? { "content-type": "application/json", ...init.headers } : init.headers,
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok || body.status !== "success") {
+    const error = new Error(body.error?.message ?? `${res.status} ${res.statusText}`);
+    error.status = res.status;
+    throw error;
+  }
+  return body.data;
+}
+
+export const post = (path, body) => admin(path, { method: "POST", body: JSON.stringify(body ?? {}) });
+
+/** A query string from an object, leaving out empty values. */
+export function qs(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === "") continue;
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+/** What the shell hands every view: the state's version (bumped when it changes) and a toast. */
+export const Live = createContext({ version: 0, requests: 0, notify: () => {} });
+export const useLive = () => useContext(Live);
+
+/**
+ * Loads `path` from /__admin, again whenever it or the state's version changes. Keeps showing the last answer
+ * while the next one loads, so paging and live refreshes do not flicker.
+ */
+export function useAdmin(path, extraKey = 0) {
+  const { version } = useLive();
+  const [state, setState] = useState({ data: undefined, error: undefined, loading: true });
+  const [reloads, setReloads] = useState(0);
+  useEffect(() => {
+    if (path === null) return undefined;
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    admin(path).then(
+      (data) => live && setState({ data, error: undefined, loading: false }),
+      (error) => live && setState({ data: undefined, error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [path, version, extraKey, reloads]);
+  const reload = useCallback(() => setReloads((n) => n + 1), []);
+  return { ...state, reload };
+}
+
+/** A value that follows `value` once it has stopped changing for `ms`. */
+export function useDebounced(value, ms = 200) {
+  const [current, setCurrent] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setCurrent(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return current;
+}
+
+export function useInterval(fn, ms) {
+  const saved = useRef(fn);
+  saved.current = fn;
+  useEffect(() => {
+    const timer = setInterval(() => saved.current(), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+}
+
+export function navigate(hash) {
+  if (location.hash !== hash) location.hash = hash;
+}
+
+export const fmt = new Intl.NumberFormat("en");
+
+/** A moment as "2026-11-26 14:03:07", in the viewer's time zone: the same on every machine's locale. */
+export function dateTime(iso) {
+  const d = new Date(iso);
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function Pager({ page, onSkip, noun = "rows" }) {
+  if (!page) return null;
+  const { total, skip, take } = page;
+  const last = Math.min(skip + take, total);
+  return html`<div class="pager">
+    <span class="muted">${total === 0 ? `No ${noun}` : `${fmt.format(skip + 1)}–${fmt.format(last)} of ${fmt.format(total)} ${noun}`}</span>
+    <span class="pager-buttons">
+      <button class="btn small" disabled=${skip === 0} onClick=${() => onSkip(Math.max(0, skip - take))}>‹ Previous</button>
+      <button class="btn small" disabled=${last >= total} onClick=${() => onSkip(skip + take)}>Next ›</button>
+    </span>
+  </div>`;
+}
+
+export function SearchBox({ value, onInput, placeholder, label }) {
+  return html`<label class="search">
+    <span class="visually-hidden">${label ?? placeholder}</span>
+    <svg viewBox="0 0 20 20" aria-hidden="true"><path d="M8.5 3a5.5 5.5 0 0 1 4.38 8.83l3.65 3.64-1.06 1.06-3.64-3.65A5.5 5.5 0 1 1 8.5 3Zm0 1.5a4 4 0 1 0 0 8 4 4 0 0 0 0-8Z" /></svg>
+    <input type="search" placeholder=${placeholder} value=${value} onInput=${(e) => onInput(e.currentTarget.value)} />
+  </label>`;
+}
+
+/** A row of mutually exclusive buttons; `choices` are [value, label] pairs. */
+export function Segmented({ label, choices, value, onChange }) {
+  return html`<div class="segmented" role="group" aria-label=${label}>
+    ${choices.map(([v, text]) => html`<button key=${v} class=${value === v ? "on" : ""} aria-pressed=${value === v} onClick=${() => onChange(v)}>${text}</button>`)}
+  </div>`;
+}
+
+export function ErrorNote({ error }) {
+  return error ? html`<div class="note error" role="alert">${error.message}</div>` : null;
+}
+
+export function Empty({ children }) {
+  return html`<div class="empty">${children}</div>`;
+}
+
+const ROLE_CLASS = { OWNER: "violet", ADMIN: "blue", MEMBER: "gray" };
+export const RoleBadge = ({ role }) => html`<span class="badge ${ROLE_CLASS[role] ?? "gray"}">${role.toLowerCase()}</span>`;
+
+export function StatusBadge({ status }) {
+  const tone = status >= 500 ? "red" : status >= 400 ? "amber" : status >= 300 ? "blue" : "green";
+  return html`<span class="badge ${tone} mono">${status}</span>`;
+}
+
+export const MethodBadge = ({ method }) => html`<span class="method ${method.toLowerCase()}">${method}</span>`;
+
+export const TYPE_LABEL = {
+  SINGLE_SELECT: "Single select",
+  MULTI_SELECT: "Multi select",
+  TEXT: "Text",
+  NUMBER: "Number",
+  USER_RELATIONSHIP: "User relationship",
+};
+
+export function Json({ value }) {
+  if (value === undefined) return html`<div class="muted small">none</div>`;
+  return html`<pre class="json">${typeof value === "string" ? value : JSON.stringify(value, null, 2)}</pre>`;
+}
+
+export function Card({ title, actions, children, class: cls = "" }) {
+  return html`<section class="card ${cls}">
+    ${title || actions ? html`<header class="card-head"><h2>${title}</h2>${actions ? html`<div class="card-actions">${actions}</div>` : null}</header>` : null}
+    <div class="card-body">${children}</div>
+  </section>`;
+}

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadContract, type Operation } from "../../src/contract/index.js";
+import { answeredBy } from "../../src/routes/index.js";
+import type { MockServer } from "../../src/server.js";
+import type { State } from "../../src/store/schema.js";
+import { request as httpRequest } from "node:http";
+import { ADMIN_KEY, expectError, scenarioFacts, startMock, type ApiResponse, type Client } from "../support/harness.js";
+import { inventedKeys, plausibleRequest, type PlannedRequest } from "../support/plausible.js";
+import { successRequests } from "./operations.js";
+
+/**
+ * Every operation of the contract, stateful or answered from the spec: a plausible request answers 2xx with a body
+ * valid against the contract (the harness checks every answer), no credentials answer 401, and a malformed
+ * request answers 400 in Cal.com's envelope.
+ */
+
+const contract = loadContract();
+let mock: MockServer;
+let api: Client;
+let state: State;
+
+beforeAll(async () => {
+  ({ mock, api } = await startMock());
+  state = await api.state();
+});
+afterAll(() => mock.close());
+
+/** The request each operation should accept: from the seeded store for stateful ones, from the contract otherwise. */
+function planFor(op: Operation): PlannedRequest {
+  const facts = scenarioFacts(state);
+  if (answeredBy(op.operationId) === "state") {
+    const r = successRequests(state, facts)[op.operationId]!;
+    return { method: r.method, path: r.path, headers: {}, ...(r.body !== undefined && { body: r.body }) };
+  }
+  return plausibleRequest(contract, op, facts.org.id);
+}
+
+/** The same request made malformed in the first way the operation allows, with what the 400 should name. */
+function malformed(op: Operation, plan: PlannedRequest): { request: PlannedRequest & { rawBody?: string }; names: RegExp } {
+  const [path, search = ""] = plan.path.split("?") as [string, string?];
+  const intParam = op.parameters.find((p) => p.in === "path" && p.schema.type === "integer");
+  if (intParam) {
+    const at = op.pathTemplate.split("/").indexOf(`{${intParam.name}}`);
+    const segments = path.split("/");
+    segments[at] = "abc";
+    return { request: { ...plan, path: segments.join("/") + (search ? `?${search}` : "") }, names: new RegExp(`path ${intParam.name}`) };
+  }
+  const requiredQuery = op.parameters.find((p) => p.in === "query" && p.required);
+  if (requiredQuery) {
+    const query = new URLSearchParams(search);
+    query.delete(requiredQuery.name);
+    return { request: { ...plan, path: `${path}?${query}` }, names: new RegExp(`query ${requiredQuery.name}`) };
+  }
+  const typedQuery = op.parameters.find((p) => p.in === "query" && ["integer", "number", "boolean"].includes(String(p.schema.type)));
+  if (typedQuery) {
+    const query = new URLSearchParams(search);
+    query.set(typedQuery.name, "abc");
+    return { request: { ...plan, path: `${path}?${query}` }, names: new RegExp(`query ${typedQuery.name}`) };
+  }
+  if (op.body) return { request: { ...plan, body: ["not", "an", "object"] }, names: /body/ };
+  // Nothing else to get wrong: a body that is not JSON, which Cal.com's body parser refuses on any route.
+  return { request: { ...plan, body: undefined, rawBody: "{not json" }, names: /not valid JSON/ };
+}
+
+/** fetch refuses a body on GET; Node's client sends one, as some HTTP clients do. */
+function rawRequest(method: string, path: string, headers: Record<string, string>, body: string): Promise<ApiResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${mock.url}${path}`, { method, headers: { ...headers, authorization: `Bearer ${ADMIN_KEY}`, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: new Headers(), body: JSON.parse(text) as unknown }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const send = (r: PlannedRequest & { rawBody?: string }, key?: string | null) =>
+  r.rawBody !== undefined && (r.method === "GET" || r.method === "DELETE")
+    ? rawRequest(r.method, r.path, { ...r.headers, "content-type": "application/json" }, r.rawBody)
+    : api.request(r.method, r.path, {
+    ...(key !== undefined && { key }),
+    headers: { ...r.headers, ...(r.rawBody !== undefined && { "content-type": "application/json" }) },
+    ...(r.rawBody !== undefined ? { rawBody: r.rawBody } : r.body !== undefined ? { body: r.body } : {}),
+  });
+
+describe("every operation of the contract", () => {
+  it("has 181 operations, each answered by state or by the spec", () => {
+    expect(contract.operations).toHaveLength(181);
+    expect(contract.operations.filter((op) => answeredBy(op.operationId) === "state")).toHaveLength(16);
+  });
+
+  it.each(contract.operations.map((op) => [`${op.method} ${op.pathTemplate}`, op] as const))("%s", async (_label, op) => {
+    if (answeredBy(op.operationId) === "state") {
+      await mock.reset();
+      state = await api.state();
+    }
+    const plan = planFor(op);
+
+    const ok = await send(plan);
+    expect(ok.operationId, "the router picked another operation").toBe(op.operationId);
+    expect(ok.status, JSON.stringify(ok.body).slice(0, 400)).toBeGreaterThanOrEqual(200);
+    expect(ok.status).toBeLessThan(300);
+    // Every 2xx body that carries a status says success (a few published schemas, such as the Stripe redirect
+    // URL, have none).
+    if ("status" in ok.body) expect(ok.body.status).toBe("success");
+    expect(ok.headers.get("x-calcom-mock-answered-by") ?? "state").toMatch(answeredBy(op.operationId) === "state" ? /^state$/ : /^spec/);
+
+    if (op.auth === "api-key" || op.auth === "client-secret") {
+      const anonymous = await send({ ...plan, headers: Object.fromEntries(Object.entries(plan.headers).filter(([k]) => k !== "x-cal-secret-key")) }, null);
+      expectError(anonymous, 401, "UnauthorizedException");
+    }
+
+    const bad = malformed(op, plan);
+    const refused = await send(bad.request);
+    expectError(refused, 400, "BadRequestException", bad.names);
+  });
+});
+
+describe("every operation answered from the spec, with Prefer: dynamic=true", () => {
+  const specOps = contract.operations.filter((op) => answeredBy(op.operationId) === "spec");
+
+  it.each(specOps.map((op) => [`${op.method} ${op.pathTemplate}`, op] as const))("%s", async (_label, op) => {
+    const plan = planFor(op);
+    const dynamic = { ...plan, headers: { ...plan.headers, prefer: "dynamic=true" } };
+    const first = await send(dynamic);
+    expect(first.status, JSON.stringify(first.body).slice(0, 400)).toBeGreaterThanOrEqual(200);
+    expect(first.status).toBeLessThan(300);
+    expect(first.headers.get("x-calcom-mock-answered-by")).toMatch(/^spec; (dynamic|static \(the generator failed)/);
+    if ("status" in first.body) expect(first.body.status).toBe("success");
+    const schema = op.responses.get(String(first.status));
+    if (schema) expect(inventedKeys(contract.doc, schema, first.body), JSON.stringify(first.body).slice(0, 400)).toEqual([]);
+    // Seeded from the request: asking again gives the same body.
+    expect((await send(dynamic)).body).toEqual(first.body);
+  });
+});
