@@ -58,6 +58,8 @@ export const badRequest = (message: string) => httpException(400, message);
 export const unauthorized = (message: string) => httpException(401, message);
 export const forbidden = (message: string) => httpException(403, message);
 export const notFound = (message: string) => httpException(404, message);
+export const conflict = (message: string) => httpException(409, message);
+export const unprocessable = (message: string) => httpException(422, message);
 export const payloadTooLarge = () => httpException(413, "Request body is larger than the server accepts");
 
 // Cal.com's Prisma exception filter answers these fixed texts for database-level failures, without details.
