@@ -9,7 +9,7 @@
  *   --warmup <s>       seconds of unmeasured load before each run (2)       BENCH_WARMUP
  *   --connections <n>  concurrent connections (50)                          BENCH_CONNECTIONS
  *   --startups <n>     start-ups timed with the large-org file present (3)  BENCH_STARTUPS
- *   --only <list>      phases to run: reads (= read-assigned,read-user), writes (= assign,unassign),
+ *   --only <list>      phases to run: reads (= read-assigned,read-user,read-users,read-uncached), writes (= assign,unassign),
  *                      baselines, spec (= spec-startup,spec-static,spec-rss); default all   BENCH_ONLY
  *   --cpu-prof         run the mock under node --cpu-prof; profiles go to bench/results/profiles/
  *   --mock-node-args <args>  extra node flags for the mock, e.g. "--max-old-space-size=192"   BENCH_MOCK_NODE_ARGS
@@ -89,7 +89,13 @@ const config = {
       .split(",")
       .map((s) => s.trim())
       .flatMap((s) =>
-        s === "reads" ? ["read-assigned", "read-user", "read-uncached"] : s === "writes" ? ["assign", "unassign"] : s === "spec" ? ["spec-startup", "spec-static", "spec-rss"] : [s],
+        s === "reads"
+          ? ["read-assigned", "read-user", "read-users", "read-uncached"]
+          : s === "writes"
+            ? ["assign", "unassign"]
+            : s === "spec"
+              ? ["spec-startup", "spec-static", "spec-rss"]
+              : [s],
       ),
   ),
   cpuProf: flags["cpu-prof"] ?? false,
@@ -383,6 +389,7 @@ interface Facts {
   teams: number;
   assignedReadPaths: string[];
   userReadPaths: string[];
+  usersReadPaths: string[];
   assignPool: Array<{ userId: number; attributeId: string; optionId: string }>;
   seededAssignments: Array<{ userId: number; optionId: string }>;
 }
@@ -419,6 +426,12 @@ function factsOf(state: State): Facts {
     q(genMulti.slug, 0, 10, [team(1), team(3)], [departmentOptions[4]!.id, departmentOptions[5]!.id]),
     q(genMulti.slug, 10, 10, [team(5), team(7)], [departmentOptions[6]!.id, departmentOptions[7]!.id]),
   ];
+  // Reads of the org users list filtered by two options with AND (a department and a skill: some 50-60 users
+  // each), eight pairs, as an integration looking for its people by attribute would ask.
+  const usersReadPaths = Array.from(
+    { length: 8 },
+    (_, i) => `/v2/organizations/${org.id}/users?assignedOptionIds=${departmentOptions[i % departmentOptions.length]!.id},${skillOptions[(3 * i + 1) % skillOptions.length]!.id}&attributeQueryOperator=AND`,
+  );
   // Reads of one user's options: 1,000 different members.
   const step = Math.max(1, Math.floor(members.length / 1000));
   const userReadPaths: string[] = [];
@@ -445,7 +458,7 @@ function factsOf(state: State): Facts {
       .filter(([k]) => k !== "meta")
       .map(([k, v]) => [k, (v as unknown[]).length]),
   );
-  return { orgId: org.id, counts, acceptedMembers: members.length, teams: teams.length, assignedReadPaths, userReadPaths, assignPool, seededAssignments };
+  return { orgId: org.id, counts, acceptedMembers: members.length, teams: teams.length, assignedReadPaths, userReadPaths, usersReadPaths, assignPool, seededAssignments };
 }
 
 async function getJson(url: string, key: string): Promise<{ status: number; body: unknown; bytes: number }> {
@@ -476,13 +489,13 @@ type Row = { figure: string; mock: number | undefined; unit: string; express?: n
 
 /** GET operations answered from the spec, for the static-answer load: a spread of small and large bodies. */
 const SPEC_READS = [
-  "MeController_getMe",
+  "WebhooksController_getWebhooks",
   "BookingsController_2024_08_13_getBookings",
   "EventTypesController_2024_06_14_getEventTypeById",
-  "OrganizationsTeamsController_getAllTeams",
+  "OrganizationsWebhooksController_getAllOrganizationWebhooks",
   "SchedulesController_2024_06_11_getSchedules",
-  "WebhooksController_getWebhooks",
-  "TeamsController_getTeams",
+  "OrganizationsSchedulesController_getOrganizationSchedules",
+  "ConferencingController_listInstalledConferencingApps",
   "CalendarsController_getCalendars",
 ];
 
@@ -499,6 +512,7 @@ async function specPhases(dbFile: string, orgId: number): Promise<{ rows: Row[];
   const reads: RequestSpec[] = SPEC_READS.map((id) => {
     const op = contract.operations.find((o) => o.operationId === id);
     if (!op) throw new Error(`bench: the contract has no ${id}`);
+    if (answeredBy(id) !== "spec") throw new Error(`bench: ${id} is answered from the state, not the spec`);
     const r = plausibleRequest(contract, op, orgId);
     return { method: "GET", path: r.path, headers: { ...r.headers, ...admin } };
   });
@@ -625,6 +639,8 @@ async function main(): Promise<void> {
     const mockPid = mock!.child.pid;
     const assignedCap = await capture(mock!.base, facts.assignedReadPaths, MEMBER_KEY, "calcom-mock");
     const userCap = await capture(mock!.base, facts.userReadPaths, MEMBER_KEY, "calcom-mock");
+    const usersCap = await capture(mock!.base, facts.usersReadPaths, ADMIN_KEY, "calcom-mock");
+    console.log(`  org users bodies (two options, AND) ${(usersCap.meanBytes / 1024).toFixed(1)} KiB mean over ${facts.usersReadPaths.length} URLs (${usersCap.empty} empty)`);
     console.log(
       `\ncalcom-mock (pid ${mockPid}): assigned-options bodies ${(assignedCap.meanBytes / 1024).toFixed(1)} KiB mean over ${facts.assignedReadPaths.length} URLs (${assignedCap.empty} empty); user-options bodies ${(userCap.meanBytes / 1024).toFixed(2)} KiB mean over ${facts.userReadPaths.length} URLs`,
     );
@@ -634,6 +650,9 @@ async function main(): Promise<void> {
     }
     if (config.only.has("read-user")) {
       mockRuns.readUser = await measure("GET …/attributes/options/{userId}", mock!.base, mockPid, () => ({ requests: cycle(facts.userReadPaths, MEMBER_KEY) }));
+    }
+    if (config.only.has("read-users")) {
+      mockRuns.readUsers = await measure("GET …/users?assignedOptionIds=a,b (AND)", mock!.base, mockPid, () => ({ requests: cycle(facts.usersReadPaths, ADMIN_KEY) }));
     }
     // The same reads with every answer computed afresh (--no-response-cache), on a second mock seeded in memory
     // with the same data: the cached figures above measure answers reused until a write, these the query itself.
@@ -646,6 +665,9 @@ async function main(): Promise<void> {
       }
       if (config.only.has("read-user")) {
         mockRuns.readUserUncached = await measure("GET …/attributes/options/{userId} (uncached)", uncached.base, pid, () => ({ requests: cycle(facts.userReadPaths, MEMBER_KEY) }));
+      }
+      if (config.only.has("read-users")) {
+        mockRuns.readUsersUncached = await measure("GET …/users?assignedOptionIds=a,b (AND, uncached)", uncached.base, pid, () => ({ requests: cycle(facts.usersReadPaths, ADMIN_KEY) }));
       }
       await stopChild(uncached.child);
     }
@@ -696,7 +718,7 @@ async function main(): Promise<void> {
     const mockPeakMb = mb(procKb(mockPid, "VmHWM"));
     const mockStopMs = await stopChild(mock!.child);
     console.log(`  peak RSS (VmHWM) ${mockPeakMb.toFixed(0)} MB; stop (journal folded into the file) ${mockStopMs.toFixed(0)} ms`);
-    out.mock = { readPaths: { assigned: facts.assignedReadPaths, user: `${facts.userReadPaths.length} paths like ${facts.userReadPaths[0]}` }, runs: mockRuns, peakRssMb: mockPeakMb, stopMs: mockStopMs, assignedPairs, assignPoolWraps: assignWrap, unassignPoolWraps: unassignWrap, readBodies: { assignedMeanBytes: assignedCap.meanBytes, userMeanBytes: userCap.meanBytes, assignedEmpty: assignedCap.empty } };
+    out.mock = { readPaths: { assigned: facts.assignedReadPaths, user: `${facts.userReadPaths.length} paths like ${facts.userReadPaths[0]}`, users: facts.usersReadPaths }, runs: mockRuns, peakRssMb: mockPeakMb, stopMs: mockStopMs, assignedPairs, assignPoolWraps: assignWrap, unassignPoolWraps: unassignWrap, readBodies: { assignedMeanBytes: assignedCap.meanBytes, userMeanBytes: userCap.meanBytes, assignedEmpty: assignedCap.empty } };
 
     // Start-up again, now that the file also holds the write phases' history (informational).
     if (mockRuns.assign || mockRuns.unassign) {
@@ -716,7 +738,7 @@ async function main(): Promise<void> {
     const baselines: Record<string, { startMs: number; peakRssMb: number; runs: Record<string, RunFigures>; meanBytes?: Record<string, number> }> = {};
     if (config.only.has("baselines")) {
       const bodiesFile = join(tmp, "bodies.json");
-      writeFileSync(bodiesFile, JSON.stringify({ ...assignedCap.bodies, ...userCap.bodies }));
+      writeFileSync(bodiesFile, JSON.stringify({ ...assignedCap.bodies, ...userCap.bodies, ...usersCap.bodies }));
       const servers = [
         { key: "express", label: "bare Express 5 (same bodies)", args: ["--import", "tsx", join(ROOT, "bench", "servers", "express-baseline.ts"), bodiesFile] },
         { key: "prism", label: "Prism 5.12 static mock", args: ["--import", "tsx", join(ROOT, "bench", "servers", "prism-baseline.ts"), SPEC] },
@@ -737,6 +759,9 @@ async function main(): Promise<void> {
         if (config.only.has("read-user")) {
           runs.readUser = await measure("GET …/attributes/options/{userId}", base, child.pid, () => ({ requests: cycle(facts.userReadPaths, MEMBER_KEY) }));
         }
+        if (config.only.has("read-users")) {
+          runs.readUsers = await measure("GET …/users?assignedOptionIds=a,b (AND)", base, child.pid, () => ({ requests: cycle(facts.usersReadPaths, ADMIN_KEY) }));
+        }
         const peak = mb(procKb(child.pid, "VmHWM"));
         await stopChild(child, 5000);
         baselines[s.key] = { startMs: ready.ms, peakRssMb: peak, runs, meanBytes: { readAssigned: a.meanBytes, readUser: u.meanBytes } };
@@ -752,6 +777,7 @@ async function main(): Promise<void> {
     for (const [key, label] of [
       ["readAssigned", "read assigned options"],
       ["readUser", "read options of user"],
+      ["readUsers", "read org users (2 options, AND)"],
     ] as const) {
       const m = mockRuns[key];
       if (!m) continue;

@@ -49,6 +49,10 @@ export function stateProblems(doc: unknown): string[] {
   unique("attributeOptions", state.attributeOptions, (r) => r.id);
   unique("attributeAssignments", state.attributeAssignments, (r) => r.id);
   unique("attributeAssignments", state.attributeAssignments, (r) => `${r.memberId}:${r.attributeOptionId}`, "(memberId, attributeOptionId)");
+  unique("users", state.users, (r) => r.email, "email");
+  unique("profiles", state.profiles ?? [], (r) => r.id);
+  unique("profiles", state.profiles ?? [], (r) => `${r.organizationId}:${r.userId}`, "(organizationId, userId)");
+  unique("profiles", state.profiles ?? [], (r) => `${r.organizationId}:${r.username}`, "(organizationId, username)");
   unique("apiKeys", state.apiKeys, (r) => r.id);
   unique("apiKeys", state.apiKeys, (r) => r.key, "key");
 
@@ -63,11 +67,18 @@ export function stateProblems(doc: unknown): string[] {
 
   state.teams.forEach((t, i) => {
     if (orgIds.has(t.id)) problems.push(`/teams/${i}: id ${t.id} is also an organization's id (they share one id space)`);
-    if (!orgIds.has(t.parentId)) dangling(`/teams/${i}`, "parentId", t.parentId, "organization");
+    if (t.parentId !== null && !orgIds.has(t.parentId)) dangling(`/teams/${i}`, "parentId", t.parentId, "organization");
   });
   state.memberships.forEach((m, i) => {
     if (!userIds.has(m.userId)) dangling(`/memberships/${i}`, "userId", m.userId, "user");
     if (!orgIds.has(m.teamId) && !teamIds.has(m.teamId)) dangling(`/memberships/${i}`, "teamId", m.teamId, "organization or team");
+  });
+  state.users.forEach((u, i) => {
+    if (u.organizationId != null && !orgIds.has(u.organizationId)) dangling(`/users/${i}`, "organizationId", u.organizationId, "organization");
+  });
+  (state.profiles ?? []).forEach((p, i) => {
+    if (!userIds.has(p.userId)) dangling(`/profiles/${i}`, "userId", p.userId, "user");
+    if (!orgIds.has(p.organizationId)) dangling(`/profiles/${i}`, "organizationId", p.organizationId, "organization");
   });
   state.attributes.forEach((a, i) => {
     if (!orgIds.has(a.teamId)) dangling(`/attributes/${i}`, "teamId", a.teamId, "organization");
@@ -103,5 +114,5 @@ export function parseStateDocument(doc: unknown, fallbackMeta: State["meta"], so
     throw badRequest(`Invalid ${source}: ${listed}${more}`);
   }
   const state = doc as State;
-  return { ...state, meta: state.meta ?? fallbackMeta, assignmentHistory: state.assignmentHistory ?? [] };
+  return { ...state, meta: state.meta ?? fallbackMeta, assignmentHistory: state.assignmentHistory ?? [], profiles: state.profiles ?? [] };
 }

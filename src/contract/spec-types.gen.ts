@@ -314,10 +314,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all memberships */
+        /** List the organization's memberships (pending included) */
         get: operations["OrganizationsMembershipsController_getAllMemberships"];
         put?: never;
-        /** Create a membership */
+        /** Create or overwrite a user's membership of the organization */
         post: operations["OrganizationsMembershipsController_createMembership"];
         delete?: never;
         options?: never;
@@ -332,15 +332,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a membership */
+        /** Get a membership of the organization */
         get: operations["OrganizationsMembershipsController_getOrgMembership"];
         put?: never;
         post?: never;
-        /** Delete a membership */
+        /** Delete a membership of the organization (and its attribute assignments) */
         delete: operations["OrganizationsMembershipsController_deleteMembership"];
         options?: never;
         head?: never;
-        /** Update a membership */
+        /** Update a membership of the organization */
         patch: operations["OrganizationsMembershipsController_updateMembership"];
         trace?: never;
     };
@@ -419,10 +419,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all teams */
+        /** List the organization's teams */
         get: operations["OrganizationsTeamsController_getAllTeams"];
         put?: never;
-        /** Create a team */
+        /** Create a team in the organization */
         post: operations["OrganizationsTeamsController_createTeam"];
         delete?: never;
         options?: never;
@@ -437,7 +437,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get teams membership for user */
+        /** List the organization's teams the caller belongs to */
         get: operations["OrganizationsTeamsController_getMyTeams"];
         put?: never;
         post?: never;
@@ -454,15 +454,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a team */
+        /** Get a team of the organization */
         get: operations["OrganizationsTeamsController_getTeam"];
         put?: never;
         post?: never;
-        /** Delete a team */
+        /** Delete a team of the organization (and its memberships) */
         delete: operations["OrganizationsTeamsController_deleteTeam"];
         options?: never;
         head?: never;
-        /** Update a team */
+        /** Update a team of the organization */
         patch: operations["OrganizationsTeamsController_updateTeam"];
         trace?: never;
     };
@@ -663,10 +663,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all memberships */
+        /** List a team's memberships */
         get: operations["OrganizationsTeamsMembershipsController_getAllOrgTeamMemberships"];
         put?: never;
-        /** Create a membership */
+        /** Add a user of the organization to a team */
         post: operations["OrganizationsTeamsMembershipsController_createOrgTeamMembership"];
         delete?: never;
         options?: never;
@@ -681,15 +681,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a membership */
+        /** Get a team membership */
         get: operations["OrganizationsTeamsMembershipsController_getOrgTeamMembership"];
         put?: never;
         post?: never;
-        /** Delete a membership */
+        /** Delete a team membership */
         delete: operations["OrganizationsTeamsMembershipsController_deleteOrgTeamMembership"];
         options?: never;
         head?: never;
-        /** Update a membership */
+        /** Update a team membership */
         patch: operations["OrganizationsTeamsMembershipsController_updateOrgTeamMembership"];
         trace?: never;
     };
@@ -768,10 +768,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all users */
+        /** List the organization's users */
         get: operations["OrganizationsUsersController_getOrganizationsUsers"];
         put?: never;
-        /** Create a user */
+        /** Create a user in the organization (with its profile and org membership) */
         post: operations["OrganizationsUsersController_createOrganizationUser"];
         delete?: never;
         options?: never;
@@ -789,11 +789,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a user */
+        /** Delete a user of the organization (the user itself, with everything that hangs on it) */
         delete: operations["OrganizationsUsersController_deleteOrganizationUser"];
         options?: never;
         head?: never;
-        /** Update a user */
+        /** Update a user of the organization */
         patch: operations["OrganizationsUsersController_updateOrganizationUser"];
         trace?: never;
     };
@@ -1537,14 +1537,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get my profile */
+        /** Get the caller's user */
         get: operations["MeController_getMe"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update my profile */
+        /** Update the caller's user */
         patch: operations["MeController_updateMe"];
         trace?: never;
     };
@@ -1801,10 +1801,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get teams */
+        /** List the teams the caller belongs to */
         get: operations["TeamsController_getTeams"];
         put?: never;
-        /** Create a team */
+        /** Create a team (outside any organization) */
         post: operations["TeamsController_createTeam"];
         delete?: never;
         options?: never;
@@ -1823,7 +1823,7 @@ export interface paths {
         get: operations["TeamsController_getTeam"];
         put?: never;
         post?: never;
-        /** Delete a team */
+        /** Delete a team (and its memberships) */
         delete: operations["TeamsController_deleteTeam"];
         options?: never;
         head?: never;
@@ -1892,10 +1892,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all memberships */
+        /** List a team's memberships */
         get: operations["TeamsMembershipsController_getTeamMemberships"];
         put?: never;
-        /** Create a membership */
+        /** Add a user to a team */
         post: operations["TeamsMembershipsController_createTeamMembership"];
         delete?: never;
         options?: never;
@@ -1910,15 +1910,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a membership */
+        /** Get a team membership */
         get: operations["TeamsMembershipsController_getTeamMembership"];
         put?: never;
         post?: never;
-        /** Delete a membership */
+        /** Delete a team membership (answered without its user) */
         delete: operations["TeamsMembershipsController_deleteTeamMembership"];
         options?: never;
         head?: never;
-        /** Create a membership */
+        /** Update a team membership */
         patch: operations["TeamsMembershipsController_updateTeamMembership"];
         trace?: never;
     };
@@ -2085,33 +2085,18 @@ export interface components {
         UpdateManagedUserInput: {
             email?: string;
             name?: string;
-            /**
-             * @example 12
-             * @enum {number}
-             */
+            /** @enum {integer} */
             timeFormat?: 12 | 24;
             defaultScheduleId?: number;
-            /**
-             * @example Monday
-             * @enum {string}
-             */
+            /** @enum {string} */
             weekStart?: "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday";
             timeZone?: string;
-            /**
-             * @example en
-             * @enum {string}
-             */
+            /** @enum {string} */
             locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
-            /** @example https://cal.com/api/avatar/2b735186-b01b-46d3-87da-019b8f61776b.png */
+            /** Format: uri */
             avatarUrl?: string;
-            /** @example I am a bio */
             bio?: string;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
+            metadata?: components["schemas"]["Metadata"];
         };
         KeysDto: {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9 */
@@ -3343,128 +3328,97 @@ export interface components {
         };
         OrgTeamOutputDto: {
             id: number;
-            parentId?: number;
+            parentId: number | null;
             name: string;
-            slug?: string;
-            logoUrl?: string;
-            calVideoLogo?: string;
-            appLogo?: string;
-            appIconLogo?: string;
-            bio?: string;
-            hideBranding?: boolean;
+            slug: string | null;
+            logoUrl: string | null;
+            calVideoLogo: string | null;
+            appLogo: string | null;
+            appIconLogo: string | null;
+            bio: string | null;
+            hideBranding: boolean;
             isOrganization: boolean;
-            isPrivate?: boolean;
-            /** @default false */
+            isPrivate: boolean;
             hideBookATeamMember: boolean;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
-            theme?: string;
-            brandColor?: string;
-            darkBrandColor?: string;
-            bannerUrl?: string;
-            timeFormat?: number;
-            /** @default Europe/London */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            theme: string | null;
+            brandColor: string | null;
+            darkBrandColor: string | null;
+            bannerUrl: string | null;
+            timeFormat: number | null;
             timeZone: string;
-            /** @default Sunday */
             weekStart: string;
         };
         OrgTeamsOutputResponseDto: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["OrgTeamOutputDto"][];
         };
         OrgMeTeamsOutputResponseDto: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
-            data: components["schemas"]["OrgTeamOutputDto"][];
+            data: components["schemas"]["OrgMeTeamOutputDto"][];
         };
         OrgTeamOutputResponseDto: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["OrgTeamOutputDto"];
         };
         UpdateOrgTeamDto: {
-            /** @example CalTeam */
-            name?: string;
-            /** @example caltel */
+            name: string;
             slug?: string;
-            /** @example https://i.cal.com/api/avatar/b0b58752-68ad-4c0d-8024-4fa382a77752.png */
+            /** Format: uri */
             logoUrl?: string;
+            /** Format: uri */
             calVideoLogo?: string;
+            /** Format: uri */
             appLogo?: string;
+            /** Format: uri */
             appIconLogo?: string;
             bio?: string;
             hideBranding?: boolean;
             isPrivate?: boolean;
             hideBookATeamMember?: boolean;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
+            metadata?: components["schemas"]["Metadata"];
             theme?: string;
             brandColor?: string;
             darkBrandColor?: string;
-            /** @example https://i.cal.com/api/avatar/949be534-7a88-4185-967c-c020b0c0bef3.png */
+            /** Format: uri */
             bannerUrl?: string;
-            timeFormat?: number;
-            /** @example America/New_York */
+            timeFormat?: string;
             timeZone?: string;
-            /** @example Monday */
             weekStart?: string;
             bookingLimits?: string;
             includeManagedEventsInLimits?: boolean;
         };
         CreateOrgTeamDto: {
-            /** @example CalTeam */
             name: string;
-            /** @example caltel */
             slug?: string;
-            /** @example https://i.cal.com/api/avatar/b0b58752-68ad-4c0d-8024-4fa382a77752.png */
+            /** Format: uri */
             logoUrl?: string;
+            /** Format: uri */
             calVideoLogo?: string;
+            /** Format: uri */
             appLogo?: string;
+            /** Format: uri */
             appIconLogo?: string;
             bio?: string;
             /** @default false */
             hideBranding: boolean;
             isPrivate?: boolean;
             hideBookATeamMember?: boolean;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
+            metadata?: components["schemas"]["Metadata"];
             theme?: string;
             brandColor?: string;
             darkBrandColor?: string;
-            /** @example https://i.cal.com/api/avatar/949be534-7a88-4185-967c-c020b0c0bef3.png */
+            /** Format: uri */
             bannerUrl?: string;
-            timeFormat?: number;
-            /**
-             * @default Europe/London
-             * @example America/New_York
-             */
+            timeFormat?: string;
+            /** @default Europe/London */
             timeZone: string;
-            /**
-             * @default Sunday
-             * @example Monday
-             */
+            /** @default Sunday */
             weekStart: string;
             /** @default true */
             autoAcceptCreator: boolean;
@@ -3646,117 +3600,66 @@ export interface components {
             status: "success";
         };
         ProfileOutput: {
-            /** @example 1 */
             id: number;
-            /** @example 1 */
             organizationId: number;
-            /** @example 1 */
             userId: number;
-            /** @example john_doe */
-            username?: string | null;
+            username: string | null;
         };
         GetOrgUsersWithProfileOutput: {
-            /** @example 1 */
             id: number;
-            /** @example john_doe */
-            username?: string | null;
-            /** @example John Doe */
-            name?: string | null;
-            /** @example john@example.com */
+            username: string | null;
+            name: string | null;
             email: string;
-            /**
-             * Format: date-time
-             * @example 2022-01-01T00:00:00Z
-             */
-            emailVerified?: string | null;
-            /** @example I am a software developer */
-            bio?: string | null;
-            /** @example https://example.com/avatar.jpg */
-            avatarUrl?: string | null;
-            /** @example America/New_York */
+            /** Format: date-time */
+            emailVerified: string | null;
+            bio: string | null;
+            avatarUrl: string | null;
             timeZone: string;
-            /** @example Monday */
             weekStart: string;
-            /** @example light */
-            appTheme?: string | null;
-            /** @example default */
-            theme?: string | null;
-            /** @example 1 */
-            defaultScheduleId?: number | null;
-            /** @example en-US */
-            locale?: string | null;
-            /** @example 12 */
-            timeFormat?: number | null;
-            /** @example false */
+            appTheme: string | null;
+            theme: string | null;
+            defaultScheduleId: number | null;
+            locale: string | null;
+            timeFormat: number | null;
             hideBranding: boolean;
-            /** @example #ffffff */
-            brandColor?: string | null;
-            /** @example #000000 */
-            darkBrandColor?: string | null;
-            /** @example true */
-            allowDynamicBooking?: boolean | null;
-            /**
-             * Format: date-time
-             * @example 2022-01-01T00:00:00Z
-             */
+            brandColor: string | null;
+            darkBrandColor: string | null;
+            allowDynamicBooking: boolean | null;
+            /** Format: date-time */
             createdDate: string;
-            /** @example true */
-            verified?: boolean | null;
-            /** @example 1 */
-            invitedTo?: number | null;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
-            profile: components["schemas"]["ProfileOutput"];
+            verified: boolean | null;
+            invitedTo: number | null;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            profile: components["schemas"]["ProfileOutput"] | Record<string, never>;
         };
         GetOrganizationUsersResponseDTO: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["GetOrgUsersWithProfileOutput"][];
         };
         CreateOrganizationUserInput: {
-            /** @example user@example.com */
+            /** Format: email */
             email: string;
-            /** @example user123 */
             username?: string;
-            /** @example Monday */
-            weekday?: string;
-            /** @example #FFFFFF */
+            /** @enum {string} */
+            weekday?: "Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday";
             brandColor?: string;
-            /** @example I am a bio */
             bio?: string;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
-            /** @example #000000 */
+            metadata?: components["schemas"]["Metadata"];
             darkBrandColor?: string;
-            /** @example false */
             hideBranding?: boolean;
-            /** @example America/New_York */
             timeZone?: string;
-            /** @example dark */
-            theme?: string | null;
-            /** @example light */
-            appTheme?: string | null;
-            /** @example 24 */
-            timeFormat?: number;
-            /** @example 1 */
+            /** @enum {string} */
+            theme?: "dark" | "light";
+            /** @enum {string} */
+            appTheme?: "dark" | "light";
+            /** @enum {integer} */
+            timeFormat?: 12 | 24;
             defaultScheduleId?: number;
-            /**
-             * @default en
-             * @example en
-             */
-            locale: string | null;
-            /** @example https://example.com/avatar.jpg */
+            /** @enum {string} */
+            locale?: "en" | "fr" | "it" | "ru" | "es" | "de" | "pt" | "ro" | "nl" | "pt-BR" | "ko" | "ja" | "pl" | "ar" | "iw" | "zh-CN" | "zh-TW" | "cs" | "sr" | "sv" | "vi";
             avatarUrl?: string;
             /**
              * @default MEMBER
@@ -3767,26 +3670,42 @@ export interface components {
             autoAccept: boolean;
         };
         GetOrganizationUserOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["GetOrgUsersWithProfileOutput"];
         };
-        UpdateOrganizationUserInput: Record<string, never>;
-        MembershipUserOutputDto: {
-            avatarUrl?: string;
+        UpdateOrganizationUserInput: {
+            /** Format: email */
+            email?: string;
             username?: string;
-            name?: string;
-            email: string;
+            /** @enum {string} */
+            weekday?: "Sunday" | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday";
+            brandColor?: string;
             bio?: string;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
+            metadata?: components["schemas"]["Metadata"];
+            darkBrandColor?: string;
+            hideBranding?: boolean;
+            timeZone?: string;
+            /** @enum {string} */
+            theme?: "dark" | "light";
+            /** @enum {string} */
+            appTheme?: "dark" | "light";
+            /** @enum {integer} */
+            timeFormat?: 12 | 24;
+            defaultScheduleId?: number;
+            /** @enum {string} */
+            locale?: "en" | "fr" | "it" | "ru" | "es" | "de" | "pt" | "ro" | "nl" | "pt-BR" | "ko" | "ja" | "pl" | "ar" | "iw" | "zh-CN" | "zh-TW" | "cs" | "sr" | "sv" | "vi";
+            avatarUrl?: string;
+        };
+        MembershipUserOutputDto: {
+            avatarUrl: string | null;
+            username: string | null;
+            name: string | null;
+            email: string;
+            bio: string | null;
+            metadata?: {
+                [key: string]: unknown;
+            };
         };
         TeamMembershipOutput: {
             id: number;
@@ -3795,16 +3714,13 @@ export interface components {
             accepted: boolean;
             /** @enum {string} */
             role: "MEMBER" | "OWNER" | "ADMIN";
-            disableImpersonation?: boolean;
+            disableImpersonation: boolean;
             user: components["schemas"]["MembershipUserOutputDto"];
         };
         GetAllOrgMemberships: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
-            data: components["schemas"]["TeamMembershipOutput"];
+            data: components["schemas"]["OrganizationMembershipOutput"][];
         };
         CreateOrgMembershipDto: {
             userId: number;
@@ -3819,28 +3735,19 @@ export interface components {
             disableImpersonation: boolean;
         };
         CreateOrgMembershipOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
-            data: components["schemas"]["TeamMembershipOutput"];
+            data: components["schemas"]["OrganizationMembershipOutput"];
         };
         GetOrgMembership: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
-            data: components["schemas"]["TeamMembershipOutput"];
+            data: components["schemas"]["OrganizationMembershipOutput"];
         };
         DeleteOrgMembership: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
-            data: components["schemas"]["TeamMembershipOutput"];
+            data: components["schemas"]["OrganizationMembershipOutput"];
         };
         UpdateOrgMembershipDto: {
             accepted?: boolean;
@@ -3849,12 +3756,9 @@ export interface components {
             disableImpersonation?: boolean;
         };
         UpdateOrgMembership: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
-            data: components["schemas"]["TeamMembershipOutput"];
+            data: components["schemas"]["OrganizationMembershipOutput"];
         };
         Host: {
             userId: number;
@@ -4110,18 +4014,12 @@ export interface components {
             data: Record<string, never>;
         };
         OrgTeamMembershipsOutputResponseDto: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamMembershipOutput"][];
         };
         OrgTeamMembershipOutputResponseDto: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamMembershipOutput"];
         };
@@ -4419,105 +4317,77 @@ export interface components {
             data: components["schemas"]["ScheduleOutput_2024_06_11"];
         };
         CreateTeamInput: {
-            /** @example CalTeam */
             name: string;
-            /** @example caltel */
             slug?: string;
-            /** @example https://i.cal.com/api/avatar/b0b58752-68ad-4c0d-8024-4fa382a77752.png */
+            /** Format: uri */
             logoUrl?: string;
+            /** Format: uri */
             calVideoLogo?: string;
+            /** Format: uri */
             appLogo?: string;
+            /** Format: uri */
             appIconLogo?: string;
             bio?: string;
             /** @default false */
             hideBranding: boolean;
             isPrivate?: boolean;
             hideBookATeamMember?: boolean;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
+            metadata?: components["schemas"]["Metadata"];
             theme?: string;
             brandColor?: string;
             darkBrandColor?: string;
-            /** @example https://i.cal.com/api/avatar/949be534-7a88-4185-967c-c020b0c0bef3.png */
+            /** Format: uri */
             bannerUrl?: string;
-            timeFormat?: number;
-            /**
-             * @default Europe/London
-             * @example America/New_York
-             */
+            timeFormat?: string;
+            /** @default Europe/London */
             timeZone: string;
-            /**
-             * @default Sunday
-             * @example Monday
-             */
+            /** @default Sunday */
             weekStart: string;
             /** @default true */
             autoAcceptCreator: boolean;
         };
         CreateTeamOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamOutputDto"];
         };
         TeamOutputDto: {
             id: number;
-            parentId?: number;
+            parentId: number | null;
             name: string;
-            slug?: string;
-            logoUrl?: string;
-            calVideoLogo?: string;
-            appLogo?: string;
-            appIconLogo?: string;
-            bio?: string;
-            hideBranding?: boolean;
+            slug: string | null;
+            logoUrl: string | null;
+            calVideoLogo: string | null;
+            appLogo: string | null;
+            appIconLogo: string | null;
+            bio: string | null;
+            hideBranding: boolean;
             isOrganization: boolean;
-            isPrivate?: boolean;
-            /** @default false */
+            isPrivate: boolean;
             hideBookATeamMember: boolean;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
-            theme?: string;
-            brandColor?: string;
-            darkBrandColor?: string;
-            bannerUrl?: string;
-            timeFormat?: number;
-            /** @default Europe/London */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            theme: string | null;
+            brandColor: string | null;
+            darkBrandColor: string | null;
+            bannerUrl: string | null;
+            timeFormat: number | null;
             timeZone: string;
-            /** @default Sunday */
             weekStart: string;
         };
         GetTeamOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamOutputDto"];
         };
         GetTeamsOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamOutputDto"][];
         };
         UpdateTeamOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamOutputDto"];
         };
@@ -4920,18 +4790,12 @@ export interface components {
             organization?: components["schemas"]["MeOrgOutput"];
         };
         GetMeOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["MeOutput"];
         };
         UpdateMeOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["MeOutput"];
         };
@@ -5706,28 +5570,19 @@ export interface components {
             disableImpersonation: boolean;
         };
         CreateTeamMembershipOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamMembershipOutput"];
         };
         GetTeamMembershipOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamMembershipOutput"];
         };
         GetTeamMembershipsOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
-            data: components["schemas"]["TeamMembershipOutput"];
+            data: components["schemas"]["TeamMembershipOutput"][];
         };
         UpdateTeamMembershipInput: {
             accepted?: boolean;
@@ -5736,20 +5591,14 @@ export interface components {
             disableImpersonation?: boolean;
         };
         UpdateTeamMembershipOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamMembershipOutput"];
         };
         DeleteTeamMembershipOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
-            data: components["schemas"]["TeamMembershipOutput"];
+            data: components["schemas"]["DeletedTeamMembershipOutput"];
         };
         UserWebhookOutputDto: {
             /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
@@ -5948,6 +5797,89 @@ export interface components {
                 [key: string]: string;
             };
         };
+        Metadata: Record<string, never>;
+        DeletedTeamMembershipOutput: {
+            id: number;
+            userId: number;
+            teamId: number;
+            accepted: boolean;
+            /** @enum {string} */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation: boolean;
+        };
+        OrgMembershipTextAttribute: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            type: "text";
+            option: string;
+            optionId: string;
+        };
+        OrgMembershipNumberAttribute: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            type: "number";
+            option: number;
+            optionId: string;
+        };
+        OrgMembershipSingleSelectAttribute: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            type: "singleSelect";
+            option: string;
+            optionId: string;
+        };
+        OrgMembershipMultiSelectAttribute: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            type: "multiSelect";
+            options: {
+                optionId: string;
+                option: string;
+            }[];
+        };
+        OrganizationMembershipOutput: {
+            id: number;
+            userId: number;
+            teamId: number;
+            accepted: boolean;
+            /** @enum {string} */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation: boolean;
+            user: components["schemas"]["MembershipUserOutputDto"];
+            attributes: (components["schemas"]["OrgMembershipTextAttribute"] | components["schemas"]["OrgMembershipNumberAttribute"] | components["schemas"]["OrgMembershipSingleSelectAttribute"] | components["schemas"]["OrgMembershipMultiSelectAttribute"])[];
+        };
+        OrgMeTeamOutputDto: {
+            id: number;
+            parentId: number | null;
+            name: string;
+            slug: string | null;
+            logoUrl: string | null;
+            calVideoLogo: string | null;
+            appLogo: string | null;
+            appIconLogo: string | null;
+            bio: string | null;
+            hideBranding: boolean;
+            isOrganization: boolean;
+            isPrivate: boolean;
+            hideBookATeamMember: boolean;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            theme: string | null;
+            brandColor: string | null;
+            darkBrandColor: string | null;
+            bannerUrl: string | null;
+            timeFormat: number | null;
+            timeZone: string;
+            weekStart: string;
+            /** @enum {string} */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            accepted: boolean;
+        };
     };
     responses: {
         BadRequest: {
@@ -6006,11 +5938,23 @@ export interface components {
                 "application/json": components["schemas"]["ErrorOutput"];
             };
         };
+        UnprocessableEntity: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorOutput"];
+            };
+        };
     };
     parameters: {
         CalApiVersion: string;
         OrgId: number;
         UserId: number;
+        TeamId: number;
+        MembershipId: number;
+        Skip: number;
+        Take: number;
     };
     requestBodies: never;
     headers: never;
@@ -7005,14 +6949,14 @@ export interface operations {
     OrganizationsMembershipsController_getAllMemberships: {
         parameters: {
             query?: {
-                /** @example 10 */
-                take?: number;
-                /** @example 0 */
-                skip?: number;
+                skip?: components["parameters"]["Skip"];
+                take?: components["parameters"]["Take"];
             };
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
         };
@@ -7036,9 +6980,11 @@ export interface operations {
     OrganizationsMembershipsController_createMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
         };
@@ -7067,10 +7013,12 @@ export interface operations {
     OrganizationsMembershipsController_getOrgMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                membershipId: number;
+                orgId: components["parameters"]["OrgId"];
+                membershipId: components["parameters"]["MembershipId"];
             };
             cookie?: never;
         };
@@ -7094,10 +7042,12 @@ export interface operations {
     OrganizationsMembershipsController_deleteMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                membershipId: number;
+                orgId: components["parameters"]["OrgId"];
+                membershipId: components["parameters"]["MembershipId"];
             };
             cookie?: never;
         };
@@ -7121,10 +7071,12 @@ export interface operations {
     OrganizationsMembershipsController_updateMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                membershipId: number;
+                orgId: components["parameters"]["OrgId"];
+                membershipId: components["parameters"]["MembershipId"];
             };
             cookie?: never;
         };
@@ -7292,14 +7244,14 @@ export interface operations {
     OrganizationsTeamsController_getAllTeams: {
         parameters: {
             query?: {
-                /** @example 10 */
-                take?: number;
-                /** @example 0 */
-                skip?: number;
+                skip?: components["parameters"]["Skip"];
+                take?: components["parameters"]["Take"];
             };
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
         };
@@ -7323,9 +7275,11 @@ export interface operations {
     OrganizationsTeamsController_createTeam: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
         };
@@ -7347,6 +7301,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
@@ -7354,14 +7309,14 @@ export interface operations {
     OrganizationsTeamsController_getMyTeams: {
         parameters: {
             query?: {
-                /** @example 10 */
-                take?: number;
-                /** @example 0 */
-                skip?: number;
+                skip?: components["parameters"]["Skip"];
+                take?: components["parameters"]["Take"];
             };
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
         };
@@ -7385,10 +7340,12 @@ export interface operations {
     OrganizationsTeamsController_getTeam: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                teamId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -7412,10 +7369,12 @@ export interface operations {
     OrganizationsTeamsController_deleteTeam: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                teamId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -7439,10 +7398,12 @@ export interface operations {
     OrganizationsTeamsController_updateTeam: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                teamId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -7464,6 +7425,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
@@ -7907,15 +7869,15 @@ export interface operations {
     OrganizationsTeamsMembershipsController_getAllOrgTeamMemberships: {
         parameters: {
             query?: {
-                /** @example 10 */
-                take?: number;
-                /** @example 0 */
-                skip?: number;
+                skip?: components["parameters"]["Skip"];
+                take?: components["parameters"]["Take"];
             };
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                teamId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -7939,10 +7901,12 @@ export interface operations {
     OrganizationsTeamsMembershipsController_createOrgTeamMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                teamId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -7964,18 +7928,22 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
             default: components["responses"]["Error"];
         };
     };
     OrganizationsTeamsMembershipsController_getOrgTeamMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                teamId: number;
-                membershipId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
             };
             cookie?: never;
         };
@@ -7999,11 +7967,13 @@ export interface operations {
     OrganizationsTeamsMembershipsController_deleteOrgTeamMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                teamId: number;
-                membershipId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
             };
             cookie?: never;
         };
@@ -8027,11 +7997,13 @@ export interface operations {
     OrganizationsTeamsMembershipsController_updateOrgTeamMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                teamId: number;
-                membershipId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
             };
             cookie?: never;
         };
@@ -8197,21 +8169,18 @@ export interface operations {
     OrganizationsUsersController_getOrganizationsUsers: {
         parameters: {
             query?: {
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
-                skip?: number;
+                skip?: components["parameters"]["Skip"];
                 emails?: string[];
-                /** @example ?assignedOptionIds=aaaaaaaa-bbbb-cccc-dddd-eeeeee1eee,aaaaaaaa-bbbb-cccc-dddd-eeeeee2eee */
                 assignedOptionIds?: string[];
-                /** @example NONE */
                 attributeQueryOperator?: "OR" | "AND" | "NONE";
-                /** @example ?teamIds=100,200 */
                 teamIds?: number[];
             };
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
         };
@@ -8235,9 +8204,11 @@ export interface operations {
     OrganizationsUsersController_createOrganizationUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
         };
@@ -8259,6 +8230,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
@@ -8266,10 +8238,12 @@ export interface operations {
     OrganizationsUsersController_deleteOrganizationUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                userId: number;
+                orgId: components["parameters"]["OrgId"];
+                userId: components["parameters"]["UserId"];
             };
             cookie?: never;
         };
@@ -8293,10 +8267,12 @@ export interface operations {
     OrganizationsUsersController_updateOrganizationUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                userId: number;
+                orgId: components["parameters"]["OrgId"];
+                userId: components["parameters"]["UserId"];
             };
             cookie?: never;
         };
@@ -8318,6 +8294,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
@@ -10124,7 +10101,9 @@ export interface operations {
     MeController_getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10140,6 +10119,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -10147,7 +10127,9 @@ export interface operations {
     MeController_updateMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10167,7 +10149,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
@@ -10837,7 +10821,9 @@ export interface operations {
     TeamsController_getTeams: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10853,6 +10839,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -10860,7 +10847,9 @@ export interface operations {
     TeamsController_createTeam: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10880,6 +10869,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -10888,9 +10878,11 @@ export interface operations {
     TeamsController_getTeam: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                teamId: number;
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -10906,6 +10898,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -10913,9 +10906,11 @@ export interface operations {
     TeamsController_deleteTeam: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                teamId: number;
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -10931,6 +10926,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -10938,9 +10934,11 @@ export interface operations {
     TeamsController_updateTeam: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                teamId: number;
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -10960,7 +10958,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
@@ -11139,14 +11139,14 @@ export interface operations {
     TeamsMembershipsController_getTeamMemberships: {
         parameters: {
             query?: {
-                /** @example 10 */
-                take?: number;
-                /** @example 0 */
-                skip?: number;
+                skip?: components["parameters"]["Skip"];
+                take?: components["parameters"]["Take"];
             };
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                teamId: number;
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -11162,6 +11162,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -11169,9 +11170,11 @@ export interface operations {
     TeamsMembershipsController_createTeamMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                teamId: number;
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -11191,7 +11194,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
@@ -11199,10 +11204,12 @@ export interface operations {
     TeamsMembershipsController_getTeamMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                teamId: number;
-                membershipId: number;
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
             };
             cookie?: never;
         };
@@ -11218,6 +11225,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -11225,10 +11233,12 @@ export interface operations {
     TeamsMembershipsController_deleteTeamMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                teamId: number;
-                membershipId: number;
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
             };
             cookie?: never;
         };
@@ -11244,6 +11254,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -11251,10 +11262,12 @@ export interface operations {
     TeamsMembershipsController_updateTeamMembership: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                teamId: number;
-                membershipId: number;
+                teamId: components["parameters"]["TeamId"];
+                membershipId: components["parameters"]["MembershipId"];
             };
             cookie?: never;
         };
@@ -11274,6 +11287,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];

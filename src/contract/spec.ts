@@ -21,6 +21,8 @@ interface OperationObject {
   tags?: string[];
   security?: Array<Record<string, string[]>>;
   "x-required-role"?: string;
+  "x-calcom-guards"?: string[];
+  "x-per-caller"?: boolean;
   parameters?: Array<ParameterObject | { $ref: string }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> } | { $ref: string };
   responses: Record<string, unknown>;
@@ -52,6 +54,13 @@ export interface Operation {
   /** Under /v2/organizations/{orgId}: the caller must belong to that organization. */
   orgScoped: boolean;
   requiredRole: RequiredRole;
+  /**
+   * Cal.com's guards for the operation, in the order they run (`x-calcom-guards`, e.g. "RolesGuard:TEAM_ADMIN");
+   * see src/auth/guards.ts. Operations without them use the organization check of src/auth/roles.ts.
+   */
+  guards?: string[];
+  /** The answer depends on who asks (`/me`, the caller's teams): the response cache keys it by caller. */
+  perCaller: boolean;
   /** The `cal-api-version` values the operation accepts, when it requires the header. */
   apiVersions?: string[];
   /** Index of the document in the contract's sources (0: spec/, then each --spec document). */
@@ -129,6 +138,8 @@ export function parseOperations(doc: OpenApiDocument, source = 0): Operation[] {
         auth: authOf(op.security ?? doc.security ?? []),
         orgScoped: pathTemplate.startsWith("/v2/organizations/{orgId}"),
         requiredRole: roleOf(op),
+        ...(op["x-calcom-guards"] && { guards: op["x-calcom-guards"] }),
+        perCaller: op["x-per-caller"] === true,
         ...(apiVersions && { apiVersions }),
         source,
         parameters,

@@ -43,7 +43,7 @@ export interface ValidRequest {
 export type RawQuery = Record<string, unknown>;
 
 /** How Cal.com's DTO transforms read a query parameter before class-validator sees it. */
-type QueryKind = "integer" | "integerList" | "list" | "plain";
+type QueryKind = "integer" | "integerList" | "list" | "repeatedList" | "plain";
 
 function queryKind(schema: JsonSchema): QueryKind {
   const s = toJsonSchema(schema) as JsonSchema;
@@ -66,6 +66,8 @@ function readQueryParam(kind: QueryKind, raw: unknown): unknown {
       return typeof raw === "string" ? raw.split(",").map((v) => Number.parseInt(v)) : raw;
     case "list":
       return typeof raw === "string" ? raw.split(",") : raw;
+    case "repeatedList":
+      return Array.isArray(raw) ? raw : [raw];
     default:
       return raw;
   }
@@ -227,7 +229,9 @@ function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidato
     const integerPathParams = new Set(pathParams.filter((p) => (toJsonSchema(p.schema) as JsonSchema).type === "integer").map((p) => p.name));
     const queryParams = op.parameters.filter((p) => p.in === "query");
     const headerParams = op.parameters.filter((p) => p.in === "header");
-    const queryKinds = new Map(queryParams.map((p) => [p.name, queryKind(p.schema)]));
+    // `explode: true` (OpenAPI's form default, declared explicitly): a list only by repeating the parameter; a
+    // comma stays part of the value, as Cal.com's `emails` filter has it.
+    const queryKinds = new Map(queryParams.map((p) => [p.name, p.schema.type === "array" && p.explode === true ? ("repeatedList" as const) : queryKind(p.schema)]));
     const numericOf = (params: typeof queryParams) =>
       new Map(params.flatMap((p) => {
         const kind = numericKind(p.schema);

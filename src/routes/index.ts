@@ -1,8 +1,9 @@
 import { parse as parseFlatQuery } from "node:querystring";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { authenticate } from "../auth/api-key.js";
+import { runGuards, type GuardContext } from "../auth/guards.js";
 import { authorizeOrg } from "../auth/roles.js";
-import { matchOperation, type Contract, type Operation, type RawQuery } from "../contract/index.js";
+import { matchOperation, type Contract, type Operation, type RawQuery, type RequestValidator } from "../contract/index.js";
 import type { OperationId } from "../contract/types.js";
 import { keepAnswer } from "../admin/answer.js";
 import type { OperationCounts } from "../admin/operation-counts.js";
@@ -10,15 +11,26 @@ import { badRequest, notFound, unauthorized, validationFailure } from "../errors
 import type { Responder } from "../responder/engine.js";
 import { parsePrefer } from "../responder/prefer.js";
 import type { Database } from "../store/database.js";
+import type { User } from "../store/schema.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
+import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { ResponseCache, type CachedAnswer } from "./response-cache.js";
 import { notModified, weakEtag } from "../etag.js";
+import { teamHandlers } from "./teams.js";
 import type { ApiRequest, Handler, Handlers } from "./types.js";
+import { userHandlers } from "./users.js";
 
 /** The stateful operations. Every other operation of the contract is answered from the spec. */
-export const handlers: Partial<Handlers> = { ...attributeHandlers, ...optionHandlers, ...assignmentHandlers };
+export const handlers: Partial<Handlers> = {
+  ...attributeHandlers,
+  ...optionHandlers,
+  ...assignmentHandlers,
+  ...userHandlers,
+  ...membershipHandlers,
+  ...teamHandlers,
+};
 
 /** Whether an operation is answered by a stateful handler ("state") or from the spec ("spec"). */
 export const answeredBy = (operationId: string): "state" | "spec" => (operationId in handlers ? "state" : "spec");
@@ -80,7 +92,8 @@ function checkClientSecret(secret: string | undefined): void {
  * authenticate (401), check the organization and role (403; a non-integer orgId is refused first, since the guards
  * need it), validate the other path parameters (400, as ParseIntPipe), then query, headers and body (400, as the
  * ValidationPipe), then run the operation's stateful handler, or, if it has none, hand it to the spec-driven
- * responder.
+ * responder. An operation that names its guards (`x-calcom-guards`: the directory's) has its path validated before
+ * authentication and then runs exactly those guards, in their order, authentication among them.
  */
 export function apiRouter(ctx: ApiContext): RequestHandler {
   const cache = ctx.responseCache === false ? undefined : new ResponseCache();
@@ -97,25 +110,35 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       const db = ctx.db();
       checkApiVersion(operation, req.method, fullPath, req.get("cal-api-version"));
       const credentials = { authorization: req.get("authorization"), clientId: req.get("x-cal-client-id"), secret: req.get("x-cal-secret-key") };
-      const sent = credentials.authorization !== undefined || credentials.clientId !== undefined || credentials.secret !== undefined;
-      const user = operation.auth === "api-key" || (operation.auth === "optional" && sent) ? authenticate(db.store, credentials) : undefined;
-      if (operation.auth === "client-secret") checkClientSecret(credentials.secret);
       const validator = contract.validator(operation);
-      const path = validator.path(match.rawParams);
-      // Cal.com's guards run before the path's ParseIntPipes, but they need the organization's id: only a bad
-      // orgId is refused before them; any other bad path parameter after them (a member gets 403 first).
-      const guarded = operation.orgScoped && user;
-      if ("diagnostics" in path && (!guarded || path.diagnostics.some((d) => d.field === "orgId"))) throw validationFailure(path.diagnostics);
-      // A --spec document may type orgId as a string: the guard reads it as the number it names.
-      const orgId = Number(decodeURIComponent(match.rawParams.orgId ?? ""));
-      if (guarded) authorizeOrg(db.store, orgId, user, operation.requiredRole);
-      if ("diagnostics" in path) throw validationFailure(path.diagnostics);
+      let user: User | undefined;
+      let path: ReturnType<RequestValidator["path"]>;
+      if (operation.guards) {
+        path = validator.path(match.rawParams);
+        if ("diagnostics" in path) throw validationFailure(path.diagnostics);
+        user = runGuards(operation.guards, { store: db.store, headers: credentials, path: path.value as GuardContext["path"] });
+      } else {
+        const sent = credentials.authorization !== undefined || credentials.clientId !== undefined || credentials.secret !== undefined;
+        user = operation.auth === "api-key" || (operation.auth === "optional" && sent) ? authenticate(db.store, credentials) : undefined;
+        if (operation.auth === "client-secret") checkClientSecret(credentials.secret);
+        path = validator.path(match.rawParams);
+        // Cal.com's guards run before the path's ParseIntPipes, but they need the organization's id: only a bad
+        // orgId is refused before them; any other bad path parameter after them (a member gets 403 first).
+        const guarded = operation.orgScoped ? user : undefined;
+        if ("diagnostics" in path && (!guarded || path.diagnostics.some((d) => d.field === "orgId"))) throw validationFailure(path.diagnostics);
+        if (guarded) authorizeOrg(db.store, Number(decodeURIComponent(match.rawParams.orgId ?? "")), guarded, operation.requiredRole);
+        if ("diagnostics" in path) throw validationFailure(path.diagnostics);
+      }
+      // A --spec document may type orgId as a string: the guard reads it as the number it names. 0 on the routes
+      // outside any organization (/v2/me, /v2/teams): their handlers do not read it.
+      const orgId = path.value.orgId === undefined ? 0 : Number(path.value.orgId);
       const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
       if ("diagnostics" in rest) throw validationFailure(rest.diagnostics, rest.targets);
       const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
       if (!handler) return answerFromSpec(ctx, operation, req, res, next);
       const cacheable = cache && operation.method === "GET" ? cache : undefined;
-      const cached = cacheable?.get(db.store, req.originalUrl);
+      const cacheKey = operation.perCaller ? `${user?.id} ${req.originalUrl}` : req.originalUrl;
+      const cached = cacheable?.get(db.store, cacheKey);
       if (cached !== undefined) return send(req, res, 200, cached);
       const apiRequest = { db, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
       const status = operation.method === "POST" ? 201 : 200;
@@ -123,7 +146,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
         const body = JSON.stringify({ status: "success", data });
         const computed = { body, etag: weakEtag(body) };
         // Stored against the store as it was when the answer was computed: a write since then empties the cache.
-        cacheable?.set(db.store, req.originalUrl, computed);
+        cacheable?.set(db.store, cacheKey, computed);
         send(req, res, status, computed);
       };
       const result = handler(apiRequest);

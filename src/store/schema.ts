@@ -1,6 +1,6 @@
 /**
  * The records the store holds, named and shaped as Cal.com's data model names them. These are storage rows,
- * not API outputs (those come from spec/calcom-attributes.openapi.json). Their types are generated from
+ * not API outputs (those come from spec/calcom.openapi.json). Their types are generated from
  * spec/state.schema.json, the schema PUT /__admin/state validates against, so the two cannot drift.
  */
 import type {
@@ -11,6 +11,7 @@ import type {
   AttributeOption,
   Membership,
   Organization,
+  Profile,
   StateDocument,
   Team,
   User,
@@ -26,7 +27,9 @@ export type {
   HistoryChange,
   HistoryValue,
   Membership,
+  Metadata,
   Organization,
+  Profile,
   Role,
   StateMeta,
   Team,
@@ -34,13 +37,14 @@ export type {
 } from "./state-types.gen.js";
 
 /** The whole store as one JSON document, with what a loaded document may leave out filled in. */
-export type State = StateDocument & Required<Pick<StateDocument, "meta" | "assignmentHistory">>;
+export type State = StateDocument & Required<Pick<StateDocument, "meta" | "assignmentHistory" | "profiles">>;
 
 export interface Rows {
   organizations: Organization;
   teams: Team;
   users: User;
   memberships: Membership;
+  profiles: Profile;
   attributes: Attribute;
   attributeOptions: AttributeOption;
   attributeAssignments: AttributeAssignment;
@@ -55,6 +59,7 @@ export const COLLECTIONS: readonly CollectionName[] = [
   "teams",
   "users",
   "memberships",
+  "profiles",
   "attributes",
   "attributeOptions",
   "attributeAssignments",

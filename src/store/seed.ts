@@ -47,6 +47,7 @@ export interface AttributeRecipe {
 
 /** Where the seeded clock starts: seeded rows are dated in the days after it. */
 const SEEDED_EPOCH = Date.UTC(2025, 0, 6, 9, 0, 0);
+const SIGNUP_EPOCH = Date.UTC(2024, 0, 1);
 
 /**
  * Builds the state of a scenario from a seed. Everything random is drawn from one seeded Faker instance in a
@@ -68,6 +69,7 @@ export function seedState(recipe: ScenarioRecipe, seed: number): State {
     teams: [],
     users: [],
     memberships: [],
+    profiles: [],
     attributes: [],
     attributeOptions: [],
     attributeAssignments: [],
@@ -80,14 +82,27 @@ export function seedState(recipe: ScenarioRecipe, seed: number): State {
   let apiKeyNo = 0;
   const usernames = new Set<string>();
 
-  const addUser = (domain: string, username?: string) => {
+  const addUser = (domain: string, username?: string, organizationId?: number) => {
     const firstName = faker.person.firstName();
     const lastName = faker.person.lastName();
     let handle = username ?? slugify(`${firstName}-${lastName}`);
     for (let n = 2; usernames.has(handle); n++) handle = `${slugify(`${firstName}-${lastName}`)}-${n}`;
     usernames.add(handle);
-    const user = { id: ++userId, username: handle, name: `${firstName} ${lastName}`, email: `${handle}@${domain}` };
+    const id = ++userId;
+    // Sign-up dates an hour apart from a fixed day: derived from the id, so no draw from the generator (which
+    // would shift every value drawn after it) and the same seed still gives the same bytes.
+    const createdDate = new Date(SIGNUP_EPOCH + id * 3_600_000).toISOString();
+    const user = {
+      id,
+      username: handle,
+      name: `${firstName} ${lastName}`,
+      email: `${handle}@${domain}`,
+      ...(organizationId !== undefined && { organizationId }),
+      createdDate,
+    };
     state.users.push(user);
+    // Every member of an organization has a profile there, under the username they have in it.
+    if (organizationId !== undefined) state.profiles.push({ id: state.profiles.length + 1, userId: id, organizationId, username: handle });
     return user;
   };
 
@@ -106,24 +121,27 @@ export function seedState(recipe: ScenarioRecipe, seed: number): State {
       throw badRequest(`Scenario "${recipe.name}": organization ${org.slug} lists ${keyed.length} keyedUsers but has only ${org.members + (org.pendingMembers ?? 0)} members and pending members`);
     }
     const acceptedMemberIds: number[] = [];
+    const keyedRoles = new Map<number, Role>();
     for (let i = 0; i < org.members + (org.pendingMembers ?? 0); i++) {
       const keyedUser = keyed[i];
-      const user = addUser(domain, keyedUser?.username);
+      const user = addUser(domain, keyedUser?.username, orgId);
       const accepted = i < org.members;
       const role: Role = keyedUser?.role ?? "MEMBER";
       const membership = { id: ++membershipId, userId: user.id, teamId: orgId, role, accepted };
       state.memberships.push(membership);
       if (keyedUser) {
+        keyedRoles.set(user.id, role);
         state.apiKeys.push({ id: `key_${++apiKeyNo}`, key: keyedUser.apiKey, userId: user.id, note: `${role} of ${org.name}` });
       }
       if (accepted) acceptedMemberIds.push(membership.id);
     }
-    // Team memberships: everyone accepted is in one team, about a quarter in a second.
+    // Team memberships: everyone accepted is in one team, about a quarter in a second. A keyed user has their
+    // organization role in their first team too, so the team routes have an owner and an admin to call them.
     const orgMembers = state.memberships.filter((m) => m.teamId === orgId && m.accepted);
     // (An organization without teams has no team memberships.)
     if (teamIds.length > 0) orgMembers.forEach((m, i) => {
       const first = teamIds[i % teamIds.length]!;
-      state.memberships.push({ id: ++membershipId, userId: m.userId, teamId: first, role: "MEMBER", accepted: true });
+      state.memberships.push({ id: ++membershipId, userId: m.userId, teamId: first, role: keyedRoles.get(m.userId) ?? "MEMBER", accepted: true });
       if (teamIds.length > 1 && faker.number.float() < 0.25) {
         const second = teamIds[(i + 1 + random(teamIds.length - 1)) % teamIds.length]!;
         state.memberships.push({ id: ++membershipId, userId: m.userId, teamId: second, role: "MEMBER", accepted: true });

@@ -1,6 +1,22 @@
 /* Generated from spec/state.schema.json by json-schema-to-typescript (npm run gen:types). Do not edit. */
 
 export type IntId = number;
+/**
+ * A platform organization's billing: it passes the platform-plan guard with a subscription on plan ESSENTIALS or higher.
+ */
+export type PlatformBilling = {
+  plan: "none" | "FREE" | "STARTER" | "ESSENTIALS" | "SCALE" | "ENTERPRISE";
+  subscriptionId?: string | null;
+} | null;
+/**
+ * Cal.com's OrganizationSettings row. Left out, the organization has one; null, it has none, and the admin-API guard refuses the organization routes of the directory (Cal.com tests the row's presence, not its isAdminAPIEnabled flag).
+ */
+export type OrganizationSettings = {
+  isAdminAPIEnabled?: boolean;
+} | null;
+export type Metadata = {
+  [k: string]: unknown;
+} | null;
 export type Role = "MEMBER" | "ADMIN" | "OWNER";
 /**
  * Ids of attributes, options and assignments: UUIDs (v4 form) as Cal.com's @default(uuid()) makes them; any other non-empty string is accepted in loaded states.
@@ -9,7 +25,7 @@ export type Uuid = string;
 export type AttributeType = "TEXT" | "NUMBER" | "SINGLE_SELECT" | "MULTI_SELECT" | "USER_RELATIONSHIP";
 
 /**
- * The whole store of calcom-mock as one JSON document: what GET /__admin/state answers, what PUT /__admin/state and a scenario file given to --scenario may hold, and what the JSON file of the file store contains. Field names follow Cal.com's data model. References between collections (a team's parentId, a membership's userId and teamId, an option's attributeId, an assignment's memberId and attributeOptionId, an API key's userId) are checked beyond this schema: a dangling one is refused.
+ * The whole store of calcom-mock as one JSON document: what GET /__admin/state answers, what PUT /__admin/state and a scenario file given to --scenario may hold, and what the JSON file of the file store contains. Field names follow Cal.com's data model. References between collections (a team's parentId, a membership's userId and teamId, an option's attributeId, an assignment's memberId and attributeOptionId, an API key's userId, a profile's userId and organizationId) are checked beyond this schema: a dangling one is refused.
  */
 export interface StateDocument {
   meta?: StateMeta;
@@ -17,6 +33,10 @@ export interface StateDocument {
   teams: Team[];
   users: User[];
   memberships: Membership[];
+  /**
+   * A user's profile in an organization. Cal.com lists an organization's users by profile (not by membership); POST /organizations/{orgId}/users creates one, DELETE of the user removes it.
+   */
+  profiles?: Profile[];
   attributes: Attribute[];
   attributeOptions: AttributeOption[];
   attributeAssignments: AttributeAssignment[];
@@ -32,21 +52,89 @@ export interface Organization {
   name: string;
   slug: string;
   isOrganization: true;
+  /**
+   * A platform organization: the platform-plan guard applies to it, the admin-API guard does not. Default false.
+   */
+  isPlatform?: boolean;
+  platformBilling?: PlatformBilling;
+  organizationSettings?: OrganizationSettings;
 }
 export interface Team {
   id: IntId;
   name: string;
-  slug: string;
+  slug: string | null;
   /**
-   * The organization the team belongs to.
+   * The organization the team belongs to; null for a standalone team.
    */
-  parentId: number;
+  parentId: IntId | null;
+  logoUrl?: string | null;
+  calVideoLogo?: string | null;
+  appLogo?: string | null;
+  appIconLogo?: string | null;
+  bio?: string | null;
+  theme?: string | null;
+  brandColor?: string | null;
+  darkBrandColor?: string | null;
+  bannerUrl?: string | null;
+  bookingLimits?: string | null;
+  hideBranding?: boolean;
+  isPrivate?: boolean;
+  hideBookATeamMember?: boolean;
+  includeManagedEventsInLimits?: boolean;
+  metadata?: Metadata;
+  timeFormat?: number | null;
+  /**
+   * Cal.com's default is Europe/London.
+   */
+  timeZone?: string;
+  /**
+   * Cal.com's default is Sunday.
+   */
+  weekStart?: string;
 }
 export interface User {
   id: IntId;
   username: string;
-  name: string;
+  /**
+   * Users created through POST /organizations/{orgId}/users have none.
+   */
+  name: string | null;
   email: string;
+  /**
+   * ADMIN is a system admin, who passes every role check. Default USER.
+   */
+  role?: "USER" | "ADMIN";
+  /**
+   * Cal.com's deprecated mirror of the user's organization (still read by PATCH/DELETE /organizations/{orgId}/users and GET /me).
+   */
+  organizationId?: IntId | null;
+  emailVerified?: string | null;
+  bio?: string | null;
+  avatarUrl?: string | null;
+  appTheme?: string | null;
+  theme?: string | null;
+  locale?: string | null;
+  brandColor?: string | null;
+  darkBrandColor?: string | null;
+  /**
+   * Cal.com's default is Europe/London.
+   */
+  timeZone?: string;
+  /**
+   * Cal.com's default is Sunday.
+   */
+  weekStart?: string;
+  /**
+   * Cal.com's default is 12.
+   */
+  timeFormat?: number | null;
+  defaultScheduleId?: number | null;
+  hideBranding?: boolean;
+  allowDynamicBooking?: boolean | null;
+  verified?: boolean | null;
+  invitedTo?: number | null;
+  createdDate?: string;
+  metadata?: Metadata;
 }
 export interface Membership {
   id: IntId;
@@ -57,6 +145,19 @@ export interface Membership {
   teamId: number;
   role: Role;
   accepted: boolean;
+  /**
+   * Default false.
+   */
+  disableImpersonation?: boolean;
+}
+export interface Profile {
+  id: IntId;
+  userId: IntId;
+  organizationId: IntId;
+  /**
+   * Unique within the organization.
+   */
+  username: string;
 }
 export interface Attribute {
   id: Uuid;

@@ -9,6 +9,7 @@ import {
   type CollectionName,
   type Membership,
   type Organization,
+  type Profile,
   type Rows,
   type State,
   type StateMeta,
@@ -47,6 +48,7 @@ export class Store {
     teams: new Map(),
     users: new Map(),
     memberships: new Map(),
+    profiles: new Map(),
     attributes: new Map(),
     attributeOptions: new Map(),
     attributeAssignments: new Map(),
@@ -59,6 +61,20 @@ export class Store {
   readonly membershipByTeamUser = new Map<string, Membership>();
   /** teamId → user ids with a membership of it. */
   readonly userIdsByTeam = new Map<number, Set<number>>();
+  /** userId → (teamId → membership): every team and organization the user belongs to. */
+  readonly membershipsByUser = new Map<number, Map<number, Membership>>();
+  /** organizationId → (userId → profile): who Cal.com lists as the organization's users. */
+  readonly profilesByOrg = new Map<number, Map<number, Profile>>();
+  /** userId → (organizationId → profile). */
+  readonly profilesByUser = new Map<number, Map<number, Profile>>();
+  /** `${organizationId}:${username}` → profile (unique in Cal.com). */
+  readonly profileByOrgUsername = new Map<string, Profile>();
+  /** parentId → (teamId → team): an organization's teams. */
+  readonly teamsByParent = new Map<number, Map<number, Team>>();
+  /** email → user (globally unique in Cal.com). */
+  readonly userByEmail = new Map<string, User>();
+  /** `${organizationId}:${username}` → user, for users whose organizationId is set (unique in Cal.com). */
+  readonly userByOrgUsername = new Map<string, User>();
   readonly attributesByOrg = new Map<number, Map<string, Attribute>>();
   /** `${orgId}:${slug}` → attribute. */
   readonly attributeByOrgSlug = new Map<string, Attribute>();
@@ -87,8 +103,18 @@ export class Store {
   constructor(state: State) {
     this.meta = { ...state.meta };
     for (const collection of COLLECTIONS) {
-      for (const row of state[collection]) this.put(collection, row as Rows[typeof collection]);
+      for (const row of state[collection] ?? []) this.put(collection, row as Rows[typeof collection]);
     }
+  }
+
+  /** The next free integer id of a collection (organizations and teams share one id space, as in Cal.com). */
+  nextId(collection: "teams" | "users" | "memberships" | "profiles"): number {
+    return this.memo(`nextId:${collection}`, () => {
+      let max = 0;
+      const tables = collection === "teams" ? [this.rows.teams, this.rows.organizations] : [this.rows[collection]];
+      for (const table of tables) for (const id of table.keys()) if ((id as number) > max) max = id as number;
+      return max;
+    }) + 1;
   }
 
   /**
@@ -245,7 +271,22 @@ export class Store {
           if (this.holderUserIdsCache.size > 0) this.holderUserIdsCache.clear();
           this.membershipByTeamUser.set(`${m.teamId}:${m.userId}`, m);
           bucket(this.userIdsByTeam, m.teamId, () => new Set()).add(m.userId);
+          bucket(this.membershipsByUser, m.userId, () => new Map()).set(m.teamId, m);
+        } else if (collection === "teams") {
+          const t = row as Team;
+          if (t.parentId !== null) bucket(this.teamsByParent, t.parentId, () => new Map()).set(t.id, t);
+        } else if (collection === "users") {
+          const u = row as User;
+          this.userByEmail.set(u.email, u);
+          if (u.organizationId != null) this.userByOrgUsername.set(`${u.organizationId}:${u.username}`, u);
         }
+        return;
+      }
+      case "profiles": {
+        const p = row as Profile;
+        bucket(this.profilesByOrg, p.organizationId, () => new Map()).set(p.userId, p);
+        bucket(this.profilesByUser, p.userId, () => new Map()).set(p.organizationId, p);
+        this.profileByOrgUsername.set(`${p.organizationId}:${p.username}`, p);
         return;
       }
       case "apiKeys":
@@ -280,16 +321,36 @@ export class Store {
   private unindex(collection: CollectionName, row: Rows[CollectionName]): void {
     switch (collection) {
       case "organizations":
-      case "teams":
-      case "users":
         this.unindexIntId(collection, row);
         return;
+      case "teams": {
+        this.unindexIntId(collection, row);
+        const t = row as Team;
+        if (t.parentId !== null) this.teamsByParent.get(t.parentId)?.delete(t.id);
+        return;
+      }
+      case "users": {
+        this.unindexIntId(collection, row);
+        const u = row as User;
+        if (this.userByEmail.get(u.email) === u) this.userByEmail.delete(u.email);
+        const orgKey = `${u.organizationId}:${u.username}`;
+        if (u.organizationId != null && this.userByOrgUsername.get(orgKey) === u) this.userByOrgUsername.delete(orgKey);
+        return;
+      }
       case "memberships": {
         this.unindexIntId(collection, row);
         if (this.holderUserIdsCache.size > 0) this.holderUserIdsCache.clear();
         const m = row as Membership;
         this.membershipByTeamUser.delete(`${m.teamId}:${m.userId}`);
         this.userIdsByTeam.get(m.teamId)?.delete(m.userId);
+        this.membershipsByUser.get(m.userId)?.delete(m.teamId);
+        return;
+      }
+      case "profiles": {
+        const p = row as Profile;
+        this.profilesByOrg.get(p.organizationId)?.delete(p.userId);
+        this.profilesByUser.get(p.userId)?.delete(p.organizationId);
+        if (this.profileByOrgUsername.get(`${p.organizationId}:${p.username}`) === p) this.profileByOrgUsername.delete(`${p.organizationId}:${p.username}`);
         return;
       }
       case "apiKeys":

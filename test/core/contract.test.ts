@@ -9,9 +9,11 @@ import { answeredBy } from "../../src/routes/index.js";
 import type { MockServer } from "../../src/server.js";
 import type { State } from "../../src/store/schema.js";
 import { MEMBER_KEY, scenarioFacts, startMock, type ApiResponse, type Client } from "../support/harness.js";
-import { successRequests, type OperationRequest } from "./operations.js";
+import { directoryFacts, successRequests, type OperationRequest } from "./operations.js";
 
 const SPEC_PATH = fileURLToPath(new URL("../../spec/calcom.openapi.json", import.meta.url));
+/** Cal.com's published document, from the shared reference material (beside the checkout in CI too). */
+const PUBLISHED_PATH = fileURLToPath(new URL("../../../shared/reference/calcom-v2.openapi.json", import.meta.url));
 const rawSpec = () =>
   JSON.parse(readFileSync(SPEC_PATH, "utf8")) as { paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>> };
 
@@ -40,10 +42,22 @@ describe("spec/calcom.openapi.json", () => {
     expect(Object.keys(doc.paths ?? {})).toHaveLength(112);
   });
 
-  it("has Cal.com's 179 operations and the 2 newer attribute ones, with unique ids; 16 of them stateful", () => {
+  it("has Cal.com's 179 operations and the 2 newer attribute ones, with unique ids; 48 of them stateful (16 attribute, 32 directory)", () => {
     expect(allOperations).toHaveLength(181);
     expect(new Set(allOperations.map((o) => o.operationId)).size).toBe(181);
-    expect(specOperations).toHaveLength(16);
+    expect(specOperations).toHaveLength(48);
+    expect(specOperations.filter((o) => o.operationId.startsWith("OrganizationsAttributes"))).toHaveLength(16);
+  });
+
+  it("has the stateful directory operations exactly as Cal.com's published document names them", () => {
+    const published = JSON.parse(readFileSync(PUBLISHED_PATH, "utf8")) as { paths: Record<string, Record<string, { operationId: string; tags?: string[] }>> };
+    const directoryTags = new Set(["Orgs / Users", "Orgs / Memberships", "Orgs / Teams", "Orgs / Teams / Memberships", "Me", "Teams", "Teams / Memberships"]);
+    const theirs = Object.entries(published.paths).flatMap(([path, item]) =>
+      Object.entries(item).filter(([, op]) => directoryTags.has(op.tags?.[0] ?? "")).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
+    );
+    const ours = specOperations.filter((o) => !o.operationId.startsWith("OrganizationsAttributes")).map((o) => `${o.method} ${o.path} ${o.operationId}`);
+    expect(theirs).toHaveLength(32);
+    expect(ours.sort()).toEqual(theirs.sort());
   });
 
   it("parses with Prism into the same operations", () => {
@@ -128,6 +142,54 @@ function errorRequests(state: State, facts: ReturnType<typeof scenarioFacts>): R
       status: 403,
       key: MEMBER_KEY,
     },
+    ...directoryErrorRequests(state, facts),
+  };
+}
+
+function directoryErrorRequests(state: State, facts: ReturnType<typeof scenarioFacts>): Record<string, OperationRequest & { status: number; key?: string }> {
+  const base = `/v2/organizations/${facts.org.id}`;
+  const d = directoryFacts(state, facts);
+  const team = facts.teams[0]!.id;
+  const existing = state.users.find((u) => u.id === d.plain[0])!;
+  const unknownKey = "cal_test_not_a_real_key";
+  return {
+    OrganizationsUsersController_getOrganizationsUsers: { method: "GET", path: `${base}/users?take=1001`, status: 400 },
+    OrganizationsUsersController_createOrganizationUser: { method: "POST", path: `${base}/users`, body: { email: existing.email }, status: 409 },
+    OrganizationsUsersController_updateOrganizationUser: { method: "PATCH", path: `${base}/users/${facts.outsiderIds[0]}`, body: { bio: "x" }, status: 403 },
+    OrganizationsUsersController_deleteOrganizationUser: { method: "DELETE", path: `${base}/users/${facts.outsiderIds[0]}`, status: 403 },
+    OrganizationsMembershipsController_getAllMemberships: { method: "GET", path: `${base}/memberships`, status: 403, key: MEMBER_KEY },
+    OrganizationsMembershipsController_createMembership: { method: "POST", path: `${base}/memberships`, body: { userId: 999999 }, status: 400 },
+    OrganizationsMembershipsController_getOrgMembership: { method: "GET", path: `${base}/memberships/999999`, status: 404 },
+    OrganizationsMembershipsController_updateMembership: { method: "PATCH", path: `${base}/memberships/999999`, body: { role: "ADMIN" }, status: 404 },
+    OrganizationsMembershipsController_deleteMembership: { method: "DELETE", path: `${base}/memberships/999999`, status: 404 },
+    OrganizationsTeamsController_getAllTeams: { method: "GET", path: `${base}/teams?take=251`, status: 400 },
+    OrganizationsTeamsController_createTeam: { method: "POST", path: `${base}/teams`, body: { name: "Sales again", slug: facts.teams[0]!.slug }, status: 409 },
+    OrganizationsTeamsController_getMyTeams: { method: "GET", path: "/v2/organizations/999999/teams/me", status: 403 },
+    OrganizationsTeamsController_getTeam: { method: "GET", path: `${base}/teams/999999`, status: 404 },
+    OrganizationsTeamsController_updateTeam: { method: "PATCH", path: `${base}/teams/${team}`, body: { bio: "no name" }, status: 400 },
+    OrganizationsTeamsController_deleteTeam: { method: "DELETE", path: `${base}/teams/999999`, status: 404 },
+    OrganizationsTeamsMembershipsController_getAllOrgTeamMemberships: { method: "GET", path: `${base}/teams/${d.ownerTeam}/memberships`, status: 403, key: MEMBER_KEY },
+    OrganizationsTeamsMembershipsController_createOrgTeamMembership: {
+      method: "POST",
+      path: `${base}/teams/${team}/memberships`,
+      body: { userId: facts.outsiderIds[0] },
+      status: 422,
+    },
+    OrganizationsTeamsMembershipsController_getOrgTeamMembership: { method: "GET", path: `${base}/teams/${team}/memberships/999999`, status: 404 },
+    OrganizationsTeamsMembershipsController_updateOrgTeamMembership: { method: "PATCH", path: `${base}/teams/${team}/memberships/999999`, body: { role: "ADMIN" }, status: 404 },
+    OrganizationsTeamsMembershipsController_deleteOrgTeamMembership: { method: "DELETE", path: `${base}/teams/${team}/memberships/999999`, status: 404 },
+    MeController_getMe: { method: "GET", path: "/v2/me", status: 401, key: unknownKey },
+    MeController_updateMe: { method: "PATCH", path: "/v2/me", body: { timeFormat: 13 }, status: 400 },
+    TeamsController_createTeam: { method: "POST", path: "/v2/teams", body: {}, status: 400 },
+    TeamsController_getTeams: { method: "GET", path: "/v2/teams", status: 401, key: unknownKey },
+    TeamsController_getTeam: { method: "GET", path: "/v2/teams/999999", status: 403 },
+    TeamsController_updateTeam: { method: "PATCH", path: `/v2/teams/${d.adminTeam}`, body: { name: "Mine now" }, status: 403 },
+    TeamsController_deleteTeam: { method: "DELETE", path: `/v2/teams/${d.ownerTeam}`, status: 403 },
+    TeamsMembershipsController_createTeamMembership: { method: "POST", path: `/v2/teams/${d.adminTeam}/memberships`, body: { userId: facts.adminId }, status: 409 },
+    TeamsMembershipsController_getTeamMemberships: { method: "GET", path: `/v2/teams/${d.adminTeam}/memberships?take=0`, status: 400 },
+    TeamsMembershipsController_getTeamMembership: { method: "GET", path: `/v2/teams/${d.adminTeam}/memberships/999999`, status: 404 },
+    TeamsMembershipsController_updateTeamMembership: { method: "PATCH", path: `/v2/teams/${d.adminTeam}/memberships/999999`, body: { role: "ADMIN" }, status: 404 },
+    TeamsMembershipsController_deleteTeamMembership: { method: "DELETE", path: `/v2/teams/${d.adminTeam}/memberships/999999`, status: 404 },
   };
 }
 
@@ -164,7 +226,7 @@ describe("walk over every operation of spec/", () => {
     const ok = successRequests(state, facts)[operationId]!;
     expect(ok.method).toBe(spec.method);
     // The harness validates every /v2 answer against spec/ and names the operation it matched.
-    const success = await api.request(ok.method, ok.path, ok.body === undefined ? {} : { body: ok.body });
+    const success = await api.request(ok.method, ok.path, { ...(ok.key && { key: ok.key }), ...(ok.body !== undefined && { body: ok.body }) });
     expect(success.operationId).toBe(operationId);
     expect(success.status, JSON.stringify(success.body).slice(0, 300)).toBe(spec.method === "POST" ? 201 : 200);
     expect(success.body.status).toBe("success");

@@ -55,10 +55,10 @@ describe("static answers (the default)", () => {
 describe("Prefer", () => {
   it("dynamic=true generates a body valid against the contract, the same for the same request", async () => {
     const headers = { prefer: "dynamic=true" };
-    const a = await api.request("GET", "/v2/me", { headers });
-    const b = await api.request("GET", "/v2/me", { headers });
-    const other = await api.request("GET", "/v2/me?x=1", { headers });
-    const fixed = await api.get("/v2/me");
+    const a = await api.request("GET", "/v2/webhooks", { headers });
+    const b = await api.request("GET", "/v2/webhooks", { headers });
+    const other = await api.request("GET", "/v2/webhooks?x=1", { headers });
+    const fixed = await api.get("/v2/webhooks");
     expect(a.headers.get("x-calcom-mock-answered-by")).toMatch(/^spec; (dynamic|static)/);
     expect(a.body.status).toBe("success");
     expect(b.body).toEqual(a.body);
@@ -67,30 +67,30 @@ describe("Prefer", () => {
   });
 
   it("code= picks a declared answer; an undeclared success code is refused with 400", async () => {
-    expectError(await api.request("GET", "/v2/me", { headers: { prefer: "code=201" } }), 400, "BadRequestException", /code=201 is not an answer this operation declares/);
-    const ok = await api.request("GET", "/v2/me", { headers: { prefer: "code=200" } });
+    expectError(await api.request("GET", "/v2/webhooks", { headers: { prefer: "code=201" } }), 400, "BadRequestException", /code=201 is not an answer this operation declares/);
+    const ok = await api.request("GET", "/v2/webhooks", { headers: { prefer: "code=200" } });
     expect(ok.status).toBe(200);
-    const missing = await api.request("GET", "/v2/me", { headers: { prefer: "code=404" } });
+    const missing = await api.request("GET", "/v2/webhooks", { headers: { prefer: "code=404" } });
     expectError(missing, 404, "NotFoundException");
   });
 
   it("example= names an example the contract does not have: 400, never Prism's problem+json", async () => {
-    expectError(await api.request("GET", "/v2/me", { headers: { prefer: "example=nope" } }), 400, "BadRequestException", /not in the contract/);
+    expectError(await api.request("GET", "/v2/webhooks", { headers: { prefer: "example=nope" } }), 400, "BadRequestException", /not in the contract/);
   });
 
   it("a bad value is a 400 naming the preference", async () => {
-    expectError(await api.request("GET", "/v2/me", { headers: { prefer: "dynamic=maybe" } }), 400, "BadRequestException", /Prefer: dynamic/);
+    expectError(await api.request("GET", "/v2/webhooks", { headers: { prefer: "dynamic=maybe" } }), 400, "BadRequestException", /Prefer: dynamic/);
   });
 
   it("--dynamic (dynamic: true) makes generated answers the default; Prefer: dynamic=false asks for the example", async () => {
     const dynamicMock = await createMockServer({ db: "memory", dynamic: true });
     try {
       const dyn = client(dynamicMock.url);
-      const generated = await dyn.get("/v2/me");
+      const generated = await dyn.get("/v2/webhooks");
       expect(generated.headers.get("x-calcom-mock-answered-by")).toMatch(/^spec; (dynamic|static \(the generator)/);
-      expect((await dyn.request("GET", "/v2/me", { headers: { prefer: "dynamic=false" } })).body).toEqual((await api.get("/v2/me")).body);
+      expect((await dyn.request("GET", "/v2/webhooks", { headers: { prefer: "dynamic=false" } })).body).toEqual((await api.get("/v2/webhooks")).body);
       // Seeded from the seed and the request: the same as this process's other server gives.
-      expect(generated.body).toEqual((await api.request("GET", "/v2/me", { headers: { prefer: "dynamic=true" } })).body);
+      expect(generated.body).toEqual((await api.request("GET", "/v2/webhooks", { headers: { prefer: "dynamic=true" } })).body);
     } finally {
       await dynamicMock.close();
     }
@@ -101,13 +101,13 @@ describe("before the responder", () => {
   it("requires cal-api-version where Cal.com routes by it, naming the accepted version", async () => {
     expectError(await api.get("/v2/bookings"), 400, "BadRequestException", /cal-api-version.*2024-08-13/, "/v2/bookings");
     expectError(await api.request("GET", "/v2/bookings", { headers: { "cal-api-version": "2024-04-15" } }), 404, "NotFoundException", "Cannot GET /v2/bookings");
-    expect((await api.request("GET", "/v2/me", { headers: { "cal-api-version": "1999-01-01" } })).status).toBe(200);
+    expect((await api.request("GET", "/v2/webhooks", { headers: { "cal-api-version": "1999-01-01" } })).status).toBe(200);
   });
 
   it("authenticates and guards the organization as for stateful operations", async () => {
-    expectError(await api.get("/v2/me", null), 401, "UnauthorizedException", /No authentication method provided/);
-    expectError(await api.get("/v2/me", "cal_test_unknown"), 401, "UnauthorizedException", "Your api key is not valid");
-    expectError(await api.get("/v2/organizations/99999/teams"), 403, "ForbiddenException");
+    expectError(await api.get("/v2/webhooks", null), 401, "UnauthorizedException", /No authentication method provided/);
+    expectError(await api.get("/v2/webhooks", "cal_test_unknown"), 401, "UnauthorizedException", "Your api key is not valid");
+    expectError(await api.get("/v2/organizations/99999/webhooks"), 403, "ForbiddenException");
     expect((await api.get("/v2/slots?start=2050-09-05&end=2050-09-06", null)).status).toBe(400);
     expect((await api.request("GET", "/v2/slots?start=2050-09-05&end=2050-09-06", { key: null, headers: { "cal-api-version": "2024-09-04" } })).status).toBe(200);
   });
@@ -125,7 +125,7 @@ describe("before the responder", () => {
   });
 
   it("never answers Prism's 406, 415 or 422: Accept is ignored, a body that is not JSON is validated as none", async () => {
-    const xml = await api.request("GET", "/v2/me", { headers: { accept: "application/xml" } });
+    const xml = await api.request("GET", "/v2/webhooks", { headers: { accept: "application/xml" } });
     expect(xml.status).toBe(200);
     expect(xml.headers.get("content-type")).toMatch(/application\/json/);
     const text = await api.request("POST", "/v2/bookings", { headers: { ...V, "content-type": "text/plain" }, rawBody: "start=tomorrow" });
@@ -141,12 +141,12 @@ describe("before the responder", () => {
 
   it("applies the journal, faults and CORS to spec-driven operations", async () => {
     await fetch(`${mock.url}/__admin/requests`, { method: "DELETE" });
-    await api.get("/v2/me");
-    const journal = (await (await fetch(`${mock.url}/__admin/requests?path=/v2/me`)).json()) as { data: Array<{ status: number }> };
+    await api.get("/v2/webhooks");
+    const journal = (await (await fetch(`${mock.url}/__admin/requests?path=/v2/webhooks`)).json()) as { data: Array<{ status: number }> };
     expect(journal.data.map((r) => r.status)).toEqual([200]);
-    await fetch(`${mock.url}/__admin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ path: "/v2/me", status: 503, count: 1 }) });
-    expectError(await api.get("/v2/me"), 503, "ServiceUnavailableException");
-    expect((await api.get("/v2/me")).status).toBe(200);
+    await fetch(`${mock.url}/__admin/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ path: "/v2/webhooks", status: 503, count: 1 }) });
+    expectError(await api.get("/v2/webhooks"), 503, "ServiceUnavailableException");
+    expect((await api.get("/v2/webhooks")).status).toBe(200);
     const preflight = await fetch(`${mock.url}/v2/bookings`, { method: "OPTIONS" });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-headers")).toMatch(/cal-api-version/);
@@ -156,9 +156,9 @@ describe("before the responder", () => {
     const limited = await createMockServer({ db: "memory", rateLimit: "2/10s" });
     try {
       const api2 = client(limited.url);
-      expect((await api2.get("/v2/me")).status).toBe(200);
-      expect((await api2.get("/v2/me")).status).toBe(200);
-      expectError(await api2.get("/v2/me"), 429, "ThrottlerException");
+      expect((await api2.get("/v2/webhooks")).status).toBe(200);
+      expect((await api2.get("/v2/webhooks")).status).toBe(200);
+      expectError(await api2.get("/v2/webhooks"), 429, "ThrottlerException");
     } finally {
       await limited.close();
     }
@@ -168,19 +168,24 @@ describe("before the responder", () => {
 describe("the control API", () => {
   it("lists every operation with how it is answered and its request count", async () => {
     await fetch(`${mock.url}/__admin/requests`, { method: "DELETE" });
-    await api.get("/v2/me");
-    await api.get("/v2/me");
+    await api.get("/v2/webhooks");
+    await api.get("/v2/webhooks");
     await api.get(`/v2/organizations/${orgId}/attributes`);
     const { data } = (await (await fetch(`${mock.url}/__admin/operations`)).json()) as {
       data: Array<{ method: string; path: string; operationId: string; tag: string; answeredBy: string; requests: number }>;
     };
     expect(data).toHaveLength(181);
-    expect(data.filter((o) => o.answeredBy === "state")).toHaveLength(16);
-    expect(data.find((o) => o.operationId === "MeController_getMe")).toEqual({
+    expect(data.filter((o) => o.answeredBy === "state")).toHaveLength(48);
+    // The organization directory is answered from the store, every operation of its seven tags.
+    const directoryTags = ["Orgs / Users", "Orgs / Memberships", "Orgs / Teams", "Orgs / Teams / Memberships", "Me", "Teams", "Teams / Memberships"];
+    const directory = data.filter((o) => directoryTags.includes(o.tag));
+    expect(directory).toHaveLength(32);
+    expect(directory.filter((o) => o.answeredBy !== "state")).toEqual([]);
+    expect(data.find((o) => o.operationId === "WebhooksController_getWebhooks")).toEqual({
       method: "GET",
-      path: "/v2/me",
-      operationId: "MeController_getMe",
-      tag: "Me",
+      path: "/v2/webhooks",
+      operationId: "WebhooksController_getWebhooks",
+      tag: "Webhooks",
       answeredBy: "spec",
       requests: 2,
     });
@@ -290,9 +295,9 @@ describe("determinism across processes", () => {
         child.on("exit", () => reject(new Error(`the CLI exited: ${out}`)));
       });
       const requests: Array<[string, Record<string, string>]> = [
-        ["/v2/me", {}],
+        ["/v2/webhooks", {}],
         ["/v2/bookings?take=2", V],
-        [`/v2/organizations/${orgId}/teams`, {}],
+        [`/v2/organizations/${orgId}/webhooks`, {}],
         ["/v2/event-types/1", { "cal-api-version": "2024-06-14" }],
       ];
       // This process asks in reverse order: the answers depend on the request, not on what came before.

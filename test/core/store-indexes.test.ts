@@ -9,7 +9,22 @@ function holdersFromMaps(store: Store, optionId: string): number[] {
   return [...(store.assignmentsByOption.get(optionId)?.keys() ?? [])].map((memberId) => store.rows.memberships.get(memberId)!.userId);
 }
 
+/** The directory's indexes, flattened to sorted keys, so a store can be compared with one built afresh. */
+function directoryIndexes(store: Store) {
+  const nested = <V>(map: Map<number, Map<number, V>>) => [...map].flatMap(([a, inner]) => [...inner.keys()].map((b) => `${a}:${b}`)).sort();
+  return {
+    membershipsByUser: nested(store.membershipsByUser),
+    profilesByOrg: nested(store.profilesByOrg),
+    profilesByUser: nested(store.profilesByUser),
+    teamsByParent: nested(store.teamsByParent),
+    profileByOrgUsername: [...store.profileByOrgUsername].map(([k, p]) => `${k}=${p.id}`).sort(),
+    userByEmail: [...store.userByEmail].map(([k, u]) => `${k}=${u.id}`).sort(),
+    userByOrgUsername: [...store.userByOrgUsername].map(([k, u]) => `${k}=${u.id}`).sort(),
+  };
+}
+
 function expectConsistent(store: Store): void {
+  expect(directoryIndexes(store)).toEqual(directoryIndexes(new Store(store.toState())));
   for (const collection of ["organizations", "teams", "users", "memberships"] as const) {
     for (const [id, row] of store.rows[collection]) expect(store.get(collection, id)).toBe(row);
   }
@@ -62,6 +77,23 @@ describe("store indexes", () => {
     expect(store.get("memberships", gone.id)).toBeUndefined();
     expect(store.get("users", state.users[0]!.id)).toBeUndefined();
     expect(store.holderUserIds(option.id)).toContain(moved.userId);
+    expectConsistent(store);
+  });
+
+  it("keeps the directory's indexes right through user, profile and team changes", () => {
+    const store = new Store(state);
+    const user = state.users[3]!;
+    const profile = state.profiles.find((p) => p.userId === user.id)!;
+    const team = state.teams[0]!;
+    store.apply([
+      { op: "put", collection: "users", row: { ...user, email: "renamed@acme.example", username: "renamed" } },
+      { op: "del", collection: "profiles", id: profile.id },
+      { op: "put", collection: "teams", row: { ...team, parentId: null } },
+    ]);
+    expect(store.userByEmail.get("renamed@acme.example")?.id).toBe(user.id);
+    expect(store.userByEmail.has(user.email)).toBe(false);
+    expect(store.profilesByOrg.get(profile.organizationId)?.has(user.id)).toBe(false);
+    expect(store.teamsByParent.get(state.organizations[0]!.id)?.has(team.id)).toBe(false);
     expectConsistent(store);
   });
 });

@@ -315,6 +315,20 @@ describe("unknown body fields are stripped silently, as Cal.com's whitelisting p
       .map(([dangerous, random]) => [...dangerous.map((k) => [k, SENTINELS[k]] as [string, unknown]), ...Object.entries(random)]);
   };
 
+  /** A user outside the organization: upserting its membership again and again changes no one else's. */
+  const outsiderId = (): number => {
+    const state = JSON.parse(before) as State;
+    return state.users.find((u) => !state.profiles.some((p) => p.userId === u.id))!.id;
+  };
+  /** A user with a profile and without a key, not yet in the team. */
+  const newcomer = (teamId: number): number => {
+    const state = JSON.parse(before) as State;
+    const keyed = new Set(state.apiKeys.map((k) => k.userId));
+    const found = state.profiles.find((p) => !keyed.has(p.userId) && !state.memberships.some((m) => m.teamId === teamId && m.userId === p.userId));
+    if (!found) throw new Error("no user left to add: teach test/hostile/bodies.test.ts");
+    return found.userId;
+  };
+
   /** A request that succeeds, with fresh slugs and values so each run writes something new. */
   const succeeding = (op: (typeof withBody)[number]): { path: string; body: Record<string, unknown> } => {
     const body = validBody(op, facts);
@@ -325,6 +339,12 @@ describe("unknown body fields are stripped silently, as Cal.com's whitelisting p
         return { path: pathOf(op, facts), body: { attributeId: facts.textAttributeId, value: uniqueSlug("value") } };
       case "OrganizationsAttributesOptionsController_updateOrganizationAttributeOptionForUser":
         return { path: pathOf(op, facts), body: { weight: 7 } };
+      // Memberships: a user the write can take each run (the upsert must not demote the caller).
+      case "OrganizationsMembershipsController_createMembership":
+        return { path: pathOf(op, facts), body: { ...body, userId: outsiderId() } };
+      case "OrganizationsTeamsMembershipsController_createOrgTeamMembership":
+      case "TeamsMembershipsController_createTeamMembership":
+        return { path: pathOf(op, facts), body: { ...body, userId: newcomer(facts.teamId) } };
       default:
         return { path: pathOf(op, facts), body };
     }

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { matchOperation } from "../../src/contract/index.js";
 import {
   contract,
   diagnosticsOf,
@@ -104,7 +105,7 @@ function storableId(segment: string): boolean {
 }
 
 describe("odd path segments: broken percent-encoding, dot segments, NUL, overlong UTF-8, long and unicode", () => {
-  for (const op of contract.operations) {
+  for (const op of contract.operations.filter((o) => pathParams(o).length > 0)) {
     it(`${short(op)}: 4xx in the envelope, nothing written`, async () => {
       const names = pathParams(op).map((p) => p.name);
       await fc.assert(
@@ -193,6 +194,8 @@ describe("methods and credentials", () => {
     for (const op of contract.operations) {
       for (const method of ["PUT", "POST", "PATCH", "DELETE", "PROPFIND"]) {
         if (contract.operations.some((o) => o.method === method && o.pathTemplate === op.pathTemplate)) continue;
+        // PATCH /teams/me is PATCH /teams/{teamId} with a team id that is not a number: another operation's 400.
+        if (matchOperation(contract.operations, method, pathOf(op, facts)).operation) continue;
         await expectRefused(url, before, { method, path: pathOf(op, facts), headers: { "content-type": "application/json" }, body: "{}" }, 404);
       }
     }

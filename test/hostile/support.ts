@@ -8,7 +8,7 @@ import { loadContract, type JsonSchema, type Operation, type ParameterObject } f
 import { COMPONENTS_ID, toJsonSchema } from "../../src/contract/json-schema.js";
 import type { State } from "../../src/store/schema.js";
 import type { MockServer } from "../../src/server.js";
-import { ADMIN_KEY, checkContract, expectDetails, scenarioFacts, startMock } from "../support/harness.js";
+import { OWNER_KEY, checkContract, expectDetails, scenarioFacts, startMock } from "../support/harness.js";
 
 /**
  * Helpers of the hostile-input tests. Everything that decides what is valid is read from spec/ (through
@@ -68,6 +68,10 @@ export interface Facts {
   heldOptionId: string;
   freeOptionId: string;
   textAttributeId: string;
+  /** The directory: a team the owner owns, the user's org membership, and a membership of that team. */
+  teamId: number;
+  orgMembershipId: number;
+  teamMembershipId: number;
 }
 
 export function factsOf(state: State): Facts {
@@ -79,8 +83,13 @@ export function factsOf(state: State): Facts {
     const held = new Set(state.attributeAssignments.filter((a) => a.memberId === membership.id).map((a) => a.attributeOptionId));
     const heldOption = options.find((o) => held.has(o.id));
     const freeOption = options.find((o) => !held.has(o.id));
-    if (heldOption && freeOption) {
+    const teamId = state.memberships.find((m) => m.userId === f.keyOf(OWNER_KEY) && f.teams.some((t) => t.id === m.teamId))!.teamId;
+    const teamMembership = state.memberships.find((m) => m.teamId === teamId && m.userId !== f.keyOf(OWNER_KEY));
+    if (heldOption && freeOption && teamMembership) {
       return {
+        teamId,
+        orgMembershipId: membership.id,
+        teamMembershipId: teamMembership.id,
         orgId: f.org.id,
         userId,
         attributeId: skills.id,
@@ -94,9 +103,13 @@ export function factsOf(state: State): Facts {
   throw new Error("the default scenario has no member holding some but not all skills");
 }
 
-/** The value of a path parameter in a request that would succeed. */
-export function validPathValue(facts: Facts, name: string): string {
+/** The value of a path parameter in a request that would succeed (`template`: the operation's path). */
+export function validPathValue(facts: Facts, name: string, template = ""): string {
   switch (name) {
+    case "teamId":
+      return String(facts.teamId);
+    case "membershipId":
+      return String(template.includes("/teams/{teamId}/memberships") ? facts.teamMembershipId : facts.orgMembershipId);
     case "orgId":
       return String(facts.orgId);
     case "userId":
@@ -115,7 +128,7 @@ export function validPathValue(facts: Facts, name: string): string {
 
 /** The operation's path with every parameter valid, except those given (already encoded) in `raw`. */
 export function pathOf(op: Operation, facts: Facts, raw: Record<string, string> = {}): string {
-  return op.pathTemplate.replace(/\{([^}]+)\}/g, (_m, name: string) => raw[name] ?? encodeURIComponent(validPathValue(facts, name)));
+  return op.pathTemplate.replace(/\{([^}]+)\}/g, (_m, name: string) => raw[name] ?? encodeURIComponent(validPathValue(facts, name, op.pathTemplate)));
 }
 
 let unique = 0;
@@ -152,6 +165,9 @@ export function validBody(op: Operation, facts: Facts): Record<string, unknown> 
   const body = sample(schema) as Record<string, unknown>;
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
   if ("slug" in body) body.slug = uniqueSlug();
+  if ("email" in body) body.email = `${uniqueSlug()}@hostile.example`;
+  // Cal.com refuses a second team of the same name among the caller's teams.
+  if ("name" in body && op.method === "POST" && op.pathTemplate.endsWith("/teams")) body.name = uniqueSlug("team");
   if ("attributeId" in props) body.attributeId = facts.attributeId;
   if ("attributeOptionId" in props) body.attributeOptionId = facts.freeOptionId;
   expect(validFor(schema, body), `validBody(${op.operationId}) is not valid for spec/: teach test/hostile/support.ts`).toBe(true);
@@ -186,7 +202,8 @@ export interface RawRequest {
  */
 export function send(baseUrl: string, req: RawRequest): Promise<Answer> {
   const url = new URL(baseUrl);
-  const headers: Record<string, string | number> = { authorization: `Bearer ${ADMIN_KEY}`, ...req.headers };
+  // The owner's key: it passes every guard of the spec with the facts' ids (the plain team routes want the team's owner).
+  const headers: Record<string, string | number> = { authorization: `Bearer ${OWNER_KEY}`, ...req.headers };
   if (req.body !== undefined && !req.chunked) headers["content-length"] ??= Buffer.byteLength(req.body);
   // node:http frames a body in chunks by itself only for some methods: ask for it, so every method gets it.
   if (req.chunked) headers["transfer-encoding"] = "chunked";
@@ -369,6 +386,8 @@ export function invalidParamText(param: ParameterObject): fc.Arbitrary<string> {
     };
     return pool.filter((s) => !valid(s) && s !== "");
   }
+  if (schema.type === "string" && Array.isArray(schema.enum)) return pool.filter((s) => !(schema.enum as unknown[]).includes(s) && s !== "");
+  if (schema.type === "string" && schema.format === "email") return pool.filter((s) => !validFor(schema, s) && s !== "");
   if (schema.type === "string") {
     const tooLong = schema.maxLength !== undefined ? fc.integer({ min: Number(schema.maxLength) + 1, max: Number(schema.maxLength) + 3_000 }).map((n) => "z".repeat(n)) : undefined;
     const pattern = schema.format === "uuid" ? pool.filter((s) => !validFor(schema, s) && s !== "") : undefined;

@@ -249,6 +249,7 @@ describe("a scenario file of the user's own", () => {
       attributeAssignments: [{ id: "c0000000-0000-4000-8000-000000000001", memberId: 2, attributeOptionId: "b0000000-0000-4000-8000-000000000001", weight: 90, createdAt: "2025-02-03T10:00:00.000Z", createdById: null, createdByDSyncId: null, updatedAt: "2025-02-03T10:00:00.000Z", updatedById: null, updatedByDSyncId: null }],
       apiKeys: [{ id: "key_1", key: "cal_hooli_owner", userId: 1, note: "owner" }],
       assignmentHistory: [],
+      profiles: [],
     };
     const file = join(dir, "state-doc.json");
     writeFileSync(file, JSON.stringify(doc, null, 2));

@@ -171,10 +171,10 @@ describe("watch mode", () => {
 
   it("answers spec-driven operations from the reloaded spec", async () => {
     const m = mock!;
-    const me = () => fetch(`${m.url}/v2/me`, { headers: { authorization: "Bearer cal_test_mock_admin_key" } }).then((r) => r.json() as Promise<{ data: { id: number } }>);
+    const me = () => fetch(`${m.url}/v2/webhooks`, { headers: { authorization: "Bearer cal_test_mock_admin_key" } }).then((r) => r.json() as Promise<{ data: { id: number } }>);
     expect((await me()).data.id).not.toBe(4242);
     const spec = JSON.parse(readFileSync(specPath, "utf8"));
-    spec.paths["/v2/me"].get.responses["200"].content["application/json"].schema = {
+    spec.paths["/v2/webhooks"].get.responses["200"].content["application/json"].schema = {
       type: "object",
       properties: { status: { type: "string", enum: ["success"] }, data: { type: "object", properties: { id: { type: "integer", example: 4242 } } } },
     };

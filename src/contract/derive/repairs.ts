@@ -214,12 +214,12 @@ export const REPAIRS: Step[] = [
   {
     id: "comma-separated-lists",
     kind: "repair",
-    why: "Cal.com reads array query parameters as one comma-separated value and refuses the repeated form: they get `style: form, explode: false`, so generated clients send `teamIds=2,3`.",
+    why: "Cal.com reads array query parameters as one comma-separated value and refuses the repeated form: they get `style: form, explode: false`, so generated clients send `teamIds=2,3` (a parameter that already says how it is sent, such as the org users list's repeated `emails` in an overlay, is left as it says).",
     apply(doc) {
       const sites: string[] = [];
       for (const { op, label } of operations(doc)) {
         for (const p of (op.parameters ?? []) as JsonObject[]) {
-          if (p.in !== "query" || !isObject(p.schema) || p.schema.type !== "array" || p.explode === false) continue;
+          if (p.in !== "query" || !isObject(p.schema) || p.schema.type !== "array" || p.explode !== undefined) continue;
           p.style = "form";
           p.explode = false;
           sites.push(`${label} ${String(p.name)}`);

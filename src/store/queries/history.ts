@@ -51,7 +51,7 @@ export function historyEntry(memberId: number, actor: Actor, operation: string, 
     memberId,
     timestamp: new Date().toISOString(),
     source: "API_V2",
-    actor: shared(actors, user, () => ({ type: "USER", displayName: user.name, displayEmail: user.email, displayAvatar: null })),
+    actor: shared(actors, user, () => ({ type: "USER", displayName: user.name ?? user.email, displayEmail: user.email, displayAvatar: null })),
     sourceContext,
     changes,
   };

@@ -106,7 +106,7 @@ export function membersPage(store: Store, orgId: number, filter: MemberFilter, s
     if (!q) return true;
     if (String(m.userId) === q) return true;
     const user = store.get("users", m.userId);
-    return !!user && (user.name.toLowerCase().includes(q) || user.username.toLowerCase().includes(q) || user.email.toLowerCase().includes(q));
+    return !!user && ((user.name ?? "").toLowerCase().includes(q) || user.username.toLowerCase().includes(q) || user.email.toLowerCase().includes(q));
   });
   const { items, ...rest } = page(matching, skip, take);
   return {
