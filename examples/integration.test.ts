@@ -116,7 +116,8 @@ describe("AttributeSync against calcom-mock", () => {
     await sync.assign(userId, office.id, lisbon.id);
 
     // Only held options are listed, each with its holders; teamIds narrows them to members of those teams.
-    expect(await sync.assignedBySlug("office", [teamId])).toEqual([{ ...lisbon, assignedUserIds: [userId] }]);
+    const { id, attributeId, value, slug } = lisbon;
+    expect(await sync.assignedBySlug("office", [teamId])).toEqual([{ id, attributeId, value, slug, assignedUserIds: [userId] }]);
     const otherTeam = mock.state().teams.find((t) => t.id !== teamId && !mock.state().memberships.some((m) => m.teamId === t.id && m.userId === userId))!;
     expect(await sync.assignedBySlug("office", [otherTeam.id])).toEqual([]);
 

@@ -10,15 +10,19 @@ import { errorMiddleware, notFound } from "./errors.js";
 import { inspectorRouter } from "./inspector.js";
 import type { RateLimit } from "./rate-limit.js";
 import { rateLimiter } from "./rate-limiter.js";
+import { responseHeaders } from "./response-headers.js";
 import { apiRouter } from "./routes/index.js";
 import type { Database } from "./store/database.js";
+
+const ADMIN_BODY_LIMIT = "1mb";
+const API_PREFIX = /^\/v2(?:[/?]|$)/i;
 
 export interface AppContext {
   /** Getters, because a reset swaps the store and watch mode swaps the contract. */
   contract: () => Contract;
   db: () => Database;
   admin: AdminControl;
-  /** Largest accepted request body ("1mb", or bytes). */
+  /** Largest accepted /v2 request body ("100kb", or bytes). */
   bodyLimit: string | number;
   rateLimit?: RateLimit | undefined;
   /** Serve repeated GETs from a cache emptied by every write (on unless false). */
@@ -56,15 +60,22 @@ function chain(steps: RequestHandler[]): RequestHandler {
 
 /**
  * The Express app. It receives its store and contract instead of opening them, so the CLI, the tests and any
- * embedding program serve the same app (json-server's createApp idea). On /v2, in order: CORS, the request
- * journal, body parsing, Cal.com's rate limit (opt-in), injected faults, then the spec-driven API.
+ * embedding program serve the same app (json-server's createApp idea). On /v2, in order: the request id and
+ * helmet's headers, CORS, the request journal, body parsing, Cal.com's rate limit (opt-in), injected faults, then
+ * the spec-driven API.
  */
 export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("etag", false);
+  // Express's default weak ETags (and 304s) for what res.send answers: errors and the control API. The API's own
+  // answers get the same tag, computed once per cached body (src/routes).
+  app.set("etag", "weak");
+  // Cal.com runs on Express 4, whose default query parser is qs's extended syntax (`a[b]=1` nests, `x[]=1` is a
+  // list); Express 5's default is the flat "simple" one.
+  app.set("query parser", "extended");
   const jsonBody = express.json({ limit: ctx.bodyLimit, strict: true });
   const api = chain([
+    responseHeaders(),
     cors(),
     ctx.admin.requests.middleware(),
     announcedBodyLimit(ctx.bodyLimit),
@@ -76,11 +87,14 @@ export function createApp(ctx: AppContext): Express {
   ]);
   // Matched here rather than mounted at "/v2": a mount makes the router strip and restore the prefix on every
   // request, and the API wants the whole path anyway.
-  app.use((req, res, next) => (req.url.startsWith("/v2/") || req.url === "/v2" ? api(req, res, next) : next()));
-  app.use("/__admin", adminRouter(ctx.admin, ctx.bodyLimit));
+  // Case-insensitive, as Express's routing (and so Cal.com's) is by default.
+  app.use((req, res, next) => (API_PREFIX.test(req.url) ? api(req, res, next) : next()));
+  // The control API takes larger bodies than Cal.com's API (fault rules, scenario names; the state its own).
+  app.use("/__admin", adminRouter(ctx.admin, ADMIN_BODY_LIMIT));
   app.use("/__inspector", inspectorRouter());
   app.get("/", home());
-  app.use((req, _res, next) => next(notFound(`Cannot ${req.method} ${req.path}`)));
+  // Express's own words for an unknown route, naming the URL as sent, query included.
+  app.use((req, _res, next) => next(notFound(`Cannot ${req.method} ${req.originalUrl}`)));
   app.use(errorMiddleware);
   return app;
 }

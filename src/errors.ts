@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type { ErrorRequestHandler, Request, Response } from "express";
 import { keepAnswer } from "./admin/answer.js";
 import type { Diagnostic } from "./contract/diagnostic.js";
@@ -5,29 +6,44 @@ import type { Diagnostic } from "./contract/diagnostic.js";
 // Validation returns diagnostics instead of throwing; this module is the one place that turns them into an answer.
 export type { Diagnostic };
 
+/** The mock's explanation of a refused request, in a header so that Cal.com's body stays as Cal.com sends it. */
+export const DIAGNOSTICS_HEADER = "X-Calcom-Mock-Diagnostics";
+
 /**
  * An error answer. `code` follows Cal.com: the NestJS exception class name for thrown HTTP exceptions
- * (`NotFoundException`), or Prisma's mapped codes (`CONFLICT`, `NOT_FOUND`, `BAD_REQUEST`).
+ * (`NotFoundException`), or Prisma's mapped codes (`CONFLICT`, `NOT_FOUND`, `BAD_REQUEST`). `details` is what
+ * Cal.com's exception filter sends as `error.details`: NestJS's exception response; absent for Prisma's codes.
  */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: unknown,
+    /** The mock's readable summary of what was wrong, sent in the diagnostics header only. */
+    readonly diagnostics?: string,
   ) {
     super(message);
   }
 }
 
-export const badRequest = (message: string) => new HttpError(400, "BadRequestException", message);
-export const unauthorized = (message: string) => new HttpError(401, "UnauthorizedException", message);
-export const forbidden = (message: string) => new HttpError(403, "ForbiddenException", message);
-export const notFound = (message: string) => new HttpError(404, "NotFoundException", message);
-export const conflict = (message: string) => new HttpError(409, "ConflictException", message);
-export const unprocessable = (message: string) => new HttpError(422, "UnprocessableEntityException", message);
-export const payloadTooLarge = () => new HttpError(413, "PayloadTooLargeException", "Request body is larger than the server accepts");
+/**
+ * A NestJS HTTP exception thrown with a message, as Cal.com's services throw them: its response (Cal.com's
+ * `details`) is `{message, error, statusCode}`, `error` being the status's reason phrase.
+ */
+export function httpException(status: number, message: string, code = exceptionName(status)): HttpError {
+  return new HttpError(status, code, message, { message, error: STATUS_CODES[status] ?? "Error", statusCode: status });
+}
 
-// Cal.com's Prisma exception filter answers these fixed texts for database-level failures.
+export const badRequest = (message: string) => httpException(400, message);
+export const unauthorized = (message: string) => httpException(401, message);
+export const forbidden = (message: string) => httpException(403, message);
+export const notFound = (message: string) => httpException(404, message);
+export const conflict = (message: string) => httpException(409, message);
+export const unprocessable = (message: string) => httpException(422, message);
+export const payloadTooLarge = () => httpException(413, "Request body is larger than the server accepts");
+
+// Cal.com's Prisma exception filter answers these fixed texts for database-level failures, without details.
 export const uniqueConflict = () =>
   new HttpError(409, "CONFLICT", "Invalid Input: Trying to create a record that already exists.");
 export const recordNotFound = () =>
@@ -35,34 +51,182 @@ export const recordNotFound = () =>
 export const missingReference = () =>
   new HttpError(400, "BAD_REQUEST", "Invalid input: The referenced data does not exist.");
 
-/** How many problems one answer lists: a 1 MB body can hold hundreds of thousands of them. */
+/** How many problems the readable summary lists: a 1 MB body can hold hundreds of thousands of them. */
 const MAX_LISTED_DIAGNOSTICS = 20;
 
-export function fromDiagnostics(diagnostics: readonly Diagnostic[]): HttpError {
-  const listed = diagnostics
-    .slice(0, MAX_LISTED_DIAGNOSTICS)
-    .map((d) => (d.field ? `${d.location} ${d.field}: ${d.message}` : `${d.location}: ${d.message}`));
-  const more = diagnostics.length - listed.length;
-  return badRequest(listed.join("; ") + (more > 0 ? `; and ${more} more problem${more === 1 ? "" : "s"}` : ""));
+/** The readable summary: `query take: must be <= 250; body name: is required`. */
+export function summarize(diagnostics: readonly Diagnostic[]): string {
+  // One line per problem: a field failing several constraints (a missing `name`) is one problem.
+  const lines = new Set<string>();
+  let more = 0;
+  for (const d of diagnostics) {
+    const line = d.field ? `${d.location} ${d.field}: ${d.message}` : `${d.location}: ${d.message}`;
+    if (lines.size < MAX_LISTED_DIAGNOSTICS) lines.add(line);
+    else if (!lines.has(line)) more++;
+  }
+  const listed = [...lines];
+  return listed.join("; ") + (more > 0 ? `; and ${more} more problem${more === 1 ? "" : "s"}` : "");
+}
+
+/** class-validator's `ValidationError`, as NestJS serializes it with `validationError: {target: true, value: true}`. */
+export interface ValidationErrorObject {
+  target?: unknown;
+  value?: unknown;
+  property?: string;
+  children: ValidationErrorObject[];
+  constraints?: Record<string, string>;
+}
+
+/** How many ValidationError objects one answer carries, like the summary's cap (a body can hold very many). */
+const MAX_VALIDATION_ERRORS = 1000;
+
+function childValue(parent: unknown, key: string): unknown {
+  return typeof parent === "object" && parent !== null ? (parent as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Builds class-validator's error tree for one DTO: a failure at `options/0/slug` is the error of `options`, whose
+ * child `0` (target: the list) has the child `slug` (target: the option) carrying the constraints.
+ */
+export function validationErrors(target: unknown, diagnostics: readonly Diagnostic[]): ValidationErrorObject[] {
+  const roots: ValidationErrorObject[] = [];
+  // Each node's children by property, so that a list with 300,000 bad items costs one lookup per item.
+  const index = new Map<ValidationErrorObject[], Map<string, ValidationErrorObject>>();
+  let count = 0;
+  for (const d of diagnostics) {
+    if (!d.constraint) continue;
+    if (d.field === "") {
+      // Not an object at all: class-validator refuses the value as a whole.
+      if (count++ < MAX_VALIDATION_ERRORS) roots.push({ target, value: target, children: [], constraints: { [d.constraint.name]: d.constraint.message } });
+      continue;
+    }
+    let siblings = roots;
+    let owner = target;
+    let node: ValidationErrorObject | undefined;
+    for (const property of d.field.split("/")) {
+      let byProperty = index.get(siblings);
+      if (!byProperty) index.set(siblings, (byProperty = new Map()));
+      node = byProperty.get(property);
+      if (!node) {
+        if (count >= MAX_VALIDATION_ERRORS) {
+          node = undefined;
+          break;
+        }
+        count++;
+        node = { target: owner, value: childValue(owner, property), property, children: [] };
+        siblings.push(node);
+        byProperty.set(property, node);
+      }
+      owner = node.value;
+      siblings = node.children;
+    }
+    if (node) (node.constraints ??= {})[d.constraint.name] = d.constraint.message;
+  }
+  return roots;
+}
+
+/** Above this, the objects an answer repeats (each error's target and value) are left out where they are large. */
+const MAX_DETAILS_BYTES = 256 * 1024;
+/** A target or value left out of an oversized answer. */
+export const OMITTED = "[left out by calcom-mock: too large or too deep to repeat]";
+
+/**
+ * class-validator gives every error a reference to the object it checked, so a list of a thousand bad items repeats
+ * the whole list a thousand times once serialized (a 1 MB body would become a gigabyte), and a value nested 100,000
+ * levels deep cannot be serialized at all. Each distinct object is measured once; when the answer would be too
+ * large, the large (or unserializable) targets and values are replaced by a note.
+ */
+function bounded(errors: ValidationErrorObject[]): ValidationErrorObject[] {
+  const sizes = new Map<unknown, number>();
+  const sizeOf = (v: unknown): number => {
+    if (v === undefined) return 0;
+    let n = sizes.get(v);
+    if (n === undefined) {
+      try {
+        n = JSON.stringify(v)?.length ?? 0;
+      } catch {
+        n = Number.POSITIVE_INFINITY;
+      }
+      if (typeof v === "object" && v !== null) sizes.set(v, n);
+    }
+    return n;
+  };
+  let total = 0;
+  const measure = (nodes: ValidationErrorObject[]) => {
+    for (const node of nodes) {
+      total += sizeOf(node.target) + sizeOf(node.value);
+      measure(node.children);
+    }
+  };
+  measure(errors);
+  if (total <= MAX_DETAILS_BYTES) return errors;
+  const trim = (nodes: ValidationErrorObject[]) => {
+    for (const node of nodes) {
+      if (sizeOf(node.target) > 1024) node.target = OMITTED;
+      if (sizeOf(node.value) > 1024) node.value = OMITTED;
+      trim(node.children);
+    }
+  };
+  trim(errors);
+  return errors;
+}
+
+/** What NestJS's ParseIntPipe throws for a path parameter that is not an integer. */
+const PARSE_INT_MESSAGE = "Validation failed (numeric string is expected)";
+
+/**
+ * The one place a failed request validation becomes Cal.com's answer, for every operation: a path parameter
+ * fails as NestJS's ParseIntPipe does; anything else as Cal.com's global ValidationPipe does, a 400 "Bad Request
+ * Exception" whose details are `{errors: [ValidationError...]}` for the first request part (the first DTO) that
+ * failed. `targets` are the parts as the DTOs saw them (after coercion, unknown body fields stripped). The mock's
+ * readable summary of every problem travels beside it (header, journal), never in the body.
+ */
+export function validationFailure(diagnostics: readonly Diagnostic[], targets: Partial<Record<Diagnostic["location"], unknown>> = {}): HttpError {
+  const summary = summarize(diagnostics);
+  if (diagnostics.some((d) => d.location === "path")) {
+    // A string path parameter Cal.com does not validate (too long, or text the database cannot store): the mock's
+    // own refusal, worded by its summary.
+    const error = badRequest(diagnostics.some((d) => d.parseInt) ? PARSE_INT_MESSAGE : summary);
+    return new HttpError(error.status, error.code, error.message, error.details, summary);
+  }
+  const first = diagnostics.find((d) => d.constraint)?.location ?? diagnostics[0]?.location ?? "body";
+  const errors = bounded(validationErrors(targets[first], diagnostics.filter((d) => d.location === first)));
+  return new HttpError(400, "BadRequestException", "Bad Request Exception", { errors }, summary);
+}
+
+/** A header value: latin-1 without control characters, and short enough for any client's header limits. */
+function headerSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = text.replace(/[^\x20-\x7e]/g, (c) => encodeURIComponent(c));
+  return safe.length > 4000 ? `${safe.slice(0, 3997)}...` : safe;
 }
 
 export interface ErrorEnvelope {
   status: "error";
   timestamp: string;
   path: string;
-  error: { code: string; message: string };
+  error: { code: string; message: string; details?: unknown };
 }
 
-export function errorEnvelope(path: string, code: string, message: string): ErrorEnvelope {
-  return { status: "error", timestamp: new Date().toISOString(), path, error: { code, message } };
+export function errorEnvelope(path: string, code: string, message: string, details?: unknown): ErrorEnvelope {
+  return { status: "error", timestamp: new Date().toISOString(), path, error: details === undefined ? { code, message } : { code, message, details } };
 }
 
 /** Where an answer keeps the reason of its error, for the console line of the request (src/access-log.ts). */
 const REASON = Symbol("calcom-mock error reason");
 
+/** Where the journal and the console line find a refused request's summary. */
+export const DIAGNOSTICS_LOCAL = "calcomMockDiagnostics";
+
 export function sendError(req: Request, res: Response, err: HttpError): void {
-  (res as Response & { [REASON]?: string })[REASON] = `${err.code}: ${err.message}`;
-  const envelope = errorEnvelope(req.originalUrl, err.code, err.message);
+  // Cal.com's message for a failed validation is only "Bad Request Exception": the console shows the mock's
+  // diagnostics instead, as the X-Calcom-Mock-Diagnostics header does.
+  (res as Response & { [REASON]?: string })[REASON] = `${err.code}: ${err.diagnostics ?? err.message}`;
+  if (err.diagnostics) {
+    res.setHeader(DIAGNOSTICS_HEADER, headerSafe(err.diagnostics));
+    res.locals[DIAGNOSTICS_LOCAL] = err.diagnostics;
+  }
+  const envelope = errorEnvelope(req.originalUrl, err.code, err.message, err.details);
   keepAnswer(res, envelope);
   res.status(err.status).json(envelope);
 }
@@ -116,7 +280,7 @@ function bodyParserError(err: unknown): HttpError | undefined {
       return payloadTooLarge();
     case "encoding.unsupported":
     case "charset.unsupported":
-      return new HttpError(415, "UnsupportedMediaTypeException", "Unsupported body encoding or charset");
+      return httpException(415, "Unsupported body encoding or charset");
     case "request.aborted":
       return badRequest("Request aborted before its body was read");
     case "request.size.invalid":
@@ -127,7 +291,7 @@ function bodyParserError(err: unknown): HttpError | undefined {
       const httpStatus = typeof status === "number" ? status : statusCode;
       if (typeof httpStatus !== "number" || httpStatus < 400 || httpStatus > 499 || expose !== true) return undefined;
       if (typeof code === "string" && code.startsWith("Z_")) return badRequest("body: could not be decoded as its Content-Encoding says");
-      return new HttpError(httpStatus, exceptionName(httpStatus), httpStatus === 400 ? "body: could not be read" : "Request refused");
+      return httpException(httpStatus, httpStatus === 400 ? "body: could not be read" : "Request refused");
     }
   }
 }

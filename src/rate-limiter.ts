@@ -2,6 +2,9 @@ import type { RequestHandler } from "express";
 import { HttpError } from "./errors.js";
 import type { RateLimit } from "./rate-limit.js";
 
+/** Cal.com's CustomThrottlerGuard throws `new ThrottlerException(this text)`: its exception response is the text. */
+const THROTTLED = "Too many requests. Please try again later.";
+
 // The middleware lives apart from what a limit is (rate-limit.ts), whose types are public: those must not need
 // Express's types.
 
@@ -12,8 +15,10 @@ interface Window {
 }
 
 /**
- * Per-key fixed windows with Cal.com's headers on every answer (X-RateLimit-{Limit,Remaining,Reset}-Default,
- * the reset in epoch seconds) and, once over, 429 with Retry-After and NestJS's ThrottlerException.
+ * Per-key fixed windows, as Cal.com's CustomThrottlerGuard (apps/api/v2/src/lib/throttler-guard.ts,
+ * incrementRateLimit) answers: X-RateLimit-{Limit,Remaining,Reset}-Default on every answer, the reset in seconds
+ * until the window (or the block) ends, remaining 0 while blocked; once over, 429 ThrottlerException with its
+ * message and no Retry-After.
  */
 export function rateLimiter(limit: RateLimit, now: () => number = Date.now): RequestHandler {
   const windows = new Map<string, Window>();
@@ -37,10 +42,9 @@ export function rateLimiter(limit: RateLimit, now: () => number = Date.now): Req
     if (blocked && w.blockedUntil <= t) w.blockedUntil = t + limit.blockMs;
     const resetAt = blocked ? w.blockedUntil : w.start + limit.ttlMs;
     res.setHeader("X-RateLimit-Limit-Default", String(limit.limit));
-    res.setHeader("X-RateLimit-Remaining-Default", String(Math.max(0, limit.limit - w.count)));
-    res.setHeader("X-RateLimit-Reset-Default", String(Math.ceil(resetAt / 1000)));
+    res.setHeader("X-RateLimit-Remaining-Default", String(blocked ? 0 : Math.max(0, limit.limit - w.count)));
+    res.setHeader("X-RateLimit-Reset-Default", String(Math.ceil((resetAt - t) / 1000)));
     if (!blocked) return next();
-    res.setHeader("Retry-After", String(Math.max(1, Math.ceil((resetAt - t) / 1000))));
-    next(new HttpError(429, "ThrottlerException", "ThrottlerException: Too Many Requests"));
+    next(new HttpError(429, "ThrottlerException", THROTTLED, THROTTLED));
   };
 }

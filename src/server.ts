@@ -10,7 +10,7 @@ import { RequestLog } from "./admin/request-log.js";
 import { parseStateDocument } from "./admin/state-document.js";
 import { createApp } from "./app.js";
 import { DEFAULT_SPEC_PATH, loadContract, type Contract } from "./contract/index.js";
-import { errorEnvelope, exceptionName, notFound } from "./errors.js";
+import { errorEnvelope, httpException, notFound } from "./errors.js";
 import { parseRateLimit, type RateLimitOption } from "./rate-limit.js";
 import { createResponder, type Responder } from "./responder/engine.js";
 import { answeredBy } from "./routes/index.js";
@@ -33,7 +33,10 @@ export interface MockServerOptions {
   scenario?: string;
   /** Reseed an existing file database when its seed or scenario differ from these options. */
   reseedOnMismatch?: boolean;
-  /** Largest accepted request body: bytes or a string like "1mb" (the default). */
+  /**
+   * Largest accepted /v2 request body: bytes or a string like "100kb" (the default: body-parser's, which Cal.com
+   * keeps). The control API has limits of its own (1 MB; `PUT /__admin/state` 512 MB).
+   */
   bodyLimit?: string | number;
   /** How many requests the journal keeps (default 1000; 0 keeps none). */
   journalSize?: number;
@@ -105,7 +108,8 @@ function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, s
         : "The request could not be parsed as HTTP";
   const requestLine = err.rawPacket?.toString("latin1").split("\r\n", 1)[0] ?? "";
   const path = (requestLine.split(" ")[1] ?? "/").slice(0, 2048);
-  const body = JSON.stringify(errorEnvelope(path, exceptionName(status), message));
+  const { code, details } = httpException(status, message);
+  const body = JSON.stringify(errorEnvelope(path, code, message, details));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -124,6 +128,8 @@ function operationsOf(contract: Contract, counts: OperationCounts): OperationSum
 }
 
 export const DEFAULT_SEED = 42;
+/** body-parser's default JSON limit, which Cal.com's NestJS app keeps. */
+export const DEFAULT_BODY_LIMIT = "100kb";
 export const DEFAULT_SCENARIO = "default";
 
 /** A start-up failure the caller can act on; `code` is Node's (EADDRINUSE, EADDRNOTAVAIL, EACCES) or the mock's. */
@@ -178,7 +184,9 @@ class StartupQueue {
 
   refuse(): void {
     for (const [req, res] of this.waiting.splice(0)) {
-      const body = JSON.stringify(errorEnvelope(req.url ?? "/", exceptionName(503), "calcom-mock could not start"));
+      const message = "calcom-mock could not start";
+      const { code, details } = httpException(503, message);
+      const body = JSON.stringify(errorEnvelope(req.url ?? "/", code, message, details));
       res.writeHead(503, { "content-type": "application/json; charset=utf-8", connection: "close" }).end(body);
     }
   }
@@ -301,7 +309,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const app = createApp({
     contract: () => contract,
     db: () => db,
-    bodyLimit: options.bodyLimit ?? "1mb",
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     rateLimit,
     responseCache: options.responseCache,
     responder: () => responder,

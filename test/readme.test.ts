@@ -64,11 +64,12 @@ describe("README", () => {
     const section = README.split(/^## /m).find((x) => x.startsWith("API examples")) ?? "";
     const command = /`(curl -s -X POST http:\/\/127\.0\.0\.1:5555\/__admin\/reset)`/.exec(section)?.[1];
     expect(command).toBeDefined();
-    await run("sh", ["-c", `curl -s -X DELETE ${mock.url}/v2/organizations/1/attributes/cbjuzwd7hqhhuduebgr47y6kk -H 'Authorization: Bearer cal_test_mock_admin_key'`]);
-    expect(mock.state().attributes.map((a) => a.id)).not.toContain("cbjuzwd7hqhhuduebgr47y6kk");
+    const legacy = mock.state().attributes.find((a) => a.slug === "legacy-region")!.id;
+    await run("sh", ["-c", `curl -s -X DELETE ${mock.url}/v2/organizations/1/attributes/${legacy} -H 'Authorization: Bearer cal_test_mock_admin_key'`]);
+    expect(mock.state().attributes.map((a) => a.id)).not.toContain(legacy);
     const { stdout } = await run("sh", ["-c", command!.replaceAll("http://127.0.0.1:5555", mock.url)]);
     expect(JSON.parse(stdout)).toEqual({ status: "success", data: { seed: 42, scenario: "default" } });
-    expect(mock.state().attributes.map((a) => a.id)).toContain("cbjuzwd7hqhhuduebgr47y6kk");
+    expect(mock.state().attributes.map((a) => a.id)).toContain(legacy);
   });
 
   it("saves the state and loads it back with the Control API section's two commands", async () => {
@@ -77,7 +78,9 @@ describe("README", () => {
     expect(block).toBeDefined();
     const cwd = mkdtempSync(join(tmpdir(), "calcom-mock-readme-"));
     try {
-      await run("sh", ["-c", `curl -s -X DELETE ${mock.url}/v2/organizations/1/attributes/cbjuzwd7hqhhuduebgr47y6kk -H 'Authorization: Bearer cal_test_mock_admin_key'`]);
+      const legacy = mock.state().attributes.find((a) => a.slug === "legacy-region")!.id;
+      const deleted = await run("sh", ["-c", `curl -s -w '%{http_code}' -o /dev/null -X DELETE ${mock.url}/v2/organizations/1/attributes/${legacy} -H 'Authorization: Bearer cal_test_mock_admin_key'`]);
+      expect(deleted.stdout).toBe("200");
       const changed = mock.state();
       const [save, load] = block!.trim().split("\n").map((line) => line.replaceAll("http://127.0.0.1:5555", mock.url));
       await run("sh", ["-c", save!], { cwd });

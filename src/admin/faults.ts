@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import { pathPattern } from "./path-pattern.js";
-import { badRequest, exceptionName, HttpError } from "../errors.js";
+import { badRequest, exceptionName, HttpError, httpException } from "../errors.js";
 
 const MAX_DELAY_MS = 60_000;
 
@@ -24,8 +24,11 @@ export interface Fault {
   delayMs?: number;
 }
 
+/** An injected error answers as Cal.com's would: a database-mapped code (CONFLICT) bare, an exception with its details. */
 function faultError(status: number, error?: { code: string; message: string }): HttpError {
-  return new HttpError(status, error?.code ?? exceptionName(status), error?.message ?? `Fault injected by calcom-mock (status ${status})`);
+  const code = error?.code ?? exceptionName(status);
+  const message = error?.message ?? `Fault injected by calcom-mock (status ${status})`;
+  return /^[A-Z_]+$/.test(code) ? new HttpError(status, code, message) : httpException(status, message, code);
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { parse as parseQuery } from "node:querystring";
+import { parse as parseQuery } from "qs";
 import type { RequestHandler } from "express";
 import { maskApiKey } from "../auth/api-key.js";
 import { pathPattern } from "./path-pattern.js";
-import { badRequest } from "../errors.js";
+import { badRequest, DIAGNOSTICS_LOCAL } from "../errors.js";
 import { answerOf } from "./answer.js";
 import type { LiveFeed } from "./live-feed.js";
 
@@ -22,6 +22,8 @@ export interface LoggedRequest {
   /** The answer's body (parsed when it is JSON); a note of its size when it is over MAX_JOURNALED_BODY. */
   responseBody: unknown;
   durationMs: number;
+  /** Why the mock refused the request (its readable summary of a failed validation), when it did. */
+  diagnostics?: string;
 }
 
 const SECRET_HEADERS = new Set(["authorization", "x-cal-secret-key"]);
@@ -109,6 +111,7 @@ interface Recorded {
   /** The answer's body as `keptAnswer` keeps it. */
   response: unknown;
   durationMs: number;
+  diagnostics: string | undefined;
 }
 
 function maskHeaders(raw: IncomingHttpHeaders): Record<string, string | string[]> {
@@ -216,6 +219,7 @@ export class RequestLog {
           // A HEAD is answered as its GET without the body: none was sent.
           response: res.writableFinished && req.method !== "HEAD" ? keptAnswer(answerOf(res)) : undefined,
           durationMs: performance.now() - started,
+          diagnostics: res.locals[DIAGNOSTICS_LOCAL] as string | undefined,
         });
       });
       next();
@@ -230,12 +234,13 @@ function format(r: Recorded): LoggedRequest {
     timestamp: new Date(r.at).toISOString(),
     method: r.method,
     path: r.url.split("?", 1)[0]!,
-    // Parsed as Express 5's default ("simple") query parser does; parsed here, not for every request.
-    query: { ...parseQuery(r.url.includes("?") ? r.url.slice(r.url.indexOf("?") + 1) : "") },
+    // Parsed as the API parses it (qs's extended syntax, as Cal.com's Express 4 does); here, not per request.
+    query: parseQuery(r.url.includes("?") ? r.url.slice(r.url.indexOf("?") + 1) : "", { allowPrototypes: true }),
     headers: maskHeaders(r.headers),
     body: r.body,
     status: r.status,
     responseBody: journaledResponse(r.response),
     durationMs: r.durationMs,
+    ...(r.diagnostics !== undefined && { diagnostics: r.diagnostics }),
   };
 }

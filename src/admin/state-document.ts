@@ -47,7 +47,6 @@ export function stateProblems(doc: unknown): string[] {
   unique("attributes", state.attributes, (r) => r.id);
   unique("attributes", state.attributes, (r) => `${r.teamId}:${r.slug}`, "(teamId, slug)");
   unique("attributeOptions", state.attributeOptions, (r) => r.id);
-  unique("attributeOptions", state.attributeOptions, (r) => `${r.attributeId}:${r.slug}`, "(attributeId, slug)");
   unique("attributeAssignments", state.attributeAssignments, (r) => r.id);
   unique("attributeAssignments", state.attributeAssignments, (r) => `${r.memberId}:${r.attributeOptionId}`, "(memberId, attributeOptionId)");
   unique("users", state.users, (r) => r.email, "email");

@@ -4042,7 +4042,7 @@ export interface components {
             disableImpersonation: boolean;
         };
         Attribute: {
-            /** @example attr_123 */
+            /** @example 6f1c8a8e-0a8c-4c36-9c1e-2f0b8e7d5a11 */
             id: string;
             /** @example 1 */
             teamId: number;
@@ -4052,12 +4052,12 @@ export interface components {
             slug: string;
             enabled: boolean;
             usersCanEditRelation?: boolean;
-            isWeightsEnabled?: boolean;
-            isLocked?: boolean;
+            isWeightsEnabled: boolean;
+            isLocked: boolean;
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
             /** Format: date-time */
-            updatedAt?: string;
+            updatedAt: string;
         };
         GetOrganizationAttributesOutput: {
             /** @enum {string} */
@@ -4067,7 +4067,7 @@ export interface components {
         GetSingleAttributeOutput: {
             /** @enum {string} */
             status: "success";
-            data: components["schemas"]["Attribute"];
+            data: components["schemas"]["Attribute"] | null;
         };
         CreateOrganizationAttributeOptionInput: {
             value: string;
@@ -4104,16 +4104,16 @@ export interface components {
             data: components["schemas"]["Attribute"];
         };
         OptionOutput: {
-            /** @example attr_option_id */
+            /** @example 0b5e2f7e-6a55-4d0a-9c57-9d1c4f0c0a11 */
             id: string;
-            /** @example attr_id */
+            /** @example 6f1c8a8e-0a8c-4c36-9c1e-2f0b8e7d5a11 */
             attributeId: string;
             /** @example option_value */
             value: string;
             /** @example option-slug */
             slug: string;
-            isGroup?: boolean;
-            contains?: string[];
+            isGroup: boolean;
+            contains: string[];
         };
         CreateAttributeOptionOutput: {
             /** @enum {string} */
@@ -4140,9 +4140,9 @@ export interface components {
             data: components["schemas"]["OptionOutput"][];
         };
         AssignedOptionOutput: {
-            /** @example attr_option_id */
+            /** @example 0b5e2f7e-6a55-4d0a-9c57-9d1c4f0c0a11 */
             id: string;
-            /** @example attr_id */
+            /** @example 6f1c8a8e-0a8c-4c36-9c1e-2f0b8e7d5a11 */
             attributeId: string;
             /** @example option_value */
             value: string;
@@ -4171,15 +4171,15 @@ export interface components {
             id: string;
             memberId: number;
             attributeOptionId: string;
-            weight?: number | null;
+            weight: number | null;
             /** Format: date-time */
-            createdAt?: string | null;
-            createdById?: number | null;
-            createdByDSyncId?: string | null;
+            createdAt: string | null;
+            createdById: number | null;
+            createdByDSyncId: string | null;
             /** Format: date-time */
-            updatedAt?: string | null;
-            updatedById?: number | null;
-            updatedByDSyncId?: string | null;
+            updatedAt: string | null;
+            updatedById: number | null;
+            updatedByDSyncId: string | null;
         };
         AssignOptionUserOutput: {
             /** @enum {string} */
@@ -4196,8 +4196,8 @@ export interface components {
             attributeId: string;
             value: string;
             slug: string;
-            isGroup?: boolean;
-            contains?: string[];
+            isGroup: boolean;
+            contains: string[];
         };
         GetOptionUserOutput: {
             /** @enum {string} */
@@ -5719,7 +5719,13 @@ export interface components {
             error: {
                 code: string;
                 message: string;
-                details?: Record<string, never>;
+                details?: {
+                    message: string;
+                    error: string;
+                    statusCode: number;
+                } | {
+                    errors: components["schemas"]["ValidationError"][];
+                } | string;
             };
         };
         UpdateOrganizationAttributeOptionUserInput: {
@@ -5781,6 +5787,15 @@ export interface components {
             optionSlug: string;
             value: string;
             weight?: number | null;
+        };
+        ValidationError: {
+            target?: unknown;
+            value?: unknown;
+            property?: string;
+            children: Record<string, never>[];
+            constraints?: {
+                [key: string]: string;
+            };
         };
         Metadata: Record<string, never>;
         DeletedTeamMembershipOutput: {

@@ -178,8 +178,10 @@ function buildRouter(operations: readonly Operation[]): RouteNode {
     for (const segment of op.pathTemplate.split("/").slice(1)) {
       if (segment.startsWith("{")) node = node.param ??= newNode();
       else {
-        let next = node.literal.get(segment);
-        if (!next) node.literal.set(segment, (next = newNode()));
+        // Literals are kept in lower case: routing ignores case, as Express's (and so NestJS's) does by default.
+        const key = segment.toLowerCase();
+        let next = node.literal.get(key);
+        if (!next) node.literal.set(key, (next = newNode()));
         node = next;
       }
     }
@@ -198,7 +200,7 @@ function buildRouter(operations: readonly Operation[]): RouteNode {
 export function matchOperation(operations: readonly Operation[], method: string, path: string): RouteMatch {
   let root = routers.get(operations);
   if (!root) routers.set(operations, (root = buildRouter(operations)));
-  // A trailing slash is tolerated, as Express (and so NestJS) routes do by default.
+  // A trailing slash is tolerated and case ignored, as Express (and so NestJS) routes do by default.
   const segments = (path.endsWith("/") && path.length > 1 ? path.slice(0, -1) : path).split("/").slice(1);
   let pathExists = false;
   const values: string[] = [];
@@ -209,7 +211,8 @@ export function matchOperation(operations: readonly Operation[], method: string,
       return node.ends.get(method);
     }
     const segment = segments[i]!;
-    const literal = node.literal.get(segment);
+    // The exact segment first: requests are nearly always in lower case already.
+    const literal = node.literal.get(segment) ?? node.literal.get(segment.toLowerCase());
     if (literal) {
       const found = walk(literal, i + 1);
       if (found) return found;

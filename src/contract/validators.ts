@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from "ajv";
 import formatsModule from "ajv-formats";
+import { constraintOf, diagnose } from "./class-validator.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { COMPONENTS_ID, toJsonSchema } from "./json-schema.js";
 import type { JsonSchema, OpenApiDocument, Operation, ParameterObject } from "./spec.js";
@@ -8,26 +9,20 @@ import type { JsonSchema, OpenApiDocument, Operation, ParameterObject } from "./
 const addFormats = formatsModule.default;
 
 function makeAjv(doc: OpenApiDocument, options: Options): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, ...options, strictTypes: false, strictRequired: false });
+  // `verbose` puts the failing data and schema on each error: what class-validator's error objects report.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, ...options, strictTypes: false, strictRequired: false });
   addFormats(ajv);
   ajv.addSchema({ $id: COMPONENTS_ID, definitions: toJsonSchema(doc.components.schemas) });
   return ajv;
 }
 
-function diagnose(location: Diagnostic["location"], errors: ErrorObject[] | null | undefined): Diagnostic[] {
-  return (errors ?? []).map((e) => {
-    let field = e.instancePath.replace(/^\//, "");
-    if (e.keyword === "required") {
-      const missing = (e.params as { missingProperty: string }).missingProperty;
-      field = field ? `${field}/${missing}` : missing;
-      return { location, field, message: "is required" };
-    }
-    if (e.keyword === "enum") {
-      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
-      return { location, field, message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}` };
-    }
-    return { location, field, message: e.message ?? "is invalid" };
-  });
+/** Follows a `$ref` into the registered components, so a missing field's own schema can be read. */
+function resolver(ajv: Ajv): (schema: JsonSchema | undefined) => JsonSchema | undefined {
+  return (schema) => {
+    let current = schema;
+    for (let hops = 0; hops < 16 && typeof current?.$ref === "string"; hops++) current = ajv.getSchema(current.$ref)?.schema as JsonSchema | undefined;
+    return current;
+  };
 }
 
 function objectSchema(params: ParameterObject[]): JsonSchema {
@@ -44,14 +39,86 @@ export interface ValidRequest {
   body: Record<string, unknown>;
 }
 
-export type RawQuery = Record<string, string | string[] | undefined>;
+/** A query as Express's extended (qs) parser gives it: strings, lists and nested objects. */
+export type RawQuery = Record<string, unknown>;
 
-/** Splits `a,b` and repeated `x=a&x=b` alike into one list, as Cal.com's comma-list transforms do. */
-function splitList(value: string | string[]): string[] {
-  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(",")).map((v) => v.trim());
-  // An empty parameter is an empty list (refused by minItems); an empty item beside others (`1,,2`, `1, `) is
-  // kept, so the item's own schema refuses it rather than the list silently meaning something else.
-  return items.every((v) => v === "") ? [] : items;
+/** How Cal.com's DTO transforms read a query parameter before class-validator sees it. */
+type QueryKind = "integer" | "integerList" | "list" | "repeatedList" | "plain";
+
+function queryKind(schema: JsonSchema): QueryKind {
+  const s = toJsonSchema(schema) as JsonSchema;
+  if (s.type === "integer" || s.type === "number") return "integer";
+  if (s.type !== "array") return "plain";
+  const items = s.items as JsonSchema | undefined;
+  return items?.type === "integer" || items?.type === "number" ? "integerList" : "list";
+}
+
+/**
+ * Reads one query parameter as Cal.com's `@Transform`s do. Integers go through `parseInt` (`2abc` is 2, `1.5` is
+ * 1, `abc` is NaN, an empty value is absent). A comma list is split only when it came as one string: given
+ * twice (or as `x[]=`), it stays a list of strings, which an integer list refuses.
+ */
+function readQueryParam(kind: QueryKind, raw: unknown): unknown {
+  switch (kind) {
+    case "integer":
+      return raw === "" ? undefined : Number.parseInt(String(raw));
+    case "integerList":
+      return typeof raw === "string" ? raw.split(",").map((v) => Number.parseInt(v)) : raw;
+    case "list":
+      return typeof raw === "string" ? raw.split(",") : raw;
+    case "repeatedList":
+      return Array.isArray(raw) ? raw : [raw];
+    default:
+      return raw;
+  }
+}
+
+/** What class-validator's number decorators say of NaN, which fails all of them (ajv would only say "type"). */
+function notANumber(name: string, schema: JsonSchema, each: boolean): Diagnostic[] {
+  const s = toJsonSchema(schema) as JsonSchema;
+  const item = each ? (s.items as JsonSchema) : s;
+  const prefix = each ? "each value in " : "";
+  const failures = [constraintOf({ keyword: "type", params: { type: item.type }, message: "" }, name)];
+  if (typeof item.minimum === "number") failures.push(constraintOf({ keyword: "minimum", params: { limit: item.minimum }, message: "" }, name));
+  if (typeof item.maximum === "number") failures.push(constraintOf({ keyword: "maximum", params: { limit: item.maximum }, message: "" }, name));
+  return failures.map((c) => ({
+    location: "query",
+    field: name,
+    message: each ? "each item must be an integer" : "must be an integer",
+    value: each ? undefined : Number.NaN,
+    constraint: { name: c.name, message: prefix + c.message },
+    ...(each && { each: true }),
+  }));
+}
+
+/** A NUL, or half of a UTF-16 surrogate pair alone: text PostgreSQL (Cal.com's database) cannot store. */
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Every string of a request part (a validated, so shallow enough, body; the query; the path) that the database
+ * could not store: Cal.com passes such text to PostgreSQL and answers 500; the mock refuses it.
+ */
+function unstorableText(part: Record<string, unknown>, location: Diagnostic["location"]): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const walk = (value: unknown, path: string[]) => {
+    if (typeof value === "string") {
+      if (UNSTORABLE.test(value)) {
+        const property = path.at(-1) ?? "";
+        found.push({
+          location,
+          field: path.join("/"),
+          message: "contains a NUL character or a lone UTF-16 surrogate, which Cal.com's database cannot store",
+          value,
+          constraint: { name: "isStorableText", message: `${property} must not contain NUL characters or lone UTF-16 surrogates` },
+        });
+      }
+    } else if (typeof value === "object" && value !== null) {
+      for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+    }
+  };
+  walk(part, []);
+  return found;
 }
 
 /**
@@ -111,7 +178,12 @@ function append<T>(to: T[], items: readonly T[]): void {
 export interface RequestValidator {
   /** Path parameters are checked first on their own, because Cal.com's guards need a valid orgId. */
   path(rawParams: Record<string, string>): { value: Record<string, unknown> } | { diagnostics: Diagnostic[] };
-  rest(query: RawQuery, headers: Record<string, unknown>, body: unknown): { value: Omit<ValidRequest, "path"> } | { diagnostics: Diagnostic[] };
+  /** On failure, `targets` are the query and body as Cal.com's DTOs would hold them, for the error objects. */
+  rest(
+    query: RawQuery,
+    headers: Record<string, unknown>,
+    body: unknown,
+  ): { value: Omit<ValidRequest, "path"> } | { diagnostics: Diagnostic[]; targets: { query: unknown; body: unknown } };
 }
 
 /**
@@ -151,14 +223,15 @@ export function compileRequestValidators(doc: OpenApiDocument): (op: Operation) 
 
 function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidator {
   {
+    const resolveParam = resolver(paramAjv);
+    const resolveBody = resolver(bodyAjv);
     const pathParams = op.parameters.filter((p) => p.in === "path");
     const integerPathParams = new Set(pathParams.filter((p) => (toJsonSchema(p.schema) as JsonSchema).type === "integer").map((p) => p.name));
     const queryParams = op.parameters.filter((p) => p.in === "query");
     const headerParams = op.parameters.filter((p) => p.in === "header");
-    const listParams = new Set(queryParams.filter((p) => p.schema.type === "array").map((p) => p.name));
     // `explode: true` (OpenAPI's form default, declared explicitly): a list only by repeating the parameter; a
     // comma stays part of the value, as Cal.com's `emails` filter has it.
-    const repeatedOnly = new Set(queryParams.filter((p) => p.schema.type === "array" && p.explode === true).map((p) => p.name));
+    const queryKinds = new Map(queryParams.map((p) => [p.name, p.schema.type === "array" && p.explode === true ? ("repeatedList" as const) : queryKind(p.schema)]));
     const numericOf = (params: typeof queryParams) =>
       new Map(params.flatMap((p) => {
         const kind = numericKind(p.schema);
@@ -173,58 +246,86 @@ function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidato
     });
     const validateBody: ValidateFunction | undefined = op.body ? bodyAjv.compile(toJsonSchema(op.body.schema) as JsonSchema) : undefined;
 
+    const checkPath = (rawParams: Record<string, string>): { value: Record<string, unknown> } | { diagnostics: Diagnostic[] } => {
+      const diagnostics: Diagnostic[] = [];
+      const value: Record<string, unknown> = {};
+      for (const [name, raw] of Object.entries(rawParams)) {
+        let decoded: string;
+        try {
+          decoded = decodeURIComponent(raw);
+        } catch {
+          diagnostics.push({ location: "path", field: name, message: "is not valid percent-encoding" });
+          continue;
+        }
+        if (integerPathParams.has(name) && !INTEGER_TEXT.test(decoded)) {
+          diagnostics.push({ location: "path", field: name, message: "must be integer" });
+          continue;
+        }
+        value[name] = decoded;
+      }
+      if (diagnostics.length) return { diagnostics };
+      if (!validatePath(value)) return { diagnostics: diagnose("path", validatePath.errors, resolveParam) };
+      const unstorable = unstorableText(value, "path");
+      if (unstorable.length) return { diagnostics: unstorable };
+      const infinite = nonFinite("path", numericPath, value);
+      return infinite.length ? { diagnostics: infinite } : { value };
+    };
+
     return {
       path(rawParams) {
-        const diagnostics: Diagnostic[] = [];
-        const value: Record<string, unknown> = {};
-        for (const [name, raw] of Object.entries(rawParams)) {
-          let decoded: string;
-          try {
-            decoded = decodeURIComponent(raw);
-          } catch {
-            diagnostics.push({ location: "path", field: name, message: "is not valid percent-encoding" });
-            continue;
-          }
-          if (integerPathParams.has(name) && !INTEGER_TEXT.test(decoded)) {
-            diagnostics.push({ location: "path", field: name, message: "must be integer" });
-            continue;
-          }
-          value[name] = decoded;
-        }
-        if (diagnostics.length) return { diagnostics };
-        if (!validatePath(value)) return { diagnostics: diagnose("path", validatePath.errors) };
-        const infinite = nonFinite("path", numericPath, value);
-        return infinite.length ? { diagnostics: infinite } : { value };
+        const result = checkPath(rawParams);
+        // Integer parameters go through NestJS's ParseIntPipe in Cal.com: their refusal is that pipe's.
+        if ("diagnostics" in result) return { diagnostics: result.diagnostics.map((d) => (integerPathParams.has(d.field) ? { ...d, parseInt: true } : d)) };
+        return result;
       },
       rest(rawQuery, headers, rawBody) {
         const query: Record<string, unknown> = {};
+        const diagnostics: Diagnostic[] = [];
         for (const p of queryParams) {
           const raw = rawQuery[p.name];
           if (raw === undefined) continue;
-          if (repeatedOnly.has(p.name)) query[p.name] = Array.isArray(raw) ? raw : [raw];
-          else query[p.name] = listParams.has(p.name) ? splitList(raw) : raw;
+          const kind = queryKinds.get(p.name)!;
+          const value = readQueryParam(kind, raw);
+          if (value === undefined) continue;
+          query[p.name] = value;
+          if (kind === "integer" && Number.isNaN(value)) append(diagnostics, notANumber(p.name, p.schema, false));
+          else if (kind === "integerList" && (Array.isArray(value) ? value.some((v) => typeof v !== "number" || Number.isNaN(v)) : false)) {
+            append(diagnostics, notANumber(p.name, p.schema, true));
+          }
         }
-        const diagnostics: Diagnostic[] = [];
-        if (!validateQuery(query)) append(diagnostics, diagnose("query", validateQuery.errors));
-        append(diagnostics, nonFinite("query", numericQuery, query));
+        if (diagnostics.length === 0) {
+          if (!validateQuery(query)) append(diagnostics, diagnose("query", validateQuery.errors, resolveParam));
+          append(diagnostics, nonFinite("query", numericQuery, query));
+          append(diagnostics, unstorableText(query, "query"));
+        }
         const headerValues: Record<string, unknown> = {};
         for (const p of headerParams) {
           const v = headers[p.name.toLowerCase()];
           if (v !== undefined) headerValues[p.name.toLowerCase()] = v;
         }
-        if (!validateHeaders(headerValues)) append(diagnostics, diagnose("header", validateHeaders.errors));
+        if (!validateHeaders(headerValues)) append(diagnostics, diagnose("header", validateHeaders.errors, resolveParam));
         let body: Record<string, unknown> = {};
+        let bodyTarget: unknown = body;
         if (validateBody) {
           // No body or a non-JSON content type reads as an empty object, as NestJS hands it to its pipes.
           const candidate = rawBody === undefined ? {} : rawBody;
           if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate)) {
-            diagnostics.push({ location: "body", field: "", message: "must be a JSON object" });
+            bodyTarget = candidate;
+            diagnostics.push({
+              location: "body",
+              field: "",
+              message: "must be a JSON object",
+              value: candidate,
+              constraint: { name: "unknownValue", message: "an unknown value was passed to the validate function" },
+            });
           } else {
             body = cloneJson(candidate) as Record<string, unknown>;
-            if (!validateBody(body)) append(diagnostics, diagnose("body", validateBody.errors));
+            bodyTarget = body;
+            if (!validateBody(body)) append(diagnostics, diagnose("body", validateBody.errors, resolveBody));
+            else append(diagnostics, unstorableText(body, "body"));
           }
         }
-        return diagnostics.length ? { diagnostics } : { value: { query, body } };
+        return diagnostics.length ? { diagnostics, targets: { query, body: bodyTarget } } : { value: { query, body } };
       },
     };
   }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import Module, { createRequire } from "node:module";
 import { STATUS_CODES } from "node:http";
-import { errorEnvelope, exceptionName } from "../errors.js";
+import { badRequest, errorEnvelope, httpException } from "../errors.js";
 
 /**
  * The spec-driven responder: @stoplight/prism-http 5.12 in process, behind one function. The router has already
@@ -211,7 +211,8 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
       }
       // Error answers are Cal.com's envelope, made here: the document's error schema would only give placeholders.
       if (prefer.code !== undefined && prefer.code >= 400) {
-        const body = errorEnvelope(request.path, exceptionName(prefer.code), STATUS_CODES[prefer.code] ?? "Error");
+        const error = httpException(prefer.code, STATUS_CODES[prefer.code] ?? "Error");
+        const body = errorEnvelope(request.path, error.code, error.message, error.details);
         return { status: prefer.code, text: JSON.stringify(body), how: `spec; Prefer code=${prefer.code}` };
       }
       const mock = { ...(prefer.code !== undefined && { code: prefer.code }), ...(prefer.example !== undefined && { exampleKey: prefer.example }) };
@@ -262,7 +263,8 @@ function isGeneratorCrash(e: unknown): boolean {
 }
 
 function refusal(path: string, message: string): SpecAnswer {
-  return { status: 400, text: JSON.stringify(errorEnvelope(path, "BadRequestException", message)), how: "spec; refused Prefer" };
+  const { code, details } = badRequest(message);
+  return { status: 400, text: JSON.stringify(errorEnvelope(path, code, message, details)), how: "spec; refused Prefer" };
 }
 
 /** Static answers are kept serialized: the same text is sent to every request that asks for them. */

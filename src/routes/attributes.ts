@@ -5,7 +5,7 @@ import {
   toAttributeOutput,
   updateAttribute,
 } from "../store/queries/attributes.js";
-import { attributeInOrg } from "../store/queries/lookup.js";
+import { findAttributeInOrg } from "../store/queries/lookup.js";
 import type { Handlers } from "./types.js";
 
 type AttributeOps =
@@ -20,8 +20,11 @@ export const attributeHandlers: Pick<Handlers, AttributeOps> = {
     listAttributes(db.store, orgId, query.skip ?? 0, query.take ?? 250).map(toAttributeOutput),
   OrganizationsAttributesController_createOrganizationAttribute: async ({ db, orgId, body }) =>
     toAttributeOutput(await createAttribute(db, orgId, body)),
-  OrganizationsAttributesController_getOrganizationAttribute: ({ db, orgId, path }) =>
-    toAttributeOutput(attributeInOrg(db.store, orgId, path.attributeId)),
+  // Cal.com's findUnique finds nothing for an unknown or foreign id, and the controller sends that null as data.
+  OrganizationsAttributesController_getOrganizationAttribute: ({ db, orgId, path }) => {
+    const attribute = findAttributeInOrg(db.store, orgId, path.attributeId);
+    return attribute ? toAttributeOutput(attribute) : null;
+  },
   OrganizationsAttributesController_updateOrganizationAttribute: async ({ db, orgId, path, body }) =>
     toAttributeOutput(await updateAttribute(db, orgId, path.attributeId, body)),
   OrganizationsAttributesController_deleteOrganizationAttribute: async ({ db, orgId, path, actor }) =>

@@ -1,3 +1,4 @@
+import { parse as parseFlatQuery } from "node:querystring";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { authenticate } from "../auth/api-key.js";
 import { runGuards, type GuardContext } from "../auth/guards.js";
@@ -6,7 +7,7 @@ import { matchOperation, type Contract, type Operation, type RawQuery, type Requ
 import type { OperationId } from "../contract/types.js";
 import { keepAnswer } from "../admin/answer.js";
 import type { OperationCounts } from "../admin/operation-counts.js";
-import { badRequest, fromDiagnostics, notFound, unauthorized } from "../errors.js";
+import { badRequest, notFound, unauthorized, validationFailure } from "../errors.js";
 import type { Responder } from "../responder/engine.js";
 import { parsePrefer } from "../responder/prefer.js";
 import type { Database } from "../store/database.js";
@@ -15,7 +16,8 @@ import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
-import { ResponseCache } from "./response-cache.js";
+import { ResponseCache, type CachedAnswer } from "./response-cache.js";
+import { notModified, weakEtag } from "../etag.js";
 import { teamHandlers } from "./teams.js";
 import type { ApiRequest, Handler, Handlers } from "./types.js";
 import { userHandlers } from "./users.js";
@@ -47,13 +49,22 @@ export interface ApiContext {
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
-/** Sends a serialized answer with the headers Express's res.json would set. */
-function send(res: Response, status: number, body: string): void {
+/**
+ * Sends a serialized answer with the headers Express's res.json would set, its weak ETag included, and answers a
+ * GET whose If-None-Match names that tag with 304 and no body, as res.send does.
+ */
+function send(req: Request, res: Response, status: number, answer: CachedAnswer): void {
+  res.setHeader("ETag", answer.etag);
+  if (status < 300 && (req.method === "GET" || req.method === "HEAD") && notModified(req.headers, answer.etag)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
   res.statusCode = status;
   res.setHeader("Content-Type", JSON_TYPE);
-  res.setHeader("Content-Length", Buffer.byteLength(body));
-  keepAnswer(res, body);
-  res.end(body);
+  res.setHeader("Content-Length", Buffer.byteLength(answer.body));
+  keepAnswer(res, answer.body);
+  res.end(answer.body);
 }
 
 /**
@@ -77,11 +88,12 @@ function checkClientSecret(secret: string | undefined): void {
 
 /**
  * The /v2 pipeline, the same for every operation, in Cal.com's order: match the operation in the contract
- * (literal segments before parameters), check cal-api-version where the operation requires it, authenticate
- * (401), validate the path (400; the guards need an integer orgId), check the organization and role (403),
- * validate query, headers and body (400), then run the operation's stateful handler, or, if it has none, hand it
- * to the spec-driven responder. An operation that names its guards (`x-calcom-guards`: the directory's) has its
- * path validated before authentication and then runs exactly those guards, in their order, authentication among them.
+ * (literal segments before parameters, case ignored), check cal-api-version where the operation requires it,
+ * authenticate (401), check the organization and role (403; a non-integer orgId is refused first, since the guards
+ * need it), validate the other path parameters (400, as ParseIntPipe), then query, headers and body (400, as the
+ * ValidationPipe), then run the operation's stateful handler, or, if it has none, hand it to the spec-driven
+ * responder. An operation that names its guards (`x-calcom-guards`: the directory's) has its path validated before
+ * authentication and then runs exactly those guards, in their order, authentication among them.
  */
 export function apiRouter(ctx: ApiContext): RequestHandler {
   const cache = ctx.responseCache === false ? undefined : new ResponseCache();
@@ -92,7 +104,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
     const method = req.method === "HEAD" ? "GET" : req.method;
     const match = matchOperation(contract.operations, method, fullPath);
     const operation = match.operation;
-    if (!operation) return next(notFound(`Cannot ${req.method} ${fullPath}`));
+    if (!operation) return next(notFound(`Cannot ${req.method} ${req.originalUrl}`));
     ctx.counts.add(operation.operationId);
     try {
       const db = ctx.db();
@@ -103,34 +115,39 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       let path: ReturnType<RequestValidator["path"]>;
       if (operation.guards) {
         path = validator.path(match.rawParams);
-        if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
+        if ("diagnostics" in path) throw validationFailure(path.diagnostics);
         user = runGuards(operation.guards, { store: db.store, headers: credentials, path: path.value as GuardContext["path"] });
       } else {
         const sent = credentials.authorization !== undefined || credentials.clientId !== undefined || credentials.secret !== undefined;
         user = operation.auth === "api-key" || (operation.auth === "optional" && sent) ? authenticate(db.store, credentials) : undefined;
         if (operation.auth === "client-secret") checkClientSecret(credentials.secret);
         path = validator.path(match.rawParams);
-        if ("diagnostics" in path) throw fromDiagnostics(path.diagnostics);
+        // Cal.com's guards run before the path's ParseIntPipes, but they need the organization's id: only a bad
+        // orgId is refused before them; any other bad path parameter after them (a member gets 403 first).
+        const guarded = operation.orgScoped ? user : undefined;
+        if ("diagnostics" in path && (!guarded || path.diagnostics.some((d) => d.field === "orgId"))) throw validationFailure(path.diagnostics);
+        if (guarded) authorizeOrg(db.store, Number(decodeURIComponent(match.rawParams.orgId ?? "")), guarded, operation.requiredRole);
+        if ("diagnostics" in path) throw validationFailure(path.diagnostics);
       }
       // A --spec document may type orgId as a string: the guard reads it as the number it names. 0 on the routes
       // outside any organization (/v2/me, /v2/teams): their handlers do not read it.
       const orgId = path.value.orgId === undefined ? 0 : Number(path.value.orgId);
-      if (!operation.guards && operation.orgScoped && user) authorizeOrg(db.store, orgId, user, operation.requiredRole);
       const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
-      if ("diagnostics" in rest) throw fromDiagnostics(rest.diagnostics);
+      if ("diagnostics" in rest) throw validationFailure(rest.diagnostics, rest.targets);
       const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
       if (!handler) return answerFromSpec(ctx, operation, req, res, next);
       const cacheable = cache && operation.method === "GET" ? cache : undefined;
       const cacheKey = operation.perCaller ? `${user?.id} ${req.originalUrl}` : req.originalUrl;
       const cached = cacheable?.get(db.store, cacheKey);
-      if (cached !== undefined) return send(res, 200, cached);
+      if (cached !== undefined) return send(req, res, 200, cached);
       const apiRequest = { db, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
       const status = operation.method === "POST" ? 201 : 200;
       const answer = (data: unknown) => {
         const body = JSON.stringify({ status: "success", data });
+        const computed = { body, etag: weakEtag(body) };
         // Stored against the store as it was when the answer was computed: a write since then empties the cache.
-        cacheable?.set(db.store, cacheKey, body);
-        send(res, status, body);
+        cacheable?.set(db.store, cacheKey, computed);
+        send(req, res, status, computed);
       };
       const result = handler(apiRequest);
       // Reads answer in the same tick; writes resolve once they are durable.
@@ -145,12 +162,15 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
 /** Hands a validated request to the spec-driven responder and sends its answer. */
 function answerFromSpec(ctx: ApiContext, operation: Operation, req: Request, res: Response, next: NextFunction): void {
   const prefer = parsePrefer(req.get("prefer"), ctx.dynamic ?? false);
-  const request = { method: req.method === "HEAD" ? "GET" : req.method, path: req.path, query: req.query as RawQuery, headers: req.headers, body: req.body as unknown };
+  // Prism takes flat name=value pairs; the request was validated on the qs-parsed query already.
+  const at = req.originalUrl.indexOf("?");
+  const query = { ...parseFlatQuery(at < 0 ? "" : req.originalUrl.slice(at + 1)) };
+  const request = { method: req.method === "HEAD" ? "GET" : req.method, path: req.path, query, headers: req.headers, body: req.body as unknown };
   ctx
     .responder()
     .answer(operation.source, operation, request, prefer)
     .then((answer) => {
       res.setHeader("X-Calcom-Mock-Answered-By", answer.how);
-      send(res, answer.status, answer.text);
+      send(req, res, answer.status, { body: answer.text, etag: weakEtag(answer.text) });
     }, next);
 }

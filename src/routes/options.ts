@@ -26,7 +26,7 @@ export const optionHandlers: Pick<Handlers, OptionOps> = {
   OrganizationsAttributesOptionsController_deleteOrganizationAttributeOption: async ({ db, orgId, path, actor }) =>
     toOptionOutput(await deleteOption(db, orgId, path.attributeId, path.optionId, actor)),
   OrganizationsAttributesOptionsController_getOrganizationAttributeAssignedOptions: ({ db, orgId, path, query }) =>
-    assignedOptions(db.store, orgId, { id: path.attributeId }, { skip: query.skip ?? 0, take: query.take ?? 250, assignedOptionIds: query.assignedOptionIds, teamIds: query.teamIds }),
+    assignedOptions(db.store, orgId, { id: path.attributeId }, { skip: query.skip ?? 0, take: query.take ?? Number.MAX_SAFE_INTEGER, assignedOptionIds: query.assignedOptionIds, teamIds: query.teamIds }),
   OrganizationsAttributesOptionsController_getOrganizationAttributeAssignedOptionsBySlug: ({ db, orgId, path, query }) =>
-    assignedOptions(db.store, orgId, { slug: path.attributeSlug }, { skip: query.skip ?? 0, take: query.take ?? 250, assignedOptionIds: query.assignedOptionIds, teamIds: query.teamIds }),
+    assignedOptions(db.store, orgId, { slug: path.attributeSlug }, { skip: query.skip ?? 0, take: query.take ?? Number.MAX_SAFE_INTEGER, assignedOptionIds: query.assignedOptionIds, teamIds: query.teamIds }),
 };

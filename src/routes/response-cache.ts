@@ -1,5 +1,11 @@
 import type { Store } from "../store/store.js";
 
+/** A serialized answer and its ETag, computed once when it is cached. */
+export interface CachedAnswer {
+  body: string;
+  etag: string;
+}
+
 /**
  * Serialized answers of GET operations, by URL, for as long as the store is unchanged: every GET of the spec is a
  * function of its URL and the data alone (the caller's key only decides whether it may ask, which is checked
@@ -8,22 +14,23 @@ import type { Store } from "../store/store.js";
 export class ResponseCache {
   private store: Store | undefined;
   private version = -1;
-  private readonly entries = new Map<string, string>();
+  private readonly entries = new Map<string, CachedAnswer>();
   private bytes = 0;
 
   constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
 
-  get(store: Store, url: string): string | undefined {
+  get(store: Store, url: string): CachedAnswer | undefined {
     this.follow(store);
     return this.entries.get(url);
   }
 
-  set(store: Store, url: string, body: string): void {
+  set(store: Store, url: string, answer: CachedAnswer): void {
     this.follow(store);
-    if (body.length > this.maxBytes) return;
-    if (this.bytes + body.length > this.maxBytes) this.clear();
-    this.entries.set(url, body);
-    this.bytes += body.length;
+    const size = answer.body.length;
+    if (size > this.maxBytes) return;
+    if (this.bytes + size > this.maxBytes) this.clear();
+    this.entries.set(url, answer);
+    this.bytes += size;
   }
 
   private follow(store: Store): void {

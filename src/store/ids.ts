@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 
-const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 const HEX = "0123456789abcdef";
 
 /** System randomness drawn ahead, for ids made at run time: one system call per ~250 ids rather than per id. */
@@ -22,23 +21,18 @@ function randomByte(): number {
  */
 
 /**
- * A cuid-like id ("c" and 24 lowercase base-36 characters), the shape Cal.com's Prisma models use for
- * attributes, options and assignments. `random` lets the seeder draw from its seeded generator so ids are
- * deterministic; ids made at run time use the system's randomness, as Cal.com's do.
+ * A random (version 4) UUID, as a flat string: the ids Cal.com's Prisma models make for attributes, options and
+ * assignments (`@default(uuid())`). `random` (returning an integer below its argument) lets the seeder draw from
+ * its seeded generator so ids are deterministic; ids made at run time use the system's randomness, as Cal.com's do.
  */
-export function cuid(random?: (n: number) => number): string {
-  const out = Buffer.allocUnsafe(25);
-  out[0] = 0x63; // "c"
-  for (let i = 1; i < 25; i++) out[i] = ALPHABET.charCodeAt(random ? random(ALPHABET.length) : randomByte() % ALPHABET.length);
-  return out.toString("latin1");
-}
-
-/** A random (version 4) UUID, as a flat string. */
-export function uuid(): string {
+export function uuid(random?: (n: number) => number): string {
   const out = Buffer.allocUnsafe(36);
   let j = 0;
+  let word = 0;
   for (let i = 0; i < 16; i++) {
-    let byte = randomByte();
+    // The seeded generator is asked for 32 bits at a time: one call per four bytes.
+    if (random && i % 4 === 0) word = random(0x100000000);
+    let byte = random ? (word >>> ((i % 4) * 8)) & 0xff : randomByte();
     if (i === 6) byte = (byte & 0x0f) | 0x40;
     if (i === 8) byte = (byte & 0x3f) | 0x80;
     if (i === 4 || i === 6 || i === 8 || i === 10) out[j++] = 0x2d; // "-"
@@ -48,11 +42,29 @@ export function uuid(): string {
   return out.toString("latin1");
 }
 
+/** Characters Cal.com's slugify drops after its other steps: dingbats, private use, most pictographs. */
+const DROPPED_SYMBOLS = /[\u2700-\u27BF]|[\uE000-\uF8FF]|\uD83C[\uDC00-\uDFFF]|\uD83D[\uDC00-\uDFFF]|[\u2011-\u26FF]|\uD83E[\uDD10-\uDDFF]/g;
+
+/**
+ * Cal.com's slugify (packages/lib/slugify.ts), step by step: lower case, accents dropped, every run of
+ * characters other than letters, digits, spaces, emoji and "." made one "-", spaces, "_" and "#" made "-", runs of
+ * "." and of "-" collapsed, no leading "-" or ".", no trailing "-" or ".". So "2.5" stays `2.5`, "Node.js Dev"
+ * is `node.js-dev` and "Ça va" is `ca-va`.
+ */
 export function slugify(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
+  if (!text) return "";
+  const slug = text
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
+    .trim()
+    .normalize("NFD")
+    .replace(/\p{Diacritic}/gu, "")
+    .replace(/[^.\p{L}\p{N}\p{Zs}\p{Emoji}]+/gu, "-")
+    .replace(/[\s_#]+/g, "-")
+    .replace(/^-+/, "")
+    .replace(/\.{2,}/g, ".")
+    .replace(/^\.+/, "")
+    .replace(DROPPED_SYMBOLS, "")
+    .replace(/\s+/g, " ")
+    .replace(/-+/g, "-");
+  return slug.replace(/-+$/, "").replace(/\.*$/, "");
 }

@@ -3,7 +3,7 @@ import type { Faker } from "@faker-js/faker";
 // start, seeding or not); this entry loads English and the base data only.
 import { faker as englishFaker } from "@faker-js/faker/locale/en";
 import { badRequest } from "../errors.js";
-import { cuid, slugify } from "./ids.js";
+import { slugify, uuid } from "./ids.js";
 import type { AttributeType, Role, State } from "./schema.js";
 
 /** A scenario recipe: what fixtures/*.json describe, and what the seeder turns into a state document. */
@@ -45,6 +45,8 @@ export interface AttributeRecipe {
   coverage?: number;
 }
 
+/** Where the seeded clock starts: seeded rows are dated in the days after it. */
+const SEEDED_EPOCH = Date.UTC(2025, 0, 6, 9, 0, 0);
 const SIGNUP_EPOCH = Date.UTC(2024, 0, 1);
 
 /**
@@ -56,7 +58,10 @@ export function seedState(recipe: ScenarioRecipe, seed: number): State {
   const faker = new (englishFaker.constructor as typeof Faker)({ locale: englishFaker.rawDefinitions });
   faker.seed(seed);
   const random = (n: number) => faker.number.int({ min: 0, max: n - 1 });
-  const newCuid = () => cuid(random);
+  const newUuid = () => uuid(random);
+  // A seeded clock for the rows' stored times, so they too are the same for the same seed.
+  let clock = SEEDED_EPOCH;
+  const tick = () => new Date((clock += 1 + random(72 * 3_600_000))).toISOString();
 
   const state: State = {
     meta: { seed, scenario: recipe.name },
@@ -159,7 +164,9 @@ export function seedState(recipe: ScenarioRecipe, seed: number): State {
     }
 
     for (const recipeAttr of attributes) {
-      const attributeId = newCuid();
+      const attributeId = newUuid();
+      // The attribute's seeded assignments were made when it was set up: they share its time.
+      const createdAt = tick();
       state.attributes.push({
         id: attributeId,
         teamId: orgId,
@@ -168,15 +175,19 @@ export function seedState(recipe: ScenarioRecipe, seed: number): State {
         slug: recipeAttr.slug,
         enabled: recipeAttr.enabled ?? true,
         usersCanEditRelation: false,
+        createdAt,
+        updatedAt: createdAt,
+        isWeightsEnabled: recipeAttr.weighted ?? false,
+        isLocked: false,
       });
       const isSelect = recipeAttr.type === "SINGLE_SELECT" || recipeAttr.type === "MULTI_SELECT";
       const optionIdByValue = new Map<string, string>();
       const optionFor = (value: string) => {
         let id = optionIdByValue.get(value);
         if (!id) {
-          id = newCuid();
+          id = newUuid();
           optionIdByValue.set(value, id);
-          state.attributeOptions.push({ id, attributeId, value, slug: slugify(value) });
+          state.attributeOptions.push({ id, attributeId, value, slug: slugify(value), isGroup: false, contains: [] });
         }
         return id;
       };
@@ -189,10 +200,17 @@ export function seedState(recipe: ScenarioRecipe, seed: number): State {
         const count = Math.min(pool.length, faker.number.int({ min, max }));
         for (const value of faker.helpers.arrayElements(pool, count)) {
           state.attributeAssignments.push({
-            id: newCuid(),
+            id: newUuid(),
             memberId,
             attributeOptionId: optionFor(value),
             weight: recipeAttr.weighted ? faker.number.int({ min: 0, max: 100 }) : null,
+            createdAt,
+            // Seeded, not made through the API by anyone.
+            createdById: null,
+            createdByDSyncId: null,
+            updatedAt: createdAt,
+            updatedById: null,
+            updatedByDSyncId: null,
           });
         }
       }

@@ -18,7 +18,10 @@ export type Metadata = {
   [k: string]: unknown;
 } | null;
 export type Role = "MEMBER" | "ADMIN" | "OWNER";
-export type Cuid = string;
+/**
+ * Ids of attributes, options and assignments: UUIDs (v4 form) as Cal.com's @default(uuid()) makes them; any other non-empty string is accepted in loaded states.
+ */
+export type Uuid = string;
 export type AttributeType = "TEXT" | "NUMBER" | "SINGLE_SELECT" | "MULTI_SELECT" | "USER_RELATIONSHIP";
 
 /**
@@ -157,7 +160,7 @@ export interface Profile {
   username: string;
 }
 export interface Attribute {
-  id: Cuid;
+  id: Uuid;
   /**
    * The organization that owns the attribute.
    */
@@ -167,21 +170,39 @@ export interface Attribute {
   slug: string;
   enabled: boolean;
   usersCanEditRelation: boolean;
+  createdAt: string;
+  updatedAt: string;
+  isWeightsEnabled: boolean;
+  isLocked: boolean;
 }
 export interface AttributeOption {
-  id: Cuid;
-  attributeId: Cuid;
+  id: Uuid;
+  attributeId: Uuid;
   value: string;
+  /**
+   * slugify(value) for options made from an assigned value, which may be empty ("!!!"); not unique within the attribute, as in Cal.com.
+   */
   slug: string;
+  isGroup: boolean;
+  contains: string[];
 }
 export interface AttributeAssignment {
-  id: Cuid;
+  id: Uuid;
   /**
    * The org membership's id (not the user's).
    */
   memberId: number;
-  attributeOptionId: Cuid;
+  attributeOptionId: Uuid;
   weight: number | null;
+  createdAt: string;
+  /**
+   * The user who made the assignment through the API; null for seeded ones.
+   */
+  createdById: IntId | null;
+  createdByDSyncId: string | null;
+  updatedAt: string | null;
+  updatedById: IntId | null;
+  updatedByDSyncId: string | null;
 }
 export interface ApiKey {
   id: string;

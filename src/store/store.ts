@@ -79,8 +79,6 @@ export class Store {
   /** `${orgId}:${slug}` → attribute. */
   readonly attributeByOrgSlug = new Map<string, Attribute>();
   readonly optionsByAttribute = new Map<string, Map<string, AttributeOption>>();
-  /** `${attributeId}:${slug}` → option. */
-  readonly optionByAttributeSlug = new Map<string, AttributeOption>();
   /** optionId → (memberId → assignment). */
   readonly assignmentsByOption = new Map<string, Map<number, AttributeAssignment>>();
   /** memberId → (optionId → assignment). */
@@ -230,8 +228,6 @@ export class Store {
         const [p, o] = [previous as AttributeOption, row as AttributeOption];
         if (p.attributeId !== o.attributeId) return false;
         this.optionsByAttribute.get(o.attributeId)?.set(o.id, o);
-        if (this.optionByAttributeSlug.get(`${p.attributeId}:${p.slug}`) === p) this.optionByAttributeSlug.delete(`${p.attributeId}:${p.slug}`);
-        this.optionByAttributeSlug.set(`${o.attributeId}:${o.slug}`, o);
         return true;
       }
       case "attributeAssignments": {
@@ -305,7 +301,6 @@ export class Store {
       case "attributeOptions": {
         const o = row as AttributeOption;
         bucket(this.optionsByAttribute, o.attributeId, () => new Map()).set(o.id, o);
-        this.optionByAttributeSlug.set(`${o.attributeId}:${o.slug}`, o);
         return;
       }
       case "attributeAssignments": {
@@ -370,9 +365,6 @@ export class Store {
       case "attributeOptions": {
         const o = row as AttributeOption;
         this.optionsByAttribute.get(o.attributeId)?.delete(o.id);
-        if (this.optionByAttributeSlug.get(`${o.attributeId}:${o.slug}`) === o) {
-          this.optionByAttributeSlug.delete(`${o.attributeId}:${o.slug}`);
-        }
         return;
       }
       case "attributeAssignments": {

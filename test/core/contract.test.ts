@@ -90,14 +90,15 @@ function errorRequests(state: State, facts: ReturnType<typeof scenarioFacts>): R
       body: { name: "Skills", slug: "skills", type: "TEXT", options: [] },
       status: 409,
     },
-    OrganizationsAttributesController_getOrganizationAttribute: { method: "GET", path: `${base}/attributes/${unknown}`, status: 404 },
+    // An unknown attribute is 200 with null data (item 1): the error here is an organization that does not exist.
+    OrganizationsAttributesController_getOrganizationAttribute: { method: "GET", path: `/v2/organizations/999999/attributes/${dept.id}`, status: 403 },
     OrganizationsAttributesController_updateOrganizationAttribute: { method: "PATCH", path: `${base}/attributes/${unknown}`, body: { name: "X" }, status: 404 },
     OrganizationsAttributesController_deleteOrganizationAttribute: { method: "DELETE", path: `${base}/attributes/${unknown}`, status: 404 },
     OrganizationsAttributesOptionsController_createOrganizationAttributeOption: {
       method: "POST",
       path: `${base}/attributes/${dept.id}/options`,
-      body: { value: "Sales", slug: "sales" },
-      status: 409,
+      body: { value: "Sales" },
+      status: 400,
     },
     OrganizationsAttributesOptionsController_getOrganizationAttributeOptions: { method: "GET", path: `${base}/attributes/${unknown}/options`, status: 404 },
     OrganizationsAttributesOptionsController_updateOrganizationAttributeOption: {
@@ -117,7 +118,7 @@ function errorRequests(state: State, facts: ReturnType<typeof scenarioFacts>): R
       path: `${base}/attributes/slugs/skills/options/assigned?teamIds=abc`,
       status: 400,
     },
-    OrganizationsAttributesOptionsController_getOrganizationAttributeOptionsForUser: { method: "GET", path: `${base}/attributes/options/${facts.outsiderIds[0]}`, status: 404 },
+    OrganizationsAttributesOptionsController_getOrganizationAttributeOptionsForUser: { method: "GET", path: `${base}/attributes/options/0x1`, status: 400 },
     OrganizationsAttributesOptionsController_assignOrganizationAttributeOptionToUser: {
       method: "POST",
       path: `${base}/attributes/options/${holder}`,

@@ -86,9 +86,9 @@ describe("determinism", () => {
     expect(s.memberships.filter((m: { accepted: boolean }) => !m.accepted)).toHaveLength(1);
   });
 
-  it("keeps a seeded state free of run-time values: no history, cuid-shaped ids", async () => {
+  it("keeps a seeded state free of run-time values: no history, UUID (v4) ids", async () => {
     const s = stateOf(await stateText(await start({ seed: 5 })));
     expect(s.assignmentHistory).toEqual([]);
-    for (const row of [...s.attributes, ...s.attributeOptions, ...s.attributeAssignments]) expect(row.id).toMatch(/^c[0-9a-z]{24}$/);
+    for (const row of [...s.attributes, ...s.attributeOptions, ...s.attributeAssignments]) expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

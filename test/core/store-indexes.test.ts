@@ -51,7 +51,7 @@ describe("store indexes", () => {
     const before = [...store.holderUserIds(option.id)];
     const taken = new Set(store.assignmentsByOption.get(option.id)?.keys() ?? []);
     const member = state.memberships.find((m) => m.teamId === state.organizations[0]!.id && m.accepted && !taken.has(m.id))!;
-    const added: AttributeAssignment = { id: "cbenchtest00000000000000001", memberId: member.id, attributeOptionId: option.id, weight: null };
+    const added: AttributeAssignment = { id: "4d7f3c1e-2a7b-4c1d-9e0f-000000000001", memberId: member.id, attributeOptionId: option.id, weight: null, createdAt: "2025-02-03T10:00:00.000Z", createdById: null, createdByDSyncId: null, updatedAt: "2025-02-03T10:00:00.000Z", updatedById: null, updatedByDSyncId: null };
 
     expect(store.version).toBe(0);
     store.apply([{ op: "put", collection: "attributeAssignments", row: added }]);

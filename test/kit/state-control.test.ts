@@ -71,12 +71,12 @@ describe("GET and PUT /__admin/state", () => {
     const base = `/v2/organizations/${facts.org.id}`;
     const dept = doc.attributes.find((a) => a.slug === "department")!;
     dept.name = "Division";
-    doc.attributeOptions.push({ id: "cloadedoption0000000000001", attributeId: dept.id, value: "Legal", slug: "legal" });
+    doc.attributeOptions.push({ id: "cloadedoption0000000000001", attributeId: dept.id, value: "Legal", slug: "legal", isGroup: false, contains: [] });
     const membership = facts.orgMembership(facts.memberId)!;
     // The member now holds Legal (and only Legal) of the department.
     const deptOptionIds = new Set(doc.attributeOptions.filter((o) => o.attributeId === dept.id).map((o) => o.id));
     doc.attributeAssignments = doc.attributeAssignments.filter((a) => !(a.memberId === membership.id && deptOptionIds.has(a.attributeOptionId)));
-    doc.attributeAssignments.push({ id: "cloadedassignment000000001", memberId: membership.id, attributeOptionId: "cloadedoption0000000000001", weight: null });
+    doc.attributeAssignments.push({ id: "cloadedassignment000000001", memberId: membership.id, attributeOptionId: "cloadedoption0000000000001", weight: null, createdAt: "2025-02-03T10:00:00.000Z", createdById: null, createdByDSyncId: null, updatedAt: "2025-02-03T10:00:00.000Z", updatedById: null, updatedByDSyncId: null });
     // Drop a whole attribute with its options and assignments.
     const legacy = doc.attributes.find((a) => a.slug === "legacy-region")!;
     const legacyOptions = new Set(doc.attributeOptions.filter((o) => o.attributeId === legacy.id).map((o) => o.id));
@@ -91,7 +91,7 @@ describe("GET and PUT /__admin/state", () => {
     expect(list.map((a: { slug: string }) => a.slug)).toEqual(["department", "skills", "job-title", "years-of-experience"]);
     expect(list[0].name).toBe("Division");
     const options = expectSuccess(await api.get(`${base}/attributes/${dept.id}/options`));
-    expect(options.at(-1)).toEqual({ id: "cloadedoption0000000000001", attributeId: dept.id, value: "Legal", slug: "legal" });
+    expect(options.at(-1)).toEqual({ id: "cloadedoption0000000000001", attributeId: dept.id, value: "Legal", slug: "legal", isGroup: false, contains: [] });
     const mine = expectSuccess(await api.get(`${base}/attributes/options/${facts.memberId}`));
     expect(mine.map((o: { id: string }) => o.id)).toContain("cloadedoption0000000000001");
     const assigned = expectSuccess(await api.get(`${base}/attributes/slugs/department/options/assigned`));

@@ -163,7 +163,10 @@ describe("watch mode", () => {
     await logLine(/reloaded .*spec\.json/);
     const res = await fetch(`${m.url}${path}`, { headers: { authorization: "Bearer cal_test_mock_admin_key" } });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/take/);
+    expect(((await res.json()) as { error: { details: { errors: Array<{ constraints: unknown }> } } }).error.details.errors[0]!.constraints).toEqual({
+      max: "take must not be greater than 1",
+    });
+    expect(res.headers.get("x-calcom-mock-diagnostics")).toMatch(/take/);
   });
 
   it("answers spec-driven operations from the reloaded spec", async () => {

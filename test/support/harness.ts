@@ -107,9 +107,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ScenarioRecipe } from "../../src/store/seed.js";
 
+/** The messages of Cal.com's validation failures, whose particulars are in `details` and the mock's diagnostics header. */
+export const VALIDATION_MESSAGES = new Set(["Bad Request Exception", "Validation failed (numeric string is expected)"]);
+
 /**
- * Checks that an answer is Cal.com's error envelope: the status, `error.code`, and (when given) the message,
- * exact for a string and matched for a pattern. `path` defaults to no check; give the request URL to check it.
+ * Checks that an answer is Cal.com's error envelope: the status, `error.code`, `error.details` as Cal.com's filters
+ * send it (NestJS's exception response for HTTP exceptions, none for the database-mapped codes), and (when given)
+ * the message, exact for a string and matched for a pattern. For a failed validation, whose message is Cal.com's
+ * fixed text, the pattern is matched against the mock's readable summary in the X-Calcom-Mock-Diagnostics header.
+ * `path` defaults to no check; give the request URL to check it.
  */
 export function expectError(res: ApiResponse, status: number, code: string, message?: string | RegExp, path?: string): void {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -118,9 +124,27 @@ export function expectError(res: ApiResponse, status: number, code: string, mess
   expect(typeof res.body.timestamp).toBe("string");
   expect(new Date(res.body.timestamp).toISOString()).toBe(res.body.timestamp);
   expect(res.body.error.code).toBe(code);
-  if (typeof message === "string") expect(res.body.error.message).toBe(message);
-  else if (message) expect(res.body.error.message).toMatch(message);
+  expectDetails(res);
+  const text: string = VALIDATION_MESSAGES.has(res.body.error.message) && message !== undefined && !VALIDATION_MESSAGES.has(String(message))
+    ? (res.headers.get("x-calcom-mock-diagnostics") ?? "")
+    : res.body.error.message;
+  if (typeof message === "string") expect(text).toBe(message);
+  else if (message) expect(text).toMatch(message);
   if (path !== undefined) expect(res.body.path).toBe(path);
+}
+
+/** `error.details` as Cal.com's exception filters send it; see expectError. */
+export function expectDetails(res: Pick<ApiResponse, "status" | "body">): void {
+  const { code, message, details } = res.body.error as { code: string; message: string; details?: any };
+  if (/^[A-Z_]+$/.test(code)) {
+    // Prisma's mapped errors (CONFLICT, NOT_FOUND, BAD_REQUEST) carry none.
+    expect(Object.keys(res.body.error).sort()).toEqual(["code", "message"]);
+  } else if (message === "Bad Request Exception") {
+    expect(Array.isArray(details?.errors), JSON.stringify(res.body)).toBe(true);
+    expect(details.errors.length).toBeGreaterThan(0);
+  } else if (typeof details !== "string") {
+    expect(details, JSON.stringify(res.body)).toEqual({ message, error: expect.any(String), statusCode: res.status });
+  }
 }
 
 /** Checks a success answer: the status (pass 201 for a POST) and the `{status, data}` envelope; returns `data`. */

@@ -1,20 +1,38 @@
 import type { Schemas } from "../../contract/types.js";
 import { badRequest, missingReference, notFound, uniqueConflict } from "../../errors.js";
 import type { Database } from "../database.js";
-import { cuid, slugify } from "../ids.js";
+import { slugify, uuid } from "../ids.js";
+import { newOption } from "./options.js";
 import type { AssignmentHistoryEntry, AttributeAssignment, AttributeOption, Change } from "../schema.js";
 import type { Store } from "../store.js";
 import { historyChange, historyEntry, historyValue, type Actor } from "./history.js";
-import { attributeInOrg, requireOrgMember } from "./lookup.js";
+import { anyOrgMembership, attributeInOrg, requireOrgMember } from "./lookup.js";
 
+/** The assignment row (AttributeToUser) as Cal.com returns it, stored columns included. */
 export function toAssignmentOutput(a: AttributeAssignment): Schemas["AssignOptionUserOutputData"] {
-  return { id: a.id, memberId: a.memberId, attributeOptionId: a.attributeOptionId, weight: a.weight };
+  return {
+    id: a.id,
+    memberId: a.memberId,
+    attributeOptionId: a.attributeOptionId,
+    weight: a.weight,
+    createdAt: a.createdAt,
+    createdById: a.createdById,
+    createdByDSyncId: a.createdByDSyncId,
+    updatedAt: a.updatedAt,
+    updatedById: a.updatedById,
+    updatedByDSyncId: a.updatedByDSyncId,
+  };
 }
 
-/** The options of this organization's attributes that the user holds, in assignment order. */
+/**
+ * The options of this organization's attributes that the user holds, in assignment order. Like Cal.com's
+ * repository (getOrganizationAttributeOptionsForUser), there is no membership check: a pending invitee or a user
+ * outside the organization simply holds nothing there.
+ */
 export function optionsOfUser(store: Store, orgId: number, userId: number): AttributeOption[] {
-  const membership = requireOrgMember(store, orgId, userId);
+  const membership = anyOrgMembership(store, orgId, userId);
   const options: AttributeOption[] = [];
+  if (!membership) return options;
   for (const optionId of store.assignmentsByMember.get(membership.id)?.keys() ?? []) {
     const option = store.get("attributeOptions", optionId);
     if (option) options.push(option);
@@ -25,33 +43,11 @@ export function optionsOfUser(store: Store, orgId: number, userId: number): Attr
 const isSelect = (type: string) => type === "SINGLE_SELECT" || type === "MULTI_SELECT";
 
 /**
- * A NUMBER attribute's value: a plain decimal number. `Number()` alone would also take "", " ", "0x1f" and
- * "0b1", which are not numbers a user would give as an attribute value.
- */
-const DECIMAL_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
-/** The attribute's option with exactly this value: a value given again is the same option. */
-function optionWithValue(store: Store, attributeId: string, value: string): AttributeOption | undefined {
-  for (const option of store.optionsByAttribute.get(attributeId)?.values() ?? []) if (option.value === value) return option;
-  return undefined;
-}
-
-/**
- * The slug of a new option made from a value: its slugified value, or, when another value already slugifies to it
- * ("C++" and "C", "2.5" and "-2.5"), that slug with a number, so two different values never share an option.
- */
-function freeOptionSlug(store: Store, attributeId: string, value: string): string {
-  const base = slugify(value) || value;
-  let slug = base;
-  for (let n = 2; store.optionByAttributeSlug.has(`${attributeId}:${slug}`); n++) slug = `${base}-${n}`;
-  return slug;
-}
-
-/**
- * Assigns an option to a user, following Cal.com: select attributes take an existing option id; TEXT and NUMBER
- * attributes may take a `value` instead, which becomes an option of its own (reused when an option has that exact value).
- * Where Cal.com answers 500 (neither field given) or skips a check (an option of another attribute), the mock
- * answers a 400 instead.
+ * Assigns an option to a user, following Cal.com (organization-attribute-options.repository.ts,
+ * assignOrganizationAttributeOptionToUser): select attributes take an existing option id; TEXT and NUMBER
+ * attributes may take a `value` instead, which always becomes a new option with `slugify(value)` as its slug, even
+ * when an option has that value or slug already. Where Cal.com answers 500 (neither field given) or skips a check
+ * (an option of another attribute), the mock answers a 400 instead.
  */
 export async function assignOption(
   db: Database,
@@ -75,19 +71,26 @@ export async function assignOption(
       throw badRequest(`Attribute option ${option.id} does not belong to attribute ${attribute.id}`);
     }
   } else if (input.value !== undefined) {
-    if (attribute.type === "NUMBER" && !DECIMAL_NUMBER.test(input.value)) {
-      throw badRequest("A NUMBER attribute takes a numeric value");
-    }
-    option = optionWithValue(store, attribute.id, input.value);
-    if (!option) {
-      option = { id: cuid(), attributeId: attribute.id, value: input.value, slug: freeOptionSlug(store, attribute.id, input.value) };
-      changes.push({ op: "put", collection: "attributeOptions", row: option });
-    }
+    option = newOption(attribute.id, input.value, slugify(input.value));
+    changes.push({ op: "put", collection: "attributeOptions", row: option });
   } else {
     throw badRequest("Either attributeOptionId or value must be given");
   }
   if (store.assignmentsByOption.get(option.id)?.has(membership.id)) throw uniqueConflict();
-  const assignment: AttributeAssignment = { id: cuid(), memberId: membership.id, attributeOptionId: option.id, weight: input.weight ?? null };
+  const now = new Date().toISOString();
+  const assignment: AttributeAssignment = {
+    id: uuid(),
+    memberId: membership.id,
+    attributeOptionId: option.id,
+    weight: input.weight ?? null,
+    createdAt: now,
+    createdById: actor.user.id,
+    createdByDSyncId: null,
+    // Prisma's @updatedAt fills the column on create too.
+    updatedAt: now,
+    updatedById: null,
+    updatedByDSyncId: null,
+  };
   changes.push({ op: "put", collection: "attributeAssignments", row: assignment });
   const change = historyChange("ASSIGNED", attribute, null, historyValue(option, assignment));
   changes.push({ op: "put", collection: "assignmentHistory", row: historyEntry(membership.id, actor, "assignOption", [change]) });
@@ -124,7 +127,7 @@ export async function updateAssignmentWeight(
 ): Promise<AttributeAssignment> {
   const { membership, assignment, option, attribute } = heldAssignment(db.store, orgId, userId, optionId);
   if (input.weight === undefined || input.weight === assignment.weight) return assignment;
-  const updated: AttributeAssignment = { ...assignment, weight: input.weight };
+  const updated: AttributeAssignment = { ...assignment, weight: input.weight, updatedAt: new Date().toISOString(), updatedById: actor.user.id };
   const change = historyChange("WEIGHT_CHANGED", attribute, historyValue(option, assignment), historyValue(option, updated));
   await db.commit([
     { op: "put", collection: "attributeAssignments", row: updated },

@@ -1,24 +1,33 @@
 import type { Schemas } from "../../contract/types.js";
-import { notFound, recordNotFound, uniqueConflict } from "../../errors.js";
+import { notFound, recordNotFound } from "../../errors.js";
 import type { Database } from "../database.js";
-import { cuid } from "../ids.js";
+import { uuid } from "../ids.js";
 import type { Attribute, AttributeOption, Change } from "../schema.js";
 import type { Store } from "../store.js";
 import { historyChange, historyEntry, historyValue, type Actor } from "./history.js";
-import { assigneeUserIds, attributeInOrg, attributeInOrgBySlug } from "./lookup.js";
+import { assigneeUserIds, attributeInOrg, findAttributeInOrg, findAttributeInOrgBySlug } from "./lookup.js";
 
+/** The raw option row, as Cal.com's option routes return it (stored columns included). */
 export function toOptionOutput(o: AttributeOption): Schemas["OptionOutput"] {
+  return { id: o.id, attributeId: o.attributeId, value: o.value, slug: o.slug, isGroup: o.isGroup, contains: o.contains };
+}
+
+/** New rows share one empty `contains` list: rows are replaced, never changed in place. */
+const NOTHING_CONTAINED: string[] = [];
+
+/** A new option row with Cal.com's column defaults (not a group, containing nothing). */
+export function newOption(attributeId: string, value: string, slug: string): AttributeOption {
+  return { id: uuid(), attributeId, value, slug, isGroup: false, contains: NOTHING_CONTAINED };
+}
+
+/** The assigned-options listing is shaped by its output class: only these fields (plus assignedUserIds). */
+export function toAssignedOptionOutput(o: AttributeOption): Omit<Schemas["AssignedOptionOutput"], "assignedUserIds"> {
   return { id: o.id, attributeId: o.attributeId, value: o.value, slug: o.slug };
 }
 
 export function listOptions(store: Store, orgId: number, attributeId: string): AttributeOption[] {
   const attribute = attributeInOrg(store, orgId, attributeId);
   return [...(store.optionsByAttribute.get(attribute.id)?.values() ?? [])];
-}
-
-function assertOptionSlugFree(store: Store, attributeId: string, slug: string, self?: string): void {
-  const holder = store.optionByAttributeSlug.get(`${attributeId}:${slug}`);
-  if (holder && holder.id !== self) throw uniqueConflict();
 }
 
 export async function createOption(
@@ -28,8 +37,7 @@ export async function createOption(
   input: Schemas["CreateOrganizationAttributeOptionInput"],
 ): Promise<AttributeOption> {
   const attribute = attributeInOrg(db.store, orgId, attributeId);
-  assertOptionSlugFree(db.store, attribute.id, input.slug);
-  const option: AttributeOption = { id: cuid(), attributeId: attribute.id, value: input.value, slug: input.slug };
+  const option = newOption(attribute.id, input.value, input.slug);
   await db.commit([{ op: "put", collection: "attributeOptions", row: option }]);
   return option;
 }
@@ -49,7 +57,6 @@ export async function updateOption(
   const attribute = attributeInOrg(db.store, orgId, attributeId);
   const current = optionOfAttribute(db.store, attribute, optionId);
   if (!current) throw recordNotFound();
-  if (input.slug !== undefined) assertOptionSlugFree(db.store, attribute.id, input.slug, current.id);
   const updated: AttributeOption = {
     ...current,
     ...(input.value !== undefined && { value: input.value }),
@@ -80,7 +87,8 @@ export function removeOptionChanges(store: Store, attribute: Attribute, option: 
 }
 
 export async function deleteOption(db: Database, orgId: number, attributeId: string, optionId: string, actor: Actor): Promise<AttributeOption> {
-  const attribute = attributeInOrg(db.store, orgId, attributeId);
+  // Cal.com's repository looks the option up through its attribute's organization: either missing is one 404.
+  const attribute = attributeInOrg(db.store, orgId, attributeId, () => notFound("Attribute option not found"));
   const option = optionOfAttribute(db.store, attribute, optionId);
   if (!option) throw notFound("Attribute option not found");
   await db.commit(removeOptionChanges(db.store, attribute, option, actor, "deleteOption"));
@@ -95,9 +103,10 @@ export interface AssignedOptionsQuery {
 }
 
 /**
- * Cal.com's assigned-options listing: options of the attribute that someone holds (restricted to members of
- * `teamIds` when given), paginated, then narrowed to those sharing a holder with `assignedOptionIds`.
- * `assignedUserIds` always lists every holder of the option, whatever the filters.
+ * Cal.com's assigned-options listing (organization-attribute-options.repository.ts,
+ * getOrganizationAttributeAssignedOptions): options of the attribute that someone holds (someone in `teamIds`,
+ * when given), paginated, then narrowed to those sharing a holder with the options `assignedOptionIds` selects.
+ * An unknown attribute has no candidates. `assignedUserIds` always lists every holder of the option.
  */
 export function assignedOptions(
   store: Store,
@@ -105,7 +114,7 @@ export function assignedOptions(
   attribute: { id: string } | { slug: string },
   query: AssignedOptionsQuery,
 ): Schemas["AssignedOptionOutput"][] {
-  const attr = "id" in attribute ? attributeInOrg(store, orgId, attribute.id) : attributeInOrgBySlug(store, orgId, attribute.slug);
+  const attr = "id" in attribute ? findAttributeInOrg(store, orgId, attribute.id) : findAttributeInOrgBySlug(store, orgId, attribute.slug);
   // Both sets depend only on the filter and the data, so they are kept until the next write (store.memo).
   const teamKey = query.teamIds ? [...query.teamIds].sort((a, b) => a - b).join(",") : "";
   const teamUserIds = query.teamIds ? store.memo(`team-users ${orgId} ${teamKey}`, () => teamMemberUserIds(store, orgId, query.teamIds!)) : undefined;
@@ -122,6 +131,7 @@ export function assignedOptions(
   }
 
   const page: Schemas["AssignedOptionOutput"][] = [];
+  if (!attr) return page;
   let index = 0;
   for (const option of store.optionsByAttribute.get(attr.id)?.values() ?? []) {
     const userIds = assigneeUserIds(store, option.id);
@@ -129,27 +139,41 @@ export function assignedOptions(
     if (index++ < query.skip) continue;
     if (index > query.skip + query.take) break;
     if (filterUserIds && !userIds.some((id) => filterUserIds.has(id))) continue;
-    page.push({ ...toOptionOutput(option), assignedUserIds: userIds as number[] });
+    page.push({ ...toAssignedOptionOutput(option), assignedUserIds: userIds as number[] });
   }
   return page;
 }
 
 /**
- * The holders of the given options of this organization (members of `teamUserIds` only, when given), or
- * undefined when no given id names an option of the organization: Cal.com's 404 case.
+ * The users whose options `assignedOptionIds` selects, or undefined when it selects none (Cal.com's 404). Cal.com
+ * selects the organization's options every one of whose assignments names one of the given ids: the given
+ * options themselves, and, vacuously, every option nobody holds. With `teamIds`, an option must also have a holder
+ * in those teams (which rules the unheld ones out). The users are then all holders of the selected options, in
+ * the teams or not.
  */
 export function holdersOf(store: Store, orgId: number, optionIds: readonly string[], teamUserIds: ReadonlySet<number> | undefined): Set<number> | undefined {
   const users = new Set<number>();
-  let matched = false;
+  let selected = false;
   for (const optionId of new Set(optionIds)) {
     const option = store.get("attributeOptions", optionId);
     if (!option || store.get("attributes", option.attributeId)?.teamId !== orgId) continue;
-    matched = true;
-    for (const userId of assigneeUserIds(store, optionId)) {
-      if (!teamUserIds || teamUserIds.has(userId)) users.add(userId);
+    const holders = assigneeUserIds(store, optionId);
+    if (teamUserIds && !holders.some((id) => teamUserIds.has(id))) continue;
+    selected = true;
+    for (const userId of holders) users.add(userId);
+  }
+  if (!selected && !teamUserIds) selected = store.memo(`unheld ${orgId}`, () => hasUnheldOption(store, orgId));
+  return selected ? users : undefined;
+}
+
+/** Whether some option of the organization is held by nobody: what makes Cal.com's vacuous match select it. */
+function hasUnheldOption(store: Store, orgId: number): boolean {
+  for (const attribute of store.attributesByOrg.get(orgId)?.values() ?? []) {
+    for (const option of store.optionsByAttribute.get(attribute.id)?.values() ?? []) {
+      if (assigneeUserIds(store, option.id).length === 0) return true;
     }
   }
-  return matched ? users : undefined;
+  return false;
 }
 
 /**
