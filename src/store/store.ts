@@ -27,7 +27,8 @@ const isDenseId = (id: Id): id is number => typeof id === "number" && Number.isI
 /** How many derived values `memo` keeps between writes. */
 const MEMO_LIMIT = 512;
 
-function bucket<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+/** The value kept under `key`, made and kept first if there is none (a Map's or a WeakMap's). */
+export function bucket<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V): V {
   let value = map.get(key);
   if (value === undefined) {
     value = make();

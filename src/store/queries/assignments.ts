@@ -1,11 +1,12 @@
 import type { Schemas } from "../../contract/types.js";
 import { badRequest, missingReference, notFound, uniqueConflict } from "../../errors.js";
+import { isoNow } from "../clock.js";
 import type { Database } from "../database.js";
 import { slugify, uuid } from "../ids.js";
 import { newOption } from "./options.js";
 import type { AssignmentHistoryEntry, AttributeAssignment, AttributeOption, Change } from "../schema.js";
 import type { Store } from "../store.js";
-import { historyChange, historyEntry, historyValue, type Actor } from "./history.js";
+import { historyChanges, historyEntry, historyValue, type Actor } from "./history.js";
 import { anyOrgMembership, attributeInOrg, requireOrgMember } from "./lookup.js";
 
 /** The assignment row (AttributeToUser) as Cal.com returns it, stored columns included. */
@@ -77,7 +78,7 @@ export async function assignOption(
     throw badRequest("Either attributeOptionId or value must be given");
   }
   if (store.assignmentsByOption.get(option.id)?.has(membership.id)) throw uniqueConflict();
-  const now = new Date().toISOString();
+  const now = isoNow();
   const assignment: AttributeAssignment = {
     id: uuid(),
     memberId: membership.id,
@@ -92,8 +93,8 @@ export async function assignOption(
     updatedByDSyncId: null,
   };
   changes.push({ op: "put", collection: "attributeAssignments", row: assignment });
-  const change = historyChange("ASSIGNED", attribute, null, historyValue(option, assignment));
-  changes.push({ op: "put", collection: "assignmentHistory", row: historyEntry(membership.id, actor, "assignOption", [change]) });
+  const recorded = historyChanges("ASSIGNED", attribute, null, historyValue(option, assignment));
+  changes.push({ op: "put", collection: "assignmentHistory", row: historyEntry(membership.id, actor, "assignOption", recorded) });
   await db.commit(changes);
   return assignment;
 }
@@ -109,10 +110,10 @@ function heldAssignment(store: Store, orgId: number, userId: number, optionId: s
 
 export async function unassignOption(db: Database, orgId: number, userId: number, optionId: string, actor: Actor): Promise<AttributeAssignment> {
   const { membership, assignment, option, attribute } = heldAssignment(db.store, orgId, userId, optionId);
-  const change = historyChange("UNASSIGNED", attribute, historyValue(option, assignment), null);
+  const recorded = historyChanges("UNASSIGNED", attribute, historyValue(option, assignment), null);
   await db.commit([
     { op: "del", collection: "attributeAssignments", id: assignment.id },
-    { op: "put", collection: "assignmentHistory", row: historyEntry(membership.id, actor, "unassignOption", [change]) },
+    { op: "put", collection: "assignmentHistory", row: historyEntry(membership.id, actor, "unassignOption", recorded) },
   ]);
   return assignment;
 }
@@ -127,11 +128,11 @@ export async function updateAssignmentWeight(
 ): Promise<AttributeAssignment> {
   const { membership, assignment, option, attribute } = heldAssignment(db.store, orgId, userId, optionId);
   if (input.weight === undefined || input.weight === assignment.weight) return assignment;
-  const updated: AttributeAssignment = { ...assignment, weight: input.weight, updatedAt: new Date().toISOString(), updatedById: actor.user.id };
-  const change = historyChange("WEIGHT_CHANGED", attribute, historyValue(option, assignment), historyValue(option, updated));
+  const updated: AttributeAssignment = { ...assignment, weight: input.weight, updatedAt: isoNow(), updatedById: actor.user.id };
+  const recorded = historyChanges("WEIGHT_CHANGED", attribute, historyValue(option, assignment), historyValue(option, updated));
   await db.commit([
     { op: "put", collection: "attributeAssignments", row: updated },
-    { op: "put", collection: "assignmentHistory", row: historyEntry(membership.id, actor, "updateAssignmentWeight", [change]) },
+    { op: "put", collection: "assignmentHistory", row: historyEntry(membership.id, actor, "updateAssignmentWeight", recorded) },
   ]);
   return updated;
 }

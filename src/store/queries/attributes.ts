@@ -1,5 +1,6 @@
 import type { Schemas } from "../../contract/types.js";
 import { recordNotFound, uniqueConflict } from "../../errors.js";
+import { isoNow } from "../clock.js";
 import type { Database } from "../database.js";
 import { uuid } from "../ids.js";
 import type { Attribute, Change } from "../schema.js";
@@ -49,7 +50,7 @@ export async function createAttribute(
   input: Schemas["CreateOrganizationAttributeInput"],
 ): Promise<Attribute> {
   assertSlugFree(db.store, orgId, input.slug);
-  const now = new Date().toISOString();
+  const now = isoNow();
   const attribute: Attribute = {
     id: uuid(),
     teamId: orgId,
@@ -93,7 +94,7 @@ export async function updateAttribute(
     ...(input.slug !== undefined && { slug: input.slug }),
     ...(input.type !== undefined && { type: input.type }),
     ...(input.enabled !== undefined && { enabled: input.enabled }),
-    updatedAt: new Date().toISOString(),
+    updatedAt: isoNow(),
   };
   await db.commit([{ op: "put", collection: "attributes", row: updated }]);
   return updated;

@@ -4,7 +4,7 @@ import type { Database } from "../database.js";
 import { uuid } from "../ids.js";
 import type { Attribute, AttributeOption, Change } from "../schema.js";
 import type { Store } from "../store.js";
-import { historyChange, historyEntry, historyValue, type Actor } from "./history.js";
+import { historyChanges, historyEntry, historyValue, type Actor } from "./history.js";
 import { assigneeUserIds, attributeInOrg, findAttributeInOrg, findAttributeInOrgBySlug } from "./lookup.js";
 
 /** The raw option row, as Cal.com's option routes return it (stored columns included). */
@@ -66,8 +66,8 @@ export async function updateOption(
   // Renaming an option changes the value every assignee holds: each of them gets a history entry.
   if (updated.value !== current.value || updated.slug !== current.slug) {
     for (const assignment of db.store.assignmentsByOption.get(current.id)?.values() ?? []) {
-      const change = historyChange("VALUE_CHANGED", attribute, historyValue(current, assignment), historyValue(updated, assignment));
-      changes.push({ op: "put", collection: "assignmentHistory", row: historyEntry(assignment.memberId, actor, "updateOption", [change]) });
+      const recorded = historyChanges("VALUE_CHANGED", attribute, historyValue(current, assignment), historyValue(updated, assignment));
+      changes.push({ op: "put", collection: "assignmentHistory", row: historyEntry(assignment.memberId, actor, "updateOption", recorded) });
     }
   }
   await db.commit(changes);
@@ -79,8 +79,8 @@ export function removeOptionChanges(store: Store, attribute: Attribute, option: 
   const changes: Change[] = [];
   for (const assignment of store.assignmentsByOption.get(option.id)?.values() ?? []) {
     changes.push({ op: "del", collection: "attributeAssignments", id: assignment.id });
-    const change = historyChange("UNASSIGNED", attribute, historyValue(option, assignment), null);
-    changes.push({ op: "put", collection: "assignmentHistory", row: historyEntry(assignment.memberId, actor, operation, [change]) });
+    const recorded = historyChanges("UNASSIGNED", attribute, historyValue(option, assignment), null);
+    changes.push({ op: "put", collection: "assignmentHistory", row: historyEntry(assignment.memberId, actor, operation, recorded) });
   }
   changes.push({ op: "del", collection: "attributeOptions", id: option.id });
   return changes;
