@@ -506,7 +506,7 @@ const SPEC_READS = [
  * static spec-driven answers against the Prism CLI serving the same document (`prism mock -v error`), and RSS
  * after every operation once.
  */
-async function specPhases(dbFile: string, orgId: number): Promise<{ rows: Row[]; out: Record<string, unknown> }> {
+async function specPhases(dbFile: string, orgId: number, profileDir?: string): Promise<{ rows: Row[]; out: Record<string, unknown> }> {
   const rows: Row[] = [];
   const out: Record<string, unknown> = {};
   if (![...config.only].some((p) => p.startsWith("spec-"))) return { rows, out };
@@ -522,7 +522,7 @@ async function specPhases(dbFile: string, orgId: number): Promise<{ rows: Row[];
   console.log("\noperations answered from the spec");
 
   const t0 = performance.now();
-  const mock = await startMock(dbFile, orgId);
+  const mock = await startMock(dbFile, orgId, profileDir);
   const first = await waitForAnswer(mock.child, `${mock.base}${reads[0]!.path}`, reads[0]!.headers as Record<string, string>, t0, 200, 30_000);
   console.log(`  start-up with the whole contract: stateful answer after ${mock.startMs.toFixed(0)} ms, first spec-driven answer after ${first.ms.toFixed(0)} ms`);
   out.startup = { statefulMs: mock.startMs, firstSpecMs: first.ms };
@@ -738,7 +738,7 @@ async function main(): Promise<void> {
     }
 
     // 4. The operations answered from the spec.
-    const specRows = await specPhases(seededFile, facts.orgId);
+    const specRows = await specPhases(seededFile, facts.orgId, profileDir);
     out.spec = specRows.out;
 
     // 5. Baselines.
