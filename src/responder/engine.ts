@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import Module, { createRequire } from "node:module";
 import { STATUS_CODES } from "node:http";
 import { badRequest, errorEnvelope, httpException } from "../errors.js";
+import { weakEtag } from "../etag.js";
 
 /**
  * The spec-driven responder: @stoplight/prism-http 5.12 in process, behind one function. The router has already
@@ -36,6 +37,8 @@ export interface SpecAnswer {
   text: string;
   /** How the answer was made, for the X-Calcom-Mock-Answered-By header (Cal.com has no such header). */
   how: string;
+  /** The body's weak ETag, when it was computed once for every answer of this text (static answers). */
+  etag?: string;
 }
 
 export interface Responder {
@@ -136,7 +139,7 @@ function isProblem(e: unknown): e is { status?: number; name?: string; message: 
  */
 export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: number): Responder {
   let engine: Promise<Engine> | undefined;
-  const staticAnswers = new Map<string, { status: number; text: string }>();
+  const staticAnswers = new Map<string, Readonly<SpecAnswer>>();
   const parsed = new Map<string, Promise<HttpOperation>>();
 
   /** Prism's form of one operation, parsed from its own small document on first use. */
@@ -205,7 +208,7 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
       const e = await load();
       const operationId = target.operationId;
       const op = await operationFor(e, source, target);
-      const declared = op.responses.map((r) => r.code);
+      const declared = prefer.code === undefined ? [] : op.responses.map((r) => r.code);
       if (prefer.code !== undefined && !declared.includes(String(prefer.code)) && !(prefer.code >= 400 && declared.includes("default"))) {
         return refusal(request.path, `Prefer: code=${prefer.code} is not an answer this operation declares (declared: ${declared.join(", ")})`);
       }
@@ -229,20 +232,24 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
         const fallback = await staticAnswer(e, op, operationId, request, mock);
         return { ...fallback, how: "spec; static (the generator failed for this request)" };
       }
-      return { ...(await staticAnswer(e, op, operationId, request, mock)), how: "spec; static" } as SpecAnswer;
+      return staticAnswer(e, op, operationId, request, mock);
     },
   };
 
-  /** Static answers depend only on the operation and the preferences: computed once, then reused. */
-  async function staticAnswer(e: Engine, op: HttpOperation, operationId: string, request: SpecRequest, mock: { code?: number; exampleKey?: string }) {
+  /**
+   * Static answers depend only on the operation and the preferences: computed once (with their ETag), then the
+   * same answer is handed to every request that asks for it.
+   */
+  async function staticAnswer(e: Engine, op: HttpOperation, operationId: string, request: SpecRequest, mock: { code?: number; exampleKey?: string }): Promise<SpecAnswer> {
     const key = `${operationId}\n${mock.code ?? ""}\n${mock.exampleKey ?? ""}`;
     const cached = staticAnswers.get(key);
-    if (cached) return { ...cached, how: "spec; static" };
+    if (cached) return cached;
     const r = await ask(e, op, request, { dynamic: false, ...mock });
-    if (!("status" in r)) return fromProblem(request.path, r.error);
-    const answer = serialize(finish(r.status, r.body));
+    if (!("status" in r)) return { ...fromProblem(request.path, r.error), how: "spec; static" };
+    const { status, text } = serialize(finish(r.status, r.body));
+    const answer = { status, text, how: "spec; static", etag: weakEtag(text) };
     staticAnswers.set(key, answer);
-    return { ...answer, how: "spec; static" };
+    return answer;
   }
 }
 

@@ -171,6 +171,6 @@ function answerFromSpec(ctx: ApiContext, operation: Operation, req: Request, res
     .answer(operation.source, operation, request, prefer)
     .then((answer) => {
       res.setHeader("X-Calcom-Mock-Answered-By", answer.how);
-      send(req, res, answer.status, { body: answer.text, etag: weakEtag(answer.text) });
+      send(req, res, answer.status, { body: answer.text, etag: answer.etag ?? weakEtag(answer.text) });
     }, next);
 }
