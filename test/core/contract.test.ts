@@ -100,7 +100,7 @@ function errorRequests(state: State, facts: ReturnType<typeof scenarioFacts>): R
       body: { value: "Sales" },
       status: 400,
     },
-    OrganizationsAttributesOptionsController_getOrganizationAttributeOptions: { method: "GET", path: `${base}/attributes/${unknown}/options`, status: 404 },
+    OrganizationsAttributesOptionsController_getOrganizationAttributeOptions: { method: "GET", path: `/v2/organizations/abc/attributes/${dept.id}/options`, status: 400 },
     OrganizationsAttributesOptionsController_updateOrganizationAttributeOption: {
       method: "PATCH",
       path: `${base}/attributes/${dept.id}/options/${unknown}`,

@@ -89,6 +89,7 @@ describe("query parameters of the wrong type or out of bounds (from their schema
 
 const ANSWERS_UNKNOWN_AS_EMPTY = new Set([
   "OrganizationsAttributesController_getOrganizationAttribute",
+  "OrganizationsAttributesOptionsController_getOrganizationAttributeOptions",
   "OrganizationsAttributesOptionsController_getOrganizationAttributeAssignedOptions",
   "OrganizationsAttributesOptionsController_getOrganizationAttributeAssignedOptionsBySlug",
 ]);

@@ -142,8 +142,8 @@ describe("the inspector in a browser, on the default scenario", () => {
     await row.waitFor({ timeout: 1000 });
     expect(Date.now() - sent).toBeLessThan(1000);
     expect(await row.innerText()).toMatch(/POST[\s\S]*201/);
-    // GET of an unknown attribute is 200 with null data, as in Cal.com; the options of one are the mock's 404.
-    await v2(`/v2/organizations/${org.id}/attributes/nope/options`, { key: MEMBER_KEY });
+    // An option of an attribute the organization does not have: Cal.com's 404 "Attribute option not found".
+    await v2(`/v2/organizations/${org.id}/attributes/nope/options/nope`, { method: "DELETE" });
 
     // Newest first.
     await expect.poll(() => column("requests", 4)).toEqual(["404", "201"]);
@@ -169,7 +169,7 @@ describe("the inspector in a browser, on the default scenario", () => {
     await s.page.getByLabel("Method").selectOption("POST");
     await expect.poll(() => column("requests", 2)).toEqual(["POST"]);
     await s.page.getByLabel("Method").selectOption("");
-    await s.page.getByLabel("Path pattern").fill("/v2/organizations/*/attributes/*/options");
+    await s.page.getByLabel("Path pattern").fill("/v2/organizations/*/attributes/*/options/*");
     await expect.poll(() => column("requests", 4)).toEqual(["404"]);
   });
 

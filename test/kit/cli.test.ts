@@ -193,10 +193,10 @@ describe("calcom-mock CLI: serving", () => {
   it("prints one line per request and one per data change, and nothing of the kind with --quiet or CALCOM_MOCK_QUIET=1", async () => {
     await withCli(["--port", "0", "--db", "memory"], {}, async (cli, url) => {
       expect(cli.stdout()).toContain("requests: one line each below (--quiet to silence)");
-      await client(url).get("/v2/organizations/1/attributes/nope/options", MEMBER_KEY);
+      await client(url).get("/v2/organizations/1/nope", MEMBER_KEY);
       await fetch(`${url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"scenario":"empty-org"}' });
       await waitFor(() => cli.stdout().includes("POST /__admin/reset 200"), "the request lines");
-      expect(cli.stdout()).toMatch(/\nGET \/v2\/organizations\/1\/attributes\/nope\/options 404 \d+\.\d ms {2}NotFoundException: \S.*\n/);
+      expect(cli.stdout()).toMatch(/\nGET \/v2\/organizations\/1\/nope 404 \d+\.\d ms {2}NotFoundException: \S.*\n/);
       expect(cli.stdout()).toContain("calcom-mock: state reset: scenario empty-org, seed 42; keys: cal_test_mock_admin_key (org 1)\n");
     });
     for (const [args, env] of [
@@ -206,7 +206,7 @@ describe("calcom-mock CLI: serving", () => {
       await withCli(["--port", "0", "--db", "memory", ...args], env, async (cli, url) => {
         expect(cli.stdout()).toContain("requests: not printed (--quiet)");
         const banner = cli.stdout();
-        await client(url).get("/v2/organizations/1/attributes/nope/options", MEMBER_KEY);
+        await client(url).get("/v2/organizations/1/nope", MEMBER_KEY);
         await fetch(`${url}/__admin/reset`, { method: "POST" });
         expect(await stop(cli)).toBe(0);
         expect(cli.stdout().slice(banner.length)).toMatch(/^calcom-mock: SIGTERM, saving and stopping[^\n]*\n$/);

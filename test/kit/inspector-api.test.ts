@@ -198,7 +198,7 @@ describe("the journal for the inspector: answers, newest first, live", () => {
     await Promise.all(created);
     await admin(f.mock.url, "DELETE", "/requests");
     await f.api.get(`${f.base}/attributes/${attr("skills").id}/options`, MEMBER_KEY);
-    await f.api.get(`/v2/organizations/${org.id}/attributes/nope/options`, MEMBER_KEY);
+    await f.api.get(`/v2/organizations/${org.id}/nope`, MEMBER_KEY);
     await fetch(`${f.mock.url}${f.base}/attributes`, { method: "HEAD", headers: { authorization: `Bearer ${MEMBER_KEY}` } });
     const [big, missing, head] = await read<LoggedRequest[]>("/requests");
     expect(big!.responseBody).toEqual({ truncated: true, bytes: expect.any(Number) });

@@ -212,7 +212,7 @@ describe("createMockServer", () => {
       const mock = await start({ verbose: true, log: (line) => lines.push(line) });
       const api = client(mock.url);
       await api.get("/v2/organizations/1/attributes");
-      await api.get("/v2/organizations/1/attributes/nope/options");
+      await api.get("/v2/organizations/1/nope");
       await api.post("/v2/organizations/1/attributes", { name: "" });
       await mock.reset({ scenario: "empty-org" });
       await admin(mock.url, "POST", "/snapshot", { name: "a" });
@@ -221,7 +221,7 @@ describe("createMockServer", () => {
       await new Promise((resolve) => setImmediate(resolve));
       const out = written.join("").split("\n").filter(Boolean);
       expect(out[0]).toMatch(/^GET \/v2\/organizations\/1\/attributes 200 \d+\.\d ms$/);
-      expect(out[1]).toMatch(/^GET \/v2\/organizations\/1\/attributes\/nope\/options 404 \d+\.\d ms  NotFoundException: .+/);
+      expect(out[1]).toMatch(/^GET \/v2\/organizations\/1\/nope 404 \d+\.\d ms  NotFoundException: .+/);
       expect(out[2]).toMatch(/^POST \/v2\/organizations\/1\/attributes 400 \d+\.\d ms  BadRequestException: body .+/);
       expect(out.slice(3).map((l) => l.split(" ").slice(0, 3).join(" "))).toEqual(["POST /__admin/snapshot 201", "POST /__admin/restore 200", "PUT /__admin/state 200"]);
       expect(lines).toEqual([

@@ -25,9 +25,14 @@ export function toAssignedOptionOutput(o: AttributeOption): Omit<Schemas["Assign
   return { id: o.id, attributeId: o.attributeId, value: o.value, slug: o.slug };
 }
 
+/**
+ * Cal.com lists by attribute id alone: an unknown attribute has no options (200 []), and another organization's
+ * attribute would list that organization's options. The mock answers [] for both, so no caller reads another
+ * organization's options or learns that the id exists.
+ */
 export function listOptions(store: Store, orgId: number, attributeId: string): AttributeOption[] {
-  const attribute = attributeInOrg(store, orgId, attributeId);
-  return [...(store.optionsByAttribute.get(attribute.id)?.values() ?? [])];
+  const attribute = findAttributeInOrg(store, orgId, attributeId);
+  return attribute ? [...(store.optionsByAttribute.get(attribute.id)?.values() ?? [])] : [];
 }
 
 export async function createOption(
