@@ -211,11 +211,17 @@ describe("POST /attributes/options/{userId} (assign)", () => {
     expectError(await api.post(`${base}/attributes/options/${facts.memberId}`, { attributeId: facts.attr("skills").id, weight: 3 }), 400, "BadRequestException", /value|attributeOptionId/);
   });
 
-  it("answers 400 for an option of another attribute", async () => {
+  // organization-attribute-options.repository.ts (assignOrganizationAttributeOptionToUser) creates the row from
+  // attributeOptionId alone: an option of another attribute of the organization is assigned, under its own attribute.
+  it("assigns an option of another attribute of the organization, as Cal.com does, under the option's attribute", async () => {
     const sales = option("department", "sales");
-    const res = await api.post(`${base}/attributes/options/${facts.memberId}`, { attributeId: facts.attr("skills").id, attributeOptionId: sales.id });
-    expectError(res, 400, "BadRequestException");
-    expect((await api.state()).attributeAssignments).toEqual(state.attributeAssignments);
+    const userId = facts.memberUserIds.find((id) => !assignmentOf(state, id, sales.id))!;
+    const data = expectSuccess(await api.post(`${base}/attributes/options/${userId}`, { attributeId: facts.attr("skills").id, attributeOptionId: sales.id }), 201);
+    expect(data.attributeOptionId).toBe(sales.id);
+    const held = expectSuccess(await api.get(`${base}/attributes/options/${userId}`));
+    expect(held).toContainEqual(expect.objectContaining({ id: sales.id, attributeId: facts.attr("department").id }));
+    const history = expectSuccess(await api.get(`${base}/attributes/assignments/${userId}/history`));
+    expect(history.auditLogs[0].changes[0]).toMatchObject({ type: "ASSIGNED", attribute: { id: facts.attr("department").id }, current: { optionId: sales.id } });
   });
 
   it("answers 400 BAD_REQUEST for an option that does not exist", async () => {

@@ -47,8 +47,9 @@ const isSelect = (type: string) => type === "SINGLE_SELECT" || type === "MULTI_S
  * Assigns an option to a user, following Cal.com (organization-attribute-options.repository.ts,
  * assignOrganizationAttributeOptionToUser): select attributes take an existing option id; TEXT and NUMBER
  * attributes may take a `value` instead, which always becomes a new option with `slugify(value)` as its slug, even
- * when an option has that value or slug already. Where Cal.com answers 500 (neither field given) or skips a check
- * (an option of another attribute), the mock answers a 400 instead.
+ * when an option has that value or slug already. Like Cal.com, it does not check that a given option belongs to the
+ * given attribute (the assignment is the option's, and so is the attribute its history names); where Cal.com
+ * answers 500 (neither field given), the mock answers a 400 instead.
  */
 export async function assignOption(
   db: Database,
@@ -58,7 +59,7 @@ export async function assignOption(
   actor: Actor,
 ): Promise<AttributeAssignment> {
   const store = db.store;
-  const attribute = attributeInOrg(store, orgId, input.attributeId);
+  let attribute = attributeInOrg(store, orgId, input.attributeId);
   const membership = requireOrgMember(store, orgId, userId);
   if (input.value !== undefined && isSelect(attribute.type)) throw badRequest("Attribute type does not support value");
   const changes: Change[] = [];
@@ -67,10 +68,9 @@ export async function assignOption(
     option = store.get("attributeOptions", input.attributeOptionId);
     // An option of another organization's attribute is answered as if it did not exist: saying that it belongs
     // elsewhere would tell this organization's caller that the id exists.
-    if (!option || store.get("attributes", option.attributeId)?.teamId !== orgId) throw missingReference();
-    if (option.attributeId !== attribute.id) {
-      throw badRequest(`Attribute option ${option.id} does not belong to attribute ${attribute.id}`);
-    }
+    const owner = option && store.get("attributes", option.attributeId);
+    if (!option || !owner || owner.teamId !== orgId) throw missingReference();
+    attribute = owner;
   } else if (input.value !== undefined) {
     option = newOption(attribute.id, input.value, slugify(input.value));
     changes.push({ op: "put", collection: "attributeOptions", row: option });
