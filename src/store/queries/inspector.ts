@@ -1,7 +1,9 @@
 import { notFound } from "../../errors.js";
-import type { AssignmentHistoryEntry, Attribute, Membership, Role, Team, User } from "../schema.js";
+import type { AssignmentHistoryEntry, Attribute, Role, User } from "../schema.js";
 import type { Store } from "../store.js";
 import { attributeInOrg } from "./lookup.js";
+import { membershipsOfTeam } from "./memberships.js";
+import { teamsOfOrg } from "./teams.js";
 import { holdersOf, teamMemberUserIds } from "./options.js";
 
 /**
@@ -26,32 +28,15 @@ function organization(store: Store, orgId: number) {
   return org;
 }
 
-/** The organization's teams, in the order they were made; kept until the next write. */
-export function teamsOf(store: Store, orgId: number): readonly Team[] {
-  return store.memo(`inspector teams ${orgId}`, () => [...store.rows.teams.values()].filter((t) => t.parentId === orgId));
-}
-
-/** Org memberships (accepted and pending), in membership order; kept until the next write. */
-function orgMemberships(store: Store, orgId: number): readonly Membership[] {
-  return store.memo(`inspector memberships ${orgId}`, () => {
-    const list: Membership[] = [];
-    for (const userId of store.userIdsByTeam.get(orgId) ?? []) {
-      const m = store.membershipByTeamUser.get(`${orgId}:${userId}`);
-      if (m) list.push(m);
-    }
-    return list;
-  });
-}
-
 export function organizationsSummary(store: Store) {
   return [...store.rows.organizations.values()].map((org) => {
-    const memberships = orgMemberships(store, org.id);
+    const memberships = membershipsOfTeam(store, org.id);
     const accepted = memberships.filter((m) => m.accepted).length;
     return {
       id: org.id,
       name: org.name,
       slug: org.slug,
-      teams: teamsOf(store, org.id).length,
+      teams: teamsOfOrg(store, org.id).length,
       members: accepted,
       pendingInvitations: memberships.length - accepted,
       attributes: store.attributesByOrg.get(org.id)?.size ?? 0,
@@ -61,7 +46,7 @@ export function organizationsSummary(store: Store) {
 
 export function teamsSummary(store: Store, orgId: number) {
   organization(store, orgId);
-  return teamsOf(store, orgId).map((team) => {
+  return teamsOfOrg(store, orgId).map((team) => {
     let members = 0;
     let pending = 0;
     for (const userId of store.userIdsByTeam.get(team.id) ?? []) {
@@ -82,7 +67,7 @@ export interface MemberFilter {
 
 function memberTeams(store: Store, orgId: number, userId: number) {
   const teams: Array<{ id: number; name: string; role: Role; accepted: boolean }> = [];
-  for (const team of teamsOf(store, orgId)) {
+  for (const team of teamsOfOrg(store, orgId)) {
     const m = store.membershipByTeamUser.get(`${team.id}:${userId}`);
     if (m) teams.push({ id: team.id, name: team.name, role: m.role, accepted: m.accepted });
   }
@@ -99,7 +84,7 @@ export function membersPage(store: Store, orgId: number, filter: MemberFilter, s
   const q = filter.q?.trim().toLowerCase();
   const inTeam = filter.teamId !== undefined ? store.userIdsByTeam.get(filter.teamId) : undefined;
   if (filter.teamId !== undefined && store.get("teams", filter.teamId)?.parentId !== orgId) throw notFound(`No team ${filter.teamId} in organization ${orgId}`);
-  const matching = orgMemberships(store, orgId).filter((m) => {
+  const matching = membershipsOfTeam(store, orgId).filter((m) => {
     if (filter.status && m.accepted !== (filter.status === "accepted")) return false;
     if (filter.role && m.role !== filter.role) return false;
     if (inTeam && !inTeam.has(m.userId)) return false;

@@ -75,7 +75,8 @@ export function toOrgMembershipOutput(store: Store, m: Membership): Schemas["Org
 }
 
 /** A team's (or organization's) memberships ordered by id, as Cal.com's paginated queries return them. */
-function membershipsOfTeam(store: Store, teamId: number): readonly Membership[] {
+/** A team's (or an organization's) memberships, accepted and pending, by id; kept until the next write. */
+export function membershipsOfTeam(store: Store, teamId: number): readonly Membership[] {
   return store.memo(`membershipsOfTeam:${teamId}`, () => {
     const list: Membership[] = [];
     for (const userId of store.userIdsByTeam.get(teamId) ?? []) {

@@ -1,6 +1,7 @@
 import type { Schemas } from "../../contract/types.js";
 import { badRequest, conflict, recordNotFound, uniqueConflict } from "../../errors.js";
 import type { Database } from "../database.js";
+import { isoNow } from "../clock.js";
 import { slugify } from "../ids.js";
 import type { Change, Membership, Profile, User } from "../schema.js";
 import type { Store } from "../store.js";
@@ -212,7 +213,7 @@ export async function createOrgUser(db: Database, orgId: number, input: CreateUs
     organizationId: orgId,
     verified: true,
     invitedTo: orgId,
-    createdDate: new Date().toISOString(),
+    createdDate: isoNow(),
     ...userFields(input),
   };
   const profile: Profile = { id: store.nextId("profiles"), userId: user.id, organizationId: orgId, username: derived };
