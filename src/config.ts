@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { delimiter } from "node:path";
 import { parseArgs } from "node:util";
-import { parseRateLimit } from "./rate-limit.js";
+import { parseRateLimit } from "./http/rate-limit.js";
 import { scenarioFile, scenarioNames } from "./store/scenarios.js";
 
 /** The CLI's settings: flags win over environment variables, which win over the defaults. */

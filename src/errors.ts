@@ -212,7 +212,7 @@ export function errorEnvelope(path: string, code: string, message: string, detai
   return { status: "error", timestamp: new Date().toISOString(), path, error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-/** Where an answer keeps the reason of its error, for the console line of the request (src/access-log.ts). */
+/** Where an answer keeps the reason of its error, for the console line of the request (src/http/access-log.ts). */
 const REASON = Symbol("calcom-mock error reason");
 
 /** Where the journal and the console line find a refused request's summary. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import Module, { createRequire } from "node:module";
 import { STATUS_CODES } from "node:http";
 import { badRequest, errorEnvelope, httpException } from "../errors.js";
-import { weakEtag } from "../etag.js";
+import { weakEtag } from "../http/etag.js";
 
 /**
  * The spec-driven responder: @stoplight/prism-http 5.12 in process, behind one function. The router has already

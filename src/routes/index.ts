@@ -17,7 +17,7 @@ import { attributeHandlers } from "./attributes.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { ResponseCache, type CachedAnswer } from "./response-cache.js";
-import { notModified, weakEtag } from "../etag.js";
+import { notModified, weakEtag } from "../http/etag.js";
 import { teamHandlers } from "./teams.js";
 import type { ApiRequest, Handler, Handlers } from "./types.js";
 import { userHandlers } from "./users.js";

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { open as openFile, readFile, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Low, Memory, type Adapter } from "lowdb";
-import { stateProblems } from "../admin/state-document.js";
+import { stateProblems } from "./state-document.js";
 import { Journal, readJournal, syncDir } from "./journal.js";
 import type { Change, State } from "./schema.js";
 import { Store } from "./store.js";

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
-import { parseStateDocument, unwrapStateEnvelope } from "../admin/state-document.js";
+import { parseStateDocument, unwrapStateEnvelope } from "./state-document.js";
 import { badRequest } from "../errors.js";
 import type { State } from "./schema.js";
 import { seedState, type ScenarioRecipe } from "./seed.js";

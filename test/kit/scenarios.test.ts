@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, type TestContext } from "vitest";
 import { createMockServer, type MockServer } from "../../src/index.js";
-import { stateProblems } from "../../src/admin/state-document.js";
+import { stateProblems } from "../../src/store/state-document.js";
 import type { State } from "../../src/store/schema.js";
 import type { ScenarioRecipe } from "../../src/store/seed.js";
 import { ADMIN_KEY, MEMBER_KEY, OWNER_KEY, client, expectError, expectSuccess, makeTempDir, writeScenario } from "../support/harness.js";

@@ -6,7 +6,7 @@ import express, { Router } from "express";
 const require = createRequire(import.meta.url);
 
 /** The inspector's own files: plain ES modules and CSS, served as they are (no build step). */
-const INSPECTOR_DIR = fileURLToPath(new URL("../inspector/", import.meta.url));
+const INSPECTOR_DIR = fileURLToPath(new URL("../../inspector/", import.meta.url));
 
 /**
  * Preact, its hooks and htm, served from node_modules: the page maps the bare names to these URLs with an import

@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { errorReason } from "./errors.js";
+import { errorReason } from "../errors.js";
 
 /**
  * One console line per request, as Prism and json-server print them: method, path, status and time, and for a

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import formatsModule from "ajv-formats";
 import { badRequest } from "../errors.js";
-import type { State } from "../store/schema.js";
+import type { State } from "./schema.js";
 
 export const STATE_SCHEMA_PATH = fileURLToPath(new URL("../../spec/state.schema.json", import.meta.url));
 

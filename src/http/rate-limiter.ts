@@ -1,5 +1,5 @@
 import type { RequestHandler } from "express";
-import { HttpError } from "./errors.js";
+import { HttpError } from "../errors.js";
 import type { RateLimit } from "./rate-limit.js";
 
 /** Cal.com's CustomThrottlerGuard throws `new ThrottlerException(this text)`: its exception response is the text. */

@@ -1,5 +1,5 @@
 import type { RequestHandler } from "express";
-import { payloadTooLarge } from "./errors.js";
+import { payloadTooLarge } from "../errors.js";
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
