@@ -251,7 +251,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       lock = lockDbFile(location);
       lock.describe(url);
       if (lock.takenOverFrom) {
-        log(`calcom-mock: ${lock.file} was locked by process ${lock.takenOverFrom.pid}, which is no longer running; lock taken over (its journal is replayed now)`);
+        const why = { gone: "", damaged: "", zombie: " (a zombie: it was killed and nothing reaped it)", "pid reused": " (its pid now belongs to another process)" }[lock.takenOverFrom.reason];
+        log(`calcom-mock: ${lock.file} was locked by process ${lock.takenOverFrom.pid}, which is no longer running${why}; lock taken over (its journal is replayed now)`);
       }
     }
     opened = await Database.open(location, () => {
