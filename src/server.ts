@@ -273,7 +273,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   }
   const db = opened;
 
-  const feed = new LiveFeed();
+  const feed = new LiveFeed(log);
   /**
    * After a reset, load or restore replaced the whole state: a console line (verbose) with the keys now served,
    * and an event that makes connected inspectors load what they show again.
