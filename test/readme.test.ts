@@ -48,8 +48,10 @@ describe("README", () => {
     const body = JSON.parse(lines.join("\n")) as { status: string };
     expect(status, stdout).toBeLessThan(300);
     expect(body.status).toBe("success");
-    const method = /-X (\w+)/.exec(command)?.[1] ?? (command.includes(" -d ") ? "POST" : "GET");
-    const url = /'(http[^']+)'|(http\S+)/.exec(local)!;
+    // A line that installs a stub first (`curl … /__admin/stubs … && curl …`) is checked by its last request.
+    const last = command.split(" && ").at(-1)!;
+    const method = /-X (\w+)/.exec(last)?.[1] ?? (last.includes(" -d ") ? "POST" : "GET");
+    const url = /'(http[^']+)'|(http\S+)/.exec(local.split(" && ").at(-1)!)!;
     const operationId = checkContract(method, url[1] ?? url[2]!, status, body);
     expect(operationId).toBeDefined();
     covered.add(operationId!);

@@ -147,7 +147,7 @@ export function RequestsView() {
                 <td class="mono small time">${time(e.timestamp)}</td>
                 <td><${MethodBadge} method=${e.method} /></td>
                 <td class="mono path">${e.path}${query ? html`<span class="muted">?${query}</span>` : null}</td>
-                <td><${StatusBadge} status=${e.status} /></td>
+                <td><${StatusBadge} status=${e.status} />${e.stub !== undefined ? html` <span class="badge stub" title="Answered by stub ${e.stub}" data-testid="stub-mark">stub ${e.stub}</span>` : null}</td>
                 <td class="num mono small">${e.durationMs.toFixed(1)}</td>
                 <td class="num"><button class="btn small" title="Copy as curl" onClick=${(ev) => copy(e, ev)}>curl</button></td>
               </tr>

@@ -5,6 +5,7 @@ import { maskApiKey } from "../auth/api-key.js";
 import { pathPattern } from "./path-pattern.js";
 import { badRequest, DIAGNOSTICS_LOCAL } from "../errors.js";
 import { answerOf } from "./answer.js";
+import { stubOf } from "./stubs.js";
 import type { LiveFeed } from "./live-feed.js";
 
 /** One request to /v2 as the journal keeps it (WireMock's request journal, for a Cal.com mock). */
@@ -24,6 +25,8 @@ export interface LoggedRequest {
   durationMs: number;
   /** Why the mock refused the request (its readable summary of a failed validation), when it did. */
   diagnostics?: string;
+  /** The id of the stub (/__admin/stubs) that answered, when one did. */
+  stub?: string;
 }
 
 const SECRET_HEADERS = new Set(["authorization", "x-cal-secret-key"]);
@@ -112,6 +115,7 @@ interface Recorded {
   response: unknown;
   durationMs: number;
   diagnostics: string | undefined;
+  stub: string | undefined;
 }
 
 function maskHeaders(raw: IncomingHttpHeaders): Record<string, string | string[]> {
@@ -220,6 +224,7 @@ export class RequestLog {
           response: res.writableFinished && req.method !== "HEAD" ? keptAnswer(answerOf(res)) : undefined,
           durationMs: performance.now() - started,
           diagnostics: res.locals[DIAGNOSTICS_LOCAL] as string | undefined,
+          stub: stubOf(res),
         });
       });
       next();
@@ -242,5 +247,6 @@ function format(r: Recorded): LoggedRequest {
     responseBody: journaledResponse(r.response),
     durationMs: r.durationMs,
     ...(r.diagnostics !== undefined && { diagnostics: r.diagnostics }),
+    ...(r.stub !== undefined && { stub: r.stub }),
   };
 }
