@@ -25,8 +25,8 @@ export function alignmentFor(frequency: number): number {
   return ALIGNMENTS.find((a) => frequency % a === 0) ?? 1;
 }
 
-/** The greatest value of a sorted array that is below x, or undefined. */
-function below(sorted: number[], x: number): number | undefined {
+/** The index of the first value of a sorted array that is not below x. */
+function lowerBound(sorted: readonly number[], x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -34,18 +34,7 @@ function below(sorted: number[], x: number): number | undefined {
     if (sorted[mid]! < x) lo = mid + 1;
     else hi = mid;
   }
-  return lo > 0 ? sorted[lo - 1] : undefined;
-}
-
-function insertSorted(sorted: number[], x: number): void {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  sorted.splice(lo, 0, x);
+  return lo;
 }
 
 /** Slot starts, ascending. Ranges may overlap (a round-robin pool hands in every host's ranges). */
@@ -72,13 +61,14 @@ export function stepSlots(ranges: readonly Interval[], options: StepOptions): nu
     }
     t += offset * MINUTE;
 
-    const prev = below(boundaries, t);
+    const at = lowerBound(boundaries, t);
+    const prev = at > 0 ? boundaries[at - 1] : undefined;
     if (prev !== undefined && prev + step > t) t = prev >= range.start ? prev : prev + step;
 
     while (t + eventLength * MINUTE - 1000 <= range.end) {
       if (!slots.has(t)) {
         slots.add(t);
-        insertSorted(boundaries, t);
+        boundaries.splice(lowerBound(boundaries, t), 0, t);
       }
       t += step;
     }
