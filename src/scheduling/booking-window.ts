@@ -6,6 +6,7 @@
  * - range [a, b]: from the start of day a to the end of day b (event type's zone).
  */
 import { DateTime } from "luxon";
+import { zoneFor } from "./zones.js";
 import type { BookingWindow } from "./types.js";
 
 export type FutureLimit = { notBefore: number; notAfter: number } | null;
@@ -34,23 +35,23 @@ export function futureLimit(
   if (!window || "disabled" in window) return null;
   if (window.type === "range") {
     const [a, b] = window.value;
-    const start = DateTime.fromISO(a, { zone: eventZone }).startOf("day");
-    const end = DateTime.fromISO(b, { zone: eventZone }).endOf("day");
+    const start = DateTime.fromISO(a, { zone: zoneFor(eventZone) }).startOf("day");
+    const end = DateTime.fromISO(b, { zone: zoneFor(eventZone) }).endOf("day");
     if (!start.isValid || !end.isValid) return null;
     return { notBefore: start.toMillis(), notAfter: end.toMillis() };
   }
   const n = Math.max(0, Math.floor(window.value));
   if (window.rolling) {
-    const today = DateTime.fromMillis(now, { zone: bookerZone }).toISODate()!;
+    const today = DateTime.fromMillis(now, { zone: zoneFor(bookerZone) }).toISODate()!;
     const ahead = bookableDates.filter((d) => d >= today);
     const last = ahead[n - 1];
     if (last === undefined) return null;
     return {
       notBefore: Number.NEGATIVE_INFINITY,
-      notAfter: DateTime.fromISO(last, { zone: bookerZone }).endOf("day").toMillis(),
+      notAfter: DateTime.fromISO(last, { zone: zoneFor(bookerZone) }).endOf("day").toMillis(),
     };
   }
-  const today = DateTime.fromMillis(now, { zone: eventZone }).startOf("day");
+  const today = DateTime.fromMillis(now, { zone: zoneFor(eventZone) }).startOf("day");
   const lastDay = window.type === "calendarDays" ? today.plus({ days: n }) : addBusinessDays(today, n);
   return { notBefore: Number.NEGATIVE_INFINITY, notAfter: lastDay.endOf("day").toMillis() };
 }

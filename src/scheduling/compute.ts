@@ -4,6 +4,7 @@
  * order Cal.com's getAvailableSlots applies them.
  */
 import { DateTime } from "luxon";
+import { zoneFor } from "./zones.js";
 import { futureLimit, withinLimit } from "./booking-window.js";
 import { busyIntervals } from "./busy.js";
 import { buildDateRanges } from "./date-ranges.js";
@@ -41,7 +42,7 @@ function readWindow(input: SlotsInput): Window {
   const w = et.bookingWindow;
   const rolling = !!w && !("disabled" in w) && w.type !== "range" && !!w.rolling;
   const zone = query.timeZone ?? "UTC";
-  const yesterday = DateTime.fromMillis(query.now, { zone }).minus({ days: 1 }).startOf("day").toMillis();
+  const yesterday = DateTime.fromMillis(query.now, { zone: zoneFor(zone) }).minus({ days: 1 }).startOf("day").toMillis();
   if (rolling && from >= yesterday) from = DateTime.fromMillis(from, { zone: "utc" }).minus({ months: 1 }).toMillis();
   from = Math.max(from, query.now + (et.minimumBookingNotice || 1) * MINUTE);
   return { from, to: query.end };

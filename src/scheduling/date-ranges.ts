@@ -3,6 +3,7 @@
  * Cal.com's buildDateRanges does). Wall-clock to instant conversions, days and DST are luxon's work.
  */
 import { DateTime } from "luxon";
+import { zoneFor } from "./zones.js";
 import { mergeIntervals } from "./intervals.js";
 import type { DateOverride, Interval, ScheduleInput, Weekday } from "./types.js";
 
@@ -58,7 +59,7 @@ export function isValidTimeZone(zone: string): boolean {
 export function buildDateRanges(schedule: ScheduleInput, from: number, to: number): Interval[] {
   if (!(to > from)) return [];
   const zone = schedule.timeZone;
-  const first = DateTime.fromMillis(from, { zone }).startOf("day");
+  const first = DateTime.fromMillis(from, { zone: zoneFor(zone) }).startOf("day");
   if (!first.isValid) return [];
   const rows = schedule.availability.map((row) => ({
     days: new Set(row.days.map((d) => LUXON_WEEKDAY[d])),

@@ -4,6 +4,7 @@
  * without; `format=range` adds the end; seated event types add their seat counts.
  */
 import { DateTime } from "luxon";
+import { zoneFor } from "./zones.js";
 import { dateKey } from "./compute.js";
 import type { Slot } from "./types.js";
 
@@ -24,7 +25,7 @@ export function formatSlots(
 ): Record<string, FormattedSlot[]> {
   const zone = options.timeZone;
   const print = zone
-    ? (t: number) => DateTime.fromMillis(t, { zone }).toISO()!
+    ? (t: number) => DateTime.fromMillis(t, { zone: zoneFor(zone) }).toISO()!
     : (t: number) => new Date(t).toISOString();
   const out: Record<string, FormattedSlot[]> = {};
   for (const slot of slots) {

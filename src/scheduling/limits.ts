@@ -6,6 +6,7 @@
  * The booking being rescheduled counts for neither.
  */
 import { DateTime } from "luxon";
+import { zoneFor } from "./zones.js";
 import type { EventTypeRules, HostInput, Interval, IntervalLimits, LimitPeriod } from "./types.js";
 
 const MINUTE = 60_000;
@@ -20,7 +21,7 @@ function periodStart(t: DateTime, unit: LimitPeriod): DateTime {
 
 function periodsBetween(from: number, to: number, unit: LimitPeriod, zone: string): Interval[] {
   const out: Interval[] = [];
-  let p = periodStart(DateTime.fromMillis(from, { zone }), unit);
+  let p = periodStart(DateTime.fromMillis(from, { zone: zoneFor(zone) }), unit);
   if (!p.isValid) return out;
   while (p.toMillis() < to) {
     const next = unit === "week" ? p.plus({ weeks: 1 }) : p.plus({ [`${unit}s`]: 1 });

@@ -6,6 +6,7 @@
  * snaps to that slot; a slot must end (less one second) within its range.
  */
 import { DateTime } from "luxon";
+import { zoneFor } from "./zones.js";
 import type { Interval } from "./types.js";
 
 const MINUTE = 60_000;
@@ -52,7 +53,7 @@ export function stepSlots(ranges: readonly Interval[], options: StepOptions): nu
   for (const range of ordered) {
     let t = range.start > earliest ? range.start : earliest;
     t = Math.floor(t / MINUTE) * MINUTE;
-    const local = DateTime.fromMillis(t, { zone: options.zone });
+    const local = DateTime.fromMillis(t, { zone: zoneFor(options.zone) });
     if (local.minute % interval !== 0) {
       t = local
         .startOf("hour")

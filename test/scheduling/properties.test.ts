@@ -196,7 +196,8 @@ describe("slot engine against the minute-bitmap reference", () => {
     );
     // The generators must produce cases with slots, or the agreement says little.
     expect(nonEmpty).toBeGreaterThan(RUNS / 4);
-  });
+    // The reference asks luxon about every minute of every case: slow by design, and slower on a busy machine.
+  }, 300_000);
 
   it("never offers a slot that overlaps a blocking booking with its buffers, or that starts before the notice", () => {
     fc.assert(
