@@ -217,7 +217,8 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
     async answer(source, target, request, prefer) {
       const e = await load();
       const operationId = target.operationId;
-      const op = await operationFor(e, source, target, false);
+      // A generated answer needs only the hinted form: the plain one is parsed if the generator fails.
+      const op = await operationFor(e, source, target, prefer.dynamic);
       const declared = prefer.code === undefined ? [] : op.responses.map((r) => r.code);
       if (prefer.code !== undefined && !declared.includes(String(prefer.code)) && !(prefer.code >= 400 && declared.includes("default"))) {
         return refusal(request.path, `Prefer: code=${prefer.code} is not an answer this operation declares (declared: ${declared.join(", ")})`);
@@ -234,13 +235,12 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
           Object.entries(request.query).flatMap(([k, v]) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]))),
         ).toString();
         const requestSeed = createHash("sha1").update(`${seed}\n${request.method}\n${request.path}?${query}\n${JSON.stringify(request.body ?? null)}`).digest("hex");
-        const generating = await operationFor(e, source, target, true);
         for (let i = 0; i < DYNAMIC_TRIES; i++) {
-          const r = await ask(e, generating, request, { dynamic: true, ...mock, seed: i === 0 ? requestSeed : `${requestSeed}#${i}` });
+          const r = await ask(e, op, request, { dynamic: true, ...mock, seed: i === 0 ? requestSeed : `${requestSeed}#${i}` });
           if ("status" in r) return { ...serialize(finish(r.status, r.body)), how: "spec; dynamic" };
           if (!isGeneratorCrash(r.error)) return fromProblem(request.path, r.error);
         }
-        const fallback = await staticAnswer(e, op, operationId, request, mock);
+        const fallback = await staticAnswer(e, await operationFor(e, source, target, false), operationId, request, mock);
         return { ...fallback, how: "spec; static (the generator failed for this request)" };
       }
       return staticAnswer(e, op, operationId, request, mock);
