@@ -181,18 +181,22 @@ describe("GET /__admin/requests", () => {
       expect(await count("?method=PUT")).toBe(0);
     });
 
-    it("by path pattern: * within one segment, ** across segments", async () => {
+    it("by path pattern: * within one segment, ** across segments (or none)", async () => {
       const dept = scenarioFacts(mock.state()).attr("department");
       expect(await count(`?path=${encodeURIComponent(`${base}/attributes`)}`)).toBe(2);
       expect(await count("?path=/v2/organizations/*/attributes")).toBe(2);
       expect(await count("?path=/v2/organizations/*/attributes/*")).toBe(3); // dept, missing id, the DELETE
       expect(await count("?path=/v2/organizations/*/attributes/*/options")).toBe(3);
       expect(await count("?path=/v2/organizations/**/options")).toBe(3);
-      expect(await count("?path=/v2/organizations/**/options/**")).toBe(1);
+      // A `**` segment matches no segment too: `…/options/**` takes `…/options` itself, as a glob does.
+      expect(await count("?path=/v2/organizations/**/options/**")).toBe(4);
+      expect(await count("?path=/v2/organizations/*/attributes/**")).toBe(9);
+      expect(await count("?method=POST&path=/v2/organizations/*/attributes/**&status=201")).toBe(1);
+      expect(await count("?method=POST&path=/v2/organizations/*/options/**")).toBe(0);
       expect(await count("?path=/v2/**")).toBe(9);
       expect(await count("?path=/v2/*")).toBe(0);
       expect(await count(`?path=/v2/organizations/*/attributes/${dept.id.slice(0, 6)}*`)).toBe(2); // GET and DELETE of it
-      expect(await count(`?path=/v2/organizations/*/attributes/${dept.id}/**`)).toBe(3); // its options
+      expect(await count(`?path=/v2/organizations/*/attributes/${dept.id}/**`)).toBe(5); // it (GET, DELETE) and its options
       expect(await count("?path=/v2/organizations/999/**")).toBe(1);
       // A pattern is anchored at both ends, and regex characters in it are literal.
       expect(await count("?path=/attributes")).toBe(0);
