@@ -3,7 +3,7 @@ import { badRequest, notFound } from "../errors.js";
 import type { StateMeta } from "../store/schema.js";
 import type { Store } from "../store/store.js";
 import type { FaultRules } from "./faults.js";
-import { baseUrl } from "./home.js";
+import { adminIndex, baseUrl } from "./home.js";
 import type { LiveFeed } from "./live-feed.js";
 import type { OperationSummary } from "./operation-counts.js";
 import { parseJournalPage, parseRequestFilter, type LoggedRequest, type RequestLog } from "./request-log.js";
@@ -64,6 +64,8 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
     res.json(ok(await control.loadState(req.body)));
   });
   router.use(json({ limit: bodyLimit }));
+
+  router.get("/", adminIndex());
 
   // Requests that arrive while the data opens wait for it (server.ts), so a 200 here means ready: CI waits on it.
   router.get("/health", (_req, res) => {
