@@ -1,5 +1,6 @@
 import { Router, json, type Request } from "express";
 import { badRequest, notFound } from "../errors.js";
+import { requireJsonBody } from "../http/json-body.js";
 import type { StateMeta } from "../store/schema.js";
 import type { Store } from "../store/store.js";
 import type { FaultRules } from "./faults.js";
@@ -58,6 +59,7 @@ const STATE_BODY_LIMIT = "512mb";
 /** The control API, under /__admin so it never collides with Cal.com's /v2 routes. */
 export function adminRouter(control: AdminControl, bodyLimit: string | number): Router {
   const router = Router();
+  router.use(requireJsonBody);
   // A state document is as large as GET /state answers (large-org's is ~14 MB), far over the limit meant for
   // API traffic, so PUT /state reads its body with a limit of its own before the router-wide parser.
   router.put("/state", json({ limit: STATE_BODY_LIMIT }), async (req, res) => {
