@@ -1,6 +1,7 @@
 import { Router, json, type Request } from "express";
 import { badRequest, notFound } from "../errors.js";
 import { requireJsonBody } from "../http/json-body.js";
+import { nestingDepthLimit } from "../http/depth-limit.js";
 import type { StateMeta } from "../store/schema.js";
 import type { Store } from "../store/store.js";
 import type { FaultRules } from "./faults.js";
@@ -62,10 +63,10 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
   router.use(requireJsonBody);
   // A state document is as large as GET /state answers (large-org's is ~14 MB), far over the limit meant for
   // API traffic, so PUT /state reads its body with a limit of its own before the router-wide parser.
-  router.put("/state", json({ limit: STATE_BODY_LIMIT }), async (req, res) => {
+  router.put("/state", json({ limit: STATE_BODY_LIMIT }), nestingDepthLimit(), async (req, res) => {
     res.json(ok(await control.loadState(req.body)));
   });
-  router.use(json({ limit: bodyLimit }));
+  router.use(json({ limit: bodyLimit }), nestingDepthLimit());
 
   router.get("/", adminIndex());
 
