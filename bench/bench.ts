@@ -26,14 +26,12 @@ import { request as httpRequest } from "node:http";
 import { createServer, type AddressInfo } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon, { type Options as CannonOptions, type RequestSpec, type Result as CannonResult } from "autocannon";
 import { loadContract } from "../src/contract/index.js";
 import { answeredBy } from "../src/routes/index.js";
 import { scenarioState } from "../src/store/scenarios.js";
-import { Database } from "../src/store/database.js";
-import { assignOption, unassignOption } from "../src/store/queries/assignments.js";
 import { plausibleRequest } from "../test/support/plausible.js";
 import type { State } from "../src/store/schema.js";
 
@@ -623,6 +621,9 @@ function readCycler(reads: Array<{ path: string; key: string }>, counter: { ok: 
  * acknowledged write over HTTP journals; HTTP would only take minutes longer), then written as a compacted file.
  */
 async function grownFile(seededFile: string, file: string, writes: number): Promise<void> {
+  // From the build the mock runs, so the file is stamped as that build stamps it (see src/store/database.ts).
+  const { Database } = (await import(pathToFileURL(join(config.mockDist, "store", "database.js")).href)) as typeof import("../src/store/database.js");
+  const { assignOption, unassignOption } = (await import(pathToFileURL(join(config.mockDist, "store", "queries", "assignments.js")).href)) as typeof import("../src/store/queries/assignments.js");
   const db = await Database.open("memory", () => {
     const { journalSeq: _seq, ...state } = JSON.parse(readFileSync(seededFile, "utf8")) as State & { journalSeq?: number };
     return state;
