@@ -151,7 +151,9 @@ export function derive(published: JsonObject, overlays: readonly Overlay[], inpu
  */
 function driftOver(previous: Previous, next: JsonObject, sha: string): { drift: string | undefined; fresh: boolean } {
   const source = (previous.doc.info as JsonObject | undefined)?.[PUBLISHED_SOURCE];
-  if ((source as JsonObject | undefined)?.sha256 === sha) {
+  // A contract written before contracts recorded their source (or by hand) says nothing to compare with.
+  if (!isObject(source)) return { drift: undefined, fresh: false };
+  if (source.sha256 === sha) {
     const at = previous.report?.indexOf(DRIFT_HEADING) ?? -1;
     return { drift: at < 0 ? undefined : previous.report!.slice(at).replace(/\n+$/, "\n"), fresh: false };
   }
