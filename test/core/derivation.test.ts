@@ -161,7 +161,8 @@ describe.skipIf(withoutPublishedDoc)("a refresh from a newer published document"
     const printed = refresh.stdout.slice(refresh.stdout.indexOf("## Drift"), refresh.stdout.indexOf("spec:derive: wrote")).trim();
     expect(report.trim().endsWith(printed)).toBe(true);
     expect(report).toMatch(/derived from `calcom-v2\.openapi\.json` \(sha256 [0-9a-f]{12}…\) with 181 operations,\nthis one from `calcom-v2-current\.openapi\.json`/);
-  });
+     // Two derivations of the whole document, each in its own process.
+  }, 180_000);
 
   it("names the operations added and removed", () => {
     expect(report).toContain("### Operations added (94)");
@@ -197,5 +198,5 @@ describe.skipIf(withoutPublishedDoc)("a refresh from a newer published document"
     const rerun = await deriveCli(PUBLISHED_DOC, "--out", dir);
     expect(rerun.stdout).not.toMatch(/Drift/);
     expect(readFileSync(join(dir, "calcom.derivation.md"), "utf8")).toBe(report);
-  });
+   }, 180_000);
 });
