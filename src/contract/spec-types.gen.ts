@@ -8614,7 +8614,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "CalendarEventVideoLocation";
+            type: "video";
             url: string;
             label?: string | null;
             password?: string | null;
@@ -8626,7 +8626,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "CalendarEventPhoneLocation";
+            type: "phone";
             url: string;
             label?: string | null;
             pin?: string | null;
@@ -8639,7 +8639,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "CalendarEventSipLocation";
+            type: "sip";
             url: string;
             label?: string | null;
             pin?: string | null;
@@ -8650,7 +8650,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "CalendarEventMoreLocation";
+            type: "more";
             url: string;
             label?: string | null;
         };
