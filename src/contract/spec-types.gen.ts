@@ -2092,7 +2092,7 @@ export interface components {
             weekStart?: "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday";
             timeZone?: string;
             /** @enum {string} */
-            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
             /** Format: uri */
             avatarUrl?: string;
             bio?: string;
@@ -4782,6 +4782,9 @@ export interface components {
             id: number;
             username: string;
             email: string;
+            name: string | null;
+            avatarUrl: string | null;
+            bio: string | null;
             timeFormat: number;
             defaultScheduleId: number | null;
             weekStart: string;
@@ -5877,8 +5880,8 @@ export interface components {
             timeZone: string;
             weekStart: string;
             /** @enum {string} */
-            role: "MEMBER" | "OWNER" | "ADMIN";
-            accepted: boolean;
+            role?: "MEMBER" | "OWNER" | "ADMIN";
+            accepted?: boolean;
         };
     };
     responses: {
@@ -5946,6 +5949,14 @@ export interface components {
                 "application/json": components["schemas"]["ErrorOutput"];
             };
         };
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorOutput"];
+            };
+        };
     };
     parameters: {
         CalApiVersion: string;
@@ -5955,6 +5966,7 @@ export interface components {
         MembershipId: number;
         Skip: number;
         Take: number;
+        TeamMembershipEmails: string[];
     };
     requestBodies: never;
     headers: never;
@@ -7392,6 +7404,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -10928,6 +10941,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -11141,6 +11155,7 @@ export interface operations {
             query?: {
                 skip?: components["parameters"]["Skip"];
                 take?: components["parameters"]["Take"];
+                emails?: components["parameters"]["TeamMembershipEmails"];
             };
             header?: {
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];
