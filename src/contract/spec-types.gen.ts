@@ -2743,7 +2743,7 @@ export interface paths {
         get: operations["TeamsMembershipsController_getTeamMembership"];
         put?: never;
         post?: never;
-        /** Delete a team membership (answered without its user) */
+        /** Delete a team membership */
         delete: operations["TeamsMembershipsController_deleteTeamMembership"];
         options?: never;
         head?: never;
@@ -8500,7 +8500,7 @@ export interface components {
         DeleteTeamMembershipOutput: {
             /** @enum {string} */
             status: "success";
-            data: components["schemas"]["DeletedTeamMembershipOutput"];
+            data: components["schemas"]["TeamMembershipOutput"];
         };
         UserWebhookOutputDto: {
             /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
@@ -8966,15 +8966,6 @@ export interface components {
             };
         };
         Metadata: Record<string, never>;
-        DeletedTeamMembershipOutput: {
-            id: number;
-            userId: number;
-            teamId: number;
-            accepted: boolean;
-            /** @enum {string} */
-            role: "MEMBER" | "OWNER" | "ADMIN";
-            disableImpersonation: boolean;
-        };
         OrgMembershipTextAttribute: {
             id: string;
             name: string;

@@ -5,7 +5,6 @@ import {
   removeOrgMember,
   removeTeamMember,
   requireTeamMembership,
-  toDeletedMembershipOutput,
   toMembershipOutput,
   toOrgMembershipOutput,
   updateMembership,
@@ -73,5 +72,6 @@ export const membershipHandlers: Pick<Handlers, MembershipOps> = {
     return toMembershipOutput(db.store, await updateMembership(db, current, body));
   },
   TeamsMembershipsController_deleteTeamMembership: async ({ db, path }) =>
-    toDeletedMembershipOutput(await removeTeamMember(db, path.teamId, path.membershipId)),
+    // Current Cal.com answers the membership it looked up before removing it, its user included.
+    toMembershipOutput(db.store, await removeTeamMember(db, path.teamId, path.membershipId)),
 };

@@ -293,8 +293,9 @@ describe("2 Teams / Memberships: delete through removeMembers", () => {
     expectError(await f.api.del(`/v2/teams/3/memberships/${elsewhere.id}`, ADMIN_KEY), 404, "NotFoundException", `Membership with id ${elsewhere.id} not found in team 3`);
   });
 
-  it("removes the team membership only: the org membership and the profile stay", async () => {
+  it("removes the team membership only, answering it with its user: the org membership and the profile stay", async () => {
     const m = membershipOf(f.state, 3, 5)!;
+    const user = f.state.users.find((u) => u.id === 5)!;
     expect(expectSuccess(await f.api.del(`/v2/teams/3/memberships/${m.id}`, ADMIN_KEY))).toEqual({
       id: m.id,
       userId: 5,
@@ -302,6 +303,7 @@ describe("2 Teams / Memberships: delete through removeMembers", () => {
       accepted: m.accepted,
       role: m.role,
       disableImpersonation: false,
+      user: { avatarUrl: null, username: user.username, name: user.name, email: user.email, bio: null },
     });
     const after = await f.api.state();
     expect(membershipOf(after, 3, 5)).toBeUndefined();

@@ -8,7 +8,7 @@ type MembershipOutput = Schemas["TeamMembershipOutput"];
 type OrgMembershipAttribute = Schemas["OrganizationMembershipOutput"]["attributes"][number];
 
 /** The membership fields every membership answer carries. */
-function membershipFields(m: Membership): Schemas["DeletedTeamMembershipOutput"] {
+function membershipFields(m: Membership): Omit<MembershipOutput, "user"> {
   return { id: m.id, userId: m.userId, teamId: m.teamId, accepted: m.accepted, role: m.role, disableImpersonation: m.disableImpersonation ?? false };
 }
 
@@ -26,11 +26,6 @@ export function toMembershipOutput(store: Store, m: Membership): MembershipOutpu
       ...(user?.metadata != null && { metadata: user.metadata }),
     },
   };
-}
-
-/** The membership alone: what DELETE /v2/teams/{teamId}/memberships/{membershipId} answers. */
-export function toDeletedMembershipOutput(m: Membership): Schemas["DeletedTeamMembershipOutput"] {
-  return membershipFields(m);
 }
 
 /**
