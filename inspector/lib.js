@@ -93,12 +93,22 @@ export function dateTime(iso) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** A plural noun for a count: "1 option", "2 options", "1 entry", "1 person". */
+export function nounFor(n, plural) {
+  if (n !== 1) return plural;
+  if (plural === "people") return "person";
+  return plural.endsWith("ies") ? `${plural.slice(0, -3)}y` : plural.replace(/s$/, "");
+}
+
+/** A count with its noun: `count(1, "options")` is "1 option". */
+export const count = (n, plural) => `${fmt.format(n)} ${nounFor(n, plural)}`;
+
 export function Pager({ page, onSkip, noun = "rows" }) {
   if (!page) return null;
   const { total, skip, take } = page;
   const last = Math.min(skip + take, total);
   return html`<div class="pager">
-    <span class="muted">${total === 0 ? `No ${noun}` : `${fmt.format(skip + 1)}–${fmt.format(last)} of ${fmt.format(total)} ${noun}`}</span>
+    <span class="muted">${total === 0 ? `No ${noun}` : `${fmt.format(skip + 1)}–${fmt.format(last)} of ${count(total, noun)}`}</span>
     <span class="pager-buttons">
       <button class="btn small" disabled=${skip === 0} onClick=${() => onSkip(Math.max(0, skip - take))}>‹ Previous</button>
       <button class="btn small" disabled=${last >= total} onClick=${() => onSkip(skip + take)}>Next ›</button>

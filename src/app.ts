@@ -8,6 +8,7 @@ import { announcedBodyLimit } from "./http/body-limit.js";
 import { cors } from "./http/cors.js";
 import { nestingDepthLimit } from "./http/depth-limit.js";
 import { errorMiddleware, notFound } from "./errors.js";
+import { unreadBodyHint } from "./http/json-body.js";
 import { inspectorRouter } from "./http/inspector.js";
 import type { RateLimit } from "./http/rate-limit.js";
 import { rateLimiter } from "./http/rate-limiter.js";
@@ -83,11 +84,12 @@ export function createApp(ctx: AppContext): Express {
   const api = chain([
     responseHeaders(),
     cors(),
-    ctx.admin.requests.middleware(),
+    ctx.admin.requests.middleware(() => ctx.db().store),
     announcedBodyLimit(ctx.bodyLimit),
     // A request without a body (most reads) skips the parser altogether.
     (req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : jsonBody(req, res, next)),
     nestingDepthLimit(),
+    unreadBodyHint,
     ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit, Date.now, (req) => hasOwnThrottle(ctx, req.method, req.path))] : []),
     ctx.admin.faults.middleware(),
     apiRouter({ ...ctx, dynamic: ctx.dynamic ?? false }),

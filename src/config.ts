@@ -97,6 +97,7 @@ Endpoints:
                               chooses a spec-driven answer.
   GET  /                      where everything is
   GET  /__inspector/          the web inspector: organization, attributes, live requests, controls
+  GET  /__admin               the control API's endpoints (bodies are JSON: send Content-Type: application/json)
   GET  /__admin/health        200 once ready (for CI wait steps)
   POST /__admin/reset         back to the seeded state; body {"seed": 7, "scenario": "multi-org"} optional
   GET  /__admin/state         the whole state; PUT loads one (spec/state.schema.json), bare or as GET answers it

@@ -218,13 +218,38 @@ const REASON = Symbol("calcom-mock error reason");
 /** Where the journal and the console line find a refused request's summary. */
 export const DIAGNOSTICS_LOCAL = "calcomMockDiagnostics";
 
+/** The same error with the mock's explanation added to its diagnostics (header, journal, console; never the body). */
+export function withDiagnostics(err: HttpError, text: string): HttpError {
+  return new HttpError(err.status, err.code, err.message, err.details, err.diagnostics ? `${err.diagnostics}; ${text}` : text);
+}
+
+/** Hints of a request the mock answers as Cal.com would, but which a newcomer would not guess (a body not read). */
+const HINTS_LOCAL = "calcomMockHints";
+
+/**
+ * Adds a hint to an answer, whatever its status: it joins the diagnostics header, the journal entry's
+ * `diagnostics` and the console line, so that a 200 whose body was ignored says so too.
+ */
+export function addHint(res: Response, hint: string): void {
+  const hints = ((res.locals[HINTS_LOCAL] as string[] | undefined) ??= []);
+  hints.push(hint);
+  const text = hints.join("; ");
+  res.locals[DIAGNOSTICS_LOCAL] = text;
+  (res as Response & { [REASON]?: string })[REASON] = `hint: ${text}`;
+  if (!res.headersSent) res.setHeader(DIAGNOSTICS_HEADER, headerSafe(text));
+}
+
 export function sendError(req: Request, res: Response, err: HttpError): void {
+  // A hint (a body not read) comes first: it is usually why the validation failed.
+  const hints = res.locals[HINTS_LOCAL] as string[] | undefined;
+  const diagnostics = [...(hints ?? []), err.diagnostics].filter(Boolean).join("; ") || undefined;
   // Cal.com's message for a failed validation is only "Bad Request Exception": the console shows the mock's
-  // diagnostics instead, as the X-Calcom-Mock-Diagnostics header does.
-  (res as Response & { [REASON]?: string })[REASON] = `${err.code}: ${err.diagnostics ?? err.message}`;
-  if (err.diagnostics) {
-    res.setHeader(DIAGNOSTICS_HEADER, headerSafe(err.diagnostics));
-    res.locals[DIAGNOSTICS_LOCAL] = err.diagnostics;
+  // diagnostics instead, as the X-Calcom-Mock-Diagnostics header does; any other message is shown with them.
+  const said = err.message === "Bad Request Exception" && diagnostics ? diagnostics : diagnostics ? `${err.message} (calcom-mock: ${diagnostics})` : err.message;
+  (res as Response & { [REASON]?: string })[REASON] = `${err.code}: ${said}`;
+  if (diagnostics) {
+    res.setHeader(DIAGNOSTICS_HEADER, headerSafe(diagnostics));
+    res.locals[DIAGNOSTICS_LOCAL] = diagnostics;
   }
   const envelope = errorEnvelope(req.originalUrl, err.code, err.message, err.details);
   keepAnswer(res, envelope);

@@ -349,6 +349,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       health: () => ({
         status: "ok",
         version: VERSION,
+        // Which process answers: a CI step that started the server can tell it from another one on the port.
+        pid: process.pid,
         uptimeMs: Date.now() - startedAt,
         db: db.location,
         scenario: db.store.meta.scenario,

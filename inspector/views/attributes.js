@@ -1,6 +1,6 @@
 // Attributes: each attribute, its options and who holds each, under the API's teamIds / assignedOptionIds filters.
 import { useEffect, useState } from "preact/hooks";
-import { Card, Empty, ErrorNote, Pager, SearchBox, TYPE_LABEL, fmt, html, navigate, qs, useAdmin, useDebounced } from "../lib.js";
+import { Card, Empty, count, ErrorNote, Pager, SearchBox, TYPE_LABEL, fmt, html, navigate, qs, useAdmin, useDebounced } from "../lib.js";
 import { OrgSwitcher, useOrgId } from "./organization.js";
 
 export function AttributesView({ params }) {
@@ -31,7 +31,7 @@ export function AttributesView({ params }) {
               (a) => html`<li key=${a.id}>
                 <a href="#/attributes/${org.id}/${a.id}" class=${a.id === selected ? "active" : ""}>
                   <span class="nav-title">${a.name}${a.enabled ? null : html` <span class="badge gray">disabled</span>`}</span>
-                  <span class="muted small">${TYPE_LABEL[a.type] ?? a.type} · ${a.options} options · ${fmt.format(a.assignments)} assigned</span>
+                  <span class="muted small">${TYPE_LABEL[a.type] ?? a.type} · ${count(a.options, "options")} · ${fmt.format(a.assignments)} assigned</span>
                 </a>
               </li>`,
             )}

@@ -1,6 +1,6 @@
 // Organization: organizations, teams, members and pending invitations (searchable), and one member's page.
 import { useEffect, useState } from "preact/hooks";
-import { Card, Empty, ErrorNote, Pager, RoleBadge, SearchBox, Segmented, TYPE_LABEL, dateTime, fmt, html, navigate, qs, useAdmin, useDebounced } from "../lib.js";
+import { Card, Empty, count, ErrorNote, Pager, RoleBadge, SearchBox, Segmented, TYPE_LABEL, dateTime, fmt, html, navigate, qs, useAdmin, useDebounced } from "../lib.js";
 
 const PAGE = 25;
 
@@ -73,7 +73,7 @@ function OrgOverview({ orgs, org }) {
         ${(teams.data ?? []).map(
           (t) => html`<button key=${t.id} class="chip ${String(t.id) === teamId ? "selected" : ""}" aria-pressed=${String(t.id) === teamId}
             onClick=${() => setTeamId(String(t.id) === teamId ? "" : String(t.id))}>
-            <strong>${t.name}</strong><span class="muted">#${t.id} · ${fmt.format(t.members)} members${t.pendingInvitations ? ` · ${t.pendingInvitations} pending` : ""}</span>
+            <strong>${t.name}</strong><span class="muted">#${t.id} · ${count(t.members, "members")}${t.pendingInvitations ? ` · ${t.pendingInvitations} pending` : ""}</span>
           </button>`,
         )}
         ${teams.data?.length === 0 ? html`<span class="muted">No teams.</span>` : null}
@@ -160,7 +160,9 @@ function MemberPage({ org, userId }) {
                 </table>`}
           <//>`
       : null}
-    <${Card} title="Assignment history">
+    ${member.error
+      ? null
+      : html`<${Card} title="Assignment history">
       <${ErrorNote} error=${history.error} />
       ${history.data?.total === 0 ? html`<${Empty}>No changes recorded yet: assignments made through the API appear here.<//>` : null}
       ${history.data?.total
@@ -183,5 +185,5 @@ function MemberPage({ org, userId }) {
           </table>`
         : null}
       <${Pager} page=${history.data} onSkip=${setSkip} noun="entries" />
-    <//>`;
+    <//>`}`;
 }

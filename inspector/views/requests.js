@@ -8,7 +8,10 @@ const PAGE = 100;
 
 const shellQuote = (text) => `'${String(text).replaceAll("'", `'\\''`)}'`;
 
-/** The request as a curl command. The journal masks the API key, so the command reads it from $CALCOM_API_KEY. */
+/**
+ * The request as a curl command. The journal shows the mock's well-known keys as sent; a key it masked (one the
+ * state does not hold) is read from $CALCOM_API_KEY.
+ */
 export function curlOf(entry) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(entry.query ?? {})) {
@@ -20,7 +23,7 @@ export function curlOf(entry) {
   if (entry.method !== "GET") parts.push(`-X ${entry.method}`);
   parts.push(shellQuote(url));
   for (const [name, value] of Object.entries(entry.headers ?? {})) {
-    if (name === "authorization") parts.push(`-H "Authorization: Bearer $CALCOM_API_KEY"`);
+    if (name === "authorization") parts.push(String(value).endsWith("***") ? `-H "Authorization: Bearer $CALCOM_API_KEY"` : `-H ${shellQuote(`Authorization: ${value}`)}`);
     else if (["content-type", "cal-api-version", "prefer", "x-cal-client-id"].includes(name)) parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   }
   if (entry.body !== undefined && entry.body !== null && !(typeof entry.body === "object" && entry.body.truncated)) {
@@ -42,6 +45,9 @@ async function copyText(text) {
     area.remove();
   }
 }
+
+/** Whose key a request carried: `user 3 (member) · MEMBER of organization 1 (Acme)`. */
+export const callerOf = (c) => `user ${c.userId}${c.username ? ` (${c.username})` : ""}${c.roles.length ? ` · ${c.roles.join(", ")}` : ""}`;
 
 const time = (iso) => {
   const d = new Date(iso);
@@ -146,13 +152,20 @@ export function RequestsView() {
               <tr key=${e.id} data-id=${e.id} class=${open === e.id ? "selected" : ""} onClick=${() => setOpen(open === e.id ? null : e.id)}>
                 <td class="mono small time">${time(e.timestamp)}</td>
                 <td><${MethodBadge} method=${e.method} /></td>
-                <td class="mono path">${e.path}${query ? html`<span class="muted">?${query}</span>` : null}</td>
+                <td class="path">
+                  <span class="mono">${e.path}${query ? html`<span class="muted">?${query}</span>` : null}</span>
+                  ${e.diagnostics ? html`<div class="diagnostics small" data-testid="row-diagnostics" title=${e.diagnostics}>${e.diagnostics}</div>` : null}
+                </td>
                 <td><${StatusBadge} status=${e.status} /></td>
                 <td class="num mono small">${e.durationMs.toFixed(1)}</td>
                 <td class="num"><button class="btn small" title="Copy as curl" onClick=${(ev) => copy(e, ev)}>curl</button></td>
               </tr>
               ${open === e.id
                 ? html`<tr class="expanded"><td colspan="6">
+                    ${e.diagnostics
+                      ? html`<div class="note ${e.status >= 400 ? "error" : "info"}" data-testid="diagnostics"><strong>${e.status >= 400 ? "Why calcom-mock refused it" : "calcom-mock's hint"}:</strong> ${e.diagnostics}</div>`
+                      : null}
+                    ${e.caller ? html`<div class="muted small caller" data-testid="caller">Key of ${callerOf(e.caller)}</div>` : null}
                     <div class="curl-line">
                       <code data-testid="curl">${curlOf(e)}</code>
                       <button class="btn small" onClick=${(ev) => copy(e, ev)}>Copy as curl</button>

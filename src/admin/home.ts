@@ -33,3 +33,41 @@ export function home(): RequestHandler {
     });
   };
 }
+
+/** The control API's endpoints, for GET /__admin: what a user finds by opening the URL the banner prints. */
+const ADMIN_ENDPOINTS: ReadonlyArray<[method: string, path: string, what: string]> = [
+  ["GET", "/__admin/health", "200 once the server is ready: version, uptime, db, scenario, seed"],
+  ["POST", "/__admin/reset", 'back to the seeded state; body optional: {"seed": 7, "scenario": "multi-org"}'],
+  ["GET", "/__admin/state", "the whole state (its apiKeys list every key)"],
+  ["PUT", "/__admin/state", "load a whole state document (spec/state.schema.json), bare or as GET answers it"],
+  ["POST", "/__admin/snapshot", 'keep the current state under a name: {"name": "before-test"}'],
+  ["GET", "/__admin/snapshots", "the snapshots taken"],
+  ["POST", "/__admin/restore", 'bring a snapshot back: {"name": "before-test"}'],
+  ["GET", "/__admin/requests", "the request journal; filters method, path (* and **), status (201, 4xx), since; order, limit, before"],
+  ["GET", "/__admin/requests/count", "how many journal entries match the same filters"],
+  ["GET", "/__admin/requests/stream", "the journal live, as server-sent events"],
+  ["DELETE", "/__admin/requests", "empty the journal and the request counts"],
+  ["GET", "/__admin/operations", "every operation, answered by state or spec, with its request count"],
+  ["GET", "/__admin/openapi.json", "the contract, its servers naming this server"],
+  ["GET", "/__admin/scenarios", "the scenario served and the built-in ones"],
+  ["GET", "/__admin/faults", "the fault rules; POST adds one, DELETE removes them all (DELETE /__admin/faults/{id} one)"],
+  ["GET", "/__admin/organizations", "the read endpoints of the web inspector, starting with the organizations"],
+];
+
+/** GET /__admin: the control API's own index, as WireMock's and Prism's roots say what they serve. */
+export function adminIndex(): RequestHandler {
+  return (req, res) => {
+    const base = baseUrl(req);
+    res.json({
+      status: "success",
+      data: {
+        name: "calcom-mock control API",
+        version: VERSION,
+        note: "Not authenticated; bodies are JSON (send Content-Type: application/json). The API under test is at /v2.",
+        apiBase: `${base}/v2`,
+        inspector: `${base}/__inspector/`,
+        endpoints: ADMIN_ENDPOINTS.map(([method, path, description]) => ({ method, path, url: `${base}${path}`, description })),
+      },
+    });
+  };
+}

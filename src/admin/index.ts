@@ -1,10 +1,11 @@
 import { Router, json, type Request } from "express";
 import { badRequest, notFound } from "../errors.js";
+import { requireJsonBody } from "../http/json-body.js";
 import { nestingDepthLimit } from "../http/depth-limit.js";
 import type { StateMeta } from "../store/schema.js";
 import type { Store } from "../store/store.js";
 import type { FaultRules } from "./faults.js";
-import { baseUrl } from "./home.js";
+import { adminIndex, baseUrl } from "./home.js";
 import type { LiveFeed } from "./live-feed.js";
 import type { OperationSummary } from "./operation-counts.js";
 import { parseJournalPage, parseRequestFilter, type LoggedRequest, type RequestLog } from "./request-log.js";
@@ -59,12 +60,15 @@ const STATE_BODY_LIMIT = "512mb";
 /** The control API, under /__admin so it never collides with Cal.com's /v2 routes. */
 export function adminRouter(control: AdminControl, bodyLimit: string | number): Router {
   const router = Router();
+  router.use(requireJsonBody);
   // A state document is as large as GET /state answers (large-org's is ~14 MB), far over the limit meant for
   // API traffic, so PUT /state reads its body with a limit of its own before the router-wide parser.
   router.put("/state", json({ limit: STATE_BODY_LIMIT }), nestingDepthLimit(), async (req, res) => {
     res.json(ok(await control.loadState(req.body)));
   });
   router.use(json({ limit: bodyLimit }), nestingDepthLimit());
+
+  router.get("/", adminIndex());
 
   // Requests that arrive while the data opens wait for it (server.ts), so a 200 here means ready: CI waits on it.
   router.get("/health", (_req, res) => {

@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from "node:http";
 import { parse as parseQuery } from "qs";
 import type { RequestHandler } from "express";
 import { maskApiKey } from "../auth/api-key.js";
+import { bearerToken, CallerDirectory, type Caller } from "../auth/caller.js";
+import type { Store } from "../store/store.js";
 import { pathPattern } from "./path-pattern.js";
 import { badRequest, DIAGNOSTICS_LOCAL } from "../errors.js";
 import { answerOf } from "./answer.js";
@@ -14,7 +16,10 @@ export interface LoggedRequest {
   method: string;
   path: string;
   query: Record<string, unknown>;
-  /** Request headers; the API key and the platform secret are masked. */
+  /**
+   * Request headers. A key the state knows is shown as sent (the mock's keys are well known, not secrets); an
+   * unknown key and the platform secret are masked.
+   */
   headers: Record<string, string | string[]>;
   body: unknown;
   /** The status answered, or 499 when the client closed the connection before the answer was sent. */
@@ -22,8 +27,13 @@ export interface LoggedRequest {
   /** The answer's body (parsed when it is JSON); a note of its size when it is over MAX_JOURNALED_BODY. */
   responseBody: unknown;
   durationMs: number;
-  /** Why the mock refused the request (its readable summary of a failed validation), when it did. */
+  /**
+   * The mock's explanation, when it has one: why it refused the request (its summary of a failed validation, the
+   * reason of a 401 or 403), or a hint about an answer that matches Cal.com but could puzzle (a body not read).
+   */
   diagnostics?: string;
+  /** Whom the request's API key belongs to (user, username, roles), when the state knows the key. */
+  caller?: Caller;
 }
 
 const SECRET_HEADERS = new Set(["authorization", "x-cal-secret-key"]);
@@ -112,13 +122,15 @@ interface Recorded {
   response: unknown;
   durationMs: number;
   diagnostics: string | undefined;
+  caller: Caller | undefined;
 }
 
-function maskHeaders(raw: IncomingHttpHeaders): Record<string, string | string[]> {
+function maskHeaders(raw: IncomingHttpHeaders, knownKey: boolean): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
-    headers[name] = SECRET_HEADERS.has(name) && typeof value === "string" ? maskApiKey(value) : value;
+    const secret = SECRET_HEADERS.has(name) && !(knownKey && name === "authorization");
+    headers[name] = secret && typeof value === "string" ? maskApiKey(value) : value;
   }
   return headers;
 }
@@ -199,8 +211,11 @@ export class RequestLog {
     this.start = 0;
   }
 
-  /** Records each request once its answer is sent. */
-  middleware(): RequestHandler {
+  /**
+   * Records each request once its answer is sent; `store` is the store it met, which tells whose key it carried.
+   */
+  middleware(store: () => Store): RequestHandler {
+    const callers = new CallerDirectory();
     return (req, res, next) => {
       const started = performance.now();
       const at = Date.now();
@@ -209,6 +224,7 @@ export class RequestLog {
       // it is kept with nginx's 499, "client closed request". The record keeps references; the journal masks
       // the key and formats the time when it is read, so the request itself pays as little as possible.
       res.once("close", () => {
+        const token = bearerToken(req.headers.authorization);
         this.add({
           at,
           method: req.method,
@@ -220,6 +236,7 @@ export class RequestLog {
           response: res.writableFinished && req.method !== "HEAD" ? keptAnswer(answerOf(res)) : undefined,
           durationMs: performance.now() - started,
           diagnostics: res.locals[DIAGNOSTICS_LOCAL] as string | undefined,
+          caller: token === undefined ? undefined : callers.of(store(), token),
         });
       });
       next();
@@ -236,11 +253,12 @@ function format(r: Recorded): LoggedRequest {
     path: r.url.split("?", 1)[0]!,
     // Parsed as the API parses it (qs's extended syntax, as Cal.com's Express 4 does); here, not per request.
     query: parseQuery(r.url.includes("?") ? r.url.slice(r.url.indexOf("?") + 1) : "", { allowPrototypes: true }),
-    headers: maskHeaders(r.headers),
+    headers: maskHeaders(r.headers, r.caller !== undefined),
     body: r.body,
     status: r.status,
     responseBody: journaledResponse(r.response),
     durationMs: r.durationMs,
     ...(r.diagnostics !== undefined && { diagnostics: r.diagnostics }),
+    ...(r.caller !== undefined && { caller: r.caller }),
   };
 }

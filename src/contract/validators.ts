@@ -260,7 +260,9 @@ function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidato
     const validateHeaders = paramAjv.compile({
       ...objectSchema(headerParams.map((p) => ({ ...p, name: p.name.toLowerCase() }))),
     });
-    const validateBody: ValidateFunction | undefined = op.body ? bodyAjv.compile(toJsonSchema(op.body.schema) as JsonSchema) : undefined;
+    const bodySchema = op.body ? (toJsonSchema(op.body.schema) as JsonSchema) : undefined;
+    const validateBody: ValidateFunction | undefined = bodySchema ? bodyAjv.compile(bodySchema) : undefined;
+    const bodyBranches = bodySchema ? unionBranches(bodySchema, bodyAjv, resolveBody) : undefined;
 
     const checkPath = (rawParams: Record<string, string>): { value: Record<string, unknown> } | { diagnostics: Diagnostic[] } => {
       const diagnostics: Diagnostic[] = [];
@@ -337,14 +339,53 @@ function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidato
           } else {
             body = cloneJson(candidate) as Record<string, unknown>;
             bodyTarget = body;
-            if (!validateBody(body)) append(diagnostics, diagnose("body", validateBody.errors, resolveBody));
-            else append(diagnostics, unstorableText(body, "body"));
+            if (validateBody(body)) append(diagnostics, unstorableText(body, "body"));
+            else if (bodyBranches) {
+              // A body of several classes: Cal.com's pipe picks the class first and reports that class's errors only.
+              const closest = closestBranch(bodyBranches, candidate as Record<string, unknown>);
+              bodyTarget = closest.body;
+              append(diagnostics, diagnose("body", closest.errors, resolveBody));
+            } else append(diagnostics, diagnose("body", validateBody.errors, resolveBody));
           }
         }
         return diagnostics.length ? { diagnostics, targets: { query, body: bodyTarget } } : { value: { query, body } };
       },
     };
   }
+}
+
+/** One class of a body that may be any of several (`oneOf` or `anyOf` at its top): its validator and its fields. */
+interface BodyBranch {
+  validate: ValidateFunction;
+  properties: Set<string>;
+}
+
+/** The branches of a body schema that is a union of object classes (Cal.com's bookings); undefined otherwise. */
+function unionBranches(schema: JsonSchema, ajv: Ajv, resolve: (s: JsonSchema | undefined) => JsonSchema | undefined): BodyBranch[] | undefined {
+  const top = resolve(schema);
+  const list = (top?.oneOf ?? top?.anyOf) as JsonSchema[] | undefined;
+  if (!Array.isArray(list) || list.length < 2) return undefined;
+  return list.map((branch) => ({
+    validate: ajv.compile(branch),
+    properties: new Set(Object.keys((resolve(branch)?.properties as Record<string, unknown> | undefined) ?? {})),
+  }));
+}
+
+/**
+ * The branch a body that matches none was closest to, as Cal.com's pipe would have chosen its class: the one that
+ * declares the most of the body's fields (`instant` tells the instant booking apart), then the one with the fewest
+ * errors, then the first. Each branch checks its own copy, since validation strips and defaults in place.
+ */
+function closestBranch(branches: BodyBranch[], candidate: Record<string, unknown>): { body: Record<string, unknown>; errors: ErrorObject[] } {
+  const keys = Object.keys(candidate);
+  let best: { body: Record<string, unknown>; errors: ErrorObject[]; unknown: number } | undefined;
+  for (const branch of branches) {
+    const body = cloneJson(candidate) as Record<string, unknown>;
+    const errors = branch.validate(body) ? [] : [...(branch.validate.errors ?? [])];
+    const unknown = branch.properties.size ? keys.filter((k) => !branch.properties.has(k)).length : 0;
+    if (!best || unknown < best.unknown || (unknown === best.unknown && errors.length < best.errors.length)) best = { body, errors, unknown };
+  }
+  return best!;
 }
 
 export interface ResponseCheck {

@@ -19,7 +19,9 @@ export function accessLog(write: (text: string) => void): { wrap(listener: Reque
   const line = (req: IncomingMessage, url: string | undefined, res: ServerResponse, started: number) => {
     const status = res.writableFinished ? res.statusCode : 499;
     const ms = (performance.now() - started).toFixed(1);
-    const reason = status >= 400 && status < 500 ? errorReason(res) : undefined;
+    // A 4xx's reason, or the hint of any answer the mock explained (a body it could not read, say).
+    const note = errorReason(res);
+    const reason = (status >= 400 && status < 500) || note?.startsWith("hint: ") ? note : undefined;
     pending += `${req.method} ${url} ${status} ${ms} ms${status === 499 ? " (client closed the connection first)" : ""}${reason ? `  ${reason}` : ""}\n`;
     if (!scheduled) {
       scheduled = true;

@@ -7,7 +7,9 @@ import { matchOperation, type Contract, type Operation, type RawQuery, type Requ
 import type { OperationId } from "../contract/types.js";
 import { keepAnswer } from "../admin/answer.js";
 import type { OperationCounts } from "../admin/operation-counts.js";
-import { badRequest, notFound, unauthorized, validationFailure } from "../errors.js";
+import { badRequest, HttpError, notFound, unauthorized, validationFailure, withDiagnostics } from "../errors.js";
+import { CallerDirectory } from "../auth/caller.js";
+import { explainRefusal } from "../auth/explain.js";
 import type { Responder } from "../responder/engine.js";
 import { parsePrefer } from "../responder/prefer.js";
 import type { Database } from "../store/database.js";
@@ -88,7 +90,12 @@ function checkApiVersion(operation: Operation, method: string, path: string, hea
     // Cal.com would route to its 2024-04-15 controllers, whose older shapes the contract does not hold.
     throw badRequest(`cal-api-version header is required for ${method} ${operation.pathTemplate}: send cal-api-version: ${accepted.join(" or ")}`);
   }
-  if (!accepted.includes(header)) throw notFound(`Cannot ${method} ${path}`);
+  if (!accepted.includes(header)) {
+    throw withDiagnostics(
+      notFound(`Cannot ${method} ${path}`),
+      `cal-api-version ${header} is not one ${method} ${operation.pathTemplate} accepts (Cal.com has no route for it): send cal-api-version: ${accepted.join(" or ")}`,
+    );
+  }
 }
 
 /** The OAuth client guard: the mock issues no clients, so any secret is accepted, and none is a 401. */
@@ -108,6 +115,7 @@ function checkClientSecret(secret: string | undefined): void {
 export function apiRouter(ctx: ApiContext): RequestHandler {
   const cache = ctx.responseCache === false ? undefined : new ResponseCache();
   const throttler = new EndpointThrottler();
+  const callers = new CallerDirectory();
   return (req: Request, res: Response, next: NextFunction) => {
     const fullPath = req.path;
     const contract = ctx.contract();
@@ -115,7 +123,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
     const method = req.method === "HEAD" ? "GET" : req.method;
     const match = matchOperation(contract.operations, method, fullPath);
     const operation = match.operation;
-    if (!operation) return next(notFound(`Cannot ${req.method} ${req.originalUrl}`));
+    if (!operation) return next(unknownRoute(contract, req.method, fullPath, req.originalUrl));
     ctx.counts.add(operation.operationId);
     try {
       const db = ctx.db();
@@ -170,9 +178,20 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       if (result instanceof Promise) result.then(answer, next);
       else answer(result);
     } catch (err) {
-      next(err);
+      // A 401 or 403 as Cal.com answers it, with the mock's explanation beside it (header, journal, console).
+      const hint = err instanceof HttpError && !err.diagnostics ? explainRefusal(err, { store: ctx.db().store, callers, authorization: req.get("authorization"), orgId: match.rawParams.orgId }) : undefined;
+      next(hint ? withDiagnostics(err as HttpError, hint) : err);
     }
   };
+}
+
+const METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"];
+
+/** Express's 404 for a route Cal.com has not, with a hint when the path exists under other methods. */
+function unknownRoute(contract: Contract, method: string, path: string, url: string): HttpError {
+  const error = notFound(`Cannot ${method} ${url}`);
+  const others = METHODS.filter((m) => m !== method && matchOperation(contract.operations, m, path).operation);
+  return others.length ? withDiagnostics(error, `${path} has no ${method} operation; it answers ${others.join(", ")}`) : error;
 }
 
 /** Hands a validated request to the spec-driven responder and sends its answer. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ADMIN_KEY, MEMBER_KEY, scenarioFacts } from "../support/harness.js";
-import { inspectorSession, type InspectorSession } from "./browser.js";
+import { ARTIFACTS, inspectorSession, type InspectorSession } from "./browser.js";
 
 let s: InspectorSession;
 inspectorSession((session) => {
@@ -159,7 +159,8 @@ describe("the inspector in a browser, on the default scenario", () => {
     await s.page.locator('[data-testid="requests"] tbody tr[data-id]', { hasText: "201" }).getByRole("button", { name: "curl" }).click();
     const copied = await s.page.evaluate<string>("navigator.clipboard.readText()");
     expect(copied).toContain(`curl -s -X POST '${s.mock.url}/v2/organizations/${org.id}/attributes'`);
-    expect(copied).toContain(`-H "Authorization: Bearer $CALCOM_API_KEY"`);
+    // The mock's well-known keys are in the journal as sent, so the command carries the key itself.
+    expect(copied).toContain(`-H 'Authorization: Bearer ${ADMIN_KEY}'`);
     expect(copied).toContain(`-d '{"name":"Languages"`);
 
     // Filters are the journal's: status class, method, path pattern.
@@ -171,6 +172,90 @@ describe("the inspector in a browser, on the default scenario", () => {
     await s.page.getByLabel("Method").selectOption("");
     await s.page.getByLabel("Path pattern").fill("/v2/organizations/*/attributes/*/options/*");
     await expect.poll(() => column("requests", 4)).toEqual(["404"]);
+  });
+
+  it("Requests: a 400's diagnostics under its path and in its detail, a hint on a success, and whose key each request carried", async () => {
+    const { org } = facts();
+    await s.page.goto("/__inspector/#/requests");
+    await expect.poll(() => s.page.getByTestId("requests-live").innerText()).toBe("Streaming");
+    // A 400: the diagnostics header's text is what the view shows.
+    const refused = await v2(`/v2/organizations/${org.id}/attributes?take=300`, { key: MEMBER_KEY });
+    expect(refused.status).toBe(400);
+    const why = refused.headers.get("x-calcom-mock-diagnostics")!;
+    expect(why).toBe("query take: must be <= 250");
+    // A body sent without its Content-Type, as curl -d does: Cal.com's 400, and the hint.
+    await fetch(`${s.mock.url}/v2/organizations/${org.id}/attributes`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/x-www-form-urlencoded" },
+      body: JSON.stringify({ name: "Languages", slug: "languages", type: "TEXT", options: [] }),
+    });
+    await expect.poll(() => column("requests", 4)).toEqual(["400", "400"]);
+    const rows = s.page.locator('[data-testid="requests"] tbody tr[data-id]');
+    expect(await rows.nth(1).getByTestId("row-diagnostics").innerText()).toBe(why);
+    expect(await rows.nth(0).getByTestId("row-diagnostics").innerText()).toMatch(/^the body was sent with Content-Type application\/x-www-form-urlencoded/);
+    await rows.nth(1).click();
+    const detail = s.page.locator('[data-testid="requests"] tr.expanded');
+    expect(await detail.getByTestId("diagnostics").innerText()).toBe(`Why calcom-mock refused it: ${why}`);
+    expect(await detail.getByTestId("caller").innerText()).toBe("Key of user 3 (member) · MEMBER of organization 1 (Acme), MEMBER of team 4 (Support)");
+    expect(await detail.innerText()).toContain(`"authorization": "Bearer ${MEMBER_KEY}"`);
+    await s.screenshot("requests-diagnostics");
+    // A success without a hint shows none; an unknown key stays masked and names nobody.
+    await fetch(`${s.mock.url}/v2/organizations/${org.id}/attributes`, { headers: { authorization: "Bearer cal_not_a_key_of_this_state" } });
+    await expect.poll(() => column("requests", 4)).toEqual(["401", "400", "400"]);
+    await rows.nth(0).click();
+    await expect.poll(() => detail.innerText()).toContain('"authorization": "Bearer cal_not_a***"');
+    expect(await detail.getByTestId("caller").count()).toBe(0);
+  });
+
+  it("at a phone's width (390 px): every tab in view, a member's error once, counts in the singular, a 400's diagnostics", async () => {
+    const context = await s.context.browser()!.newContext({ baseURL: s.mock.url, viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    // The 404 of the unknown member below is expected; any other console error is not.
+    page.on("console", (msg) => msg.type() === "error" && !/404/.test(msg.text()) && errors.push(msg.text()));
+    try {
+      await page.goto("/__inspector/");
+      await expect.poll(() => page.getByTestId("stat-members").innerText()).toContain(String(facts().memberUserIds.length));
+      // Every tab lies inside the window, none cut off or scrolled away; the page does not scroll sideways.
+      const tabs = await Promise.all((await page.locator(".tabs a").all()).map(async (a) => (await a.boundingBox())!));
+      expect(tabs.length).toBe(5);
+      for (const tab of tabs) expect([tab.x >= 0, tab.x + tab.width <= 390, tab.width > 0]).toEqual([true, true, true]);
+      expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: `${ARTIFACTS}/phone-organization.png`, fullPage: false });
+
+      // An unknown member: its error once (not once more for its history).
+      await page.goto("/__inspector/#/organization/1/members/999");
+      await expect.poll(() => page.locator('[role="alert"]').count()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await page.locator('[role="alert"]').count()).toBe(1);
+      await page.screenshot({ path: `${ARTIFACTS}/phone-unknown-member.png` });
+
+      // An attribute with one option says "1 option".
+      const created = await v2("/v2/organizations/1/attributes", {
+        method: "POST",
+        body: JSON.stringify({ name: "Badge", slug: "badge", type: "SINGLE_SELECT", options: [{ value: "Gold", slug: "gold" }] }),
+      });
+      expect(created.status).toBe(201);
+      await page.goto("/__inspector/#/attributes");
+      const badge = page.locator('[data-testid="attribute-list"] a', { hasText: "Badge" });
+      await expect.poll(() => badge.innerText()).toMatch(/· 1 option ·/);
+
+      // The Requests view at this width: a 400's diagnostics are on screen.
+      await page.goto("/__inspector/#/requests");
+      await expect.poll(() => page.getByTestId("requests-live").innerText()).toBe("Streaming");
+      await v2("/v2/organizations/1/attributes?take=300");
+      const diagnostics = page.getByTestId("row-diagnostics").first();
+      await expect.poll(() => diagnostics.innerText()).toBe("query take: must be <= 250");
+      const box = (await diagnostics.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+      await page.locator('[data-testid="requests"] tbody tr[data-id]').first().click();
+      await expect.poll(() => page.getByTestId("diagnostics").innerText()).toContain("query take: must be <= 250");
+      await page.screenshot({ path: `${ARTIFACTS}/phone-requests.png` });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 
   it("Operations: every operation, answered from state or from the spec, with its request count", async () => {

@@ -176,7 +176,7 @@ describe("createMockServer", () => {
     expect(health.status).toBe(200);
     expect(health.body).toEqual({
       status: "success",
-      data: { status: "ok", version, uptimeMs: expect.any(Number), db: "memory", scenario: "multi-org", seed: 7 },
+      data: { status: "ok", version, pid: process.pid, uptimeMs: expect.any(Number), db: "memory", scenario: "multi-org", seed: 7 },
     });
     const res = await fetch(`${mock.url}/`);
     expect(res.status).toBe(200);

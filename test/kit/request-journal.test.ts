@@ -66,9 +66,11 @@ describe("GET /__admin/requests", () => {
     expect(unauth.responseBody).toEqual(refusedAnswer.body);
     expect(create.responseBody).toMatchObject({ status: "success", data: { value: "Rust", slug: "rust" } });
     for (const e of entries) {
-      const optional = (k: string) => (k !== "body" || e.body !== undefined) && (k !== "diagnostics" || e.status === 400);
+      // diagnostics: why a 400 or 401 was refused; caller: whose key the request carried.
+      const optional = (k: string) =>
+        (k !== "body" || e.body !== undefined) && (k !== "diagnostics" || e.status === 400 || e.status === 401) && (k !== "caller" || e.status !== 401);
       expect(Object.keys(e).sort()).toEqual(
-        ["body", "diagnostics", "durationMs", "headers", "id", "method", "path", "query", "responseBody", "status", "timestamp"].filter(optional),
+        ["body", "caller", "diagnostics", "durationMs", "headers", "id", "method", "path", "query", "responseBody", "status", "timestamp"].filter(optional),
       );
       expect(typeof e.durationMs).toBe("number");
       expect(e.durationMs).toBeGreaterThanOrEqual(0);
@@ -78,22 +80,30 @@ describe("GET /__admin/requests", () => {
     expect(entries.map((e) => e.id)).toEqual([...entries.map((e) => e.id)].sort((a, b) => a - b));
   });
 
-  it("masks the API key: the full key appears nowhere in the journal", async () => {
+  it("shows whose the mock's well-known keys are, and masks any key it does not know and the platform secret", async () => {
     for (const key of [ADMIN_KEY, MEMBER_KEY, OWNER_KEY]) await api.get(`${base}/attributes`, key);
     await api.get(`${base}/attributes`, "cal_some_unknown_secret_key");
     await api.request("GET", `${base}/attributes`, { key: null, headers: { "x-cal-client-id": "client", "x-cal-secret-key": "platform-secret-value" } });
     await api.request("GET", `${base}/attributes`, { key: null, headers: { authorization: "cal_without_bearer_prefix_key" } });
 
     const res = await admin(mock.url, "GET", "/requests");
-    for (const secret of [ADMIN_KEY, MEMBER_KEY, OWNER_KEY, "cal_some_unknown_secret_key", "platform-secret-value", "cal_without_bearer_prefix_key"]) {
-      expect(res.text).not.toContain(secret);
-    }
+    for (const secret of ["cal_some_unknown_secret_key", "platform-secret-value", "cal_without_bearer_prefix_key"]) expect(res.text).not.toContain(secret);
     const entries: LoggedRequest[] = res.body.data;
-    expect(entries.slice(0, 4).map((e) => e.headers.authorization)).toEqual(["Bearer cal_test_***", "Bearer cal_test_***", "Bearer cal_test_***", "Bearer cal_some_***"]);
+    // The keys the state issued are printed at start-up and listed by GET /__admin/state: not secrets.
+    expect(entries.slice(0, 4).map((e) => e.headers.authorization)).toEqual([`Bearer ${ADMIN_KEY}`, `Bearer ${MEMBER_KEY}`, `Bearer ${OWNER_KEY}`, "Bearer cal_some_***"]);
+    expect(entries.slice(0, 3).map((e) => e.caller)).toEqual([
+      { userId: 2, username: "admin", roles: ["ADMIN of organization 1 (Acme)", "ADMIN of team 3 (Engineering)", "MEMBER of team 2 (Sales)"] },
+      { userId: 3, username: "member", roles: ["MEMBER of organization 1 (Acme)", "MEMBER of team 4 (Support)"] },
+      { userId: 1, username: "owner", roles: ["OWNER of organization 1 (Acme)", "OWNER of team 2 (Sales)"] },
+    ]);
+    expect(entries[3]!.caller).toBeUndefined();
     expect(entries[4]!.headers["x-cal-secret-key"]).toMatch(/\*\*\*$/);
     expect(entries[5]!.headers.authorization).toMatch(/\*\*\*$/);
-    // Nor in the filtered views.
-    expect((await admin(mock.url, "GET", "/requests?status=2xx")).text).not.toContain(ADMIN_KEY);
+    // A key deleted since is not the state's any more: masked from then on.
+    await api.del(`${base}/users/3`);
+    await api.get(`${base}/attributes`, MEMBER_KEY);
+    const [last] = (await journal("?order=desc&limit=1")) as [LoggedRequest];
+    expect([last.status, last.headers.authorization, last.caller]).toEqual([401, "Bearer cal_test_***", undefined]);
   });
 
   it("records the body as the client sent it, unknown fields included (the API strips them, the journal does not)", async () => {
@@ -147,7 +157,7 @@ describe("GET /__admin/requests", () => {
       return found.length > 0 ? found : undefined;
     }, "the aborted request in the journal");
     expect(entry).toMatchObject({ method: "GET", path: `${base}/attributes`, query: { slow: "1" }, status: 499 });
-    expect(entry!.headers.authorization).toBe("Bearer cal_test_***");
+    expect(entry!.headers.authorization).toBe(`Bearer ${ADMIN_KEY}`);
     expect(await count()).toBe(1);
   });
 
@@ -181,18 +191,22 @@ describe("GET /__admin/requests", () => {
       expect(await count("?method=PUT")).toBe(0);
     });
 
-    it("by path pattern: * within one segment, ** across segments", async () => {
+    it("by path pattern: * within one segment, ** across segments (or none)", async () => {
       const dept = scenarioFacts(mock.state()).attr("department");
       expect(await count(`?path=${encodeURIComponent(`${base}/attributes`)}`)).toBe(2);
       expect(await count("?path=/v2/organizations/*/attributes")).toBe(2);
       expect(await count("?path=/v2/organizations/*/attributes/*")).toBe(3); // dept, missing id, the DELETE
       expect(await count("?path=/v2/organizations/*/attributes/*/options")).toBe(3);
       expect(await count("?path=/v2/organizations/**/options")).toBe(3);
-      expect(await count("?path=/v2/organizations/**/options/**")).toBe(1);
+      // A `**` segment matches no segment too: `…/options/**` takes `…/options` itself, as a glob does.
+      expect(await count("?path=/v2/organizations/**/options/**")).toBe(4);
+      expect(await count("?path=/v2/organizations/*/attributes/**")).toBe(9);
+      expect(await count("?method=POST&path=/v2/organizations/*/attributes/**&status=201")).toBe(1);
+      expect(await count("?method=POST&path=/v2/organizations/*/options/**")).toBe(0);
       expect(await count("?path=/v2/**")).toBe(9);
       expect(await count("?path=/v2/*")).toBe(0);
       expect(await count(`?path=/v2/organizations/*/attributes/${dept.id.slice(0, 6)}*`)).toBe(2); // GET and DELETE of it
-      expect(await count(`?path=/v2/organizations/*/attributes/${dept.id}/**`)).toBe(3); // its options
+      expect(await count(`?path=/v2/organizations/*/attributes/${dept.id}/**`)).toBe(5); // it (GET, DELETE) and its options
       expect(await count("?path=/v2/organizations/999/**")).toBe(1);
       // A pattern is anchored at both ends, and regex characters in it are literal.
       expect(await count("?path=/attributes")).toBe(0);
