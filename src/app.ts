@@ -2,7 +2,7 @@ import express, { type Express, type RequestHandler } from "express";
 import { home } from "./admin/home.js";
 import { adminRouter, type AdminControl } from "./admin/index.js";
 import type { OperationCounts } from "./admin/operation-counts.js";
-import type { Contract } from "./contract/index.js";
+import { matchOperation, type Contract } from "./contract/index.js";
 import type { Responder } from "./responder/engine.js";
 import { announcedBodyLimit } from "./http/body-limit.js";
 import { cors } from "./http/cors.js";
@@ -60,6 +60,11 @@ function chain(steps: RequestHandler[]): RequestHandler {
   };
 }
 
+/** Whether the request is for an operation with its own throttle, which replaces the default rate limit for it. */
+function hasOwnThrottle(ctx: AppContext, method: string, path: string): boolean {
+  return matchOperation(ctx.contract().operations, method === "HEAD" ? "GET" : method, path).operation?.throttle !== undefined;
+}
+
 /**
  * The Express app. It receives its store and contract instead of opening them, so the CLI, the tests and any
  * embedding program serve the same app (json-server's createApp idea). On /v2, in order: the request id and
@@ -85,7 +90,7 @@ export function createApp(ctx: AppContext): Express {
     (req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : jsonBody(req, res, next)),
     nestingDepthLimit(),
     unreadBodyHint,
-    ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit)] : []),
+    ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit, Date.now, (req) => hasOwnThrottle(ctx, req.method, req.path))] : []),
     ctx.admin.faults.middleware(),
     apiRouter({ ...ctx, dynamic: ctx.dynamic ?? false, stubs: ctx.admin.stubs }),
   ]);

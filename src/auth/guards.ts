@@ -103,13 +103,13 @@ const GUARDS: Record<string, Guard> = {
   },
   IsTeamInOrg: (ctx, user) => {
     const { orgId, teamId } = ctx.path;
-    if (teamId === undefined || orgId === undefined || !ctx.store.teamsByParent.get(orgId)?.has(teamId)) throw notFound(`Team (${teamId}) not found.`);
+    if (teamId === undefined || orgId === undefined || !ctx.store.teamsByParent.get(orgId)?.has(teamId)) throw notFound(`IsTeamInOrg - Team (${teamId}) not found.`);
     return user;
   },
   IsMembershipInOrg: (ctx, user) => {
     const { orgId, membershipId } = ctx.path;
     const membership = membershipId === undefined ? undefined : ctx.store.get("memberships", membershipId);
-    if (!membership || membership.teamId !== orgId) throw notFound(`Membership (${membershipId}) not found.`);
+    if (!membership || membership.teamId !== orgId) throw notFound(`IsMembershipInOrg - Membership (${membershipId}) not found.`);
     return user;
   },
   /** The path's user must have a profile in the organization (a membership is not enough). */

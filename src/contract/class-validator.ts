@@ -1,5 +1,6 @@
 import type { ErrorObject } from "ajv";
 import type { Diagnostic } from "./diagnostic.js";
+import { MESSAGES_KEYWORD } from "./json-schema.js";
 import type { JsonSchema } from "./spec.js";
 
 /**
@@ -140,7 +141,10 @@ export function diagnose(
     const each = last !== undefined && isIndex(last) && segments.length >= 2 && !isComposite(e.data);
     const property = each ? segments.at(-2)! : (last ?? "");
     const constraint = constraintOf(e, property);
-    if (each) constraint.message = `each value in ${constraint.message}`;
+    // A DTO's own message replaces class-validator's default as it is, without the "each value in" prefix.
+    const own = (e.parentSchema as Record<string, Record<string, string> | undefined> | undefined)?.[MESSAGES_KEYWORD]?.[e.keyword];
+    if (own !== undefined) constraint.message = own;
+    else if (each) constraint.message = `each value in ${constraint.message}`;
     out.push({
       location,
       field: (each ? segments.slice(0, -1) : segments).join("/"),

@@ -1,5 +1,11 @@
 import type { JsonSchema } from "./spec.js";
 
+/**
+ * A schema's messages by JSON Schema keyword (`{"maxItems": "emails array cannot contain more than 20 ..."}`): the
+ * texts a Cal.com DTO gives its decorators instead of class-validator's defaults. ajv knows it as an annotation.
+ */
+export const MESSAGES_KEYWORD = "x-calcom-messages";
+
 /** The id under which the spec's component schemas are registered with ajv, so `$ref`s resolve there. */
 export const COMPONENTS_ID = "calcom-mock-spec";
 
@@ -16,7 +22,8 @@ export function toJsonSchema(schema: unknown): unknown {
   const out: JsonSchema = {};
   let nullable = false;
   for (const [key, value] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(key) || key.startsWith("x-")) continue;
+    // `x-calcom-messages` stays: it carries a Cal.com DTO's own messages to the diagnostics (class-validator.ts).
+    if (ANNOTATIONS.has(key) || (key.startsWith("x-") && key !== MESSAGES_KEYWORD)) continue;
     if (key === "nullable") {
       nullable = value === true;
       continue;

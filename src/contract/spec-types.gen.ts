@@ -2743,7 +2743,7 @@ export interface paths {
         get: operations["TeamsMembershipsController_getTeamMembership"];
         put?: never;
         post?: never;
-        /** Delete a team membership (answered without its user) */
+        /** Delete a team membership */
         delete: operations["TeamsMembershipsController_deleteTeamMembership"];
         options?: never;
         head?: never;
@@ -3295,7 +3295,7 @@ export interface components {
             weekStart?: "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday";
             timeZone?: string;
             /** @enum {string} */
-            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
             /** Format: uri */
             avatarUrl?: string;
             bio?: string;
@@ -7337,6 +7337,9 @@ export interface components {
             id: number;
             username: string;
             email: string;
+            name: string | null;
+            avatarUrl: string | null;
+            bio: string | null;
             timeFormat: number;
             defaultScheduleId: number | null;
             weekStart: string;
@@ -8497,7 +8500,7 @@ export interface components {
         DeleteTeamMembershipOutput: {
             /** @enum {string} */
             status: "success";
-            data: components["schemas"]["DeletedTeamMembershipOutput"];
+            data: components["schemas"]["TeamMembershipOutput"];
         };
         UserWebhookOutputDto: {
             /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
@@ -8963,15 +8966,6 @@ export interface components {
             };
         };
         Metadata: Record<string, never>;
-        DeletedTeamMembershipOutput: {
-            id: number;
-            userId: number;
-            teamId: number;
-            accepted: boolean;
-            /** @enum {string} */
-            role: "MEMBER" | "OWNER" | "ADMIN";
-            disableImpersonation: boolean;
-        };
         OrgMembershipTextAttribute: {
             id: string;
             name: string;
@@ -9031,8 +9025,8 @@ export interface components {
             timeZone: string;
             weekStart: string;
             /** @enum {string} */
-            role: "MEMBER" | "OWNER" | "ADMIN";
-            accepted: boolean;
+            role?: "MEMBER" | "OWNER" | "ADMIN";
+            accepted?: boolean;
         };
         BookingRoutingInput_2024_08_13: {
             /** @example 123 */
@@ -9119,6 +9113,14 @@ export interface components {
                 "application/json": components["schemas"]["ErrorOutput"];
             };
         };
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorOutput"];
+            };
+        };
     };
     parameters: {
         CalApiVersion: string;
@@ -9128,6 +9130,7 @@ export interface components {
         MembershipId: number;
         Skip: number;
         Take: number;
+        TeamMembershipEmails: string[];
     };
     requestBodies: never;
     headers: never;
@@ -10499,6 +10502,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -16037,6 +16041,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -16487,6 +16492,7 @@ export interface operations {
             query?: {
                 skip?: components["parameters"]["Skip"];
                 take?: components["parameters"]["Take"];
+                emails?: components["parameters"]["TeamMembershipEmails"];
             };
             header?: {
                 "cal-api-version"?: components["parameters"]["CalApiVersion"];

@@ -13,6 +13,19 @@ export interface ParameterObject {
   style?: string;
   explode?: boolean;
   schema: JsonSchema;
+  /**
+   * How Cal.com's DTO `@Transform` reads the parameter, where no JSON Schema says it: "emailList" is the team
+   * memberships' `emails` (comma-separated or repeated; trimmed, empties dropped, lower-cased, de-duplicated).
+   */
+  "x-calcom-transform"?: "emailList";
+}
+
+/** An endpoint's own throttle (Cal.com's `@Throttle` decorator): `limit` requests per `ttl` ms per caller. */
+export interface EndpointThrottle {
+  name: string;
+  limit: number;
+  ttl: number;
+  blockDuration: number;
 }
 
 interface OperationObject {
@@ -22,6 +35,7 @@ interface OperationObject {
   security?: Array<Record<string, string[]>>;
   "x-required-role"?: string;
   "x-calcom-guards"?: string[];
+  "x-calcom-throttle"?: EndpointThrottle;
   "x-per-caller"?: boolean;
   parameters?: Array<ParameterObject | { $ref: string }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> } | { $ref: string };
@@ -59,6 +73,8 @@ export interface Operation {
    * see src/auth/guards.ts. Operations without them use the organization check of src/auth/roles.ts.
    */
   guards?: string[];
+  /** The operation's own throttle, which replaces the default rate limit for it (`x-calcom-throttle`). */
+  throttle?: EndpointThrottle;
   /** The answer depends on who asks (`/me`, the caller's teams): the response cache keys it by caller. */
   perCaller: boolean;
   /** The `cal-api-version` values the operation accepts, when it requires the header. */
@@ -139,6 +155,7 @@ export function parseOperations(doc: OpenApiDocument, source = 0): Operation[] {
         orgScoped: pathTemplate.startsWith("/v2/organizations/{orgId}"),
         requiredRole: roleOf(op),
         ...(op["x-calcom-guards"] && { guards: op["x-calcom-guards"] }),
+        ...(op["x-calcom-throttle"] && { throttle: op["x-calcom-throttle"] }),
         perCaller: op["x-per-caller"] === true,
         ...(apiVersions && { apiVersions }),
         source,

@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject, type Options, type ValidateFunction } from "ajv"
 import formatsModule from "ajv-formats";
 import { constraintOf, diagnose } from "./class-validator.js";
 import type { Diagnostic } from "./diagnostic.js";
-import { COMPONENTS_ID, toJsonSchema } from "./json-schema.js";
+import { COMPONENTS_ID, MESSAGES_KEYWORD, toJsonSchema } from "./json-schema.js";
 import type { JsonSchema, OpenApiDocument, Operation, ParameterObject } from "./spec.js";
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the import is the module object.
@@ -12,6 +12,7 @@ function makeAjv(doc: OpenApiDocument, options: Options): Ajv {
   // `verbose` puts the failing data and schema on each error: what class-validator's error objects report.
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, ...options, strictTypes: false, strictRequired: false });
   addFormats(ajv);
+  ajv.addKeyword({ keyword: MESSAGES_KEYWORD, schemaType: "object" });
   ajv.addSchema({ $id: COMPONENTS_ID, definitions: toJsonSchema(doc.components.schemas) });
   return ajv;
 }
@@ -43,7 +44,7 @@ export interface ValidRequest {
 export type RawQuery = Record<string, unknown>;
 
 /** How Cal.com's DTO transforms read a query parameter before class-validator sees it. */
-type QueryKind = "integer" | "integerList" | "list" | "repeatedList" | "plain";
+type QueryKind = "integer" | "integerList" | "list" | "repeatedList" | "emailList" | "plain";
 
 function queryKind(schema: JsonSchema): QueryKind {
   const s = toJsonSchema(schema) as JsonSchema;
@@ -68,6 +69,12 @@ function readQueryParam(kind: QueryKind, raw: unknown): unknown {
       return typeof raw === "string" ? raw.split(",") : raw;
     case "repeatedList":
       return Array.isArray(raw) ? raw : [raw];
+    case "emailList": {
+      // Pieces that are not strings (`emails[a]=x` nests) are dropped, as that transform drops them.
+      const pieces = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => (typeof v === "string" ? v.split(",") : []));
+      const emails = [...new Set(pieces.map((v) => v.trim()).filter((v) => v.length > 0).map((v) => v.toLowerCase()))];
+      return emails.length > 0 ? emails : undefined;
+    }
     default:
       return raw;
   }
@@ -231,7 +238,16 @@ function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidato
     const headerParams = op.parameters.filter((p) => p.in === "header");
     // `explode: true` (OpenAPI's form default, declared explicitly): a list only by repeating the parameter; a
     // comma stays part of the value, as Cal.com's `emails` filter has it.
-    const queryKinds = new Map(queryParams.map((p) => [p.name, p.schema.type === "array" && p.explode === true ? ("repeatedList" as const) : queryKind(p.schema)]));
+    const queryKinds = new Map(
+      queryParams.map((p) => [
+        p.name,
+        p["x-calcom-transform"] === "emailList"
+          ? ("emailList" as const)
+          : p.schema.type === "array" && p.explode === true
+            ? ("repeatedList" as const)
+            : queryKind(p.schema),
+      ]),
+    );
     const numericOf = (params: typeof queryParams) =>
       new Map(params.flatMap((p) => {
         const kind = numericKind(p.schema);

@@ -1,4 +1,4 @@
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import { HttpError } from "../errors.js";
 import type { RateLimit } from "./rate-limit.js";
 
@@ -20,10 +20,12 @@ interface Window {
  * until the window (or the block) ends, remaining 0 while blocked; once over, 429 ThrottlerException with its
  * message and no Retry-After.
  */
-export function rateLimiter(limit: RateLimit, now: () => number = Date.now): RequestHandler {
+export function rateLimiter(limit: RateLimit, now: () => number = Date.now, ownThrottle?: (req: Request) => boolean): RequestHandler {
   const windows = new Map<string, Window>();
   let sweepAt = 0;
   return (req, res, next) => {
+    // An endpoint with its own throttle (Cal.com's @Throttle) is counted by that throttle instead of this one.
+    if (ownThrottle?.(req)) return next();
     const t = now();
     // Forget finished windows now and then, so many keys over a long run do not pile up.
     if (t >= sweepAt) {

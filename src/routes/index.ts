@@ -20,6 +20,8 @@ import { attributeHandlers } from "./attributes.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { ResponseCache, type CachedAnswer } from "./response-cache.js";
+import { EndpointThrottler, throttleTracker } from "../http/endpoint-throttle.js";
+import type { RateLimit } from "../http/rate-limit.js";
 import { notModified, weakEtag } from "../http/etag.js";
 import { teamHandlers } from "./teams.js";
 import type { ApiRequest, Handler, Handlers } from "./types.js";
@@ -50,6 +52,8 @@ export interface ApiContext {
   counts: OperationCounts;
   /** The user's stubs (/__admin/stubs): they answer before the stateful handler or the responder. */
   stubs?: Stubs;
+  /** Cal.com's rate limits are on (`--rate-limit`): the endpoints' own throttles (`x-calcom-throttle`) apply too. */
+  rateLimit?: RateLimit | undefined;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -113,6 +117,7 @@ function checkClientSecret(secret: string | undefined): void {
  */
 export function apiRouter(ctx: ApiContext): RequestHandler {
   const cache = ctx.responseCache === false ? undefined : new ResponseCache();
+  const throttler = new EndpointThrottler();
   const callers = new CallerDirectory();
   return (req: Request, res: Response, next: NextFunction) => {
     const fullPath = req.path;
@@ -125,6 +130,11 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
     ctx.counts.add(operation.operationId);
     try {
       const db = ctx.db();
+      // Cal.com's throttler is a global guard: it counts the request before the version check and the guards.
+      if (operation.throttle && ctx.rateLimit) {
+        const tracker = throttleTracker(req.get("authorization"), req.get("x-cal-client-id"), req.ip);
+        throttler.hit(tracker, operation.throttle, (name, value) => res.setHeader(name, value));
+      }
       checkApiVersion(operation, req.method, fullPath, req.get("cal-api-version"));
       const credentials = { authorization: req.get("authorization"), clientId: req.get("x-cal-client-id"), secret: req.get("x-cal-secret-key") };
       const validator = contract.validator(operation);

@@ -2,8 +2,9 @@ import {
   addTeamMembership,
   deleteMembership,
   listMemberships,
+  removeOrgMember,
+  removeTeamMember,
   requireTeamMembership,
-  toDeletedMembershipOutput,
   toMembershipOutput,
   toOrgMembershipOutput,
   updateMembership,
@@ -42,7 +43,7 @@ export const membershipHandlers: Pick<Handlers, MembershipOps> = {
   OrganizationsMembershipsController_deleteMembership: async ({ db, orgId, path }) => {
     // The answer lists the attributes the membership held; they go with it.
     const answer = toOrgMembershipOutput(db.store, db.store.get("memberships", path.membershipId)!);
-    await deleteMembership(db, orgId, path.membershipId);
+    await removeOrgMember(db, orgId, path.membershipId);
     return answer;
   },
 
@@ -62,7 +63,7 @@ export const membershipHandlers: Pick<Handlers, MembershipOps> = {
   TeamsMembershipsController_createTeamMembership: async ({ db, path, body }) =>
     toMembershipOutput(db.store, await addTeamMembership(db, path.teamId, body)),
   TeamsMembershipsController_getTeamMemberships: ({ db, path, query }) =>
-    listMemberships(db.store, path.teamId, query.skip ?? 0, query.take ?? 250).map((m) => toMembershipOutput(db.store, m)),
+    listMemberships(db.store, path.teamId, query.skip ?? 0, query.take ?? 250, query.emails).map((m) => toMembershipOutput(db.store, m)),
   TeamsMembershipsController_getTeamMembership: ({ db, path }) =>
     toMembershipOutput(db.store, requireTeamMembership(db.store, path.teamId, path.membershipId)),
   TeamsMembershipsController_updateTeamMembership: async ({ db, path, body }) => {
@@ -71,5 +72,6 @@ export const membershipHandlers: Pick<Handlers, MembershipOps> = {
     return toMembershipOutput(db.store, await updateMembership(db, current, body));
   },
   TeamsMembershipsController_deleteTeamMembership: async ({ db, path }) =>
-    toDeletedMembershipOutput(await deleteMembership(db, path.teamId, path.membershipId)),
+    // Current Cal.com answers the membership it looked up before removing it, its user included.
+    toMembershipOutput(db.store, await removeTeamMember(db, path.teamId, path.membershipId)),
 };

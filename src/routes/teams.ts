@@ -31,8 +31,7 @@ export const teamHandlers: Pick<Handlers, TeamOps> = {
   OrganizationsTeamsController_getMyTeams: ({ db, orgId, query, actor }) =>
     myOrgTeams(db.store, orgId, actor.user.id, query.skip ?? 0, query.take ?? 250).map(({ team, membership }) => ({
       ...toTeamOutput(team),
-      role: membership.role,
-      accepted: membership.accepted,
+      ...(membership && { role: membership.role, accepted: membership.accepted }),
     })),
   OrganizationsTeamsController_getTeam: ({ db, path }) => toTeamOutput(db.store.get("teams", path.teamId)!),
   OrganizationsTeamsController_updateTeam: async ({ db, path, body }) => toTeamOutput(await updateTeam(db, path.teamId, body)),

@@ -13,6 +13,14 @@ export type PlatformBilling = {
  */
 export type OrganizationSettings = {
   isAdminAPIEnabled?: boolean;
+  /**
+   * The e-mail domain ("acme.example") whose users are added to the organization's teams accepted, whatever the request says; only while isOrganizationVerified is true.
+   */
+  orgAutoAcceptEmail?: string | null;
+  /**
+   * Default false: no auto-accept by e-mail domain.
+   */
+  isOrganizationVerified?: boolean;
 } | null;
 export type Metadata = {
   [k: string]: unknown;
@@ -132,6 +140,10 @@ export interface User {
   hideBranding?: boolean;
   allowDynamicBooking?: boolean | null;
   verified?: boolean | null;
+  /**
+   * A managed user of a platform OAuth client. PATCH /v2/me applies its e-mail change at once; other users' changes wait for verification. Default false.
+   */
+  isPlatformManaged?: boolean;
   invitedTo?: number | null;
   createdDate?: string;
   metadata?: Metadata;

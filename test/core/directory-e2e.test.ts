@@ -222,23 +222,25 @@ describe("the organization built through /v2", () => {
     expect(assigned.flatMap((o: { assignedUserIds: number[] }) => o.assignedUserIds)).not.toContain(gone);
     expectError(await api.patch(`${base}/users/${gone}`, { bio: "back?" }), 403, "ForbiddenException");
 
-    // An org membership deleted: its assignments go, the profile and the team places stay.
+    // An org membership deleted: current Cal.com removes the member from the organization (TeamService.removeMembers):
+    // its assignments, its profile and its places in the organization's teams go with it.
     const kept = people[2]!;
     const membership = expectSuccess(await api.get(`${base}/memberships?take=250`)).find((m: { userId: number }) => m.userId === kept);
     expect(membership.attributes).toEqual([{ id: skillsId, name: "Skills", type: "multiSelect", options: expect.any(Array) }]);
     expect(membership.attributes[0].options.map((o: { optionId: string }) => o.optionId)).toEqual([...model.holdings.get(kept)!.keys()]);
+    const wasInTeams = [...model.teams].filter(([, members]) => members.has(kept)).map(([t]) => t);
+    expect(wasInTeams.length).toBeGreaterThan(0);
     expectSuccess(await api.del(`${base}/memberships/${membership.id}`));
     model.holdings.delete(kept);
     for (const [o, holders] of model.holders) model.holders.set(o, holders.filter((u) => u !== kept));
+    for (const members of model.teams.values()) members.delete(kept);
 
-    expect(ids(expectSuccess(await api.get(`${base}/users?take=1000`)))).toContain(kept);
+    expect(ids(expectSuccess(await api.get(`${base}/users?take=1000`)))).not.toContain(kept);
     expect(ids(expectSuccess(await api.get(`${base}/users?assignedOptionIds=${options.sql}&attributeQueryOperator=OR`)))).toEqual(expectedFiltered([options.sql!], "OR"));
     // No membership check on a user's options (Cal.com's getOrganizationAttributeOptionsForUser): none held.
     expect(expectSuccess(await api.get(`${base}/attributes/options/${kept}`))).toEqual([]);
-    const stillInTeams = [...model.teams].filter(([, members]) => members.has(kept)).map(([t]) => t);
-    expect(stillInTeams.length).toBeGreaterThan(0);
-    for (const t of stillInTeams) {
-      expect(expectSuccess(await api.get(`${base}/teams/${t}/memberships`)).some((m: { userId: number }) => m.userId === kept)).toBe(true);
+    for (const t of wasInTeams) {
+      expect(expectSuccess(await api.get(`${base}/teams/${t}/memberships`)).some((m: { userId: number }) => m.userId === kept)).toBe(false);
     }
   });
 });

@@ -57,7 +57,9 @@ describe("query parameters of the wrong type or out of bounds (from their schema
       it(`${short(op)} ?${param.name}: 400 naming the parameter`, async () => {
         await fc.assert(
           fc.asyncProperty(invalidParamText(param), fc.boolean(), async (text, encodeAll) => {
-            const value = encodeAll ? encodeURIComponent(text) : text.replace(/[%&#+\s]|[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+            // qs (Express's extended parser, Cal.com's too) ends a key at "]=" rather than at the first "=": in
+            // `teamIds=]=` the key is "teamIds=]" and teamIds is absent, so "=" is encoded as a client would.
+            const value = encodeAll ? encodeURIComponent(text) : text.replace(/[%&#+=\s]|[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
             const req = { method: op.method, path: `${pathOf(op, facts)}?${param.name}=${value}` };
             const answer = await expectRefused(url, before, req, 400);
             expect(message(answer)).toContain(`query ${param.name}`);

@@ -402,8 +402,18 @@ export function invalidParamText(param: ParameterObject): fc.Arbitrary<string> {
   }
   if (schema.type === "array") {
     const items = resolve(schema.items as JsonSchema);
+    // Cal.com's emails transform trims, lower-cases and drops empty items, and an empty list filters nothing:
+    // only an item that stays invalid after that (or too many) is refused.
+    const emailList = param["x-calcom-transform"] === "emailList";
     // A comma would split the bad item into list items of its own.
-    const badItem = invalidParamText({ ...param, schema: items }).filter((s) => !s.includes(","));
+    const badItem = invalidParamText({ ...param, schema: items }).filter(
+      (s) => !s.includes(",") && (!emailList || (s.trim() !== "" && !validFor(items, s.trim().toLowerCase()))),
+    );
+    if (emailList) {
+      const list = fc.tuple(fc.array(fc.constantFrom("a@acme.example", "b@acme.example"), { maxLength: 3 }), badItem).map(([good, bad]) => [...good, bad].join(","));
+      const many = Array.from({ length: Number(schema.maxItems) + 1 }, (_, i) => `user${i}@acme.example`).join(",");
+      return fc.oneof(list, fc.constant(many));
+    }
     const many = schema.maxItems !== undefined ? fc.constant(Array.from({ length: Number(schema.maxItems) + 1 }, (_, i) => String(i + 1)).join(",")) : undefined;
     const list = fc.tuple(fc.array(fc.constantFrom("1", "2"), { maxLength: 3 }), badItem).map(([good, bad]) => [...good, bad].join(","));
     return many ? fc.oneof(list, many, fc.constantFrom(",", ",,,")) : fc.oneof(list, fc.constantFrom(",", ",,,"));

@@ -8,7 +8,7 @@ type MembershipOutput = Schemas["TeamMembershipOutput"];
 type OrgMembershipAttribute = Schemas["OrganizationMembershipOutput"]["attributes"][number];
 
 /** The membership fields every membership answer carries. */
-function membershipFields(m: Membership): Schemas["DeletedTeamMembershipOutput"] {
+function membershipFields(m: Membership): Omit<MembershipOutput, "user"> {
   return { id: m.id, userId: m.userId, teamId: m.teamId, accepted: m.accepted, role: m.role, disableImpersonation: m.disableImpersonation ?? false };
 }
 
@@ -26,11 +26,6 @@ export function toMembershipOutput(store: Store, m: Membership): MembershipOutpu
       ...(user?.metadata != null && { metadata: user.metadata }),
     },
   };
-}
-
-/** The membership alone: what DELETE /v2/teams/{teamId}/memberships/{membershipId} answers. */
-export function toDeletedMembershipOutput(m: Membership): Schemas["DeletedTeamMembershipOutput"] {
-  return membershipFields(m);
 }
 
 /**
@@ -87,8 +82,15 @@ export function membershipsOfTeam(store: Store, teamId: number): readonly Member
   });
 }
 
-export function listMemberships(store: Store, teamId: number, skip: number, take: number): Membership[] {
-  return membershipsOfTeam(store, teamId).slice(skip, skip + take);
+/**
+ * A page of a team's memberships; with `emails` (lower-cased already, as Cal.com's input makes them), only those
+ * of users whose stored email is one of them, compared exactly as Cal.com's `email: {in}` compares.
+ */
+export function listMemberships(store: Store, teamId: number, skip: number, take: number, emails?: readonly string[]): Membership[] {
+  const all = membershipsOfTeam(store, teamId);
+  if (!emails) return all.slice(skip, skip + take);
+  const wanted = new Set(emails);
+  return all.filter((m) => wanted.has(store.get("users", m.userId)?.email ?? "")).slice(skip, skip + take);
 }
 
 /** A membership of this team, or undefined. */
@@ -102,6 +104,17 @@ export function requireTeamMembership(store: Store, teamId: number, membershipId
   const m = membershipOfTeam(store, teamId, membershipId);
   if (!m) throw notFound("Organization's Team membership not found");
   return m;
+}
+
+/**
+ * Cal.com's auto-accept (OrganizationMembershipService.shouldAutoAccept): the organization is verified and its
+ * auto-accept domain is the part of the user's email after the first "@", both trimmed and compared without case.
+ */
+export function shouldAutoAccept(store: Store, orgId: number, email: string): boolean {
+  const settings = store.get("organizations", orgId)?.organizationSettings;
+  if (!settings?.isOrganizationVerified || !settings.orgAutoAcceptEmail) return false;
+  const domain = email.split("@")[1]?.trim().toLowerCase();
+  return domain !== undefined && domain !== "" && domain === settings.orgAutoAcceptEmail.trim().toLowerCase();
 }
 
 /** Removing a membership takes its attribute assignments and their history with it (cascading foreign keys). */
@@ -158,9 +171,13 @@ export async function addTeamMembership(db: Database, teamId: number, input: Mem
   if (requireProfileIn !== undefined && !store.profilesByOrg.get(requireProfileIn)?.has(input.userId)) {
     throw unprocessable("User is not part of the Organization");
   }
-  if (!store.get("users", input.userId)) throw missingReference();
+  const user = store.get("users", input.userId);
+  if (!user) throw missingReference();
   if (store.membershipByTeamUser.has(`${teamId}:${input.userId}`)) throw uniqueConflict();
-  const membership = newMembership(store, teamId, input);
+  // A team of an organization whose auto-accept domain is the user's takes the user accepted, whatever was asked.
+  const orgId = store.get("teams", teamId)?.parentId;
+  const accepted = orgId != null && shouldAutoAccept(store, orgId, user.email) ? true : input.accepted;
+  const membership = newMembership(store, teamId, { ...input, ...(accepted !== undefined && { accepted }) });
   await db.commit([{ op: "put", collection: "memberships", row: membership }]);
   return membership;
 }
@@ -181,5 +198,41 @@ export async function deleteMembership(db: Database, teamId: number, membershipI
   const m = membershipOfTeam(db.store, teamId, membershipId);
   if (!m) throw recordNotFound();
   await db.commit(removeMembershipChanges(db.store, m));
+  return m;
+}
+
+/**
+ * DELETE /v2/teams/{teamId}/memberships/{membershipId}, through Cal.com's TeamService.removeMembers with isOrg
+ * false: a membership that is not there is a 404 with the service's message; only the membership itself goes (the
+ * event-type hosts Cal.com also removes are not modelled), even when the team is an organization.
+ */
+export async function removeTeamMember(db: Database, teamId: number, membershipId: number): Promise<Membership> {
+  const m = membershipOfTeam(db.store, teamId, membershipId);
+  if (!m) throw notFound(`Membership with id ${membershipId} not found in team ${teamId}`);
+  await db.commit(removeMembershipChanges(db.store, m));
+  return m;
+}
+
+/**
+ * DELETE /organizations/{orgId}/memberships/{membershipId}, through TeamService.removeMembers with isOrg true
+ * (removeFromOrganization): the org membership with its assignments, the user's memberships of the
+ * organization's teams, the user's profile there, and on the user `organizationId` set to null and the username
+ * made `<username>-<id>` (unique outside any organization). The user stays.
+ */
+export async function removeOrgMember(db: Database, orgId: number, membershipId: number): Promise<Membership> {
+  const store = db.store;
+  const m = membershipOfTeam(store, orgId, membershipId);
+  if (!m) throw notFound(`Membership with id ${membershipId} within organization id ${orgId} not found`);
+  const changes: Change[] = [];
+  for (const teamId of store.teamsByParent.get(orgId)?.keys() ?? []) {
+    const teamMembership = store.membershipByTeamUser.get(`${teamId}:${m.userId}`);
+    if (teamMembership) changes.push(...removeMembershipChanges(store, teamMembership));
+  }
+  const profile = store.profilesByOrg.get(orgId)?.get(m.userId);
+  if (profile) changes.push({ op: "del", collection: "profiles", id: profile.id });
+  const user = store.get("users", m.userId);
+  if (user) changes.push({ op: "put", collection: "users", row: { ...user, organizationId: null, username: `${user.username}-${user.id}` } });
+  changes.push(...removeMembershipChanges(store, m));
+  await db.commit(changes);
   return m;
 }

@@ -57,12 +57,19 @@ export function listOrgTeams(store: Store, orgId: number, skip: number, take: nu
   return teamsOfOrg(store, orgId).slice(skip, skip + take);
 }
 
-/** The organization's teams the user has a membership of (pending included), each with that membership. */
-export function myOrgTeams(store: Store, orgId: number, userId: number, skip: number, take: number): Array<{ team: Team; membership: Membership }> {
-  const mine: Array<{ team: Team; membership: Membership }> = [];
+/**
+ * GET /organizations/{orgId}/teams/me: for an org ADMIN or OWNER (accepted or not) every team of the
+ * organization, with the caller's membership where there is one; for anyone else the teams the caller has a
+ * membership of (pending included).
+ */
+export function myOrgTeams(store: Store, orgId: number, userId: number, skip: number, take: number): Array<{ team: Team; membership?: Membership }> {
+  const orgRole = store.membershipByTeamUser.get(`${orgId}:${userId}`)?.role;
+  const all = orgRole === "ADMIN" || orgRole === "OWNER";
+  const mine: Array<{ team: Team; membership?: Membership }> = [];
   for (const team of teamsOfOrg(store, orgId)) {
     const membership = store.membershipByTeamUser.get(`${team.id}:${userId}`);
     if (membership) mine.push({ team, membership });
+    else if (all) mine.push({ team });
   }
   return mine.slice(skip, skip + take);
 }

@@ -287,6 +287,9 @@ export function toMeOutput(store: Store, user: User, withOrganization: boolean):
   const out: Schemas["MeOutput"] = {
     id: user.id,
     email: user.email,
+    name: user.name,
+    avatarUrl: user.avatarUrl ?? null,
+    bio: user.bio ?? null,
     timeFormat: user.timeFormat ?? 12,
     defaultScheduleId: user.defaultScheduleId ?? null,
     weekStart: user.weekStart ?? "Sunday",
@@ -309,15 +312,29 @@ function capitalizeTimeZone(timeZone: string): string {
   return timeZone.replace(/(^|[/_])([a-z])/g, (_, sep: string, letter: string) => sep + letter.toUpperCase());
 }
 
-/** PATCH /v2/me: the caller's own user; the email is taken as given (no format check, no lower-casing). */
+/**
+ * PATCH /v2/me: the caller's own user; an applied email is taken as given (no format check, no lower-casing). As
+ * current Cal.com's MeService (with the global `email-verification` feature on, as on cal.com): a changed email of
+ * a user who is not platform-managed is not applied but kept, lower-cased, as
+ * `metadata.emailChangeWaitingForVerification` until verified (the mock sends no mail and has no secondary emails
+ * to swap with); a platform-managed user's is applied at once. A body with nothing to change writes nothing.
+ */
 export async function updateMe(db: Database, user: User, input: UpdateMeInput): Promise<User> {
   const store = db.store;
   const timeZone = input.timeZone === undefined ? undefined : capitalizeTimeZone(input.timeZone);
   assertMetadata(input.metadata);
   assertTimeZone(timeZone);
-  if (input.email !== undefined && store.userByEmail.get(input.email) && store.userByEmail.get(input.email)!.id !== user.id) throw uniqueConflict();
-  const { email, name, timeFormat, defaultScheduleId, weekStart, locale, avatarUrl, bio, metadata } = input;
-  const updated: User = { ...user, ...definedFields<Partial<User>>({ email, name, timeFormat, defaultScheduleId, weekStart, timeZone, locale, avatarUrl, bio, metadata }) };
+  const { name, timeFormat, defaultScheduleId, weekStart, locale, avatarUrl, bio } = input;
+  let email = input.email;
+  let metadata: User["metadata"] | undefined = input.metadata;
+  if (email !== undefined && email !== "" && email !== user.email && user.isPlatformManaged !== true) {
+    metadata = { ...(user.metadata ?? {}), ...(metadata ?? {}), emailChangeWaitingForVerification: email.toLowerCase() };
+    email = undefined;
+  }
+  if (email !== undefined && store.userByEmail.get(email) && store.userByEmail.get(email)!.id !== user.id) throw uniqueConflict();
+  const fields = definedFields<Partial<User>>({ email, name, timeFormat, defaultScheduleId, weekStart, timeZone, locale, avatarUrl, bio, metadata });
+  if (Object.keys(fields).length === 0) return user;
+  const updated: User = { ...user, ...fields };
   await db.commit([{ op: "put", collection: "users", row: updated }]);
   return updated;
 }
