@@ -7,7 +7,7 @@ import type { JsonObject } from "../src/contract/derive/walk.js";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const CONTRACT_PATH = join(ROOT, "spec", "calcom.openapi.json");
 export const REPORT_PATH = join(ROOT, "spec", "calcom.derivation.md");
-const DEFAULT_INPUT = join(ROOT, "..", "shared", "reference", "calcom-v2.openapi.json");
+const DEFAULT_INPUT = join(ROOT, "..", "shared", "reference", "calcom-v2-current.openapi.json");
 const OVERLAYS = join(ROOT, "derive", "overlays");
 
 /**

@@ -6,6 +6,7 @@ import type { Contract } from "./contract/index.js";
 import type { Responder } from "./responder/engine.js";
 import { announcedBodyLimit } from "./http/body-limit.js";
 import { cors } from "./http/cors.js";
+import { nestingDepthLimit } from "./http/depth-limit.js";
 import { errorMiddleware, notFound } from "./errors.js";
 import { inspectorRouter } from "./http/inspector.js";
 import type { RateLimit } from "./http/rate-limit.js";
@@ -84,6 +85,7 @@ export function createApp(ctx: AppContext): Express {
     announcedBodyLimit(ctx.bodyLimit),
     // A request without a body (most reads) skips the parser altogether.
     (req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : jsonBody(req, res, next)),
+    nestingDepthLimit(),
     ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit)] : []),
     ctx.admin.faults.middleware(),
     apiRouter({ ...ctx, dynamic: ctx.dynamic ?? false }),

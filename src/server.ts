@@ -262,7 +262,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       lock = lockDbFile(location);
       lock.describe(url);
       if (lock.takenOverFrom) {
-        log(`calcom-mock: ${lock.file} was locked by process ${lock.takenOverFrom.pid}, which is no longer running; lock taken over (its journal is replayed now)`);
+        const why = { gone: "", damaged: "", zombie: " (a zombie: it was killed and nothing reaped it)", "pid reused": " (its pid now belongs to another process)" }[lock.takenOverFrom.reason];
+        log(`calcom-mock: ${lock.file} was locked by process ${lock.takenOverFrom.pid}, which is no longer running${why}; lock taken over (its journal is replayed now)`);
       }
     }
     opened = await Database.open(location, () => {
@@ -283,13 +284,15 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   }
   const db = opened;
 
-  const feed = new LiveFeed();
+  const feed = new LiveFeed(log);
   /**
    * After a reset, load or restore replaced the whole state: a console line (verbose) with the keys now served,
    * and an event that makes connected inspectors load what they show again.
    */
-  const changed = (what: string): StateMeta => {
-    const meta = { ...db.store.meta };
+  const changed = (what: string, state: State): StateMeta => {
+    // The meta of the state this replace brought: with replaces queued one after another, db.store may already be
+    // the next one's.
+    const meta = { ...state.meta };
     if (options.verbose) log(`calcom-mock: ${what}: scenario ${meta.scenario}, seed ${meta.seed}; keys: ${keysSummary(db)}`);
     if (feed.watched) feed.publish("state", meta);
     return meta;
@@ -298,11 +301,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   let onScenarioChange: (() => void) | undefined;
   const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
     const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
-    await db.replace(scenarioState(next.scenario, next.seed, clock.now()));
+    const state = scenarioState(next.scenario, next.seed, clock.now());
+    await db.replace(state);
     const switched = next.scenario !== current.scenario;
     current = next;
     if (switched) onScenarioChange?.();
-    return changed("state reset");
+    return changed("state reset", state);
   };
 
   const snapshots = new Map<string, { state: State; createdAt: string }>();
@@ -339,7 +343,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       async loadState(doc) {
         const state = parseStateDocument(doc, { seed: current.seed, scenario: "custom" });
         await db.replace(state);
-        return changed("state loaded (PUT /__admin/state)");
+        return changed("state loaded (PUT /__admin/state)", state);
       },
       snapshot(name) {
         // Rows are replaced, never changed in place, so the arrays of the moment are a consistent copy.
@@ -351,7 +355,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
         const entry = snapshots.get(name);
         if (!entry) throw notFound(`No snapshot named "${name}"; taken: ${[...snapshots.keys()].join(", ") || "none"}`);
         await db.replace(entry.state);
-        return changed(`snapshot "${name}" restored`);
+        return changed(`snapshot "${name}" restored`, entry.state);
       },
       snapshots: () => [...snapshots].map(([name, s]) => ({ name, createdAt: s.createdAt })),
       health: () => ({

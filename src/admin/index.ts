@@ -1,5 +1,6 @@
 import { Router, json, type Request } from "express";
 import { badRequest, notFound } from "../errors.js";
+import { nestingDepthLimit } from "../http/depth-limit.js";
 import type { Clock } from "../store/clock.js";
 import type { StateMeta } from "../store/schema.js";
 import { clockRouter } from "./clock.js";
@@ -64,10 +65,10 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
   const router = Router();
   // A state document is as large as GET /state answers (large-org's is ~14 MB), far over the limit meant for
   // API traffic, so PUT /state reads its body with a limit of its own before the router-wide parser.
-  router.put("/state", json({ limit: STATE_BODY_LIMIT }), async (req, res) => {
+  router.put("/state", json({ limit: STATE_BODY_LIMIT }), nestingDepthLimit(), async (req, res) => {
     res.json(ok(await control.loadState(req.body)));
   });
-  router.use(json({ limit: bodyLimit }));
+  router.use(json({ limit: bodyLimit }), nestingDepthLimit());
 
   // Requests that arrive while the data opens wait for it (server.ts), so a 200 here means ready: CI waits on it.
   router.get("/health", (_req, res) => {

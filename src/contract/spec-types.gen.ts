@@ -4,115 +4,6 @@
  */
 
 export interface paths {
-    "/v2/oauth-clients/{clientId}/users": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get all managed users */
-        get: operations["OAuthClientUsersController_getManagedUsers"];
-        put?: never;
-        /** Create a managed user */
-        post: operations["OAuthClientUsersController_createUser"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v2/oauth-clients/{clientId}/users/{userId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get a managed user */
-        get: operations["OAuthClientUsersController_getUserById"];
-        put?: never;
-        post?: never;
-        /** Delete a managed user */
-        delete: operations["OAuthClientUsersController_deleteUser"];
-        options?: never;
-        head?: never;
-        /** Update a managed user */
-        patch: operations["OAuthClientUsersController_updateUser"];
-        trace?: never;
-    };
-    "/v2/oauth-clients/{clientId}/users/{userId}/force-refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Force refresh tokens */
-        post: operations["OAuthClientUsersController_forceRefresh"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v2/oauth/{clientId}/refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Refresh managed user tokens */
-        post: operations["OAuthFlowController_refreshTokens"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v2/oauth-clients/{clientId}/webhooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get all webhooks */
-        get: operations["OAuthClientWebhooksController_getOAuthClientWebhooks"];
-        put?: never;
-        /** Create a webhook */
-        post: operations["OAuthClientWebhooksController_createOAuthClientWebhook"];
-        /** Delete all webhooks */
-        delete: operations["OAuthClientWebhooksController_deleteAllOAuthClientWebhooks"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v2/oauth-clients/{clientId}/webhooks/{webhookId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get a webhook */
-        get: operations["OAuthClientWebhooksController_getOAuthClientWebhook"];
-        put?: never;
-        post?: never;
-        /** Delete a webhook */
-        delete: operations["OAuthClientWebhooksController_deleteOAuthClientWebhook"];
-        options?: never;
-        head?: never;
-        /** Update a webhook */
-        patch: operations["OAuthClientWebhooksController_updateOAuthClientWebhook"];
-        trace?: never;
-    };
     "/v2/organizations/{orgId}/attributes": {
         parameters: {
             query?: never;
@@ -263,7 +154,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Organization Bookings */
+        /** Get organization bookings */
         get: operations["OrganizationsBookingsController_getAllOrgTeamBookings"];
         put?: never;
         post?: never;
@@ -282,7 +173,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Save delegation credentials for your organization. */
+        /** Save delegation credentials for your organization */
         post: operations["OrganizationsDelegationCredentialController_createDelegationCredential"];
         delete?: never;
         options?: never;
@@ -303,7 +194,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update delegation credentials of your organization. */
+        /** Update delegation credentials of your organization */
         patch: operations["OrganizationsDelegationCredentialController_updateDelegationCredential"];
         trace?: never;
     };
@@ -344,6 +235,80 @@ export interface paths {
         patch: operations["OrganizationsMembershipsController_updateMembership"];
         trace?: never;
     };
+    "/v2/organizations/{orgId}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all organization roles */
+        get: operations["OrganizationsRolesController_getAllRoles"];
+        put?: never;
+        /** Create a new organization role */
+        post: operations["OrganizationsRolesController_createRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/roles/{roleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a specific organization role */
+        get: operations["OrganizationsRolesController_getRole"];
+        put?: never;
+        post?: never;
+        /** Delete an organization role */
+        delete: operations["OrganizationsRolesController_deleteRole"];
+        options?: never;
+        head?: never;
+        /** Update an organization role */
+        patch: operations["OrganizationsRolesController_updateRole"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/roles/{roleId}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List permissions for an organization role */
+        get: operations["OrganizationsRolesPermissionsController_listPermissions"];
+        /** Replace all permissions for an organization role */
+        put: operations["OrganizationsRolesPermissionsController_setPermissions"];
+        /** Add permissions to an organization role (single or batch) */
+        post: operations["OrganizationsRolesPermissionsController_addPermissions"];
+        /** Remove multiple permissions from an organization role */
+        delete: operations["OrganizationsRolesPermissionsController_removePermissions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/roles/{roleId}/permissions/{permission}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a permission from an organization role */
+        delete: operations["OrganizationsRolesPermissionsController_removePermission"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/organizations/{orgId}/routing-forms": {
         parameters: {
             query?: never;
@@ -371,7 +336,8 @@ export interface paths {
         /** Get routing form responses */
         get: operations["OrganizationsRoutingFormsResponsesController_getRoutingFormResponses"];
         put?: never;
-        post?: never;
+        /** Create routing form response and get available slots */
+        post: operations["OrganizationsRoutingFormsResponsesController_createRoutingFormResponse"];
         delete?: never;
         options?: never;
         head?: never;
@@ -483,6 +449,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/organizations/{orgId}/teams/{teamId}/bookings/{bookingUid}/references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get booking references */
+        get: operations["OrganizationsTeamsBookingsController_getBookingReferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/organizations/{orgId}/teams/{teamId}/conferencing/{app}/connect": {
         parameters: {
             query?: never;
@@ -507,7 +490,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get OAuth conferencing app's auth url for a team */
+        /** Get OAuth conferencing app's auth URL for a team */
         get: operations["OrganizationsConferencingController_getTeamOAuthUrl"];
         put?: never;
         post?: never;
@@ -585,6 +568,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/organizations/{orgId}/teams/{teamId}/conferencing/{app}/oauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Save conferencing app OAuth credentials */
+        get: operations["OrganizationsConferencingController_saveTeamOauthCredentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/organizations/{orgId}/teams/{teamId}/event-types": {
         parameters: {
             query?: never;
@@ -656,6 +656,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/organizations/{orgId}/teams/{teamId}/event-types/{eventTypeId}/private-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all private links for a team event type */
+        get: operations["OrganizationsEventTypesPrivateLinksController_getPrivateLinks"];
+        put?: never;
+        /** Create a private link for a team event type */
+        post: operations["OrganizationsEventTypesPrivateLinksController_createPrivateLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/event-types/{eventTypeId}/private-links/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a private link for a team event type */
+        delete: operations["OrganizationsEventTypesPrivateLinksController_deletePrivateLink"];
+        options?: never;
+        head?: never;
+        /** Update a private link for a team event type */
+        patch: operations["OrganizationsEventTypesPrivateLinksController_updatePrivateLink"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create team invite link */
+        post: operations["OrganizationsTeamsInviteController_createInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/organizations/{orgId}/teams/{teamId}/memberships": {
         parameters: {
             query?: never;
@@ -693,6 +746,80 @@ export interface paths {
         patch: operations["OrganizationsTeamsMembershipsController_updateOrgTeamMembership"];
         trace?: never;
     };
+    "/v2/organizations/{orgId}/teams/{teamId}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all organization team roles */
+        get: operations["OrganizationsTeamsRolesController_getAllRoles"];
+        put?: never;
+        /** Create a new organization team role */
+        post: operations["OrganizationsTeamsRolesController_createRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/roles/{roleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a specific organization team role */
+        get: operations["OrganizationsTeamsRolesController_getRole"];
+        put?: never;
+        post?: never;
+        /** Delete an organization team role */
+        delete: operations["OrganizationsTeamsRolesController_deleteRole"];
+        options?: never;
+        head?: never;
+        /** Update an organization team role */
+        patch: operations["OrganizationsTeamsRolesController_updateRole"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/roles/{roleId}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List permissions for an organization team role */
+        get: operations["OrganizationsTeamsRolesPermissionsController_listPermissions"];
+        /** Replace all permissions for an organization team role */
+        put: operations["OrganizationsTeamsRolesPermissionsController_setPermissions"];
+        /** Add permissions to an organization team role (single or batch) */
+        post: operations["OrganizationsTeamsRolesPermissionsController_addPermissions"];
+        /** Remove multiple permissions from an organization team role */
+        delete: operations["OrganizationsTeamsRolesPermissionsController_removePermissions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/roles/{roleId}/permissions/{permission}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a permission from an organization team role */
+        delete: operations["OrganizationsTeamsRolesPermissionsController_removePermission"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/organizations/{orgId}/teams/{teamId}/routing-forms": {
         parameters: {
             query?: never;
@@ -720,7 +847,8 @@ export interface paths {
         /** Get organization team routing form responses */
         get: operations["OrganizationsTeamsRoutingFormsResponsesController_getRoutingFormResponses"];
         put?: never;
-        post?: never;
+        /** Create routing form response and get available slots */
+        post: operations["OrganizationsTeamsRoutingFormsResponsesController_createRoutingFormResponse"];
         delete?: never;
         options?: never;
         head?: never;
@@ -744,6 +872,74 @@ export interface paths {
         patch: operations["OrganizationsTeamsRoutingFormsResponsesController_updateRoutingFormResponse"];
         trace?: never;
     };
+    "/v2/organizations/{orgId}/teams/{teamId}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all team member schedules */
+        get: operations["OrganizationsTeamsSchedulesController_getTeamSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/stripe/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Stripe connect URL for a team */
+        get: operations["OrganizationsStripeController_getTeamStripeConnectUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/stripe/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check team Stripe connection */
+        get: operations["OrganizationsStripeController_checkTeamStripeConnection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/stripe/save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Save Stripe credentials */
+        get: operations["OrganizationsStripeController_save"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/organizations/{orgId}/teams/{teamId}/users/{userId}/schedules": {
         parameters: {
             query?: never;
@@ -759,6 +955,80 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get organization team workflows */
+        get: operations["OrganizationTeamWorkflowsController_getWorkflows"];
+        put?: never;
+        /** Create organization team workflow for event-types */
+        post: operations["OrganizationTeamWorkflowsController_createEventTypeWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/workflows/routing-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get organization team workflows */
+        get: operations["OrganizationTeamWorkflowsController_getRoutingFormWorkflows"];
+        put?: never;
+        /** Create organization team workflow for routing-forms */
+        post: operations["OrganizationTeamWorkflowsController_createFormWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/workflows/{workflowId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get organization team workflow */
+        get: operations["OrganizationTeamWorkflowsController_getWorkflowById"];
+        put?: never;
+        post?: never;
+        /** Delete organization team workflow */
+        delete: operations["OrganizationTeamWorkflowsController_deleteWorkflow"];
+        options?: never;
+        head?: never;
+        /** Update organization team workflow */
+        patch: operations["OrganizationTeamWorkflowsController_updateWorkflow"];
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/workflows/{workflowId}/routing-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get organization team workflow */
+        get: operations["OrganizationTeamWorkflowsController_getRoutingFormWorkflowById"];
+        put?: never;
+        post?: never;
+        /** Delete organization team routing-form workflow */
+        delete: operations["OrganizationTeamWorkflowsController_deleteRoutingFormWorkflow"];
+        options?: never;
+        head?: never;
+        /** Update organization routing form team workflow */
+        patch: operations["OrganizationTeamWorkflowsController_updateRoutingFormWorkflow"];
         trace?: never;
     };
     "/v2/organizations/{orgId}/users": {
@@ -804,7 +1074,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all bookings of an organization user */
+        /** Get all bookings for an organization user */
         get: operations["OrganizationsUsersBookingsController_getOrganizationUserBookings"];
         put?: never;
         post?: never;
@@ -821,10 +1091,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all ooo entries of a user */
+        /** Get all out-of-office entries for a user */
         get: operations["OrganizationsUsersOOOController_getOrganizationUserOOO"];
         put?: never;
-        /** Create an ooo entry for user */
+        /** Create an out-of-office entry for a user */
         post: operations["OrganizationsUsersOOOController_createOrganizationUserOOO"];
         delete?: never;
         options?: never;
@@ -842,11 +1112,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete ooo entry of a user */
+        /** Delete an out-of-office entry for a user */
         delete: operations["OrganizationsUsersOOOController_deleteOrganizationUserOOO"];
         options?: never;
         head?: never;
-        /** Update ooo entry of a user */
+        /** Update an out-of-office entry for a user */
         patch: operations["OrganizationsUsersOOOController_updateOrganizationUserOOO"];
         trace?: never;
     };
@@ -857,7 +1127,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all OOO entries of org users */
+        /** Get all out-of-office entries for organization users */
         get: operations["OrganizationsUsersOOOController_getOrganizationUsersOOO"];
         put?: never;
         post?: never;
@@ -976,6 +1246,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/bookings/by-seat/{seatUid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a booking by seat UID */
+        get: operations["BookingsController_2024_08_13_getBookingBySeatUid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/bookings/{bookingUid}": {
         parameters: {
             query?: never;
@@ -985,6 +1272,40 @@ export interface paths {
         };
         /** Get a booking */
         get: operations["BookingsController_2024_08_13_getBooking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all the recordings for the booking */
+        get: operations["BookingsController_2024_08_13_getBookingRecordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/transcripts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Cal Video real time transcript download links for the booking */
+        get: operations["BookingsController_2024_08_13_getBookingTranscripts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1129,6 +1450,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/bookings/{bookingUid}/references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get booking references */
+        get: operations["BookingsController_2024_08_13_getBookingReferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/conferencing-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Video Meeting Sessions. Only supported for Cal Video */
+        get: operations["BookingsController_2024_08_13_getVideoSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update booking location for an existing booking */
+        patch: operations["BookingLocationController_2024_08_13_updateBookingLocation"];
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/attendees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all attendees for a booking */
+        get: operations["BookingAttendeesController_2024_08_13_getBookingAttendees"];
+        put?: never;
+        /** Add an attendee to a booking */
+        post: operations["BookingAttendeesController_2024_08_13_addAttendee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/attendees/{attendeeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a specific attendee for a booking */
+        get: operations["BookingAttendeesController_2024_08_13_getBookingAttendee"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/bookings/{bookingUid}/guests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add guests to an existing booking */
+        post: operations["BookingGuestsController_2024_08_13_addGuests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/calendars/{calendar}/event/{eventUid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get meeting details from calendar */
+        get: operations["CalUnifiedCalendarsController_getCalendarEventDetails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/calendars/{calendar}/events/{eventUid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update meeting details in calendar */
+        patch: operations["CalUnifiedCalendarsController_updateCalendarEvent"];
+        trace?: never;
+    };
     "/v2/calendars/ics-feed/save": {
         parameters: {
             query?: never;
@@ -1204,7 +1662,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get oAuth connect URL */
+        /** Get OAuth connect URL */
         get: operations["CalendarsController_redirect"];
         put?: never;
         post?: never;
@@ -1221,7 +1679,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Save an oAuth calendar credentials */
+        /** Save Google or Outlook calendar credentials */
         get: operations["CalendarsController_save"];
         put?: never;
         post?: never;
@@ -1240,7 +1698,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sync credentials */
+        /** Save Apple calendar credentials */
         post: operations["CalendarsController_syncCredentials"];
         delete?: never;
         options?: never;
@@ -1306,7 +1764,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get OAuth conferencing app auth url */
+        /** Get OAuth conferencing app auth URL */
         get: operations["ConferencingController_redirect"];
         put?: never;
         post?: never;
@@ -1323,7 +1781,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** conferencing apps oauths callback */
+        /** Conferencing app OAuth callback */
         get: operations["ConferencingController_save"];
         put?: never;
         post?: never;
@@ -1399,6 +1857,152 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v2/oauth-clients/{clientId}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all managed users */
+        get: operations["OAuthClientUsersController_getManagedUsers"];
+        put?: never;
+        /** Create a managed user */
+        post: operations["OAuthClientUsersController_createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oauth-clients/{clientId}/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a managed user */
+        get: operations["OAuthClientUsersController_getUserById"];
+        put?: never;
+        post?: never;
+        /** Delete a managed user */
+        delete: operations["OAuthClientUsersController_deleteUser"];
+        options?: never;
+        head?: never;
+        /** Update a managed user */
+        patch: operations["OAuthClientUsersController_updateUser"];
+        trace?: never;
+    };
+    "/v2/oauth-clients/{clientId}/users/{userId}/force-refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Force refresh tokens */
+        post: operations["OAuthClientUsersController_forceRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oauth/{clientId}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refresh managed user tokens */
+        post: operations["OAuthFlowController_refreshTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oauth-clients/{clientId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all webhooks */
+        get: operations["OAuthClientWebhooksController_getOAuthClientWebhooks"];
+        put?: never;
+        /** Create a webhook */
+        post: operations["OAuthClientWebhooksController_createOAuthClientWebhook"];
+        /** Delete all webhooks */
+        delete: operations["OAuthClientWebhooksController_deleteAllOAuthClientWebhooks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oauth-clients/{clientId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook */
+        get: operations["OAuthClientWebhooksController_getOAuthClientWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook */
+        delete: operations["OAuthClientWebhooksController_deleteOAuthClientWebhook"];
+        options?: never;
+        head?: never;
+        /** Update a webhook */
+        patch: operations["OAuthClientWebhooksController_updateOAuthClientWebhook"];
+        trace?: never;
+    };
+    "/v2/oauth-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all OAuth clients */
+        get: operations["OAuthClientsController_getOAuthClients"];
+        put?: never;
+        /** Create an OAuth client */
+        post: operations["OAuthClientsController_createOAuthClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/oauth-clients/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an OAuth client */
+        get: operations["OAuthClientsController_getOAuthClientById"];
+        put?: never;
+        post?: never;
+        /** Delete an OAuth client */
+        delete: operations["OAuthClientsController_deleteOAuthClient"];
+        options?: never;
+        head?: never;
+        /** Update an OAuth client */
+        patch: operations["OAuthClientsController_updateOAuthClient"];
         trace?: never;
     };
     "/v2/destination-calendars": {
@@ -1493,6 +2097,42 @@ export interface paths {
         patch: operations["EventTypeWebhooksController_updateEventTypeWebhook"];
         trace?: never;
     };
+    "/v2/event-types/{eventTypeId}/private-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all private links for an event type */
+        get: operations["EventTypesPrivateLinksController_getPrivateLinks"];
+        put?: never;
+        /** Create a private link for an event type */
+        post: operations["EventTypesPrivateLinksController_createPrivateLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/event-types/{eventTypeId}/private-links/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a private link for an event type */
+        delete: operations["EventTypesPrivateLinksController_deletePrivateLink"];
+        options?: never;
+        head?: never;
+        /** Update a private link for an event type */
+        patch: operations["EventTypesPrivateLinksController_updatePrivateLink"];
+        trace?: never;
+    };
     "/v2/organizations/{orgId}/organizations": {
         parameters: {
             query?: never;
@@ -1548,41 +2188,174 @@ export interface paths {
         patch: operations["MeController_updateMe"];
         trace?: never;
     };
-    "/v2/oauth-clients": {
+    "/v2/auth/oauth2/clients/{clientId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Get all OAuth clients */
-        get: operations["OAuthClientsController_getOAuthClients"];
+        /** Get OAuth2 client */
+        get: operations["OAuth2Controller_getClient"];
         put?: never;
-        /** Create an OAuth client */
-        post: operations["OAuthClientsController_createOAuthClient"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v2/oauth-clients/{clientId}": {
+    "/v2/auth/oauth2/token": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Get an OAuth client */
-        get: operations["OAuthClientsController_getOAuthClientById"];
+        get?: never;
         put?: never;
-        post?: never;
-        /** Delete an OAuth client */
-        delete: operations["OAuthClientsController_deleteOAuthClient"];
+        /** Exchange authorization code or refresh token for tokens */
+        post: operations["OAuth2Controller_token"];
+        delete?: never;
         options?: never;
         head?: never;
-        /** Update an OAuth client */
-        patch: operations["OAuthClientsController_updateOAuthClient"];
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/verified-resources/emails/verification-code/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request email verification code */
+        post: operations["OrgTeamsVerifiedResourcesController_requestEmailVerificationCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/verified-resources/phones/verification-code/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request phone number verification code */
+        post: operations["OrgTeamsVerifiedResourcesController_requestPhoneVerificationCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/verified-resources/emails/verification-code/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify an email for an org team */
+        post: operations["OrgTeamsVerifiedResourcesController_verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/verified-resources/phones/verification-code/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify a phone number for an org team */
+        post: operations["OrgTeamsVerifiedResourcesController_verifyPhoneNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/verified-resources/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get list of verified emails of an org team */
+        get: operations["OrgTeamsVerifiedResourcesController_getVerifiedEmails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/verified-resources/phones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get list of verified phone numbers of an org team */
+        get: operations["OrgTeamsVerifiedResourcesController_getVerifiedPhoneNumbers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/verified-resources/emails/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get verified email of an org team by id */
+        get: operations["OrgTeamsVerifiedResourcesController_getVerifiedEmailById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/organizations/{orgId}/teams/{teamId}/verified-resources/phones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get verified phone number of an org team by id */
+        get: operations["OrgTeamsVerifiedResourcesController_getVerifiedPhoneById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v2/routing-forms/{routingFormId}/calculate-slots": {
@@ -1681,7 +2454,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Find out when is an event type ready to be booked. */
+        /** Get available time slots for an event type */
         get: operations["SlotsController_2024_09_04_getAvailableSlots"];
         put?: never;
         post?: never;
@@ -1719,10 +2492,11 @@ export interface paths {
         get: operations["SlotsController_2024_09_04_getReservedSlot"];
         put?: never;
         post?: never;
+        /** Delete a reserved slot */
         delete: operations["SlotsController_2024_09_04_deleteReservedSlot"];
         options?: never;
         head?: never;
-        /** Updated reserved a slot */
+        /** Update a reserved slot */
         patch: operations["SlotsController_2024_09_04_updateReservedSlot"];
         trace?: never;
     };
@@ -1733,7 +2507,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get stripe connect URL */
+        /** Get Stripe connect URL */
         get: operations["StripeController_redirect"];
         put?: never;
         post?: never;
@@ -1750,7 +2524,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Save stripe credentials */
+        /** Save Stripe credentials */
         get: operations["StripeController_save"];
         put?: never;
         post?: never;
@@ -1767,25 +2541,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Check stripe connection */
+        /** Check Stripe connection */
         get: operations["StripeController_check"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v2/stripe/check/{teamId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Check team stripe connection */
-        get: operations["StripeController_checkTeamStripeConnection"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1831,6 +2588,23 @@ export interface paths {
         patch: operations["TeamsController_updateTeam"];
         trace?: never;
     };
+    "/v2/teams/{teamId}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get team bookings */
+        get: operations["TeamsBookingsController_getAllTeamBookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/teams/{teamId}/event-types": {
         parameters: {
             query?: never;
@@ -1838,7 +2612,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a team event type */
+        /** Get team event types */
         get: operations["TeamsEventTypesController_getTeamEventTypes"];
         put?: never;
         /** Create an event type */
@@ -1885,6 +2659,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/teams/{teamId}/event-types/{eventTypeId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all webhooks for a team event type */
+        get: operations["TeamsEventTypesWebhooksController_getTeamEventTypeWebhooks"];
+        put?: never;
+        /** Create a webhook for a team event type */
+        post: operations["TeamsEventTypesWebhooksController_createTeamEventTypeWebhook"];
+        /** Delete all webhooks for a team event type */
+        delete: operations["TeamsEventTypesWebhooksController_deleteAllTeamEventTypeWebhooks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/event-types/{eventTypeId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook for a team event type */
+        get: operations["TeamsEventTypesWebhooksController_getTeamEventTypeWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook for a team event type */
+        delete: operations["TeamsEventTypesWebhooksController_deleteTeamEventTypeWebhook"];
+        options?: never;
+        head?: never;
+        /** Update a webhook for a team event type */
+        patch: operations["TeamsEventTypesWebhooksController_updateTeamEventTypeWebhook"];
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create team invite link */
+        post: operations["TeamsInviteController_createInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/teams/{teamId}/memberships": {
         parameters: {
             query?: never;
@@ -1922,6 +2751,295 @@ export interface paths {
         patch: operations["TeamsMembershipsController_updateTeamMembership"];
         trace?: never;
     };
+    "/v2/teams/{teamId}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get all team member schedules */
+        get: operations["TeamsSchedulesController_getTeamSchedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/verified-resources/emails/verification-code/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request email verification code */
+        post: operations["TeamsVerifiedResourcesController_requestEmailVerificationCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/verified-resources/phones/verification-code/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request phone number verification code */
+        post: operations["TeamsVerifiedResourcesController_requestPhoneVerificationCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/verified-resources/emails/verification-code/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify an email for a team */
+        post: operations["TeamsVerifiedResourcesController_verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/verified-resources/phones/verification-code/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify a phone number for an org team */
+        post: operations["TeamsVerifiedResourcesController_verifyPhoneNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/verified-resources/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get list of verified emails of a team */
+        get: operations["TeamsVerifiedResourcesController_getVerifiedEmails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/verified-resources/phones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get list of verified phone numbers of a team */
+        get: operations["TeamsVerifiedResourcesController_getVerifiedPhoneNumbers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/verified-resources/emails/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get verified email of a team by id */
+        get: operations["TeamsVerifiedResourcesController_getVerifiedEmailById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/teams/{teamId}/verified-resources/phones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get verified phone number of a team by id */
+        get: operations["TeamsVerifiedResourcesController_getVerifiedPhoneById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/verified-resources/emails/verification-code/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request email verification code */
+        post: operations["UserVerifiedResourcesController_requestEmailVerificationCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/verified-resources/phones/verification-code/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Request phone number verification code */
+        post: operations["UserVerifiedResourcesController_requestPhoneVerificationCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/verified-resources/emails/verification-code/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify an email */
+        post: operations["UserVerifiedResourcesController_verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/verified-resources/phones/verification-code/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify a phone number */
+        post: operations["UserVerifiedResourcesController_verifyPhoneNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/verified-resources/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get list of verified emails */
+        get: operations["UserVerifiedResourcesController_getVerifiedEmails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/verified-resources/phones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get list of verified phone numbers */
+        get: operations["UserVerifiedResourcesController_getVerifiedPhoneNumbers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/verified-resources/emails/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get verified email by id */
+        get: operations["UserVerifiedResourcesController_getVerifiedEmailById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/verified-resources/phones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get verified phone number by id */
+        get: operations["UserVerifiedResourcesController_getVerifiedPhoneById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/webhooks": {
         parameters: {
             query?: never;
@@ -1929,7 +3047,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all webooks */
+        /** Get all webhooks */
         get: operations["WebhooksController_getWebhooks"];
         put?: never;
         /** Create a webhook */
@@ -1980,6 +3098,91 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        OAuth2ClientDto: {
+            /** @example clxxxxxxxxxxxxxxxx */
+            client_id: string;
+            /** @example https://example.com/callback */
+            redirect_uri: string;
+            /** @example My App */
+            name: string;
+            logo?: string | null;
+            /** @example false */
+            is_trusted: boolean;
+            /**
+             * @example CONFIDENTIAL
+             * @enum {string}
+             */
+            client_type: "CONFIDENTIAL" | "PUBLIC";
+        };
+        OAuth2ClientResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["OAuth2ClientDto"];
+        };
+        OAuth2ExchangeConfidentialInput: {
+            /** @example my-client-id */
+            client_id: string;
+            /**
+             * @example authorization_code
+             * @enum {string}
+             */
+            grant_type: "authorization_code";
+            /** @example abc123 */
+            code: string;
+            /** @example https://example.com/callback */
+            redirect_uri: string;
+            client_secret: string;
+        };
+        OAuth2ExchangePublicInput: {
+            /** @example my-client-id */
+            client_id: string;
+            /**
+             * @example authorization_code
+             * @enum {string}
+             */
+            grant_type: "authorization_code";
+            /** @example abc123 */
+            code: string;
+            /** @example https://example.com/callback */
+            redirect_uri: string;
+            code_verifier: string;
+        };
+        OAuth2RefreshConfidentialInput: {
+            /** @example my-client-id */
+            client_id: string;
+            /**
+             * @example refresh_token
+             * @enum {string}
+             */
+            grant_type: "refresh_token";
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */
+            refresh_token: string;
+            client_secret: string;
+        };
+        OAuth2RefreshPublicInput: {
+            /** @example my-client-id */
+            client_id: string;
+            /**
+             * @example refresh_token
+             * @enum {string}
+             */
+            grant_type: "refresh_token";
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */
+            refresh_token: string;
+        };
+        OAuth2TokensDto: {
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */
+            access_token: string;
+            /** @example bearer */
+            token_type: string;
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */
+            refresh_token: string;
+            /** @example 1800 */
+            expires_in: number;
+        };
         ManagedUserOutput: {
             /** @example 1 */
             id: number;
@@ -2005,7 +3208,7 @@ export interface components {
              * @example en
              * @enum {string}
              */
-            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
             /** @example https://cal.com/api/avatar/2b735186-b01b-46d3-87da-019b8f61776b.png */
             avatarUrl?: string | null;
             /**
@@ -2044,7 +3247,7 @@ export interface components {
              * @example en
              * @enum {string}
              */
-            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+            locale?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
             /** @example https://cal.com/api/avatar/2b735186-b01b-46d3-87da-019b8f61776b.png */
             avatarUrl?: string;
             /** @example I am a bio */
@@ -2125,6 +3328,8 @@ export interface components {
             areEmailsEnabled?: boolean;
             /** @default false */
             areDefaultEventTypesEnabled: boolean;
+            /** @default true */
+            areCalendarEventsEnabled: boolean;
         };
         CreateOAuthClientOutput: {
             /** @example clsx38nbl0001vkhlwin9fmt0 */
@@ -2179,6 +3384,8 @@ export interface components {
             areEmailsEnabled: boolean;
             /** @example true */
             areDefaultEventTypesEnabled: boolean;
+            /** @example true */
+            areCalendarEventsEnabled: boolean;
             /** @example https://example.com/booking-redirect */
             bookingRedirectUri?: string;
             /** @example https://example.com/booking-cancel */
@@ -2211,6 +3418,7 @@ export interface components {
             bookingRescheduleRedirectUri?: string;
             areEmailsEnabled?: boolean;
             areDefaultEventTypesEnabled?: boolean;
+            areCalendarEventsEnabled?: boolean;
         };
         RefreshTokenInput: {
             refreshToken: string;
@@ -2235,6 +3443,21 @@ export interface components {
             status: "success";
             data: components["schemas"]["ApiKeyOutput"];
         };
+        BookerLayouts_2024_06_14: {
+            /** @enum {string} */
+            defaultLayout: "month" | "week" | "column";
+            enabledLayouts: ("month" | "week" | "column")[];
+        };
+        EventTypeColor_2024_06_14: {
+            /** @example #292929 */
+            lightThemeHex: string;
+            /** @example #fafafa */
+            darkThemeHex: string;
+        };
+        DestinationCalendar_2024_06_14: {
+            integration: string;
+            externalId: string;
+        };
         InputAddressLocation_2024_06_14: {
             /** @example address */
             type: string;
@@ -2256,7 +3479,7 @@ export interface components {
              * @example cal-video
              * @enum {string}
              */
-            integration: "cal-video" | "google-meet" | "office365-video" | "zoom";
+            integration: "cal-video" | "google-meet" | "zoom" | "whereby-video" | "whatsapp-video" | "webex-video" | "telegram-video" | "tandem" | "sylaps-video" | "skype-video" | "sirius-video" | "signal-video" | "shimmer-video" | "salesroom-video" | "roam-video" | "riverside-video" | "ping-video" | "office365-video" | "mirotalk-video" | "jitsi" | "jelly-video" | "jelly-conferencing" | "huddle" | "facetime-video" | "element-call-video" | "eightxeight-video" | "discord-video" | "demodesk-video" | "campfire-video";
         };
         InputPhoneLocation_2024_06_14: {
             /** @example phone */
@@ -2478,11 +3701,13 @@ export interface components {
             /** @default false */
             disabled: boolean;
         };
+        BookerActiveBookingsLimit_2024_06_14: {
+            /** @example 3 */
+            maximumActiveBookings?: number;
+            offerReschedule?: boolean;
+        };
         Disabled_2024_06_14: {
-            /**
-             * @default false
-             * @example true
-             */
+            /** @example true */
             disabled: boolean;
         };
         BaseBookingLimitsDuration_2024_06_14: {
@@ -2549,7 +3774,7 @@ export interface components {
             /** @example email */
             type: string;
             label: string;
-            required?: Record<string, never>;
+            required?: boolean;
             hidden?: boolean;
             placeholder: string;
             disableOnPrefill?: boolean;
@@ -2562,6 +3787,11 @@ export interface components {
             label?: string;
             placeholder?: string;
             disableOnPrefill?: boolean;
+        };
+        LocationDefaultFieldInput_2024_06_14: {
+            /** @example location */
+            slug: string;
+            label?: string;
         };
         NotesDefaultFieldInput_2024_06_14: {
             /** @example notes */
@@ -2594,20 +3824,30 @@ export interface components {
             /** @example organizersDefaultApp */
             type: string;
         };
-        BookerLayouts_2024_06_14: {
-            /** @enum {string} */
-            defaultLayout: "month" | "week" | "column";
-            enabledLayouts: ("month" | "week" | "column")[];
+        EmailSettings_2024_06_14: {
+            disableEmailsToAttendees?: boolean;
+            disableEmailsToHosts?: boolean;
         };
-        EventTypeColor_2024_06_14: {
-            /** @example #292929 */
-            lightThemeHex: string;
-            /** @example #fafafa */
-            darkThemeHex: string;
+        DisableRescheduling_2024_06_14: {
+            /** @example true */
+            disabled?: boolean;
+            /** @example 60 */
+            minutesBefore?: number;
         };
-        DestinationCalendar_2024_06_14: {
-            integration: string;
-            externalId: string;
+        DisableCancelling_2024_06_14: {
+            /** @example true */
+            disabled?: boolean;
+        };
+        CalVideoSettings: {
+            disableRecordingForOrganizer?: boolean;
+            disableRecordingForGuests?: boolean;
+            redirectUrlOnExit?: string | null;
+            enableAutomaticRecordingForOrganizer?: boolean;
+            enableAutomaticTranscription?: boolean;
+            disableTranscriptionForGuests?: boolean;
+            disableTranscriptionForOrganizer?: boolean;
+            /** @default true */
+            sendTranscriptionEmails: boolean;
         };
         CreateEventTypeInput_2024_06_14: {
             /** @example 60 */
@@ -2619,7 +3859,7 @@ export interface components {
             slug: string;
             /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
             description?: string;
-            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"] | components["schemas"]["UrlFieldInput_2024_06_14"])[];
+            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["LocationDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"] | components["schemas"]["UrlFieldInput_2024_06_14"])[];
             disableGuests?: boolean;
             slotInterval?: number;
             minimumBookingNotice?: number;
@@ -2627,6 +3867,7 @@ export interface components {
             afterEventBuffer?: number;
             scheduleId?: number;
             bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimit_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
             onlyShowFirstAvailableSlot?: boolean;
             bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
             bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
@@ -2646,80 +3887,86 @@ export interface components {
             hideCalendarEventDetails?: boolean;
             /** @example https://masterchief.com/argentina/flan/video/9129412 */
             successRedirectUrl?: string;
+            hideOrganizerEmail?: boolean;
+            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            hidden?: boolean;
+            /** @default false */
+            bookingRequiresAuthentication: boolean;
+            /**
+             * @example {
+             *       "disabled": true
+             *     }
+             */
+            disableCancelling?: components["schemas"]["DisableCancelling_2024_06_14"];
+            /**
+             * @example {
+             *       "disabled": false,
+             *       "minutesBefore": 60
+             *     }
+             */
+            disableRescheduling?: components["schemas"]["DisableRescheduling_2024_06_14"];
+            /** @enum {string} */
+            interfaceLanguage?: "" | "en" | "ar" | "az" | "bg" | "bn" | "ca" | "cs" | "da" | "de" | "el" | "es" | "es-419" | "eu" | "et" | "fi" | "fr" | "he" | "hu" | "it" | "ja" | "km" | "ko" | "nl" | "no" | "pl" | "pt-BR" | "pt" | "ro" | "ru" | "sk-SK" | "sr" | "sv" | "tr" | "uk" | "vi" | "zh-CN" | "zh-TW";
+            /** @default false */
+            allowReschedulingPastBookings: boolean;
+            /** @default false */
+            allowReschedulingCancelledBookings: boolean;
+            /** @default false */
+            showOptimizedSlots: boolean;
             locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"])[];
         };
         OutputAddressLocation_2024_06_14: {
-            /**
-             * @example address
-             * @enum {string}
-             */
-            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp";
+            /** @example address */
+            type: string;
             /** @example 123 Example St, City, Country */
             address: string;
             public: boolean;
         };
         OutputLinkLocation_2024_06_14: {
-            /**
-             * @example link
-             * @enum {string}
-             */
-            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp";
+            /** @example link */
+            type: string;
             /** @example https://customvideo.com/join/123456 */
             link: string;
             public: boolean;
         };
         OutputIntegrationLocation_2024_06_14: {
-            /**
-             * @example integration
-             * @enum {string}
-             */
-            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp" | "conferencing" | "unknown";
+            /** @example integration */
+            type: string;
             /**
              * @example cal-video
              * @enum {string}
              */
-            integration: "cal-video" | "google-meet" | "zoom" | "whereby-video" | "whatsapp-video" | "webex-video" | "telegram-video" | "tandem" | "sylaps-video" | "skype-video" | "sirius-video" | "signal-video" | "shimmer-video" | "salesroom-video" | "roam-video" | "riverside-video" | "ping-video" | "office365-video" | "mirotalk-video" | "jitsi" | "jelly-video" | "jelly-conferencing" | "huddle" | "facetime-video" | "element-call-video" | "eightxeight-video" | "discord-video" | "demodesk-video" | "campfire-video" | "around-video";
+            integration: "cal-video" | "google-meet" | "zoom" | "whereby-video" | "whatsapp-video" | "webex-video" | "telegram-video" | "tandem" | "sylaps-video" | "skype-video" | "sirius-video" | "signal-video" | "shimmer-video" | "salesroom-video" | "roam-video" | "riverside-video" | "ping-video" | "office365-video" | "mirotalk-video" | "jitsi" | "jelly-video" | "jelly-conferencing" | "huddle" | "facetime-video" | "element-call-video" | "eightxeight-video" | "discord-video" | "demodesk-video" | "campfire-video";
             /** @example https://example.com */
             link?: string;
             credentialId?: number;
         };
         OutputPhoneLocation_2024_06_14: {
-            /**
-             * @example phone
-             * @enum {string}
-             */
-            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp";
+            /** @example phone */
+            type: string;
             /** @example +37120993151 */
             phone: string;
             public: boolean;
         };
         OutputOrganizersDefaultAppLocation_2024_06_14: {
-            /**
-             * @example organizersDefaultApp
-             * @enum {string}
-             */
-            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp" | "conferencing" | "unknown";
+            /** @example organizersDefaultApp */
+            type: string;
         };
         OutputUnknownLocation_2024_06_14: {
-            /**
-             * @example unknown
-             * @enum {string}
-             */
-            type: "address" | "link" | "integration" | "phone" | "attendeeAddress" | "attendeePhone" | "attendeeDefined" | "organizersDefaultApp" | "conferencing" | "unknown";
+            /** @example unknown */
+            type: string;
             location: string;
         };
         EmailDefaultFieldOutput_2024_06_14: {
             /**
              * @default email
              * @example email
-             * @enum {string}
              */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
-            label?: string;
-            /** @default true */
-            required: boolean;
+            type: string;
+            label: string;
+            required?: boolean;
             hidden?: boolean;
-            placeholder?: string;
+            placeholder: string;
             disableOnPrefill?: boolean;
             /**
              * @default true
@@ -2733,11 +3980,10 @@ export interface components {
             /**
              * @default name
              * @example name
-             * @enum {string}
              */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
-            label?: string;
-            placeholder?: string;
+            type: string;
+            label: string;
+            placeholder: string;
             disableOnPrefill?: boolean;
             /**
              * @default true
@@ -2760,10 +4006,14 @@ export interface components {
             type: string;
             required: boolean;
             hidden: boolean;
+            label: string;
         };
         RescheduleReasonDefaultFieldOutput_2024_06_14: {
-            /** @enum {string} */
-            slug: "name" | "email" | "title" | "notes" | "guests";
+            /**
+             * @default rescheduleReason
+             * @example rescheduleReason
+             */
+            slug: string;
             required?: boolean;
             hidden?: boolean;
             label?: string;
@@ -2781,9 +4031,8 @@ export interface components {
             /**
              * @default title
              * @example title
-             * @enum {string}
              */
-            slug: "name" | "email" | "title" | "notes" | "guests";
+            slug: string;
             required?: boolean;
             hidden?: boolean;
             label?: string;
@@ -2801,9 +4050,8 @@ export interface components {
             /**
              * @default notes
              * @example notes
-             * @enum {string}
              */
-            slug: "name" | "email" | "title" | "notes" | "guests";
+            slug: string;
             required?: boolean;
             hidden?: boolean;
             label?: string;
@@ -2821,9 +4069,8 @@ export interface components {
             /**
              * @default guests
              * @example guests
-             * @enum {string}
              */
-            slug: "name" | "email" | "title" | "notes" | "guests";
+            slug: string;
             required?: boolean;
             hidden?: boolean;
             label?: string;
@@ -2838,18 +4085,15 @@ export interface components {
             type: string;
         };
         AddressFieldOutput_2024_06_14: {
-            /**
-             * @example address
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example address */
+            type: string;
             /** @example some-slug */
             slug: string;
             /** @example Please enter your address */
             label: string;
             required: boolean;
             /** @example e.g., 1234 Main St */
-            placeholder?: string;
+            placeholder: string;
             disableOnPrefill?: boolean;
             hidden: boolean;
             /**
@@ -2859,11 +4103,8 @@ export interface components {
             isDefault: boolean;
         };
         BooleanFieldOutput_2024_06_14: {
-            /**
-             * @example boolean
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example boolean */
+            type: string;
             /** @example some-slug */
             slug: string;
             /** @example Agree to terms? */
@@ -2878,11 +4119,8 @@ export interface components {
             isDefault: boolean;
         };
         CheckboxGroupFieldOutput_2024_06_14: {
-            /**
-             * @example checkbox
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example checkbox */
+            type: string;
             /** @example some-slug */
             slug: string;
             /** @example Select all that apply */
@@ -2904,18 +4142,15 @@ export interface components {
             isDefault: boolean;
         };
         MultiEmailFieldOutput_2024_06_14: {
-            /**
-             * @example multiemail
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example multiemail */
+            type: string;
             /** @example some-slug */
             slug: string;
             /** @example Please enter multiple emails */
             label: string;
             required: boolean;
             /** @example e.g., example@example.com */
-            placeholder?: string;
+            placeholder: string;
             disableOnPrefill?: boolean;
             hidden: boolean;
             /**
@@ -2925,11 +4160,8 @@ export interface components {
             isDefault: boolean;
         };
         MultiSelectFieldOutput_2024_06_14: {
-            /**
-             * @example multiselect
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example multiselect */
+            type: string;
             /** @example some-slug */
             slug: string;
             /** @example Please select multiple options */
@@ -2951,18 +4183,15 @@ export interface components {
             isDefault: boolean;
         };
         UrlFieldOutput_2024_06_14: {
-            /**
-             * @example url
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example url */
+            type: string;
             /** @example some-slug */
             slug: string;
             /** @example Please enter your text */
             label: string;
             required: boolean;
             /** @example e.g., Enter url here */
-            placeholder?: string;
+            placeholder: string;
             disableOnPrefill?: boolean;
             hidden: boolean;
             /**
@@ -2972,18 +4201,15 @@ export interface components {
             isDefault: boolean;
         };
         NumberFieldOutput_2024_06_14: {
-            /**
-             * @example number
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example number */
+            type: string;
             /** @example some-slug */
             slug: string;
             /** @example Please enter a number */
             label: string;
             required: boolean;
             /** @example e.g., 100 */
-            placeholder?: string;
+            placeholder: string;
             disableOnPrefill?: boolean;
             hidden: boolean;
             /**
@@ -2993,16 +4219,13 @@ export interface components {
             isDefault: boolean;
         };
         PhoneFieldOutput_2024_06_14: {
-            /**
-             * @example phone
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example phone */
+            type: string;
             /** @example some-slug */
             slug: string;
             label: string;
             required: boolean;
-            placeholder?: string;
+            placeholder: string;
             disableOnPrefill?: boolean;
             hidden: boolean;
             /**
@@ -3012,11 +4235,8 @@ export interface components {
             isDefault: boolean;
         };
         RadioGroupFieldOutput_2024_06_14: {
-            /**
-             * @example radio
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example radio */
+            type: string;
             /** @example some-slug */
             slug: string;
             /** @example Select one option */
@@ -3038,18 +4258,15 @@ export interface components {
             isDefault: boolean;
         };
         SelectFieldOutput_2024_06_14: {
-            /**
-             * @example select
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example select */
+            type: string;
             /** @example some-slug */
             slug: string;
             /** @example Please select an option */
             label: string;
             required: boolean;
             /** @example Select... */
-            placeholder?: string;
+            placeholder: string;
             /**
              * @example [
              *       "Option 1",
@@ -3066,18 +4283,15 @@ export interface components {
             isDefault: boolean;
         };
         TextAreaFieldOutput_2024_06_14: {
-            /**
-             * @example textarea
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example textarea */
+            type: string;
             /** @example some-slug */
             slug: string;
             /** @example Please enter detailed information */
             label: string;
             required: boolean;
             /** @example e.g., Detailed description here... */
-            placeholder?: string;
+            placeholder: string;
             disableOnPrefill?: boolean;
             hidden: boolean;
             /**
@@ -3087,18 +4301,15 @@ export interface components {
             isDefault: boolean;
         };
         TextFieldOutput_2024_06_14: {
-            /**
-             * @example text
-             * @enum {string}
-             */
-            type: "name" | "email" | "phone" | "address" | "text" | "number" | "textarea" | "select" | "multiselect" | "multiemail" | "checkbox" | "radio" | "boolean" | "url";
+            /** @example text */
+            type: string;
             /** @example some-slug */
             slug: string;
             /** @example Please enter your text */
             label: string;
             required: boolean;
             /** @example e.g., Enter text here */
-            placeholder?: string;
+            placeholder: string;
             disableOnPrefill?: boolean;
             hidden: boolean;
             /**
@@ -3106,6 +4317,21 @@ export interface components {
              * @example false
              */
             isDefault: boolean;
+        };
+        BookerActiveBookingsLimitOutput_2024_06_14: {
+            /** @example 3 */
+            maximumActiveBookings?: number;
+            offerReschedule?: boolean;
+        };
+        DisableCancellingOutput_2024_06_14: {
+            /** @example true */
+            disabled?: boolean;
+        };
+        DisableReschedulingOutput_2024_06_14: {
+            /** @example true */
+            disabled?: boolean;
+            /** @example 60 */
+            minutesBefore?: number;
         };
         EventTypeOutput_2024_06_14: {
             /** @example 1 */
@@ -3149,6 +4375,7 @@ export interface components {
             seatsShowAvailabilityCount?: boolean | null;
             scheduleId: number | null;
             bookingLimitsCount?: Record<string, never>;
+            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimitOutput_2024_06_14"];
             onlyShowFirstAvailableSlot?: boolean;
             bookingLimitsDuration?: Record<string, never>;
             bookingWindow?: (components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"])[];
@@ -3163,9 +4390,24 @@ export interface components {
             destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
             useDestinationCalendarEmail?: boolean;
             hideCalendarEventDetails?: boolean;
+            hideOrganizerEmail?: boolean;
+            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            hidden: boolean;
+            bookingRequiresAuthentication: boolean;
+            disableCancelling?: components["schemas"]["DisableCancellingOutput_2024_06_14"];
+            disableRescheduling?: components["schemas"]["DisableReschedulingOutput_2024_06_14"];
+            interfaceLanguage?: string | null;
+            allowReschedulingPastBookings?: boolean;
+            allowReschedulingCancelledBookings?: boolean | null;
+            showOptimizedSlots?: boolean | null;
             /** @example 10 */
             ownerId: number;
             users: string[];
+            /**
+             * Format: uri
+             * @example https://cal.com/john-doe/30min
+             */
+            bookingUrl: string;
         };
         CreateEventTypeOutput_2024_06_14: {
             /**
@@ -3175,13 +4417,102 @@ export interface components {
             status: "success";
             data: components["schemas"]["EventTypeOutput_2024_06_14"];
         };
+        EventTypeTeam: {
+            id: number;
+            slug: string;
+            bannerUrl: string;
+            name: string;
+            logoUrl: string;
+            weekStart: string;
+            brandColor: string;
+            darkBrandColor: string;
+            theme: string;
+        };
+        TeamEventTypeOutput_2024_06_14: {
+            /** @example 1 */
+            id: number;
+            /** @example 60 */
+            lengthInMinutes: number;
+            /**
+             * @example [
+             *       15,
+             *       30,
+             *       60
+             *     ]
+             */
+            lengthInMinutesOptions?: number[];
+            /** @example Learn the secrets of masterchief! */
+            title: string;
+            /** @example learn-the-secrets-of-masterchief */
+            slug: string;
+            /** @example Discover the culinary wonders of Argentina by making the best flan ever! */
+            description: string;
+            locations: (components["schemas"]["OutputAddressLocation_2024_06_14"] | components["schemas"]["OutputLinkLocation_2024_06_14"] | components["schemas"]["OutputIntegrationLocation_2024_06_14"] | components["schemas"]["OutputPhoneLocation_2024_06_14"] | components["schemas"]["OutputOrganizersDefaultAppLocation_2024_06_14"] | components["schemas"]["OutputUnknownLocation_2024_06_14"])[];
+            bookingFields: (components["schemas"]["NameDefaultFieldOutput_2024_06_14"] | components["schemas"]["EmailDefaultFieldOutput_2024_06_14"] | components["schemas"]["LocationDefaultFieldOutput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldOutput_2024_06_14"] | components["schemas"]["TitleDefaultFieldOutput_2024_06_14"] | components["schemas"]["NotesDefaultFieldOutput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldOutput_2024_06_14"] | components["schemas"]["PhoneFieldOutput_2024_06_14"] | components["schemas"]["AddressFieldOutput_2024_06_14"] | components["schemas"]["TextFieldOutput_2024_06_14"] | components["schemas"]["NumberFieldOutput_2024_06_14"] | components["schemas"]["TextAreaFieldOutput_2024_06_14"] | components["schemas"]["SelectFieldOutput_2024_06_14"] | components["schemas"]["MultiSelectFieldOutput_2024_06_14"] | components["schemas"]["MultiEmailFieldOutput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldOutput_2024_06_14"] | components["schemas"]["RadioGroupFieldOutput_2024_06_14"] | components["schemas"]["BooleanFieldOutput_2024_06_14"] | components["schemas"]["UrlFieldOutput_2024_06_14"])[];
+            disableGuests: boolean;
+            /** @example 60 */
+            slotInterval?: number | null;
+            /** @example 0 */
+            minimumBookingNotice?: number;
+            /** @example 0 */
+            beforeEventBuffer?: number;
+            /** @example 0 */
+            afterEventBuffer?: number;
+            recurrence: components["schemas"]["Recurrence_2024_06_14"] | null;
+            metadata: Record<string, never>;
+            price: number;
+            currency: string;
+            lockTimeZoneToggleOnBookingPage: boolean;
+            seatsPerTimeSlot?: Record<string, never> | null;
+            forwardParamsSuccessRedirect: Record<string, never> | null;
+            successRedirectUrl: Record<string, never> | null;
+            isInstantEvent: boolean;
+            seatsShowAvailabilityCount?: boolean | null;
+            scheduleId: number | null;
+            bookingLimitsCount?: Record<string, never>;
+            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimitOutput_2024_06_14"];
+            onlyShowFirstAvailableSlot?: boolean;
+            bookingLimitsDuration?: Record<string, never>;
+            bookingWindow?: (components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"])[];
+            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
+            confirmationPolicy?: Record<string, never>;
+            requiresBookerEmailVerification?: boolean;
+            hideCalendarNotes?: boolean;
+            color?: components["schemas"]["EventTypeColor_2024_06_14"];
+            seats?: components["schemas"]["Seats_2024_06_14"];
+            offsetStart?: number;
+            customName?: string;
+            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
+            useDestinationCalendarEmail?: boolean;
+            hideCalendarEventDetails?: boolean;
+            hideOrganizerEmail?: boolean;
+            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            hidden: boolean;
+            bookingRequiresAuthentication: boolean;
+            disableCancelling?: components["schemas"]["DisableCancellingOutput_2024_06_14"];
+            disableRescheduling?: components["schemas"]["DisableReschedulingOutput_2024_06_14"];
+            interfaceLanguage?: string | null;
+            allowReschedulingPastBookings?: boolean;
+            allowReschedulingCancelledBookings?: boolean | null;
+            showOptimizedSlots?: boolean | null;
+            teamId: number;
+            ownerId?: Record<string, never> | null;
+            parentEventTypeId?: Record<string, never> | null;
+            hosts: string[];
+            assignAllTeamMembers?: boolean;
+            /** @enum {string} */
+            schedulingType: "roundRobin" | "collective" | "managed";
+            team: components["schemas"]["EventTypeTeam"];
+            emailSettings?: components["schemas"]["EmailSettings_2024_06_14"];
+            rescheduleWithSameRoundRobinHost?: boolean;
+        };
         GetEventTypeOutput_2024_06_14: {
             /**
              * @example success
              * @enum {string}
              */
             status: "success";
-            data: components["schemas"]["EventTypeOutput_2024_06_14"] | null;
+            data: components["schemas"]["EventTypeOutput_2024_06_14"] | components["schemas"]["TeamEventTypeOutput_2024_06_14"];
         };
         GetEventTypesOutput_2024_06_14: {
             /**
@@ -3201,7 +4532,7 @@ export interface components {
             slug?: string;
             /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
             description?: string;
-            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"])[];
+            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["LocationDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"])[];
             disableGuests?: boolean;
             slotInterval?: number;
             minimumBookingNotice?: number;
@@ -3209,6 +4540,7 @@ export interface components {
             afterEventBuffer?: number;
             scheduleId?: number;
             bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimit_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
             onlyShowFirstAvailableSlot?: boolean;
             bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
             bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
@@ -3228,6 +4560,32 @@ export interface components {
             hideCalendarEventDetails?: boolean;
             /** @example https://masterchief.com/argentina/flan/video/9129412 */
             successRedirectUrl?: string;
+            hideOrganizerEmail?: boolean;
+            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            hidden?: boolean;
+            /** @default false */
+            bookingRequiresAuthentication: boolean;
+            /**
+             * @example {
+             *       "disabled": true
+             *     }
+             */
+            disableCancelling?: components["schemas"]["DisableCancelling_2024_06_14"];
+            /**
+             * @example {
+             *       "disabled": false,
+             *       "minutesBefore": 60
+             *     }
+             */
+            disableRescheduling?: components["schemas"]["DisableRescheduling_2024_06_14"];
+            /** @enum {string} */
+            interfaceLanguage?: "" | "en" | "ar" | "az" | "bg" | "bn" | "ca" | "cs" | "da" | "de" | "el" | "es" | "es-419" | "eu" | "et" | "fi" | "fr" | "he" | "hu" | "it" | "ja" | "km" | "ko" | "nl" | "no" | "pl" | "pt-BR" | "pt" | "ro" | "ru" | "sk-SK" | "sr" | "sv" | "tr" | "uk" | "vi" | "zh-CN" | "zh-TW";
+            /** @default false */
+            allowReschedulingPastBookings: boolean;
+            /** @default false */
+            allowReschedulingCancelledBookings: boolean;
+            /** @default false */
+            showOptimizedSlots: boolean;
             locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"])[];
         };
         UpdateEventTypeOutput_2024_06_14: {
@@ -3275,56 +4633,23 @@ export interface components {
             status: "success";
             data: components["schemas"]["SelectedCalendarOutputDto"];
         };
-        ConferencingAppsOutputDto: {
-            id: number;
-            /** @example google_video */
-            type: string;
-            userId: number;
-            /** @example true */
-            invalid?: boolean | null;
+        StripConnectOutputDto: {
+            authUrl: string;
         };
-        ConferencingAppOutputResponseDto: {
-            /** @enum {string} */
-            status: "success";
-            data: components["schemas"]["ConferencingAppsOutputDto"];
-        };
-        GetConferencingAppsOauthUrlResponseDto: {
+        StripConnectOutputResponseDto: {
             /**
              * @example success
              * @enum {string}
              */
             status: "success";
+            data: components["schemas"]["StripConnectOutputDto"];
         };
-        ConferencingAppsOutputResponseDto: {
-            /** @enum {string} */
-            status: "success";
-            data: components["schemas"]["ConferencingAppsOutputDto"][];
+        StripCredentialsSaveOutputResponseDto: {
+            url: string;
         };
-        SetDefaultConferencingAppOutputResponseDto: {
-            /**
-             * @example success
-             * @enum {string}
-             */
-            status: "success";
-        };
-        DefaultConferencingAppsOutputDto: {
-            appSlug?: string;
-            appLink?: string;
-        };
-        GetDefaultConferencingAppOutputResponseDto: {
-            /**
-             * @example success
-             * @enum {string}
-             */
-            status: "success";
-            data?: components["schemas"]["DefaultConferencingAppsOutputDto"];
-        };
-        DisconnectConferencingAppOutputResponseDto: {
-            /**
-             * @example success
-             * @enum {string}
-             */
-            status: "success";
+        StripCredentialsCheckOutputResponseDto: {
+            /** @example success */
+            status: string;
         };
         OrgTeamOutputDto: {
             id: number;
@@ -3697,6 +5022,41 @@ export interface components {
             locale?: "en" | "fr" | "it" | "ru" | "es" | "de" | "pt" | "ro" | "nl" | "pt-BR" | "ko" | "ja" | "pl" | "ar" | "iw" | "zh-CN" | "zh-TW" | "cs" | "sr" | "sv" | "vi";
             avatarUrl?: string;
         };
+        BaseAttribute: {
+            id: string;
+            name: string;
+        };
+        TextAttribute: {
+            id: string;
+            name: string;
+            type: string;
+            option: string;
+            optionId: string;
+        };
+        NumberAttribute: {
+            id: string;
+            name: string;
+            type: string;
+            option: number;
+            optionId: string;
+        };
+        SingleSelectAttribute: {
+            id: string;
+            name: string;
+            type: string;
+            option: string;
+            optionId: string;
+        };
+        MultiSelectAttributeOption: {
+            optionId: string;
+            option: string;
+        };
+        MultiSelectAttribute: {
+            id: string;
+            name: string;
+            type: string;
+            options: components["schemas"]["MultiSelectAttributeOption"][];
+        };
         MembershipUserOutputDto: {
             avatarUrl: string | null;
             username: string | null;
@@ -3707,7 +5067,7 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        TeamMembershipOutput: {
+        OrganizationMembershipOutput: {
             id: number;
             userId: number;
             teamId: number;
@@ -3716,6 +5076,7 @@ export interface components {
             role: "MEMBER" | "OWNER" | "ADMIN";
             disableImpersonation: boolean;
             user: components["schemas"]["MembershipUserOutputDto"];
+            attributes: (components["schemas"]["OrgMembershipTextAttribute"] | components["schemas"]["OrgMembershipNumberAttribute"] | components["schemas"]["OrgMembershipSingleSelectAttribute"] | components["schemas"]["OrgMembershipMultiSelectAttribute"])[];
         };
         GetAllOrgMemberships: {
             /** @enum {string} */
@@ -3776,7 +5137,7 @@ export interface components {
             slug: string;
             /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
             description?: string;
-            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"] | components["schemas"]["UrlFieldInput_2024_06_14"])[];
+            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["LocationDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"] | components["schemas"]["UrlFieldInput_2024_06_14"])[];
             disableGuests?: boolean;
             slotInterval?: number;
             minimumBookingNotice?: number;
@@ -3784,6 +5145,7 @@ export interface components {
             afterEventBuffer?: number;
             scheduleId?: number;
             bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimit_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
             onlyShowFirstAvailableSlot?: boolean;
             bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
             bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
@@ -3803,6 +5165,32 @@ export interface components {
             hideCalendarEventDetails?: boolean;
             /** @example https://masterchief.com/argentina/flan/video/9129412 */
             successRedirectUrl?: string;
+            hideOrganizerEmail?: boolean;
+            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            hidden?: boolean;
+            /** @default false */
+            bookingRequiresAuthentication: boolean;
+            /**
+             * @example {
+             *       "disabled": true
+             *     }
+             */
+            disableCancelling?: components["schemas"]["DisableCancelling_2024_06_14"];
+            /**
+             * @example {
+             *       "disabled": false,
+             *       "minutesBefore": 60
+             *     }
+             */
+            disableRescheduling?: components["schemas"]["DisableRescheduling_2024_06_14"];
+            /** @enum {string} */
+            interfaceLanguage?: "" | "en" | "ar" | "az" | "bg" | "bn" | "ca" | "cs" | "da" | "de" | "el" | "es" | "es-419" | "eu" | "et" | "fi" | "fr" | "he" | "hu" | "it" | "ja" | "km" | "ko" | "nl" | "no" | "pl" | "pt-BR" | "pt" | "ro" | "ru" | "sk-SK" | "sr" | "sv" | "tr" | "uk" | "vi" | "zh-CN" | "zh-TW";
+            /** @default false */
+            allowReschedulingPastBookings: boolean;
+            /** @default false */
+            allowReschedulingCancelledBookings: boolean;
+            /** @default false */
+            showOptimizedSlots: boolean;
             /**
              * @example collective
              * @enum {string}
@@ -3811,6 +5199,8 @@ export interface components {
             hosts?: components["schemas"]["Host"][];
             assignAllTeamMembers?: boolean;
             locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"] | components["schemas"]["InputOrganizersDefaultApp_2024_06_14"])[];
+            emailSettings?: components["schemas"]["EmailSettings_2024_06_14"];
+            rescheduleWithSameRoundRobinHost?: boolean;
         };
         CreateTeamEventTypeOutput: {
             /**
@@ -3819,96 +5209,6 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["TeamEventTypeOutput_2024_06_14"] | components["schemas"]["TeamEventTypeOutput_2024_06_14"][];
-        };
-        TeamEventTypeResponseHost: {
-            userId: number;
-            /** @default false */
-            mandatory: boolean;
-            /**
-             * @default medium
-             * @enum {string}
-             */
-            priority: "lowest" | "low" | "medium" | "high" | "highest";
-            /** @example John Doe */
-            name: string;
-            /** @example https://cal.com/api/avatar/d95949bc-ccb1-400f-acf6-045c51a16856.png */
-            avatarUrl?: string | null;
-        };
-        EventTypeTeam: {
-            id: number;
-            slug?: string;
-            bannerUrl?: string;
-            name?: string;
-            logoUrl?: string;
-            weekStart?: string;
-            brandColor?: string;
-            darkBrandColor?: string;
-            theme?: string;
-        };
-        TeamEventTypeOutput_2024_06_14: {
-            /** @example 1 */
-            id: number;
-            /** @example 60 */
-            lengthInMinutes: number;
-            /**
-             * @example [
-             *       15,
-             *       30,
-             *       60
-             *     ]
-             */
-            lengthInMinutesOptions?: number[];
-            /** @example Learn the secrets of masterchief! */
-            title: string;
-            /** @example learn-the-secrets-of-masterchief */
-            slug: string;
-            /** @example Discover the culinary wonders of Argentina by making the best flan ever! */
-            description: string;
-            locations: (components["schemas"]["OutputAddressLocation_2024_06_14"] | components["schemas"]["OutputLinkLocation_2024_06_14"] | components["schemas"]["OutputIntegrationLocation_2024_06_14"] | components["schemas"]["OutputPhoneLocation_2024_06_14"] | components["schemas"]["OutputOrganizersDefaultAppLocation_2024_06_14"] | components["schemas"]["OutputUnknownLocation_2024_06_14"])[];
-            bookingFields: (components["schemas"]["NameDefaultFieldOutput_2024_06_14"] | components["schemas"]["EmailDefaultFieldOutput_2024_06_14"] | components["schemas"]["LocationDefaultFieldOutput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldOutput_2024_06_14"] | components["schemas"]["TitleDefaultFieldOutput_2024_06_14"] | components["schemas"]["NotesDefaultFieldOutput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldOutput_2024_06_14"] | components["schemas"]["PhoneFieldOutput_2024_06_14"] | components["schemas"]["AddressFieldOutput_2024_06_14"] | components["schemas"]["TextFieldOutput_2024_06_14"] | components["schemas"]["NumberFieldOutput_2024_06_14"] | components["schemas"]["TextAreaFieldOutput_2024_06_14"] | components["schemas"]["SelectFieldOutput_2024_06_14"] | components["schemas"]["MultiSelectFieldOutput_2024_06_14"] | components["schemas"]["MultiEmailFieldOutput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldOutput_2024_06_14"] | components["schemas"]["RadioGroupFieldOutput_2024_06_14"] | components["schemas"]["BooleanFieldOutput_2024_06_14"] | components["schemas"]["UrlFieldOutput_2024_06_14"])[];
-            disableGuests: boolean;
-            /** @example 60 */
-            slotInterval?: number | null;
-            /** @example 0 */
-            minimumBookingNotice?: number;
-            /** @example 0 */
-            beforeEventBuffer?: number;
-            /** @example 0 */
-            afterEventBuffer?: number;
-            recurrence: components["schemas"]["Recurrence_2024_06_14"] | null;
-            metadata: Record<string, never>;
-            price: number;
-            currency: string;
-            lockTimeZoneToggleOnBookingPage: boolean;
-            seatsPerTimeSlot?: number | null;
-            forwardParamsSuccessRedirect: boolean | null;
-            successRedirectUrl: string | null;
-            isInstantEvent: boolean;
-            seatsShowAvailabilityCount?: boolean | null;
-            scheduleId: number | null;
-            bookingLimitsCount?: Record<string, never>;
-            onlyShowFirstAvailableSlot?: boolean;
-            bookingLimitsDuration?: Record<string, never>;
-            bookingWindow?: (components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"])[];
-            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
-            confirmationPolicy?: Record<string, never>;
-            requiresBookerEmailVerification?: boolean;
-            hideCalendarNotes?: boolean;
-            color?: components["schemas"]["EventTypeColor_2024_06_14"];
-            seats?: components["schemas"]["Seats_2024_06_14"];
-            offsetStart?: number;
-            customName?: string;
-            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
-            useDestinationCalendarEmail?: boolean;
-            hideCalendarEventDetails?: boolean;
-            teamId: number;
-            ownerId?: number | null;
-            parentEventTypeId?: number | null;
-            hosts: components["schemas"]["TeamEventTypeResponseHost"][];
-            assignAllTeamMembers?: boolean;
-            /** @enum {string} */
-            schedulingType: "roundRobin" | "collective" | "managed";
-            team: components["schemas"]["EventTypeTeam"];
         };
         GetTeamEventTypeOutput: {
             /**
@@ -3966,7 +5266,7 @@ export interface components {
             slug?: string;
             /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
             description?: string;
-            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"])[];
+            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["LocationDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"])[];
             disableGuests?: boolean;
             slotInterval?: number;
             minimumBookingNotice?: number;
@@ -3974,6 +5274,7 @@ export interface components {
             afterEventBuffer?: number;
             scheduleId?: number;
             bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimit_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
             onlyShowFirstAvailableSlot?: boolean;
             bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
             bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
@@ -3993,9 +5294,42 @@ export interface components {
             hideCalendarEventDetails?: boolean;
             /** @example https://masterchief.com/argentina/flan/video/9129412 */
             successRedirectUrl?: string;
+            hideOrganizerEmail?: boolean;
+            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            hidden?: boolean;
+            /** @default false */
+            bookingRequiresAuthentication: boolean;
+            /**
+             * @example {
+             *       "disabled": true
+             *     }
+             */
+            disableCancelling?: components["schemas"]["DisableCancelling_2024_06_14"];
+            /**
+             * @example {
+             *       "disabled": false,
+             *       "minutesBefore": 60
+             *     }
+             */
+            disableRescheduling?: components["schemas"]["DisableRescheduling_2024_06_14"];
+            /** @enum {string} */
+            interfaceLanguage?: "" | "en" | "ar" | "az" | "bg" | "bn" | "ca" | "cs" | "da" | "de" | "el" | "es" | "es-419" | "eu" | "et" | "fi" | "fr" | "he" | "hu" | "it" | "ja" | "km" | "ko" | "nl" | "no" | "pl" | "pt-BR" | "pt" | "ro" | "ru" | "sk-SK" | "sr" | "sv" | "tr" | "uk" | "vi" | "zh-CN" | "zh-TW";
+            /** @default false */
+            allowReschedulingPastBookings: boolean;
+            /** @default false */
+            allowReschedulingCancelledBookings: boolean;
+            /** @default false */
+            showOptimizedSlots: boolean;
+            /**
+             * @example collective
+             * @enum {string}
+             */
+            schedulingType?: "collective" | "roundRobin";
             hosts?: components["schemas"]["Host"][];
             assignAllTeamMembers?: boolean;
             locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"] | components["schemas"]["InputOrganizersDefaultApp_2024_06_14"])[];
+            emailSettings?: components["schemas"]["EmailSettings_2024_06_14"];
+            rescheduleWithSameRoundRobinHost?: boolean;
         };
         UpdateTeamEventTypeOutput: {
             /**
@@ -4012,6 +5346,16 @@ export interface components {
              */
             status: "success";
             data: Record<string, never>;
+        };
+        TeamMembershipOutput: {
+            id: number;
+            userId: number;
+            teamId: number;
+            accepted: boolean;
+            /** @enum {string} */
+            role: "MEMBER" | "OWNER" | "ADMIN";
+            disableImpersonation: boolean;
+            user: components["schemas"]["MembershipUserOutputDto"];
         };
         OrgTeamMembershipsOutputResponseDto: {
             /** @enum {string} */
@@ -4040,6 +5384,20 @@ export interface components {
             role: "MEMBER" | "OWNER" | "ADMIN";
             /** @default false */
             disableImpersonation: boolean;
+        };
+        InviteDataDto: {
+            /** @example f6a5c8b1d2e34c7f90a1b2c3d4e5f6a5b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2 */
+            token: string;
+            /** @example http://app.cal.com/signup?token=f6a5c8b1d2e34c7f90a1b2c3d4e5f6a5b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2&callbackUrl=/getting-started */
+            inviteLink: string;
+        };
+        CreateInviteOutputDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["InviteDataDto"];
         };
         Attribute: {
             /** @example 6f1c8a8e-0a8c-4c36-9c1e-2f0b8e7d5a11 */
@@ -4207,9 +5565,9 @@ export interface components {
         TeamWebhookOutputDto: {
             /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
             payloadTemplate: string;
+            triggers: ("BOOKING_CREATED" | "BOOKING_PAYMENT_INITIATED" | "BOOKING_PAID" | "BOOKING_RESCHEDULED" | "BOOKING_REQUESTED" | "BOOKING_CANCELLED" | "BOOKING_REJECTED" | "BOOKING_NO_SHOW_UPDATED" | "FORM_SUBMITTED" | "MEETING_ENDED" | "MEETING_STARTED" | "RECORDING_READY" | "INSTANT_MEETING" | "RECORDING_TRANSCRIPTION_GENERATED" | "OOO_CREATED" | "AFTER_HOSTS_CAL_VIDEO_NO_SHOW" | "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" | "FORM_SUBMITTED_NO_EVENT" | "ROUTING_FORM_FALLBACK_HIT" | "DELEGATION_CREDENTIAL_ERROR" | "WRONG_ASSIGNMENT_REPORT")[];
             teamId: number;
             id: number;
-            triggers: Record<string, never>[];
             subscriberUrl: string;
             active: boolean;
             secret?: string;
@@ -4227,9 +5585,13 @@ export interface components {
             payloadTemplate?: string;
             active: boolean;
             subscriberUrl: string;
-            /** @enum {string} */
-            triggers: "BOOKING_CREATED" | "BOOKING_PAYMENT_INITIATED" | "BOOKING_PAID" | "BOOKING_RESCHEDULED" | "BOOKING_REQUESTED" | "BOOKING_CANCELLED" | "BOOKING_REJECTED" | "BOOKING_NO_SHOW_UPDATED" | "FORM_SUBMITTED" | "MEETING_ENDED" | "MEETING_STARTED" | "RECORDING_READY" | "INSTANT_MEETING" | "RECORDING_TRANSCRIPTION_GENERATED" | "OOO_CREATED" | "AFTER_HOSTS_CAL_VIDEO_NO_SHOW" | "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" | "FORM_SUBMITTED_NO_EVENT";
+            triggers: ("BOOKING_CREATED" | "BOOKING_PAYMENT_INITIATED" | "BOOKING_PAID" | "BOOKING_RESCHEDULED" | "BOOKING_REQUESTED" | "BOOKING_CANCELLED" | "BOOKING_REJECTED" | "BOOKING_NO_SHOW_UPDATED" | "FORM_SUBMITTED" | "MEETING_ENDED" | "MEETING_STARTED" | "RECORDING_READY" | "INSTANT_MEETING" | "RECORDING_TRANSCRIPTION_GENERATED" | "OOO_CREATED" | "AFTER_HOSTS_CAL_VIDEO_NO_SHOW" | "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" | "FORM_SUBMITTED_NO_EVENT" | "ROUTING_FORM_FALLBACK_HIT" | "DELEGATION_CREDENTIAL_ERROR" | "WRONG_ASSIGNMENT_REPORT")[];
             secret?: string;
+            /**
+             * @example 2021-10-20
+             * @enum {string}
+             */
+            version?: "2021-10-20";
         };
         TeamWebhookOutputResponseDto: {
             /**
@@ -4244,9 +5606,47 @@ export interface components {
             payloadTemplate?: string;
             active?: boolean;
             subscriberUrl?: string;
-            /** @enum {string} */
-            triggers?: "BOOKING_CREATED" | "BOOKING_PAYMENT_INITIATED" | "BOOKING_PAID" | "BOOKING_RESCHEDULED" | "BOOKING_REQUESTED" | "BOOKING_CANCELLED" | "BOOKING_REJECTED" | "BOOKING_NO_SHOW_UPDATED" | "FORM_SUBMITTED" | "MEETING_ENDED" | "MEETING_STARTED" | "RECORDING_READY" | "INSTANT_MEETING" | "RECORDING_TRANSCRIPTION_GENERATED" | "OOO_CREATED" | "AFTER_HOSTS_CAL_VIDEO_NO_SHOW" | "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" | "FORM_SUBMITTED_NO_EVENT";
+            triggers?: ("BOOKING_CREATED" | "BOOKING_PAYMENT_INITIATED" | "BOOKING_PAID" | "BOOKING_RESCHEDULED" | "BOOKING_REQUESTED" | "BOOKING_CANCELLED" | "BOOKING_REJECTED" | "BOOKING_NO_SHOW_UPDATED" | "FORM_SUBMITTED" | "MEETING_ENDED" | "MEETING_STARTED" | "RECORDING_READY" | "INSTANT_MEETING" | "RECORDING_TRANSCRIPTION_GENERATED" | "OOO_CREATED" | "AFTER_HOSTS_CAL_VIDEO_NO_SHOW" | "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" | "FORM_SUBMITTED_NO_EVENT" | "ROUTING_FORM_FALLBACK_HIT" | "DELEGATION_CREDENTIAL_ERROR" | "WRONG_ASSIGNMENT_REPORT")[];
             secret?: string;
+            /**
+             * @example 2021-10-20
+             * @enum {string}
+             */
+            version?: "2021-10-20";
+        };
+        UserOooOutputDto: {
+            /** @example 2 */
+            userId: number;
+            /** @example 2 */
+            toUserId?: number;
+            /** @example 2 */
+            id: number;
+            uuid: string;
+            /**
+             * Format: date-time
+             * @example 2023-05-01T00:00:00.000Z
+             */
+            start: string;
+            /**
+             * Format: date-time
+             * @example 2023-05-10T23:59:59.999Z
+             */
+            end: string;
+            /** @example Vacation in Hawaii */
+            notes?: string;
+            /**
+             * @example vacation
+             * @enum {string}
+             */
+            reason?: "unspecified" | "vacation" | "travel" | "sick" | "public_holiday";
+        };
+        UserOoosOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["UserOooOutputDto"][];
         };
         CreateOutOfOfficeEntryDto: {
             /**
@@ -4269,6 +5669,14 @@ export interface components {
              */
             reason?: "unspecified" | "vacation" | "travel" | "sick" | "public_holiday";
         };
+        UserOooOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["UserOooOutputDto"];
+        };
         UpdateOutOfOfficeEntryDto: {
             /**
              * Format: date-time
@@ -4290,23 +5698,838 @@ export interface components {
              */
             reason?: "unspecified" | "vacation" | "travel" | "sick" | "public_holiday";
         };
-        StripConnectOutputDto: {
-            authUrl: string;
+        EventTypeWorkflowActivationOutputDto: {
+            /**
+             * @default false
+             * @example false
+             */
+            isActiveOnAllEventTypes: boolean;
+            /**
+             * @example [
+             *       698191,
+             *       698192
+             *     ]
+             */
+            activeOnEventTypeIds?: number[];
         };
-        StripConnectOutputResponseDto: {
+        WorkflowTriggerOffsetOutputDto: {
+            /** @example 24 */
+            value: number;
+            /**
+             * @example hour
+             * @enum {string}
+             */
+            unit: "hour" | "minute" | "day";
+        };
+        EventTypeWorkflowTriggerOutputDto: {
+            /**
+             * @example beforeEvent
+             * @enum {string}
+             */
+            type: "beforeEvent" | "eventCancelled" | "newEvent" | "afterEvent" | "rescheduleEvent" | "afterHostsCalVideoNoShow" | "afterGuestsCalVideoNoShow" | "bookingRejected" | "bookingRequested" | "bookingPaymentInitiated" | "bookingPaid" | "bookingNoShowUpdated";
+            offset?: components["schemas"]["WorkflowTriggerOffsetOutputDto"];
+        };
+        WorkflowMessageOutputDto: {
+            /** @example Reminder: Your Meeting {EVENT_NAME} - {EVENT_DATE_ddd, MMM D, YYYY h:mma} with Cal.com */
+            subject: string;
+            /** @example <p>Reminder for {EVENT_NAME}.</p> */
+            html?: string;
+            /** @example Reminder for {EVENT_NAME}. */
+            text?: string;
+        };
+        EventTypeWorkflowStepOutputDto: {
+            /** @example 67244 */
+            id: number;
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example const
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            email?: string;
+            phone?: string;
+            /**
+             * @default false
+             * @example true
+             */
+            phoneRequired: boolean;
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            /**
+             * @default false
+             * @example true
+             */
+            includeCalendarEvent: boolean;
+            /** @example Cal.com Notifications */
+            sender: string;
+            message: components["schemas"]["WorkflowMessageOutputDto"];
+            /**
+             * @example email_host
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+        };
+        EventTypeWorkflowOutput: {
+            /** @example 101 */
+            id: number;
+            /** @example Platform Test Workflow */
+            name: string;
+            /** @example 2313 */
+            userId?: number;
+            /** @example 4214321 */
+            teamId?: number;
+            /** @example 2024-05-12T10:00:00.000Z */
+            createdAt?: string;
+            /** @example 2024-05-12T11:30:00.000Z */
+            updatedAt?: string;
+            /**
+             * @default event-type
+             * @example event-type
+             * @enum {string}
+             */
+            type: "event-type";
+            activation: components["schemas"]["EventTypeWorkflowActivationOutputDto"];
+            trigger: components["schemas"]["EventTypeWorkflowTriggerOutputDto"];
+            steps: components["schemas"]["EventTypeWorkflowStepOutputDto"][];
+        };
+        GetEventTypeWorkflowsOutput: {
             /**
              * @example success
              * @enum {string}
              */
             status: "success";
-            data: components["schemas"]["StripConnectOutputDto"];
+            data: components["schemas"]["EventTypeWorkflowOutput"][];
         };
-        StripCredentialsSaveOutputResponseDto: {
-            url: string;
+        RoutingFormWorkflowActivationOutputDto: {
+            /**
+             * @default false
+             * @example false
+             */
+            isActiveOnAllRoutingForms: boolean;
+            /**
+             * @example [
+             *       "5cacdec7-1234-6e1b-78d9-7bcda8a1b332"
+             *     ]
+             */
+            activeOnRoutingFormIds?: string[];
         };
-        StripCredentialsCheckOutputResponseDto: {
+        RoutingFormWorkflowTriggerOutputDto: {
+            /**
+             * @example formSubmitted
+             * @enum {string}
+             */
+            type: "formSubmitted" | "formSubmittedNoEvent";
+            offset?: components["schemas"]["WorkflowTriggerOffsetOutputDto"];
+        };
+        RoutingFormWorkflowStepOutputDto: {
+            /** @example 67244 */
+            id: number;
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example const
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            email?: string;
+            phone?: string;
+            /**
+             * @default false
+             * @example true
+             */
+            phoneRequired: boolean;
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            /**
+             * @default false
+             * @example true
+             */
+            includeCalendarEvent: boolean;
+            /** @example Cal.com Notifications */
+            sender: string;
+            message: components["schemas"]["WorkflowMessageOutputDto"];
+            /** @enum {string} */
+            action: "email_attendee" | "email_address" | "sms_attendee" | "sms_number";
+        };
+        RoutingFormWorkflowOutput: {
+            /** @example 101 */
+            id: number;
+            /** @example Platform Test Workflow */
+            name: string;
+            /** @example 2313 */
+            userId?: number;
+            /** @example 4214321 */
+            teamId?: number;
+            /** @example 2024-05-12T10:00:00.000Z */
+            createdAt?: string;
+            /** @example 2024-05-12T11:30:00.000Z */
+            updatedAt?: string;
+            /**
+             * @default routing-form
+             * @example routing-form
+             * @enum {string}
+             */
+            type: "routing-form";
+            activation: components["schemas"]["RoutingFormWorkflowActivationOutputDto"];
+            trigger: components["schemas"]["RoutingFormWorkflowTriggerOutputDto"];
+            steps: components["schemas"]["RoutingFormWorkflowStepOutputDto"][];
+        };
+        GetRoutingFormWorkflowsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["RoutingFormWorkflowOutput"][];
+        };
+        GetEventTypeWorkflowOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["EventTypeWorkflowOutput"][];
+        };
+        GetRoutingFormWorkflowOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["RoutingFormWorkflowOutput"][];
+        };
+        WorkflowTriggerOffsetDto: {
+            /** @example 24 */
+            value: number;
+            /**
+             * @example hour
+             * @enum {string}
+             */
+            unit: "hour" | "minute" | "day";
+        };
+        OnBeforeEventTriggerDto: {
+            offset: components["schemas"]["WorkflowTriggerOffsetDto"];
+            /**
+             * @default beforeEvent
+             * @example beforeEvent
+             * @enum {string}
+             */
+            type: "beforeEvent";
+        };
+        OnAfterEventTriggerDto: {
+            offset: components["schemas"]["WorkflowTriggerOffsetDto"];
+            /**
+             * @default afterEvent
+             * @example afterEvent
+             * @enum {string}
+             */
+            type: "afterEvent";
+        };
+        OnCancelTriggerDto: {
+            /**
+             * @default eventCancelled
+             * @enum {string}
+             */
+            type: "eventCancelled";
+        };
+        OnCreationTriggerDto: {
+            /**
+             * @default newEvent
+             * @enum {string}
+             */
+            type: "newEvent";
+        };
+        OnRescheduleTriggerDto: {
+            /**
+             * @default rescheduleEvent
+             * @enum {string}
+             */
+            type: "rescheduleEvent";
+        };
+        OnNoShowUpdateTriggerDto: {
+            /** @default bookingNoShowUpdated */
+            type: string;
+        };
+        OnRejectedTriggerDto: {
+            /** @default bookingRejected */
+            type: string;
+        };
+        OnRequestedTriggerDto: {
+            /** @default bookingRequested */
+            type: string;
+        };
+        OnPaymentInitiatedTriggerDto: {
+            /** @default bookingPaymentInitiated */
+            type: string;
+        };
+        OnPaidTriggerDto: {
+            /** @default bookingPaid */
+            type: string;
+        };
+        OnAfterCalVideoGuestsNoShowTriggerDto: {
+            offset: components["schemas"]["WorkflowTriggerOffsetDto"];
+            /**
+             * @default afterGuestsCalVideoNoShow
+             * @example afterGuestsCalVideoNoShow
+             * @enum {string}
+             */
+            type: "afterGuestsCalVideoNoShow";
+        };
+        OnAfterCalVideoHostsNoShowTriggerDto: {
+            offset: components["schemas"]["WorkflowTriggerOffsetDto"];
+            /**
+             * @default afterHostsCalVideoNoShow
+             * @example afterHostsCalVideoNoShow
+             * @enum {string}
+             */
+            type: "afterHostsCalVideoNoShow";
+        };
+        HtmlWorkflowMessageDto: {
+            /** @example Reminder: Your Meeting {EVENT_NAME} - {EVENT_DATE_ddd, MMM D, YYYY h:mma} with Cal.com */
+            subject: string;
+            /** @example <p>This is a reminder from {ORGANIZER} of {EVENT_NAME} to {ATTENDEE} starting here  {LOCATION} {MEETING_URL} at {START_TIME_h:mma} {TIMEZONE}.</p> */
+            html: string;
+        };
+        WorkflowEmailAddressStepDto: {
+            /**
+             * @default email_address
+             * @example email_address
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            verifiedEmailId: number;
+            /**
+             * @default false
+             * @example true
+             */
+            includeCalendarEvent: boolean;
+            message: components["schemas"]["HtmlWorkflowMessageDto"];
+        };
+        WorkflowEmailAttendeeStepDto: {
+            /**
+             * @default email_attendee
+             * @example email_attendee
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            /**
+             * @default false
+             * @example true
+             */
+            includeCalendarEvent: boolean;
+            message: components["schemas"]["HtmlWorkflowMessageDto"];
+        };
+        WorkflowEmailHostStepDto: {
+            /**
+             * @default email_host
+             * @example email_host
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            /**
+             * @default false
+             * @example true
+             */
+            includeCalendarEvent: boolean;
+            message: components["schemas"]["HtmlWorkflowMessageDto"];
+        };
+        TextWorkflowMessageDto: {
+            /** @example Reminder: Your Meeting {EVENT_NAME} - {EVENT_DATE_ddd, MMM D, YYYY h:mma} with Cal.com */
+            subject: string;
+            /** @example This is a reminder message from {ORGANIZER} of {EVENT_NAME} to {ATTENDEE} starting here {LOCATION} {MEETING_URL} at {START_TIME_h:mma} {TIMEZONE}. */
+            text: string;
+        };
+        WorkflowPhoneWhatsAppAttendeeStepDto: {
+            /**
+             * @default whatsapp_attendee
+             * @example whatsapp_attendee
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            message: components["schemas"]["TextWorkflowMessageDto"];
+            /**
+             * @default false
+             * @example true
+             */
+            phoneRequired: boolean;
+        };
+        WorkflowPhoneWhatsAppNumberStepDto: {
+            /**
+             * @default whatsapp_number
+             * @example whatsapp_number
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            verifiedPhoneId: number;
+            message: components["schemas"]["TextWorkflowMessageDto"];
+        };
+        WorkflowPhoneNumberStepDto: {
+            /**
+             * @default sms_number
+             * @example sms_number
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            verifiedPhoneId: number;
+            message: components["schemas"]["TextWorkflowMessageDto"];
+        };
+        WorkflowPhoneAttendeeStepDto: {
+            /**
+             * @default sms_attendee
+             * @example sms_attendee
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            message: components["schemas"]["TextWorkflowMessageDto"];
+            /**
+             * @default false
+             * @example true
+             */
+            phoneRequired: boolean;
+        };
+        EventTypeWorkflowTriggerDto: {
+            /**
+             * @example beforeEvent
+             * @enum {string}
+             */
+            type: "beforeEvent" | "eventCancelled" | "newEvent" | "afterEvent" | "rescheduleEvent" | "afterHostsCalVideoNoShow" | "afterGuestsCalVideoNoShow" | "bookingRejected" | "bookingRequested" | "bookingPaymentInitiated" | "bookingPaid" | "bookingNoShowUpdated";
+        };
+        WorkflowActivationDto: {
+            /**
+             * @default false
+             * @example false
+             */
+            isActiveOnAllEventTypes: boolean;
+            /**
+             * @default []
+             * @example [
+             *       698191
+             *     ]
+             */
+            activeOnEventTypeIds: number[];
+        };
+        CreateEventTypeWorkflowDto: {
+            /** @example Platform Test Workflow */
+            name: string;
+            activation: components["schemas"]["WorkflowActivationDto"];
+            trigger: components["schemas"]["OnBeforeEventTriggerDto"] | components["schemas"]["OnAfterEventTriggerDto"] | components["schemas"]["OnCancelTriggerDto"] | components["schemas"]["OnCreationTriggerDto"] | components["schemas"]["OnRescheduleTriggerDto"] | components["schemas"]["OnAfterCalVideoGuestsNoShowTriggerDto"] | components["schemas"]["OnAfterCalVideoHostsNoShowTriggerDto"] | components["schemas"]["OnRejectedTriggerDto"] | components["schemas"]["OnRequestedTriggerDto"] | components["schemas"]["OnPaidTriggerDto"] | components["schemas"]["OnPaymentInitiatedTriggerDto"] | components["schemas"]["OnNoShowUpdateTriggerDto"];
+            steps: (components["schemas"]["WorkflowEmailAddressStepDto"] | components["schemas"]["WorkflowEmailAttendeeStepDto"] | components["schemas"]["WorkflowEmailHostStepDto"] | components["schemas"]["WorkflowPhoneWhatsAppAttendeeStepDto"] | components["schemas"]["WorkflowPhoneWhatsAppNumberStepDto"] | components["schemas"]["WorkflowPhoneNumberStepDto"] | components["schemas"]["WorkflowPhoneAttendeeStepDto"])[];
+        };
+        OnFormSubmittedTriggerDto: {
+            /**
+             * @default formSubmitted
+             * @example formSubmitted
+             * @enum {string}
+             */
+            type: "formSubmitted";
+        };
+        OnFormSubmittedNoEventTriggerDto: {
+            offset: components["schemas"]["WorkflowTriggerOffsetDto"];
+            /**
+             * @default formSubmittedNoEvent
+             * @example formSubmittedNoEvent
+             * @enum {string}
+             */
+            type: "formSubmittedNoEvent";
+        };
+        RoutingFormWorkflowTriggerDto: {
+            /**
+             * @example formSubmitted
+             * @enum {string}
+             */
+            type: "formSubmitted" | "formSubmittedNoEvent";
+        };
+        WorkflowFormActivationDto: {
+            /** @example false */
+            isActiveOnAllRoutingForms: boolean;
+            activeOnRoutingFormIds?: number[];
+        };
+        CreateFormWorkflowDto: {
+            /** @example Platform Test Workflow */
+            name: string;
+            activation: components["schemas"]["WorkflowFormActivationDto"];
+            trigger: components["schemas"]["OnFormSubmittedTriggerDto"] | components["schemas"]["OnFormSubmittedNoEventTriggerDto"];
+            steps: (components["schemas"]["WorkflowEmailAddressStepDto"] | components["schemas"]["WorkflowEmailAttendeeStepDto"] | components["schemas"]["WorkflowPhoneAttendeeStepDto"] | components["schemas"]["WorkflowPhoneNumberStepDto"])[];
+        };
+        UpdateEmailAddressWorkflowStepDto: {
+            /**
+             * @default email_address
+             * @example email_address
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            verifiedEmailId: number;
+            /**
+             * @default false
+             * @example true
+             */
+            includeCalendarEvent: boolean;
+            message: components["schemas"]["HtmlWorkflowMessageDto"];
+            /** @example 67244 */
+            id?: number;
+        };
+        UpdateEmailAttendeeWorkflowStepDto: {
+            /**
+             * @default email_attendee
+             * @example email_attendee
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            /**
+             * @default false
+             * @example true
+             */
+            includeCalendarEvent: boolean;
+            message: components["schemas"]["HtmlWorkflowMessageDto"];
+            /** @example 67244 */
+            id?: number;
+        };
+        UpdateEmailHostWorkflowStepDto: {
+            /**
+             * @default email_host
+             * @example email_host
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            /**
+             * @default false
+             * @example true
+             */
+            includeCalendarEvent: boolean;
+            message: components["schemas"]["HtmlWorkflowMessageDto"];
+            /** @example 67244 */
+            id?: number;
+        };
+        UpdatePhoneAttendeeWorkflowStepDto: {
+            /**
+             * @default sms_attendee
+             * @example sms_attendee
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            message: components["schemas"]["TextWorkflowMessageDto"];
+            /**
+             * @default false
+             * @example true
+             */
+            phoneRequired: boolean;
+            /** @example 67244 */
+            id?: number;
+        };
+        UpdatePhoneWhatsAppNumberWorkflowStepDto: {
+            /**
+             * @default whatsapp_number
+             * @example whatsapp_number
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            verifiedPhoneId: number;
+            message: components["schemas"]["TextWorkflowMessageDto"];
+            /** @example 67244 */
+            id?: number;
+        };
+        UpdateWhatsAppAttendeePhoneWorkflowStepDto: {
+            /**
+             * @default whatsapp_attendee
+             * @example whatsapp_attendee
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            message: components["schemas"]["TextWorkflowMessageDto"];
+            /**
+             * @default false
+             * @example true
+             */
+            phoneRequired: boolean;
+            /** @example 67244 */
+            id?: number;
+        };
+        UpdatePhoneNumberWorkflowStepDto: {
+            /**
+             * @default sms_number
+             * @example sms_number
+             * @enum {string}
+             */
+            action: "email_host" | "email_attendee" | "email_address" | "sms_attendee" | "sms_number" | "whatsapp_attendee" | "whatsapp_number" | "cal_ai_phone_call";
+            /** @example 1 */
+            stepNumber: number;
+            /**
+             * @example attendee
+             * @enum {string}
+             */
+            recipient: "const" | "attendee" | "email" | "phone_number";
+            /**
+             * @example reminder
+             * @enum {string}
+             */
+            template: "reminder" | "custom" | "rescheduled" | "completed" | "rating" | "cancelled";
+            sender: string;
+            verifiedPhoneId: number;
+            message: components["schemas"]["TextWorkflowMessageDto"];
+            /** @example 67244 */
+            id?: number;
+        };
+        UpdateEventTypeWorkflowDto: {
+            /** @example Platform Test Workflow */
+            name?: string;
+            activation?: components["schemas"]["WorkflowActivationDto"];
+            trigger?: components["schemas"]["OnBeforeEventTriggerDto"] | components["schemas"]["OnAfterEventTriggerDto"] | components["schemas"]["OnCancelTriggerDto"] | components["schemas"]["OnCreationTriggerDto"] | components["schemas"]["OnRescheduleTriggerDto"] | components["schemas"]["OnAfterCalVideoGuestsNoShowTriggerDto"] | components["schemas"]["OnAfterCalVideoHostsNoShowTriggerDto"] | components["schemas"]["OnRejectedTriggerDto"] | components["schemas"]["OnRequestedTriggerDto"] | components["schemas"]["OnPaidTriggerDto"] | components["schemas"]["OnPaymentInitiatedTriggerDto"] | components["schemas"]["OnNoShowUpdateTriggerDto"];
+            steps?: (components["schemas"]["UpdateEmailAddressWorkflowStepDto"] | components["schemas"]["UpdateEmailAttendeeWorkflowStepDto"] | components["schemas"]["UpdateEmailHostWorkflowStepDto"] | components["schemas"]["UpdatePhoneAttendeeWorkflowStepDto"] | components["schemas"]["UpdatePhoneWhatsAppNumberWorkflowStepDto"] | components["schemas"]["UpdateWhatsAppAttendeePhoneWorkflowStepDto"] | components["schemas"]["UpdatePhoneNumberWorkflowStepDto"])[];
+        };
+        UpdateFormWorkflowDto: {
+            /** @example Rounting-form Test Workflow */
+            name?: string;
+            trigger?: components["schemas"]["OnFormSubmittedTriggerDto"] | components["schemas"]["OnFormSubmittedNoEventTriggerDto"];
+            steps?: (components["schemas"]["UpdateEmailAddressWorkflowStepDto"] | components["schemas"]["UpdateEmailAttendeeWorkflowStepDto"] | components["schemas"]["UpdatePhoneAttendeeWorkflowStepDto"] | components["schemas"]["UpdatePhoneNumberWorkflowStepDto"])[];
+            activation?: components["schemas"]["WorkflowFormActivationDto"];
+        };
+        CreatePrivateLinkInput: {
+            /**
+             * Format: date-time
+             * @example 2024-12-31T23:59:59.000Z
+             */
+            expiresAt?: string;
+            /**
+             * @default 1
+             * @example 10
+             */
+            maxUsageCount: number;
+        };
+        TimeBasedPrivateLinkOutput: {
+            /** @example abc123def456 */
+            linkId: string;
+            /** @example 123 */
+            eventTypeId: number;
+            /** @example false */
+            isExpired: boolean;
+            /**
+             * Format: uri
+             * @example https://cal.com/d/abc123def456/30min
+             */
+            bookingUrl: string;
+            /**
+             * Format: date-time
+             * @example 2025-12-31T23:59:59.000Z
+             */
+            expiresAt: string;
+        };
+        UsageBasedPrivateLinkOutput: {
+            /** @example abc123def456 */
+            linkId: string;
+            /** @example 123 */
+            eventTypeId: number;
+            /** @example false */
+            isExpired: boolean;
+            /**
+             * Format: uri
+             * @example https://cal.com/d/abc123def456/30min
+             */
+            bookingUrl: string;
+            /** @example 10 */
+            maxUsageCount: number;
+            /** @example 3 */
+            usageCount: number;
+        };
+        CreatePrivateLinkOutput: {
             /** @example success */
             status: string;
+            data: components["schemas"]["TimeBasedPrivateLinkOutput"] | components["schemas"]["UsageBasedPrivateLinkOutput"];
+        };
+        GetPrivateLinksOutput: {
+            /** @example success */
+            status: string;
+            data: (components["schemas"]["TimeBasedPrivateLinkOutput"] | components["schemas"]["UsageBasedPrivateLinkOutput"])[];
+        };
+        UpdatePrivateLinkOutput: {
+            /** @example success */
+            status: string;
+            data: components["schemas"]["TimeBasedPrivateLinkOutput"] | components["schemas"]["UsageBasedPrivateLinkOutput"];
+        };
+        DeletePrivateLinkOutput: {
+            /** @example success */
+            status: string;
+            data: {
+                /** @example abc123def456 */
+                linkId?: string;
+                /** @example Private link deleted successfully */
+                message?: string;
+            };
         };
         GetDefaultScheduleOutput_2024_06_11: {
             /**
@@ -4346,11 +6569,6 @@ export interface components {
             /** @default true */
             autoAcceptCreator: boolean;
         };
-        CreateTeamOutput: {
-            /** @enum {string} */
-            status: "success";
-            data: components["schemas"]["TeamOutputDto"];
-        };
         TeamOutputDto: {
             id: number;
             parentId: number | null;
@@ -4376,6 +6594,16 @@ export interface components {
             timeZone: string;
             weekStart: string;
         };
+        CreateTeamOutputData: {
+            message: string;
+            paymentLink: string;
+            pendingTeam: components["schemas"]["TeamOutputDto"];
+        };
+        CreateTeamOutput: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["TeamOutputDto"];
+        };
         GetTeamOutput: {
             /** @enum {string} */
             status: "success";
@@ -4391,15 +6619,71 @@ export interface components {
             status: "success";
             data: components["schemas"]["TeamOutputDto"];
         };
+        ConferencingAppsOutputDto: {
+            id: number;
+            /** @example google_video */
+            type: string;
+            userId: number;
+            /** @example true */
+            invalid?: boolean | null;
+        };
+        ConferencingAppOutputResponseDto: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["ConferencingAppsOutputDto"];
+        };
+        GetConferencingAppsOauthUrlResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+        };
+        ConferencingAppsOutputResponseDto: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["ConferencingAppsOutputDto"][];
+        };
+        SetDefaultConferencingAppOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+        };
+        DefaultConferencingAppsOutputDto: {
+            appSlug?: string;
+            appLink?: string;
+        };
+        GetDefaultConferencingAppOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data?: components["schemas"]["DefaultConferencingAppsOutputDto"];
+        };
+        DisconnectConferencingAppOutputResponseDto: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+        };
         GoogleServiceAccountKeyInput: {
             private_key: string;
             client_email: string;
             client_id: string;
         };
+        MicrosoftServiceAccountKeyInput: {
+            private_key: string;
+            tenant_id: string;
+            client_id: string;
+        };
         CreateDelegationCredentialInput: {
             workspacePlatformSlug: string;
             domain: string;
-            serviceAccountKey: components["schemas"]["GoogleServiceAccountKeyInput"][];
+            serviceAccountKey: (components["schemas"]["GoogleServiceAccountKeyInput"] | components["schemas"]["MicrosoftServiceAccountKeyInput"])[];
         };
         WorkspacePlatformDto: {
             name: string;
@@ -4426,7 +6710,7 @@ export interface components {
         };
         UpdateDelegationCredentialInput: {
             enabled?: boolean;
-            serviceAccountKey?: components["schemas"]["GoogleServiceAccountKeyInput"][];
+            serviceAccountKey?: (components["schemas"]["GoogleServiceAccountKeyInput"] | components["schemas"]["MicrosoftServiceAccountKeyInput"])[];
         };
         UpdateDelegationCredentialOutput: {
             /**
@@ -4562,6 +6846,10 @@ export interface components {
             status: "success";
             data: components["schemas"]["ConnectedCalendarsData"];
         };
+        CreateCalendarCredentialsInput: {
+            username: string;
+            password: string;
+        };
         DeleteCalendarCredentialsInputBodyDto: {
             /** @example 10 */
             id: number;
@@ -4592,6 +6880,8 @@ export interface components {
             apiKeyNeverExpires?: boolean;
             /** @example CalTeam */
             name: string;
+            /** @example cal-tel */
+            slug?: string;
             /**
              * @example {
              *       "key": "value"
@@ -4602,6 +6892,7 @@ export interface components {
         ManagedOrganizationWithApiKeyOutput: {
             id: number;
             name: string;
+            slug?: string;
             /**
              * @example {
              *       "key": "value"
@@ -4621,6 +6912,7 @@ export interface components {
         ManagedOrganizationOutput: {
             id: number;
             name: string;
+            slug?: string;
             /**
              * @example {
              *       "key": "value"
@@ -4636,6 +6928,24 @@ export interface components {
             status: "success";
             data: components["schemas"]["ManagedOrganizationOutput"];
         };
+        PaginationMetaDto: {
+            /** @example 123 */
+            totalItems: number;
+            /** @example 103 */
+            remainingItems: number;
+            /** @example 10 */
+            returnedItems: number;
+            /** @example 10 */
+            itemsPerPage: number;
+            /** @example 2 */
+            currentPage: number;
+            /** @example 13 */
+            totalPages: number;
+            /** @example true */
+            hasNextPage: boolean;
+            /** @example true */
+            hasPreviousPage: boolean;
+        };
         GetManagedOrganizationsOutput: {
             /**
              * @example success
@@ -4643,6 +6953,7 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["ManagedOrganizationOutput"][];
+            pagination: components["schemas"]["PaginationMetaDto"];
         };
         UpdateOrganizationInput: {
             /** @example CalTeam */
@@ -4654,8 +6965,204 @@ export interface components {
              */
             metadata?: Record<string, never>;
         };
-        RoutingFormResponseOutput: {
+        CreateOrgRoleInput: {
+            color?: string;
+            description?: string;
+            /**
+             * @example [
+             *       "eventType.read",
+             *       "eventType.create",
+             *       "booking.read"
+             *     ]
+             */
+            permissions?: ("*.*" | "role.create" | "role.read" | "role.update" | "role.delete" | "eventType.create" | "eventType.read" | "eventType.update" | "eventType.delete" | "team.create" | "team.read" | "team.update" | "team.delete" | "team.invite" | "team.remove" | "team.listMembers" | "team.listMembersPrivate" | "team.changeMemberRole" | "team.impersonate" | "organization.create" | "organization.read" | "organization.listMembers" | "organization.listMembersPrivate" | "organization.invite" | "organization.remove" | "organization.manageBilling" | "organization.changeMemberRole" | "organization.impersonate" | "organization.passwordReset" | "organization.update" | "booking.read" | "booking.readOrgBookings" | "booking.readRecordings" | "booking.update" | "booking.readOrgAuditLogs" | "insights.read" | "workflow.create" | "workflow.read" | "workflow.update" | "workflow.delete" | "organization.attributes.read" | "organization.attributes.update" | "organization.attributes.delete" | "organization.attributes.create" | "organization.attributes.editUsers" | "routingForm.create" | "routingForm.read" | "routingForm.update" | "routingForm.delete" | "webhook.create" | "webhook.read" | "webhook.update" | "webhook.delete" | "watchlist.create" | "watchlist.read" | "watchlist.update" | "watchlist.delete" | "featureOptIn.read" | "featureOptIn.update")[];
+            name: string;
+        };
+        OrgRoleOutput: {
             id: string;
+            name: string;
+            color?: string | null;
+            description?: string | null;
+            organizationId?: number | null;
+            /** @enum {string} */
+            type: "SYSTEM" | "CUSTOM";
+            /**
+             * @example [
+             *       "booking.read",
+             *       "eventType.create"
+             *     ]
+             */
+            permissions: ("*.*" | "role.create" | "role.read" | "role.update" | "role.delete" | "eventType.create" | "eventType.read" | "eventType.update" | "eventType.delete" | "team.create" | "team.read" | "team.update" | "team.delete" | "team.invite" | "team.remove" | "team.listMembers" | "team.listMembersPrivate" | "team.changeMemberRole" | "team.impersonate" | "organization.create" | "organization.read" | "organization.listMembers" | "organization.listMembersPrivate" | "organization.invite" | "organization.remove" | "organization.manageBilling" | "organization.changeMemberRole" | "organization.impersonate" | "organization.passwordReset" | "organization.update" | "booking.read" | "booking.readOrgBookings" | "booking.readRecordings" | "booking.update" | "booking.readOrgAuditLogs" | "insights.read" | "workflow.create" | "workflow.read" | "workflow.update" | "workflow.delete" | "organization.attributes.read" | "organization.attributes.update" | "organization.attributes.delete" | "organization.attributes.create" | "organization.attributes.editUsers" | "routingForm.create" | "routingForm.read" | "routingForm.update" | "routingForm.delete" | "webhook.create" | "webhook.read" | "webhook.update" | "webhook.delete" | "watchlist.create" | "watchlist.read" | "watchlist.update" | "watchlist.delete" | "featureOptIn.read" | "featureOptIn.update")[];
+            createdAt: string;
+            updatedAt: string;
+        };
+        CreateOrgRoleOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["OrgRoleOutput"];
+        };
+        GetOrgRoleOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["OrgRoleOutput"];
+        };
+        GetAllOrgRolesOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["OrgRoleOutput"][];
+        };
+        UpdateOrgRoleInput: {
+            color?: string;
+            description?: string;
+            /**
+             * @example [
+             *       "eventType.read",
+             *       "eventType.create",
+             *       "booking.read"
+             *     ]
+             */
+            permissions?: ("*.*" | "role.create" | "role.read" | "role.update" | "role.delete" | "eventType.create" | "eventType.read" | "eventType.update" | "eventType.delete" | "team.create" | "team.read" | "team.update" | "team.delete" | "team.invite" | "team.remove" | "team.listMembers" | "team.listMembersPrivate" | "team.changeMemberRole" | "team.impersonate" | "organization.create" | "organization.read" | "organization.listMembers" | "organization.listMembersPrivate" | "organization.invite" | "organization.remove" | "organization.manageBilling" | "organization.changeMemberRole" | "organization.impersonate" | "organization.passwordReset" | "organization.update" | "booking.read" | "booking.readOrgBookings" | "booking.readRecordings" | "booking.update" | "booking.readOrgAuditLogs" | "insights.read" | "workflow.create" | "workflow.read" | "workflow.update" | "workflow.delete" | "organization.attributes.read" | "organization.attributes.update" | "organization.attributes.delete" | "organization.attributes.create" | "organization.attributes.editUsers" | "routingForm.create" | "routingForm.read" | "routingForm.update" | "routingForm.delete" | "webhook.create" | "webhook.read" | "webhook.update" | "webhook.delete" | "watchlist.create" | "watchlist.read" | "watchlist.update" | "watchlist.delete" | "featureOptIn.read" | "featureOptIn.update")[];
+            name?: string;
+        };
+        UpdateOrgRoleOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["OrgRoleOutput"];
+        };
+        DeleteOrgRoleOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["OrgRoleOutput"];
+        };
+        CreateOrgRolePermissionsInput: {
+            /**
+             * @example [
+             *       "eventType.read",
+             *       "booking.read"
+             *     ]
+             */
+            permissions: ("*.*" | "role.create" | "role.read" | "role.update" | "role.delete" | "eventType.create" | "eventType.read" | "eventType.update" | "eventType.delete" | "team.create" | "team.read" | "team.update" | "team.delete" | "team.invite" | "team.remove" | "team.listMembers" | "team.listMembersPrivate" | "team.changeMemberRole" | "team.impersonate" | "organization.create" | "organization.read" | "organization.listMembers" | "organization.listMembersPrivate" | "organization.invite" | "organization.remove" | "organization.manageBilling" | "organization.changeMemberRole" | "organization.impersonate" | "organization.passwordReset" | "organization.update" | "booking.read" | "booking.readOrgBookings" | "booking.readRecordings" | "booking.update" | "booking.readOrgAuditLogs" | "insights.read" | "workflow.create" | "workflow.read" | "workflow.update" | "workflow.delete" | "organization.attributes.read" | "organization.attributes.update" | "organization.attributes.delete" | "organization.attributes.create" | "organization.attributes.editUsers" | "routingForm.create" | "routingForm.read" | "routingForm.update" | "routingForm.delete" | "webhook.create" | "webhook.read" | "webhook.update" | "webhook.delete" | "watchlist.create" | "watchlist.read" | "watchlist.update" | "watchlist.delete" | "featureOptIn.read" | "featureOptIn.update")[];
+        };
+        GetOrgRolePermissionsOutput: {
+            /** @example success */
+            status: string;
+            data: string[];
+        };
+        CreateTeamRoleInput: {
+            color?: string;
+            description?: string;
+            /**
+             * @example [
+             *       "eventType.read",
+             *       "eventType.create",
+             *       "booking.read"
+             *     ]
+             */
+            permissions?: ("role.create" | "role.read" | "role.update" | "role.delete" | "eventType.create" | "eventType.read" | "eventType.update" | "eventType.delete" | "team.read" | "team.update" | "team.delete" | "team.invite" | "team.remove" | "team.listMembers" | "team.listMembersPrivate" | "team.changeMemberRole" | "team.impersonate" | "booking.read" | "booking.readTeamBookings" | "booking.readRecordings" | "booking.update" | "booking.readTeamAuditLogs" | "insights.read" | "workflow.create" | "workflow.read" | "workflow.update" | "workflow.delete" | "routingForm.create" | "routingForm.read" | "routingForm.update" | "routingForm.delete" | "webhook.create" | "webhook.read" | "webhook.update" | "webhook.delete" | "featureOptIn.read" | "featureOptIn.update")[];
+            name: string;
+        };
+        TeamRoleOutput: {
+            id: string;
+            name: string;
+            color?: string | null;
+            description?: string | null;
+            teamId?: number | null;
+            /** @enum {string} */
+            type: "SYSTEM" | "CUSTOM";
+            /**
+             * @example [
+             *       "booking.read",
+             *       "eventType.create"
+             *     ]
+             */
+            permissions: ("role.create" | "role.read" | "role.update" | "role.delete" | "eventType.create" | "eventType.read" | "eventType.update" | "eventType.delete" | "team.read" | "team.update" | "team.delete" | "team.invite" | "team.remove" | "team.listMembers" | "team.listMembersPrivate" | "team.changeMemberRole" | "team.impersonate" | "booking.read" | "booking.readTeamBookings" | "booking.readRecordings" | "booking.update" | "booking.readTeamAuditLogs" | "insights.read" | "workflow.create" | "workflow.read" | "workflow.update" | "workflow.delete" | "routingForm.create" | "routingForm.read" | "routingForm.update" | "routingForm.delete" | "webhook.create" | "webhook.read" | "webhook.update" | "webhook.delete" | "featureOptIn.read" | "featureOptIn.update")[];
+            createdAt: string;
+            updatedAt: string;
+        };
+        CreateTeamRoleOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamRoleOutput"];
+        };
+        GetTeamRoleOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamRoleOutput"];
+        };
+        GetAllTeamRolesOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamRoleOutput"][];
+        };
+        UpdateTeamRoleInput: {
+            color?: string;
+            description?: string;
+            /**
+             * @example [
+             *       "eventType.read",
+             *       "eventType.create",
+             *       "booking.read"
+             *     ]
+             */
+            permissions?: ("role.create" | "role.read" | "role.update" | "role.delete" | "eventType.create" | "eventType.read" | "eventType.update" | "eventType.delete" | "team.read" | "team.update" | "team.delete" | "team.invite" | "team.remove" | "team.listMembers" | "team.listMembersPrivate" | "team.changeMemberRole" | "team.impersonate" | "booking.read" | "booking.readTeamBookings" | "booking.readRecordings" | "booking.update" | "booking.readTeamAuditLogs" | "insights.read" | "workflow.create" | "workflow.read" | "workflow.update" | "workflow.delete" | "routingForm.create" | "routingForm.read" | "routingForm.update" | "routingForm.delete" | "webhook.create" | "webhook.read" | "webhook.update" | "webhook.delete" | "featureOptIn.read" | "featureOptIn.update")[];
+            name?: string;
+        };
+        UpdateTeamRoleOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamRoleOutput"];
+        };
+        DeleteTeamRoleOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamRoleOutput"];
+        };
+        CreateTeamRolePermissionsInput: {
+            /**
+             * @example [
+             *       "eventType.read",
+             *       "booking.read"
+             *     ]
+             */
+            permissions: ("role.create" | "role.read" | "role.update" | "role.delete" | "eventType.create" | "eventType.read" | "eventType.update" | "eventType.delete" | "team.read" | "team.update" | "team.delete" | "team.invite" | "team.remove" | "team.listMembers" | "team.listMembersPrivate" | "team.changeMemberRole" | "team.impersonate" | "booking.read" | "booking.readTeamBookings" | "booking.readRecordings" | "booking.update" | "booking.readTeamAuditLogs" | "insights.read" | "workflow.create" | "workflow.read" | "workflow.update" | "workflow.delete" | "routingForm.create" | "routingForm.read" | "routingForm.update" | "routingForm.delete" | "webhook.create" | "webhook.read" | "webhook.update" | "webhook.delete" | "featureOptIn.read" | "featureOptIn.update")[];
+        };
+        GetTeamRolePermissionsOutput: {
+            /** @example success */
+            status: string;
+            data: string[];
+        };
+        RoutingFormResponseOutput: {
+            id: number;
             formId: string;
             formFillerId: string;
             routedToBookingUid: string;
@@ -4677,7 +7184,48 @@ export interface components {
              * @enum {string}
              */
             status: "success";
-            data: components["schemas"]["RoutingFormResponseOutput"];
+            data: components["schemas"]["RoutingFormResponseOutput"][];
+        };
+        SlotsOutput_2024_09_04: Record<string, never>;
+        RangeSlotsOutput_2024_09_04: Record<string, never>;
+        Routing: {
+            /** @example 123 */
+            queuedResponseId?: string | null;
+            /** @example 123 */
+            responseId?: number | null;
+            /**
+             * @example [
+             *       101,
+             *       102
+             *     ]
+             */
+            teamMemberIds: number[];
+            /** @example john.doe@example.com */
+            teamMemberEmail?: string;
+            /** @example true */
+            skipContactOwner?: boolean;
+            /** @example salesforce */
+            crmAppSlug?: string;
+            /** @example Account */
+            crmOwnerRecordType?: string;
+        };
+        CreateRoutingFormResponseOutputData: {
+            /** @example 123 */
+            eventTypeId?: number;
+            routing?: components["schemas"]["Routing"];
+            /** @example This is a custom message. */
+            routingCustomMessage?: string;
+            /** @example https://example.com/ */
+            routingExternalRedirectUrl?: string;
+            slots?: components["schemas"]["SlotsOutput_2024_09_04"] | components["schemas"]["RangeSlotsOutput_2024_09_04"];
+        };
+        CreateRoutingFormResponseOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["CreateRoutingFormResponseOutputData"];
         };
         UpdateRoutingFormResponseInput: {
             response?: Record<string, never>;
@@ -4720,8 +7268,6 @@ export interface components {
             status: "success";
             data: components["schemas"]["RoutingFormOutput"][];
         };
-        SlotsOutput_2024_09_04: Record<string, never>;
-        RangeSlotsOutput_2024_09_04: Record<string, never>;
         ResponseSlotsOutputData: {
             eventTypeId: number;
             slots: components["schemas"]["SlotsOutput_2024_09_04"] | components["schemas"]["RangeSlotsOutput_2024_09_04"];
@@ -4773,6 +7319,15 @@ export interface components {
              */
             status: "success";
             data: Record<string, never> | null;
+        };
+        UpdatePrivateLinkBody: {
+            /**
+             * Format: date-time
+             * @example 2024-12-31T23:59:59.000Z
+             */
+            expiresAt?: string;
+            /** @example 10 */
+            maxUsageCount?: number;
         };
         MeOrgOutput: {
             isPlatform: boolean;
@@ -4828,7 +7383,7 @@ export interface components {
              * @example cal-video
              * @enum {string}
              */
-            integration: "cal-video" | "google-meet" | "zoom" | "whereby-video" | "whatsapp-video" | "webex-video" | "telegram-video" | "tandem" | "sylaps-video" | "skype-video" | "sirius-video" | "signal-video" | "shimmer-video" | "salesroom-video" | "roam-video" | "riverside-video" | "ping-video" | "office365-video" | "mirotalk-video" | "jitsi" | "jelly-video" | "jelly-conferencing" | "huddle" | "facetime-video" | "element-call-video" | "eightxeight-video" | "discord-video" | "demodesk-video" | "campfire-video" | "around-video";
+            integration: "cal-video" | "google-meet" | "zoom" | "whereby-video" | "whatsapp-video" | "webex-video" | "telegram-video" | "tandem" | "sylaps-video" | "skype-video" | "sirius-video" | "signal-video" | "shimmer-video" | "salesroom-video" | "roam-video" | "riverside-video" | "ping-video" | "office365-video" | "mirotalk-video" | "jitsi" | "jelly-video" | "jelly-conferencing" | "huddle" | "facetime-video" | "element-call-video" | "eightxeight-video" | "discord-video" | "demodesk-video" | "campfire-video";
         };
         BookingInputLinkLocation_2024_08_13: {
             /** @example link */
@@ -4843,11 +7398,9 @@ export interface components {
             type: string;
         };
         ValidateBookingLocation_2024_08_13: Record<string, never>;
-        Attendee: {
+        CreateBookingAttendee: {
             /** @example John Doe */
             name: string;
-            /** @example john.doe@example.com */
-            email?: string;
             /** @example America/New_York */
             timeZone: string;
             /** @example +919876543210 */
@@ -4857,13 +7410,20 @@ export interface components {
              * @example it
              * @enum {string}
              */
-            language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+            language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+            /** @example john.doe@example.com */
+            email?: string;
         };
         CreateBookingInput_2024_08_13: {
             /** @example 2024-08-13T09:00:00Z */
             start: string;
-            /** @example 30 */
-            lengthInMinutes?: number;
+            attendee: components["schemas"]["CreateBookingAttendee"];
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
+            bookingFieldsResponses?: Record<string, never>;
             /** @example 123 */
             eventTypeId?: number;
             /** @example my-event-type */
@@ -4874,7 +7434,6 @@ export interface components {
             teamSlug?: string;
             /** @example acme-corp */
             organizationSlug?: string;
-            attendee: components["schemas"]["Attendee"];
             /**
              * @example [
              *       "guest1@example.com",
@@ -4894,18 +7453,31 @@ export interface components {
              *     }
              */
             metadata?: Record<string, never>;
+            /** @example 30 */
+            lengthInMinutes?: number;
             /**
              * @example {
-             *       "customField": "customValue"
+             *       "responseId": 123,
+             *       "teamMemberIds": [
+             *         101,
+             *         102
+             *       ]
              *     }
              */
-            bookingFieldsResponses?: Record<string, never>;
+            routing?: components["schemas"]["BookingRoutingInput_2024_08_13"];
+            /** @example 123456 */
+            emailVerificationCode?: string;
         };
         CreateInstantBookingInput_2024_08_13: {
             /** @example 2024-08-13T09:00:00Z */
             start: string;
-            /** @example 30 */
-            lengthInMinutes?: number;
+            attendee: components["schemas"]["CreateBookingAttendee"];
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
+            bookingFieldsResponses?: Record<string, never>;
             /** @example 123 */
             eventTypeId?: number;
             /** @example my-event-type */
@@ -4916,7 +7488,6 @@ export interface components {
             teamSlug?: string;
             /** @example acme-corp */
             organizationSlug?: string;
-            attendee: components["schemas"]["Attendee"];
             /**
              * @example [
              *       "guest1@example.com",
@@ -4936,20 +7507,33 @@ export interface components {
              *     }
              */
             metadata?: Record<string, never>;
+            /** @example 30 */
+            lengthInMinutes?: number;
             /**
              * @example {
-             *       "customField": "customValue"
+             *       "responseId": 123,
+             *       "teamMemberIds": [
+             *         101,
+             *         102
+             *       ]
              *     }
              */
-            bookingFieldsResponses?: Record<string, never>;
+            routing?: components["schemas"]["BookingRoutingInput_2024_08_13"];
+            /** @example 123456 */
+            emailVerificationCode?: string;
             /** @example true */
             instant: boolean;
         };
         CreateRecurringBookingInput_2024_08_13: {
             /** @example 2024-08-13T09:00:00Z */
             start: string;
-            /** @example 30 */
-            lengthInMinutes?: number;
+            attendee: components["schemas"]["CreateBookingAttendee"];
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
+            bookingFieldsResponses?: Record<string, never>;
             /** @example 123 */
             eventTypeId?: number;
             /** @example my-event-type */
@@ -4960,7 +7544,6 @@ export interface components {
             teamSlug?: string;
             /** @example acme-corp */
             organizationSlug?: string;
-            attendee: components["schemas"]["Attendee"];
             /**
              * @example [
              *       "guest1@example.com",
@@ -4980,12 +7563,20 @@ export interface components {
              *     }
              */
             metadata?: Record<string, never>;
+            /** @example 30 */
+            lengthInMinutes?: number;
             /**
              * @example {
-             *       "customField": "customValue"
+             *       "responseId": 123,
+             *       "teamMemberIds": [
+             *         101,
+             *         102
+             *       ]
              *     }
              */
-            bookingFieldsResponses?: Record<string, never>;
+            routing?: components["schemas"]["BookingRoutingInput_2024_08_13"];
+            /** @example 123456 */
+            emailVerificationCode?: string;
             /** @example 5 */
             recurrenceCount?: number;
         };
@@ -4996,6 +7587,8 @@ export interface components {
             name: string;
             /** @example jane100@example.com */
             email: string;
+            /** @example jane100@example.com */
+            displayEmail: string;
             /** @example jane100 */
             username: string;
             /** @example America/Los_Angeles */
@@ -5006,6 +7599,25 @@ export interface components {
             id: number;
             /** @example some-event */
             slug: string;
+        };
+        BookingAttendee: {
+            /** @example John Doe */
+            name: string;
+            /** @example john@example.com */
+            email: string;
+            /** @example john@example.com */
+            displayEmail: string;
+            /** @example America/New_York */
+            timeZone: string;
+            /**
+             * @example en
+             * @enum {string}
+             */
+            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+            /** @example false */
+            absent: boolean;
+            /** @example +1234567890 */
+            phoneNumber?: string;
         };
         BookingOutput_2024_08_13: {
             /** @example 123 */
@@ -5032,6 +7644,8 @@ export interface components {
             rescheduledByEmail?: string;
             /** @example previous_uid_123 */
             rescheduledFromUid?: string;
+            /** @example new_uid_456 */
+            rescheduledToUid?: string;
             /** @example 2024-08-13T15:30:00Z */
             start: string;
             /** @example 2024-08-13T16:30:00Z */
@@ -5067,7 +7681,7 @@ export interface components {
             rating?: number;
             /** @example ics_uid_123 */
             icsUid?: string;
-            attendees: components["schemas"]["Attendee"][];
+            attendees: components["schemas"]["BookingAttendee"][];
             /**
              * @example [
              *       "guest1@example.com",
@@ -5107,6 +7721,8 @@ export interface components {
             rescheduledByEmail?: string;
             /** @example previous_uid_123 */
             rescheduledFromUid?: string;
+            /** @example new_uid_456 */
+            rescheduledToUid?: string;
             /** @example 2024-08-13T15:30:00Z */
             start: string;
             /** @example 2024-08-13T16:30:00Z */
@@ -5142,7 +7758,7 @@ export interface components {
             rating?: number;
             /** @example ics_uid_123 */
             icsUid?: string;
-            attendees: components["schemas"]["Attendee"][];
+            attendees: components["schemas"]["BookingAttendee"][];
             /**
              * @example [
              *       "guest1@example.com",
@@ -5164,13 +7780,15 @@ export interface components {
             name: string;
             /** @example john@example.com */
             email: string;
+            /** @example john@example.com */
+            displayEmail: string;
             /** @example America/New_York */
             timeZone: string;
             /**
              * @example en
              * @enum {string}
              */
-            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW";
+            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
             /** @example false */
             absent: boolean;
             /** @example +1234567890 */
@@ -5215,6 +7833,8 @@ export interface components {
             rescheduledByEmail?: string;
             /** @example previous_uid_123 */
             rescheduledFromUid?: string;
+            /** @example new_uid_456 */
+            rescheduledToUid?: string;
             /** @example 2024-08-13T15:30:00Z */
             start: string;
             /** @example 2024-08-13T16:30:00Z */
@@ -5279,6 +7899,8 @@ export interface components {
             rescheduledByEmail?: string;
             /** @example previous_uid_123 */
             rescheduledFromUid?: string;
+            /** @example new_uid_456 */
+            rescheduledToUid?: string;
             /** @example 2024-08-13T15:30:00Z */
             start: string;
             /** @example 2024-08-13T16:30:00Z */
@@ -5353,6 +7975,8 @@ export interface components {
             rescheduledByEmail?: string;
             /** @example previous_uid_123 */
             rescheduledFromUid?: string;
+            /** @example new_uid_456 */
+            rescheduledToUid?: string;
             /** @example 2024-08-13T15:30:00Z */
             start: string;
             /** @example 2024-08-13T16:30:00Z */
@@ -5415,6 +8039,8 @@ export interface components {
             rescheduledByEmail?: string;
             /** @example previous_uid_123 */
             rescheduledFromUid?: string;
+            /** @example new_uid_456 */
+            rescheduledToUid?: string;
             /** @example 2024-08-13T15:30:00Z */
             start: string;
             /** @example 2024-08-13T16:30:00Z */
@@ -5463,6 +8089,50 @@ export interface components {
             data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"][] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"][];
             error?: Record<string, never>;
         };
+        RecordingItem: {
+            /** @example 1234567890 */
+            id: string;
+            /** @example daily-video-room-123 */
+            roomName: string;
+            /** @example 1678901234 */
+            startTs: number;
+            /** @example completed */
+            status: string;
+            /** @example 10 */
+            maxParticipants?: number;
+            /** @example 3600 */
+            duration: number;
+            /** @example share-token-123 */
+            shareToken: string;
+            /** @example https://cal-video-recordings.s3.us-east-2.amazonaws.com/meetco/123s */
+            downloadLink?: string | null;
+            /** @example Error message */
+            error?: string | null;
+        };
+        GetBookingRecordingsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            error?: Record<string, never>;
+            data: components["schemas"]["RecordingItem"][];
+        };
+        GetBookingTranscriptsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            /**
+             * @example [
+             *       "https://transcript1.com",
+             *       "https://transcript2.com"
+             *     ]
+             */
+            data: string[];
+            error?: Record<string, never>;
+        };
         GetBookingsOutput_2024_08_13: {
             /**
              * @example success
@@ -5470,6 +8140,7 @@ export interface components {
              */
             status: "success";
             data: (components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"])[];
+            pagination: components["schemas"]["PaginationMetaDto"];
             error?: Record<string, never>;
         };
         RescheduleBookingInput_2024_08_13: {
@@ -5478,6 +8149,8 @@ export interface components {
             rescheduledBy?: string;
             /** @example User requested reschedule */
             reschedulingReason?: string;
+            /** @example 123456 */
+            emailVerificationCode?: string;
         };
         RescheduleSeatedBookingInput_2024_08_13: {
             /** @example 2024-08-13T10:00:00Z */
@@ -5485,6 +8158,8 @@ export interface components {
             rescheduledBy?: string;
             /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
+            /** @example 123456 */
+            emailVerificationCode?: string;
         };
         RescheduleBookingOutput_2024_08_13: {
             /**
@@ -5502,6 +8177,8 @@ export interface components {
         CancelSeatedBookingInput_2024_08_13: {
             /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
+            /** @example User requested cancellation */
+            cancellationReason?: string;
         };
         CancelBookingOutput_2024_08_13: {
             /**
@@ -5511,10 +8188,14 @@ export interface components {
             status: "success";
             data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"][] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"][];
         };
+        MarkAbsentAttendee: {
+            email: string;
+            absent: boolean;
+        };
         MarkAbsentBookingInput_2024_08_13: {
             /** @example false */
             host?: boolean;
-            attendees?: components["schemas"]["Attendee"][];
+            attendees?: components["schemas"]["MarkAbsentAttendee"][];
         };
         MarkAbsentBookingOutput_2024_08_13: {
             /**
@@ -5531,6 +8212,8 @@ export interface components {
             name: string;
             /** @example john.doe@example.com */
             email: string;
+            /** @example john.doe@example.com */
+            displayEmail: string;
         };
         ReassignBookingOutput_2024_08_13: {
             /**
@@ -5556,6 +8239,222 @@ export interface components {
             /** @example success */
             status: string;
             data: components["schemas"]["CalendarLink"][];
+        };
+        BookingReference: {
+            type: string;
+            eventUid: string;
+            destinationCalendarId: string | null;
+            id: number;
+        };
+        BookingReferencesOutput_2024_08_13: {
+            /** @example success */
+            status: string;
+            data: components["schemas"]["BookingReference"][];
+        };
+        CalMeetingParticipant: {
+            /** @example user123 */
+            userId: string | null;
+            /** @example John Doe */
+            userName: string | null;
+            /** @example 1678901234 */
+            joinTime: number;
+            /** @example 3600 */
+            duration: number;
+        };
+        CalMeetingSession: {
+            /** @example session123 */
+            id: string;
+            /** @example daily-video-room-123 */
+            room: string;
+            /** @example 1678901234 */
+            startTime: number;
+            /** @example 3600 */
+            duration: number;
+            /** @example false */
+            ongoing: boolean;
+            /** @example 10 */
+            maxParticipants: number;
+            participants: components["schemas"]["CalMeetingParticipant"][];
+        };
+        GetBookingVideoSessionsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["CalMeetingSession"][];
+            error?: Record<string, never>;
+        };
+        BookingAttendeeWithId_2024_08_13: {
+            /** @example John Doe */
+            name: string;
+            /** @example john@example.com */
+            email: string;
+            /** @example john@example.com */
+            displayEmail: string;
+            /** @example America/New_York */
+            timeZone: string;
+            /**
+             * @example en
+             * @enum {string}
+             */
+            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+            /** @example false */
+            absent: boolean;
+            /** @example +1234567890 */
+            phoneNumber?: string;
+            /** @example 251 */
+            id: number;
+        };
+        GetBookingAttendeesOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["BookingAttendeeWithId_2024_08_13"][];
+        };
+        GetBookingAttendeeOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["BookingAttendeeWithId_2024_08_13"];
+        };
+        AddAttendeeInput_2024_08_13: {
+            /** @example John Doe */
+            name: string;
+            /** @example America/New_York */
+            timeZone: string;
+            /** @example +919876543210 */
+            phoneNumber?: string;
+            /**
+             * @default en
+             * @example it
+             * @enum {string}
+             */
+            language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+            /** @example john.doe@example.com */
+            email: string;
+        };
+        BookingAttendeeOutput_2024_08_13: {
+            /** @example John Doe */
+            name: string;
+            /** @example john@example.com */
+            email: string;
+            /** @example john@example.com */
+            displayEmail: string;
+            /** @example America/New_York */
+            timeZone: string;
+            /**
+             * @example en
+             * @enum {string}
+             */
+            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+            /** @example false */
+            absent: boolean;
+            /** @example +1234567890 */
+            phoneNumber?: string;
+            /** @example 251 */
+            id: number;
+            /** @example 313 */
+            bookingId: number;
+        };
+        AddAttendeeOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["BookingAttendeeOutput_2024_08_13"];
+        };
+        Guest: {
+            /** @example john.doe@example.com */
+            email: string;
+            /** @example John Doe */
+            name?: string;
+            /** @example America/New_York */
+            timeZone?: string;
+            /** @example +919876543210 */
+            phoneNumber?: string;
+            /**
+             * @default en
+             * @example it
+             * @enum {string}
+             */
+            language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+        };
+        AddGuestsInput_2024_08_13: {
+            /**
+             * @example [
+             *       {
+             *         "email": "john.doe@example.com",
+             *         "name": "John Doe",
+             *         "timeZone": "America/New_York"
+             *       },
+             *       {
+             *         "email": "jane.smith@example.com",
+             *         "name": "Jane Smith"
+             *       }
+             *     ]
+             */
+            guests: components["schemas"]["Guest"][];
+        };
+        AddGuestsOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"][] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"][];
+        };
+        UpdateInputAddressLocation_2024_08_13: {
+            /** @example address */
+            type: string;
+            /** @example 123 Example St, City, Country */
+            address: string;
+        };
+        UpdateBookingInputAttendeeAddressLocation_2024_08_13: {
+            /** @example attendeeAddress */
+            type: string;
+            /** @example 123 Example St, City, Country */
+            address: string;
+        };
+        UpdateBookingInputAttendeeDefinedLocation_2024_08_13: {
+            /** @example attendeeDefined */
+            type: string;
+            /** @example 321 Example St, City, Country */
+            location: string;
+        };
+        UpdateBookingInputAttendeePhoneLocation_2024_08_13: {
+            /** @example attendeePhone */
+            type: string;
+            /** @example +37120993151 */
+            phone: string;
+        };
+        UpdateBookingInputLinkLocation_2024_08_13: {
+            /** @example link */
+            type: string;
+            /** @example https://meet.google.com/txi-fein-xyz */
+            link: string;
+        };
+        UpdateBookingInputPhoneLocation_2024_08_13: {
+            /** @example phone */
+            type: string;
+            /** @example +37120993151 */
+            phone: string;
+        };
+        UpdateBookingLocationInput_2024_08_13: {
+            location?: components["schemas"]["UpdateInputAddressLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputLinkLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputPhoneLocation_2024_08_13"];
+        };
+        UpdateBookingLocationOutput_2024_08_13: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"][] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"][];
         };
         CreateTeamMembershipInput: {
             userId: number;
@@ -5603,9 +8502,9 @@ export interface components {
         UserWebhookOutputDto: {
             /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
             payloadTemplate: string;
+            triggers: ("BOOKING_CREATED" | "BOOKING_PAYMENT_INITIATED" | "BOOKING_PAID" | "BOOKING_RESCHEDULED" | "BOOKING_REQUESTED" | "BOOKING_CANCELLED" | "BOOKING_REJECTED" | "BOOKING_NO_SHOW_UPDATED" | "FORM_SUBMITTED" | "MEETING_ENDED" | "MEETING_STARTED" | "RECORDING_READY" | "INSTANT_MEETING" | "RECORDING_TRANSCRIPTION_GENERATED" | "OOO_CREATED" | "AFTER_HOSTS_CAL_VIDEO_NO_SHOW" | "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" | "FORM_SUBMITTED_NO_EVENT" | "ROUTING_FORM_FALLBACK_HIT" | "DELEGATION_CREDENTIAL_ERROR" | "WRONG_ASSIGNMENT_REPORT")[];
             userId: number;
             id: number;
-            triggers: Record<string, never>[];
             subscriberUrl: string;
             active: boolean;
             secret?: string;
@@ -5629,9 +8528,9 @@ export interface components {
         EventTypeWebhookOutputDto: {
             /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
             payloadTemplate: string;
+            triggers: ("BOOKING_CREATED" | "BOOKING_PAYMENT_INITIATED" | "BOOKING_PAID" | "BOOKING_RESCHEDULED" | "BOOKING_REQUESTED" | "BOOKING_CANCELLED" | "BOOKING_REJECTED" | "BOOKING_NO_SHOW_UPDATED" | "FORM_SUBMITTED" | "MEETING_ENDED" | "MEETING_STARTED" | "RECORDING_READY" | "INSTANT_MEETING" | "RECORDING_TRANSCRIPTION_GENERATED" | "OOO_CREATED" | "AFTER_HOSTS_CAL_VIDEO_NO_SHOW" | "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" | "FORM_SUBMITTED_NO_EVENT" | "ROUTING_FORM_FALLBACK_HIT" | "DELEGATION_CREDENTIAL_ERROR" | "WRONG_ASSIGNMENT_REPORT")[];
             eventTypeId: number;
             id: number;
-            triggers: Record<string, never>[];
             subscriberUrl: string;
             active: boolean;
             secret?: string;
@@ -5663,9 +8562,9 @@ export interface components {
         OAuthClientWebhookOutputDto: {
             /** @example {"content":"A new event has been scheduled","type":"{{type}}","name":"{{title}}","organizer":"{{organizer.name}}","booker":"{{attendees.0.name}}"} */
             payloadTemplate: string;
+            triggers: ("BOOKING_CREATED" | "BOOKING_PAYMENT_INITIATED" | "BOOKING_PAID" | "BOOKING_RESCHEDULED" | "BOOKING_REQUESTED" | "BOOKING_CANCELLED" | "BOOKING_REJECTED" | "BOOKING_NO_SHOW_UPDATED" | "FORM_SUBMITTED" | "MEETING_ENDED" | "MEETING_STARTED" | "RECORDING_READY" | "INSTANT_MEETING" | "RECORDING_TRANSCRIPTION_GENERATED" | "OOO_CREATED" | "AFTER_HOSTS_CAL_VIDEO_NO_SHOW" | "AFTER_GUESTS_CAL_VIDEO_NO_SHOW" | "FORM_SUBMITTED_NO_EVENT" | "ROUTING_FORM_FALLBACK_HIT" | "DELEGATION_CREDENTIAL_ERROR" | "WRONG_ASSIGNMENT_REPORT")[];
             oAuthClientId: string;
             id: number;
-            triggers: Record<string, never>[];
             subscriberUrl: string;
             active: boolean;
             secret?: string;
@@ -5709,6 +8608,272 @@ export interface components {
              */
             status: "success";
             data: components["schemas"]["DestinationCalendarsOutputDto"];
+        };
+        CalendarEventVideoLocation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CalendarEventVideoLocation";
+            url: string;
+            label?: string | null;
+            password?: string | null;
+            meetingCode?: string | null;
+            accessCode?: string | null;
+        };
+        CalendarEventPhoneLocation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CalendarEventPhoneLocation";
+            url: string;
+            label?: string | null;
+            pin?: string | null;
+            password?: string | null;
+            accessCode?: string | null;
+            regionCode?: string | null;
+        };
+        CalendarEventSipLocation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CalendarEventSipLocation";
+            url: string;
+            label?: string | null;
+            pin?: string | null;
+            password?: string | null;
+        };
+        CalendarEventMoreLocation: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CalendarEventMoreLocation";
+            url: string;
+            label?: string | null;
+        };
+        /** @enum {string} */
+        CalendarEventResponseStatus: "accepted" | "pending" | "declined" | "needsAction";
+        CalendarEventAttendee: {
+            email: string;
+            name?: string;
+            /** @example accepted */
+            responseStatus?: components["schemas"]["CalendarEventResponseStatus"];
+            self?: boolean | null;
+            optional?: boolean | null;
+            host?: boolean | null;
+        };
+        /** @enum {string} */
+        CalendarEventStatus: "accepted" | "pending" | "declined" | "cancelled";
+        CalendarEventHost: {
+            email: string;
+            name?: string | null;
+            /** @example accepted */
+            responseStatus?: components["schemas"]["CalendarEventResponseStatus"];
+        };
+        calendarEventOwner: {
+            email: string;
+            name?: string | null;
+        };
+        /** @enum {string} */
+        CalendarSource: "google" | "office365" | "apple";
+        UnifiedCalendarEventOutput: {
+            start: {
+                /** Format: date-time */
+                time?: string;
+                timeZone?: string;
+            };
+            end: {
+                /** Format: date-time */
+                time?: string;
+                timeZone?: string;
+            };
+            id: string;
+            title: string;
+            description?: string | null;
+            locations?: (components["schemas"]["CalendarEventVideoLocation"] | components["schemas"]["CalendarEventPhoneLocation"] | components["schemas"]["CalendarEventSipLocation"] | components["schemas"]["CalendarEventMoreLocation"])[] | null;
+            attendees?: components["schemas"]["CalendarEventAttendee"][] | null;
+            /** @example accepted */
+            status?: components["schemas"]["CalendarEventStatus"];
+            hosts?: components["schemas"]["CalendarEventHost"][] | null;
+            calendarEventOwner?: components["schemas"]["calendarEventOwner"] | null;
+            /** @example google */
+            source: components["schemas"]["CalendarSource"];
+        };
+        GetUnifiedCalendarEventOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["UnifiedCalendarEventOutput"];
+        };
+        UpdateCalendarEventAttendee: {
+            email?: string;
+            name?: string;
+            responseStatus?: components["schemas"]["CalendarEventResponseStatus"];
+            self?: boolean | null;
+            optional?: boolean | null;
+            host?: boolean | null;
+        };
+        UpdateUnifiedCalendarEventInput: {
+            start?: {
+                /** Format: date-time */
+                time?: string;
+                timeZone?: string;
+            };
+            end?: {
+                /** Format: date-time */
+                time?: string;
+                timeZone?: string;
+            };
+            title?: string;
+            description?: string | null;
+            attendees?: components["schemas"]["UpdateCalendarEventAttendee"][] | null;
+            /** @example accepted */
+            status?: components["schemas"]["CalendarEventStatus"];
+        };
+        RequestEmailVerificationInput: {
+            /** @example acme@example.com */
+            email: string;
+        };
+        RequestEmailVerificationOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+        };
+        RequestPhoneVerificationInput: {
+            /** @example +372 5555 6666 */
+            phone: string;
+        };
+        RequestPhoneVerificationOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+        };
+        VerifyEmailInput: {
+            /** @example example@acme.com */
+            email: string;
+            /** @example 1ABG2C */
+            code: string;
+        };
+        UserVerifiedEmailOutputData: {
+            /** @example 789 */
+            id: number;
+            /**
+             * Format: email
+             * @example user@example.com
+             */
+            email: string;
+            /** @example 45 */
+            userId: number;
+        };
+        UserVerifiedEmailOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["UserVerifiedEmailOutputData"];
+        };
+        VerifyPhoneInput: {
+            /** @example +37255556666 */
+            phone: string;
+            /** @example 1ABG2C */
+            code: string;
+        };
+        UserVerifiedPhoneOutputData: {
+            /** @example 789 */
+            id: number;
+            /** @example +37255556666 */
+            phoneNumber: string;
+            /** @example 45 */
+            userId: number;
+        };
+        UserVerifiedPhoneOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["UserVerifiedPhoneOutputData"];
+        };
+        UserVerifiedEmailsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["UserVerifiedEmailOutputData"][];
+        };
+        UserVerifiedPhonesOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["UserVerifiedPhoneOutputData"][];
+        };
+        TeamVerifiedEmailOutputData: {
+            /** @example 789 */
+            id: number;
+            /**
+             * Format: email
+             * @example user@example.com
+             */
+            email: string;
+            /** @example 89 */
+            teamId: number;
+            /** @example 45 */
+            userId?: number | null;
+        };
+        TeamVerifiedEmailOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamVerifiedEmailOutputData"];
+        };
+        TeamVerifiedPhoneOutputData: {
+            /** @example 789 */
+            id: number;
+            /** @example +37255556666 */
+            phoneNumber: string;
+            /** @example 45 */
+            userId?: number | null;
+            /** @example 89 */
+            teamId: number;
+        };
+        TeamVerifiedPhoneOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamVerifiedPhoneOutputData"];
+        };
+        TeamVerifiedEmailsOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamVerifiedEmailOutputData"][];
+        };
+        TeamVerifiedPhonesOutput: {
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
+            data: components["schemas"]["TeamVerifiedPhoneOutputData"][];
         };
         ErrorOutput: {
             /** @enum {string} */
@@ -5841,17 +9006,6 @@ export interface components {
                 option: string;
             }[];
         };
-        OrganizationMembershipOutput: {
-            id: number;
-            userId: number;
-            teamId: number;
-            accepted: boolean;
-            /** @enum {string} */
-            role: "MEMBER" | "OWNER" | "ADMIN";
-            disableImpersonation: boolean;
-            user: components["schemas"]["MembershipUserOutputDto"];
-            attributes: (components["schemas"]["OrgMembershipTextAttribute"] | components["schemas"]["OrgMembershipNumberAttribute"] | components["schemas"]["OrgMembershipSingleSelectAttribute"] | components["schemas"]["OrgMembershipMultiSelectAttribute"])[];
-        };
         OrgMeTeamOutputDto: {
             id: number;
             parentId: number | null;
@@ -5879,6 +9033,25 @@ export interface components {
             /** @enum {string} */
             role: "MEMBER" | "OWNER" | "ADMIN";
             accepted: boolean;
+        };
+        BookingRoutingInput_2024_08_13: {
+            /** @example 123 */
+            responseId: number;
+            /**
+             * @example [
+             *       101,
+             *       102
+             *     ]
+             */
+            teamMemberIds: number[];
+            /** @example john.doe@example.com */
+            teamMemberEmail?: string;
+            /** @example true */
+            skipContactOwner?: boolean;
+            /** @example salesforce */
+            crmAppSlug?: string;
+            /** @example Account */
+            crmOwnerRecordType?: string;
         };
     };
     responses: {
@@ -5962,375 +9135,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    OAuthClientUsersController_getManagedUsers: {
-        parameters: {
-            query?: {
-                /** @example 10 */
-                limit?: number;
-                /** @example 0 */
-                offset?: number;
-                /** @example ?emails=email1@example.com,email2@example.com */
-                emails?: string[];
-            };
-            header?: never;
-            path: {
-                clientId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GetManagedUsersOutput"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientUsersController_createUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                clientId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateManagedUserInput"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreateManagedUserOutput"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientUsersController_getUserById: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                clientId: string;
-                userId: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GetManagedUserOutput"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientUsersController_deleteUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                clientId: string;
-                userId: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GetManagedUserOutput"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientUsersController_updateUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                clientId: string;
-                userId: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateManagedUserInput"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GetManagedUserOutput"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientUsersController_forceRefresh: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                userId: number;
-                clientId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["KeysResponseDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthFlowController_refreshTokens: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                clientId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshTokenInput"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["KeysResponseDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientWebhooksController_getOAuthClientWebhooks: {
-        parameters: {
-            query?: {
-                /** @example 10 */
-                take?: number;
-                /** @example 0 */
-                skip?: number;
-            };
-            header?: never;
-            path: {
-                clientId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OAuthClientWebhooksOutputResponseDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientWebhooksController_createOAuthClientWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                clientId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateWebhookInputDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientWebhooksController_deleteAllOAuthClientWebhooks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                clientId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeleteManyWebhooksOutputResponseDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientWebhooksController_getOAuthClientWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                clientId: string;
-                webhookId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientWebhooksController_deleteOAuthClientWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                clientId: string;
-                webhookId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientWebhooksController_updateOAuthClientWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                webhookId: string;
-                clientId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateWebhookInputDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            default: components["responses"]["Error"];
-        };
-    };
     OrganizationsAttributesController_getOrganizationAttributes: {
         parameters: {
             query?: {
@@ -6819,45 +9623,26 @@ export interface operations {
     OrganizationsBookingsController_getAllOrgTeamBookings: {
         parameters: {
             query?: {
-                /** @example ?status=upcoming,past */
                 status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                /** @example example@domain.com */
                 attendeeEmail?: string;
-                /** @example John Doe */
                 attendeeName?: string;
-                /** @example ?eventTypeIds=100,200 */
+                bookingUid?: string;
                 eventTypeIds?: string;
-                /** @example ?eventTypeId=100 */
                 eventTypeId?: string;
-                /** @example ?teamIds=50,60 */
                 teamsIds?: string;
-                /** @example ?teamId=50 */
                 teamId?: string;
-                /** @example ?afterStart=2025-03-07T10:00:00.000Z */
                 afterStart?: string;
-                /** @example ?beforeEnd=2025-03-07T11:00:00.000Z */
                 beforeEnd?: string;
-                /** @example ?afterCreatedAt=2025-03-07T10:00:00.000Z */
                 afterCreatedAt?: string;
-                /** @example ?beforeCreatedAt=2025-03-14T11:00:00.000Z */
                 beforeCreatedAt?: string;
-                /** @example ?afterUpdatedAt=2025-03-07T10:00:00.000Z */
                 afterUpdatedAt?: string;
-                /** @example ?beforeUpdatedAt=2025-03-14T11:00:00.000Z */
                 beforeUpdatedAt?: string;
-                /** @example ?sortStart=asc OR ?sortStart=desc */
                 sortStart?: "asc" | "desc";
-                /** @example ?sortEnd=asc OR ?sortEnd=desc */
                 sortEnd?: "asc" | "desc";
-                /** @example ?sortCreated=asc OR ?sortCreated=desc */
                 sortCreated?: "asc" | "desc";
-                /** @example ?sortUpdated=asc OR ?sortUpdated=desc */
                 sortUpdatedAt?: "asc" | "desc";
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
                 skip?: number;
-                /** @example ?userIds=100,200 */
                 userIds?: string;
             };
             header?: never;
@@ -7102,6 +9887,296 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    OrganizationsRolesController_getAllRoles: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAllOrgRolesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRolesController_createRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrgRoleInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOrgRoleOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRolesController_getRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrgRoleOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRolesController_deleteRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteOrgRoleOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRolesController_updateRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrgRoleInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateOrgRoleOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRolesPermissionsController_listPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrgRolePermissionsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRolesPermissionsController_setPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrgRolePermissionsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrgRolePermissionsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRolesPermissionsController_addPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrgRolePermissionsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrgRolePermissionsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRolesPermissionsController_removePermissions: {
+        parameters: {
+            query?: {
+                permissions?: ("*.*" | "role.create" | "role.read" | "role.update" | "role.delete" | "eventType.create" | "eventType.read" | "eventType.update" | "eventType.delete" | "team.create" | "team.read" | "team.update" | "team.delete" | "team.invite" | "team.remove" | "team.listMembers" | "team.listMembersPrivate" | "team.changeMemberRole" | "team.impersonate" | "organization.create" | "organization.read" | "organization.listMembers" | "organization.listMembersPrivate" | "organization.invite" | "organization.remove" | "organization.manageBilling" | "organization.changeMemberRole" | "organization.impersonate" | "organization.passwordReset" | "organization.update" | "booking.read" | "booking.readOrgBookings" | "booking.readRecordings" | "booking.update" | "booking.readOrgAuditLogs" | "insights.read" | "workflow.create" | "workflow.read" | "workflow.update" | "workflow.delete" | "organization.attributes.read" | "organization.attributes.update" | "organization.attributes.delete" | "organization.attributes.create" | "organization.attributes.editUsers" | "routingForm.create" | "routingForm.read" | "routingForm.update" | "routingForm.delete" | "webhook.create" | "webhook.read" | "webhook.update" | "webhook.delete" | "watchlist.create" | "watchlist.read" | "watchlist.update" | "watchlist.delete" | "featureOptIn.read" | "featureOptIn.update")[];
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsRolesPermissionsController_removePermission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                roleId: string;
+                permission: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
     OrganizationsRoutingFormsController_getOrganizationRoutingForms: {
         parameters: {
             query?: {
@@ -7114,7 +10189,6 @@ export interface operations {
                 afterUpdatedAt?: string;
                 beforeUpdatedAt?: string;
                 routedToBookingUid?: string;
-                /** @example ?teamIds=100,200 */
                 teamIds?: number[];
             };
             header?: never;
@@ -7177,6 +10251,41 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    OrganizationsRoutingFormsResponsesController_createRoutingFormResponse: {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+                timeZone?: string;
+                duration?: number;
+                format?: "range" | "time";
+                bookingUidToReschedule?: string;
+                queueResponse?: boolean;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                routingFormId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateRoutingFormResponseOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
     OrganizationsRoutingFormsResponsesController_updateRoutingFormResponse: {
         parameters: {
             query?: never;
@@ -7213,9 +10322,7 @@ export interface operations {
     OrganizationsSchedulesController_getOrganizationSchedules: {
         parameters: {
             query?: {
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
                 skip?: number;
             };
             header?: never;
@@ -7433,29 +10540,18 @@ export interface operations {
     OrganizationsTeamsBookingsController_getAllOrgTeamBookings: {
         parameters: {
             query?: {
-                /** @example ?status=upcoming,past */
                 status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                /** @example example@domain.com */
                 attendeeEmail?: string;
-                /** @example John Doe */
                 attendeeName?: string;
-                /** @example ?eventTypeIds=100,200 */
+                bookingUid?: string;
                 eventTypeIds?: string;
-                /** @example ?eventTypeId=100 */
                 eventTypeId?: string;
-                /** @example ?afterStart=2025-03-07T10:00:00.000Z */
                 afterStart?: string;
-                /** @example ?beforeEnd=2025-03-07T11:00:00.000Z */
                 beforeEnd?: string;
-                /** @example ?sortStart=asc OR ?sortStart=desc */
                 sortStart?: "asc" | "desc";
-                /** @example ?sortEnd=asc OR ?sortEnd=desc */
                 sortEnd?: "asc" | "desc";
-                /** @example ?sortCreated=asc OR ?sortCreated=desc */
                 sortCreated?: "asc" | "desc";
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
                 skip?: number;
             };
             header?: never;
@@ -7473,6 +10569,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetBookingsOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsBookingsController_getBookingReferences: {
+        parameters: {
+            query?: {
+                type?: "google_calendar" | "office365_calendar" | "daily_video" | "google_video" | "office365_video" | "zoom_video";
+            };
+            header?: never;
+            path: {
+                bookingUid: string;
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingReferencesOutput_2024_08_13"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7651,11 +10777,41 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    OrganizationsConferencingController_saveTeamOauthCredentials: {
+        parameters: {
+            query: {
+                state: string;
+                code: string;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
     OrganizationsEventTypesController_getTeamEventTypes: {
         parameters: {
             query?: {
                 eventSlug?: string;
                 hostsLimit?: number;
+                sortCreatedAt?: "asc" | "desc";
             };
             header?: never;
             path: {
@@ -7838,10 +10994,9 @@ export interface operations {
     OrganizationsEventTypesController_getTeamsEventTypes: {
         parameters: {
             query?: {
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
                 skip?: number;
+                sortCreatedAt?: "asc" | "desc";
             };
             header?: never;
             path: {
@@ -7857,6 +11012,152 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetTeamEventTypesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsEventTypesPrivateLinksController_getPrivateLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                eventTypeId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPrivateLinksOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsEventTypesPrivateLinksController_createPrivateLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                eventTypeId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePrivateLinkInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatePrivateLinkOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsEventTypesPrivateLinksController_deletePrivateLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                eventTypeId: number;
+                linkId: string;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePrivateLinkOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsEventTypesPrivateLinksController_updatePrivateLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                eventTypeId: number;
+                linkId: string;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatePrivateLinkOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsInviteController_createInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateInviteOutputDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -8029,6 +11330,306 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    OrganizationsTeamsRolesController_getAllRoles: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAllTeamRolesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRolesController_createRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeamRoleInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTeamRoleOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRolesController_getRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamRoleOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRolesController_deleteRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteTeamRoleOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRolesController_updateRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTeamRoleInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateTeamRoleOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRolesPermissionsController_listPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamRolePermissionsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRolesPermissionsController_setPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeamRolePermissionsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamRolePermissionsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRolesPermissionsController_addPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeamRolePermissionsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTeamRolePermissionsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRolesPermissionsController_removePermissions: {
+        parameters: {
+            query?: {
+                permissions?: ("role.create" | "role.read" | "role.update" | "role.delete" | "eventType.create" | "eventType.read" | "eventType.update" | "eventType.delete" | "team.read" | "team.update" | "team.delete" | "team.invite" | "team.remove" | "team.listMembers" | "team.listMembersPrivate" | "team.changeMemberRole" | "team.impersonate" | "booking.read" | "booking.readTeamBookings" | "booking.readRecordings" | "booking.update" | "booking.readTeamAuditLogs" | "insights.read" | "workflow.create" | "workflow.read" | "workflow.update" | "workflow.delete" | "routingForm.create" | "routingForm.read" | "routingForm.update" | "routingForm.delete" | "webhook.create" | "webhook.read" | "webhook.update" | "webhook.delete" | "featureOptIn.read" | "featureOptIn.update")[];
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsRolesPermissionsController_removePermission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                roleId: string;
+                permission: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
     OrganizationsTeamsRoutingFormsController_getTeamRoutingForms: {
         parameters: {
             query?: {
@@ -8104,6 +11705,42 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    OrganizationsTeamsRoutingFormsResponsesController_createRoutingFormResponse: {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+                timeZone?: string;
+                duration?: number;
+                format?: "range" | "time";
+                bookingUidToReschedule?: string;
+                queueResponse?: boolean;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                routingFormId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateRoutingFormResponseOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
     OrganizationsTeamsRoutingFormsResponsesController_updateRoutingFormResponse: {
         parameters: {
             query?: never;
@@ -8138,12 +11775,15 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
-    OrganizationsTeamsSchedulesController_getUserSchedules: {
+    OrganizationsTeamsSchedulesController_getTeamSchedules: {
         parameters: {
-            query?: never;
+            query?: {
+                take?: number;
+                skip?: number;
+                eventTypeId?: number;
+            };
             header?: never;
             path: {
-                userId: number;
                 orgId: number;
                 teamId: number;
             };
@@ -8163,6 +11803,421 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsStripeController_getTeamStripeConnectUrl: {
+        parameters: {
+            query: {
+                returnTo: string;
+                onErrorReturnTo: string;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripConnectOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsStripeController_checkTeamStripeConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripCredentialsCheckOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsStripeController_save: {
+        parameters: {
+            query: {
+                state: string;
+                code: string;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripCredentialsSaveOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsTeamsSchedulesController_getUserSchedules: {
+        parameters: {
+            query?: {
+                eventTypeId?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSchedulesOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationTeamWorkflowsController_getWorkflows: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEventTypeWorkflowsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationTeamWorkflowsController_createEventTypeWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEventTypeWorkflowDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEventTypeWorkflowOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationTeamWorkflowsController_getRoutingFormWorkflows: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                orgId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRoutingFormWorkflowsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationTeamWorkflowsController_createFormWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFormWorkflowDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRoutingFormWorkflowOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationTeamWorkflowsController_getWorkflowById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                workflowId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEventTypeWorkflowOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationTeamWorkflowsController_deleteWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                workflowId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationTeamWorkflowsController_updateWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                workflowId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEventTypeWorkflowDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEventTypeWorkflowOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationTeamWorkflowsController_getRoutingFormWorkflowById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                workflowId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRoutingFormWorkflowOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationTeamWorkflowsController_deleteRoutingFormWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                workflowId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationTeamWorkflowsController_updateRoutingFormWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                workflowId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFormWorkflowDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRoutingFormWorkflowOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
     };
@@ -8302,43 +12357,25 @@ export interface operations {
     OrganizationsUsersBookingsController_getOrganizationUserBookings: {
         parameters: {
             query?: {
-                /** @example ?status=upcoming,past */
                 status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                /** @example example@domain.com */
                 attendeeEmail?: string;
-                /** @example John Doe */
                 attendeeName?: string;
-                /** @example ?eventTypeIds=100,200 */
+                bookingUid?: string;
                 eventTypeIds?: string;
-                /** @example ?eventTypeId=100 */
                 eventTypeId?: string;
-                /** @example ?teamIds=50,60 */
                 teamsIds?: string;
-                /** @example ?teamId=50 */
                 teamId?: string;
-                /** @example ?afterStart=2025-03-07T10:00:00.000Z */
                 afterStart?: string;
-                /** @example ?beforeEnd=2025-03-07T11:00:00.000Z */
                 beforeEnd?: string;
-                /** @example ?afterCreatedAt=2025-03-07T10:00:00.000Z */
                 afterCreatedAt?: string;
-                /** @example ?beforeCreatedAt=2025-03-14T11:00:00.000Z */
                 beforeCreatedAt?: string;
-                /** @example ?afterUpdatedAt=2025-03-07T10:00:00.000Z */
                 afterUpdatedAt?: string;
-                /** @example ?beforeUpdatedAt=2025-03-14T11:00:00.000Z */
                 beforeUpdatedAt?: string;
-                /** @example ?sortStart=asc OR ?sortStart=desc */
                 sortStart?: "asc" | "desc";
-                /** @example ?sortEnd=asc OR ?sortEnd=desc */
                 sortEnd?: "asc" | "desc";
-                /** @example ?sortCreated=asc OR ?sortCreated=desc */
                 sortCreated?: "asc" | "desc";
-                /** @example ?sortUpdated=asc OR ?sortUpdated=desc */
                 sortUpdatedAt?: "asc" | "desc";
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
                 skip?: number;
             };
             header?: never;
@@ -8366,13 +12403,9 @@ export interface operations {
     OrganizationsUsersOOOController_getOrganizationUserOOO: {
         parameters: {
             query?: {
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
                 skip?: number;
-                /** @example ?sortStart=asc OR ?sortStart=desc */
                 sortStart?: "asc" | "desc";
-                /** @example ?sortEnd=asc OR ?sortEnd=desc */
                 sortEnd?: "asc" | "desc";
             };
             header?: never;
@@ -8388,7 +12421,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserOoosOutputResponseDto"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -8417,7 +12452,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserOooOutputResponseDto"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -8433,8 +12470,8 @@ export interface operations {
             header?: never;
             path: {
                 oooId: number;
-                orgId: number;
                 userId: number;
+                orgId: number;
             };
             cookie?: never;
         };
@@ -8444,7 +12481,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserOooOutputResponseDto"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -8474,7 +12513,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserOooOutputResponseDto"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -8487,15 +12528,10 @@ export interface operations {
     OrganizationsUsersOOOController_getOrganizationUsersOOO: {
         parameters: {
             query?: {
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
                 skip?: number;
-                /** @example ?sortStart=asc OR ?sortStart=desc */
                 sortStart?: "asc" | "desc";
-                /** @example ?sortEnd=asc OR ?sortEnd=desc */
                 sortEnd?: "asc" | "desc";
-                /** @example example@domain.com */
                 email?: string;
             };
             header?: never;
@@ -8510,7 +12546,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserOoosOutputResponseDto"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -8670,9 +12708,7 @@ export interface operations {
     OrganizationsWebhooksController_getAllOrganizationWebhooks: {
         parameters: {
             query?: {
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
                 skip?: number;
             };
             header?: never;
@@ -8846,43 +12882,25 @@ export interface operations {
     BookingsController_2024_08_13_getBookings: {
         parameters: {
             query?: {
-                /** @example ?status=upcoming,past */
                 status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                /** @example example@domain.com */
                 attendeeEmail?: string;
-                /** @example John Doe */
                 attendeeName?: string;
-                /** @example ?eventTypeIds=100,200 */
+                bookingUid?: string;
                 eventTypeIds?: string;
-                /** @example ?eventTypeId=100 */
                 eventTypeId?: string;
-                /** @example ?teamIds=50,60 */
                 teamsIds?: string;
-                /** @example ?teamId=50 */
                 teamId?: string;
-                /** @example ?afterStart=2025-03-07T10:00:00.000Z */
                 afterStart?: string;
-                /** @example ?beforeEnd=2025-03-07T11:00:00.000Z */
                 beforeEnd?: string;
-                /** @example ?afterCreatedAt=2025-03-07T10:00:00.000Z */
                 afterCreatedAt?: string;
-                /** @example ?beforeCreatedAt=2025-03-14T11:00:00.000Z */
                 beforeCreatedAt?: string;
-                /** @example ?afterUpdatedAt=2025-03-07T10:00:00.000Z */
                 afterUpdatedAt?: string;
-                /** @example ?beforeUpdatedAt=2025-03-14T11:00:00.000Z */
                 beforeUpdatedAt?: string;
-                /** @example ?sortStart=asc OR ?sortStart=desc */
                 sortStart?: "asc" | "desc";
-                /** @example ?sortEnd=asc OR ?sortEnd=desc */
                 sortEnd?: "asc" | "desc";
-                /** @example ?sortCreated=asc OR ?sortCreated=desc */
                 sortCreated?: "asc" | "desc";
-                /** @example ?sortUpdated=asc OR ?sortUpdated=desc */
                 sortUpdatedAt?: "asc" | "desc";
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
                 skip?: number;
             };
             header: {
@@ -8931,8 +12949,36 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_getBookingBySeatUid: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                seatUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
     };
@@ -8958,6 +13004,61 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_getBookingRecordings: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingRecordingsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_getBookingTranscripts: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingTranscriptsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -8988,6 +13089,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -9019,6 +13121,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -9202,6 +13305,270 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    BookingsController_2024_08_13_getBookingReferences: {
+        parameters: {
+            query?: {
+                type?: "google_calendar" | "office365_calendar" | "daily_video" | "google_video" | "office365_video" | "zoom_video";
+            };
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingReferencesOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingsController_2024_08_13_getVideoSessions: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": "2024-08-13";
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingVideoSessionsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingLocationController_2024_08_13_updateBookingLocation: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": string;
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBookingLocationInput_2024_08_13"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateBookingLocationOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingAttendeesController_2024_08_13_getBookingAttendees: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": string;
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingAttendeesOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingAttendeesController_2024_08_13_addAttendee: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": string;
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddAttendeeInput_2024_08_13"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddAttendeeOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingAttendeesController_2024_08_13_getBookingAttendee: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": string;
+            };
+            path: {
+                bookingUid: string;
+                attendeeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingAttendeeOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    BookingGuestsController_2024_08_13_addGuests: {
+        parameters: {
+            query?: never;
+            header: {
+                "cal-api-version": string;
+            };
+            path: {
+                bookingUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddGuestsInput_2024_08_13"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuestsOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    CalUnifiedCalendarsController_getCalendarEventDetails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar: "google";
+                eventUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUnifiedCalendarEventOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    CalUnifiedCalendarsController_updateCalendarEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar: "google";
+                eventUid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUnifiedCalendarEventInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUnifiedCalendarEventOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
     CalendarsController_createIcsFeed: {
         parameters: {
             query?: never;
@@ -9256,11 +13623,10 @@ export interface operations {
     CalendarsController_getBusyTimes: {
         parameters: {
             query: {
-                /** @example America/New_York */
-                loggedInUsersTz: string;
-                /** @example 2023-10-01 */
+                /** @deprecated */
+                loggedInUsersTz?: string;
+                timeZone?: string;
                 dateFrom?: string;
-                /** @example 2023-10-31 */
                 dateTo?: string;
                 credentialId: number;
                 externalId: string;
@@ -9370,7 +13736,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarCredentialsInput"];
+            };
+        };
         responses: {
             201: {
                 headers: {
@@ -9381,6 +13751,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
     };
@@ -9613,6 +13984,501 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    OAuthClientUsersController_getManagedUsers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                emails?: string[];
+            };
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedUsersOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientUsersController_createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateManagedUserInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateManagedUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientUsersController_getUserById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientUsersController_deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientUsersController_updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateManagedUserInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetManagedUserOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientUsersController_forceRefresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeysResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthFlowController_refreshTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshTokenInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeysResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_getOAuthClientWebhooks: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientWebhooksOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_createOAuthClientWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_deleteAllOAuthClientWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteManyWebhooksOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_getOAuthClientWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_deleteOAuthClientWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientWebhooksController_updateOAuthClientWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthClientWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientsController_getOAuthClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOAuthClientsResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientsController_createOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOAuthClientInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOAuthClientResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientsController_getOAuthClientById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOAuthClientResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientsController_deleteOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOAuthClientResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OAuthClientsController_updateOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOAuthClientInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOAuthClientResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
     DestinationCalendarsController_updateDestinationCalendars: {
         parameters: {
             query?: never;
@@ -9649,6 +14515,7 @@ export interface operations {
                 usernames?: string;
                 orgSlug?: string;
                 orgId?: number;
+                sortCreatedAt?: "asc" | "desc";
             };
             header: {
                 "cal-api-version": "2024-06-14";
@@ -9667,6 +14534,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -9790,9 +14658,7 @@ export interface operations {
     EventTypeWebhooksController_getEventTypeWebhooks: {
         parameters: {
             query?: {
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
                 skip?: number;
             };
             header?: never;
@@ -9877,8 +14743,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                eventTypeId: number;
                 webhookId: string;
+                eventTypeId: number;
             };
             cookie?: never;
         };
@@ -9903,8 +14769,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                eventTypeId: number;
                 webhookId: string;
+                eventTypeId: number;
             };
             cookie?: never;
         };
@@ -9955,9 +14821,127 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
-    OrganizationsOrganizationsController_getOrganizations: {
+    EventTypesPrivateLinksController_getPrivateLinks: {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPrivateLinksOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypesPrivateLinksController_createPrivateLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePrivateLinkInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatePrivateLinkOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypesPrivateLinksController_deletePrivateLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePrivateLinkOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    EventTypesPrivateLinksController_updatePrivateLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePrivateLinkBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatePrivateLinkOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrganizationsOrganizationsController_getOrganizations: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+                slug?: string;
+                metadataKey?: string;
+                metadataValue?: string;
+            };
             header?: never;
             path: {
                 orgId: number;
@@ -10156,11 +15140,13 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
-    OAuthClientsController_getOAuthClients: {
+    OAuth2Controller_getClient: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                clientId: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -10170,16 +15156,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GetOAuthClientsResponseDto"];
+                    "application/json": components["schemas"]["OAuth2ClientResponseDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
     };
-    OAuthClientsController_createOAuthClient: {
+    OAuth2Controller_token: {
         parameters: {
             query?: never;
             header?: never;
@@ -10188,87 +15173,37 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateOAuthClientInput"];
+                "application/json": components["schemas"]["OAuth2ExchangeConfidentialInput"] | components["schemas"]["OAuth2ExchangePublicInput"] | components["schemas"]["OAuth2RefreshConfidentialInput"] | components["schemas"]["OAuth2RefreshPublicInput"];
             };
         };
         responses: {
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CreateOAuthClientResponseDto"];
+                    "application/json": components["schemas"]["OAuth2TokensDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
     };
-    OAuthClientsController_getOAuthClientById: {
+    OrgTeamsVerifiedResourcesController_requestEmailVerificationCode: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                clientId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GetOAuthClientResponseDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientsController_deleteOAuthClient: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                clientId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GetOAuthClientResponseDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Error"];
-        };
-    };
-    OAuthClientsController_updateOAuthClient: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                clientId: string;
+                teamId: number;
+                orgId: number;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateOAuthClientInput"];
+                "application/json": components["schemas"]["RequestEmailVerificationInput"];
             };
         };
         responses: {
@@ -10277,29 +15212,238 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GetOAuthClientResponseDto"];
+                    "application/json": components["schemas"]["RequestEmailVerificationOutput"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrgTeamsVerifiedResourcesController_requestPhoneVerificationCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestPhoneVerificationInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestPhoneVerificationOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrgTeamsVerifiedResourcesController_verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedEmailOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrgTeamsVerifiedResourcesController_verifyPhoneNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyPhoneInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedPhoneOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrgTeamsVerifiedResourcesController_getVerifiedEmails: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedEmailsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrgTeamsVerifiedResourcesController_getVerifiedPhoneNumbers: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedPhonesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrgTeamsVerifiedResourcesController_getVerifiedEmailById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                teamId: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedEmailOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    OrgTeamsVerifiedResourcesController_getVerifiedPhoneById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                id: number;
+                orgId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedPhoneOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
     };
     RoutingFormsController_calculateSlotsBasedOnRoutingFormResponse: {
         parameters: {
             query: {
-                /** @example 2050-09-05 */
                 start: string;
-                /** @example 2050-09-06 */
                 end: string;
-                /** @example Europe/Rome */
                 timeZone?: string;
-                /** @example 60 */
                 duration?: number;
-                /** @example range */
                 format?: "range" | "time";
+                bookingUidToReschedule?: string;
             };
             header?: never;
             path: {
@@ -10548,28 +15692,18 @@ export interface operations {
     SlotsController_2024_09_04_getAvailableSlots: {
         parameters: {
             query: {
-                /** @example 2050-09-05 */
-                start: unknown;
-                /** @example 2050-09-06 */
-                end: unknown;
-                /** @example org-slug */
-                organizationSlug?: unknown;
-                /** @example team-slug */
-                teamSlug?: unknown;
-                /** @example bob */
-                username?: unknown;
-                /** @example event-type-slug */
-                eventTypeSlug?: unknown;
-                /** @example 100 */
-                eventTypeId?: unknown;
-                /** @example alice,bob */
-                usernames?: unknown;
-                /** @example range */
-                slotFormat?: unknown;
-                /** @example 60 */
-                duration?: unknown;
-                /** @example Europe/Rome */
-                timeZone?: unknown;
+                bookingUidToReschedule?: string;
+                start: string;
+                end: string;
+                organizationSlug?: string;
+                teamSlug?: string;
+                username?: string;
+                eventTypeSlug?: string;
+                eventTypeId?: number;
+                usernames?: string;
+                format?: string;
+                duration?: number;
+                timeZone?: string;
             };
             header: {
                 "cal-api-version": "2024-09-04";
@@ -10793,31 +15927,6 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
-    StripeController_checkTeamStripeConnection: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                teamId: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StripCredentialsCheckOutputResponseDto"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Error"];
-        };
-    };
     TeamsController_getTeams: {
         parameters: {
             query?: never;
@@ -10965,11 +16074,51 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    TeamsBookingsController_getAllTeamBookings: {
+        parameters: {
+            query?: {
+                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
+                attendeeEmail?: string;
+                attendeeName?: string;
+                bookingUid?: string;
+                eventTypeIds?: string;
+                eventTypeId?: string;
+                afterStart?: string;
+                beforeEnd?: string;
+                sortStart?: "asc" | "desc";
+                sortEnd?: "asc" | "desc";
+                sortCreated?: "asc" | "desc";
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBookingsOutput_2024_08_13"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
     TeamsEventTypesController_getTeamEventTypes: {
         parameters: {
             query?: {
                 eventSlug?: string;
                 hostsLimit?: number;
+                sortCreatedAt?: "asc" | "desc";
             };
             header?: never;
             path: {
@@ -11136,6 +16285,203 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    TeamsEventTypesWebhooksController_getTeamEventTypeWebhooks: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                eventTypeId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeWebhooksOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsEventTypesWebhooksController_createTeamEventTypeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsEventTypesWebhooksController_deleteAllTeamEventTypeWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventTypeId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteManyWebhooksOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsEventTypesWebhooksController_getTeamEventTypeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                eventTypeId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsEventTypesWebhooksController_deleteTeamEventTypeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                eventTypeId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsEventTypesWebhooksController_updateTeamEventTypeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhookId: string;
+                eventTypeId: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeWebhookOutputResponseDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsInviteController_createInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateInviteOutputDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
     TeamsMembershipsController_getTeamMemberships: {
         parameters: {
             query?: {
@@ -11293,12 +16639,480 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    TeamsSchedulesController_getTeamSchedules: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSchedulesOutput_2024_06_11"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsVerifiedResourcesController_requestEmailVerificationCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestEmailVerificationInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestEmailVerificationOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsVerifiedResourcesController_requestPhoneVerificationCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestPhoneVerificationInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestPhoneVerificationOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsVerifiedResourcesController_verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedEmailOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsVerifiedResourcesController_verifyPhoneNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyPhoneInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedPhoneOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsVerifiedResourcesController_getVerifiedEmails: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedEmailsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsVerifiedResourcesController_getVerifiedPhoneNumbers: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path: {
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedPhonesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsVerifiedResourcesController_getVerifiedEmailById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                teamId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedEmailOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    TeamsVerifiedResourcesController_getVerifiedPhoneById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                teamId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamVerifiedPhoneOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    UserVerifiedResourcesController_requestEmailVerificationCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestEmailVerificationInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestEmailVerificationOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    UserVerifiedResourcesController_requestPhoneVerificationCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestPhoneVerificationInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestPhoneVerificationOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    UserVerifiedResourcesController_verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserVerifiedEmailOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    UserVerifiedResourcesController_verifyPhoneNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyPhoneInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserVerifiedPhoneOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            default: components["responses"]["Error"];
+        };
+    };
+    UserVerifiedResourcesController_getVerifiedEmails: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserVerifiedEmailsOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    UserVerifiedResourcesController_getVerifiedPhoneNumbers: {
+        parameters: {
+            query?: {
+                take?: number;
+                skip?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserVerifiedPhonesOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    UserVerifiedResourcesController_getVerifiedEmailById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserVerifiedEmailOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    UserVerifiedResourcesController_getVerifiedPhoneById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserVerifiedPhoneOutput"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
     WebhooksController_getWebhooks: {
         parameters: {
             query?: {
-                /** @example 10 */
                 take?: number;
-                /** @example 0 */
                 skip?: number;
             };
             header?: never;

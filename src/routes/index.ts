@@ -78,6 +78,12 @@ function send(req: Request, res: Response, status: number, answer: CachedAnswer)
     return;
   }
   res.statusCode = status;
+  // A 204 has no body (Cal.com's @HttpCode(204) routes send none), so no content headers either.
+  if (status === 204) {
+    res.removeHeader("ETag");
+    res.end();
+    return;
+  }
   res.setHeader("Content-Type", JSON_TYPE);
   res.setHeader("Content-Length", Buffer.byteLength(answer.body));
   keepAnswer(res, answer.body);

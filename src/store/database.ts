@@ -129,6 +129,18 @@ class DurableJsonFile<T> implements Adapter<T> {
  */
 export class Database {
   private compacting: Promise<void> | undefined;
+  /**
+   * Replaces and compactions, one at a time: each rotates the journal and writes a snapshot, and two at once would
+   * stamp and delete each other's segments.
+   */
+  private exclusive: Promise<void> = Promise.resolve();
+  /**
+   * Transactions committed while a replace writes its snapshot: applied to the new state at once, journalled once
+   * the snapshot is durable (before that, a restart would replay them onto the state they did not start from).
+   */
+  private deferred: Array<{ changes: Change[]; resolve: () => void; reject: (err: unknown) => void }> | undefined;
+  /** Set when a replace could not make its state durable: what is shown is not what a restart would read. */
+  private failed: Error | undefined;
 
   private constructor(
     public store: Store,
@@ -181,10 +193,14 @@ export class Database {
    * shows never runs ahead of what it could make durable.
    */
   commit(changes: Change[]): Promise<void> {
-    const refusal = this.journal?.refusal;
+    const refusal = this.failed ?? this.journal?.refusal;
     if (refusal) return Promise.reject(refusal);
     this.store.apply(changes);
     if (!this.journal) return Promise.resolve();
+    if (this.deferred) {
+      const waiting = this.deferred;
+      return new Promise<void>((resolve, reject) => waiting.push({ changes, resolve, reject }));
+    }
     const done = this.journal.append(changes);
     if (this.journal.size > COMPACT_AT_BYTES && !this.compacting) {
       // Nobody awaits a background compaction: its failure is logged (the journal still holds everything).
@@ -193,23 +209,41 @@ export class Database {
     return done;
   }
 
-  /** Replaces the whole state (reset, load) and makes it durable. */
-  async replace(state: State): Promise<void> {
-    await this.compacting;
-    this.store = new Store(state);
-    if (!this.journal || !this.file) return;
-    await this.journal.close();
-    // The new snapshot is stamped with the journal's last sequence number, so until the old segments are gone a
-    // restart skips them; removing them first would let a crash in between bring back the old snapshot alone.
-    const seq = this.journal.lastSeq;
-    await this.snapshot(seq);
-    Journal.removeAll(this.file);
-    this.journal = new Journal(this.file, seq);
+  /**
+   * Replaces the whole state (reset, load, restore) and makes it durable. Replaces run one at a time, in the order
+   * they were asked for. The new state is served from the moment this replace starts: a write arriving while its
+   * snapshot is written applies to it and is acknowledged once both are durable; a write that came before is in
+   * the old segments, which the new snapshot supersedes.
+   */
+  replace(state: State): Promise<void> {
+    return this.exclusively(async () => {
+      if (this.failed) throw this.failed;
+      this.store = new Store(state);
+      const journal = this.journal;
+      if (!journal) return;
+      this.deferred = [];
+      let waiting = this.deferred;
+      try {
+        // Rotate and stamp in the same tick: what was appended up to here (the old state's writes, some perhaps
+        // still in flight) goes to segments the new snapshot marks as already applied.
+        const removeOld = journal.rotate();
+        await this.snapshot(journal.lastSeq);
+        await removeOld();
+      } catch (err) {
+        this.failed = new Error(`the state could not be made durable: ${(err as Error).message ?? String(err)}`);
+        for (const w of waiting) w.reject(this.failed);
+        waiting = [];
+        throw err;
+      } finally {
+        this.deferred = undefined;
+        for (const w of waiting) journal.append(w.changes).then(w.resolve, w.reject);
+      }
+    });
   }
 
   /** Folds the journal into the JSON file. */
   compact(): Promise<void> {
-    this.compacting ??= (async () => {
+    this.compacting ??= this.exclusively(async () => {
       try {
         const journal = this.journal!;
         // Rotate and stamp the snapshot in the same tick, so the snapshot holds exactly the older segments.
@@ -219,15 +253,23 @@ export class Database {
       } finally {
         this.compacting = undefined;
       }
-    })();
+    });
     return this.compacting;
   }
 
   async close(): Promise<void> {
     if (this.journal) {
-      await this.compact();
+      await this.exclusive;
+      if (!this.failed) await this.compact();
       await this.journal.close();
     }
+  }
+
+  /** Runs `task` once every replace and compaction asked for before it has finished. */
+  private exclusively(task: () => Promise<void>): Promise<void> {
+    const run = this.exclusive.then(task);
+    this.exclusive = run.catch(() => undefined);
+    return run;
   }
 
   /** Writes the state as the JSON file; resolves once the file (contents and name) is durable. */

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { createMockServer } from "../../src/server.js";
 import { scenarioFacts } from "../support/harness.js";
@@ -98,7 +99,7 @@ describe("the db file lock", () => {
     writeFileSync(`${db}.lock`, JSON.stringify({ pid: process.pid, host: (await import("node:os")).hostname(), startedAt: "2020-01-01T00:00:00.000Z", token: "y" }));
     lines.length = 0;
     mock = await createMockServer({ db, log });
-    expect(lines[0]).toMatch(/was locked by process \d+, which is no longer running; lock taken over/);
+    expect(lines[0]).toMatch(/was locked by process \d+, which is no longer running \(its pid now belongs to another process\); lock taken over/);
     await mock.close();
 
     // A damaged lock file is stale too.
@@ -107,4 +108,94 @@ describe("the db file lock", () => {
     await mock.close();
     expect(existsSync(`${db}.lock`)).toBe(false);
   });
+
+  it("takes over the lock of a zombie server (killed, never reaped), says so, and keeps its acknowledged writes", async () => {
+    const db = tempDb();
+    // The server runs in the background of a shell that then becomes `sleep`: sleep never reaps it, so once the
+    // server is killed it stays a zombie until sleep goes, as under a container's first process that is no init.
+    const holder = spawn("sh", ["-c", `"${process.execPath}" --import tsx src/cli.ts --port 0 --db "${db}" --quiet >/dev/null 2>&1 & exec sleep 120`], {
+      cwd: fileURLToPath(new URL("../../", import.meta.url)),
+      stdio: "ignore",
+    });
+    try {
+      let lock: { pid: number; url?: string } | undefined;
+      for (let i = 0; i < 400 && !lock?.url; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        if (existsSync(`${db}.lock`)) lock = JSON.parse(readFileSync(`${db}.lock`, "utf8")) as { pid: number; url?: string };
+      }
+      expect(lock?.url, "the background server took the lock").toBeDefined();
+      const { pid, url } = lock as { pid: number; url: string };
+      const facts = scenarioFacts((await getState(url)).state);
+      const skills = facts.attr("skills");
+      expect((await call(url, "POST", `/v2/organizations/${facts.org.id}/attributes/${skills.id}/options`, { value: "zombie", slug: "zombie" })).status).toBe(201);
+      process.kill(pid, "SIGKILL");
+      let state = "";
+      for (let i = 0; i < 100 && state !== "Z"; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0]!;
+      }
+      expect(state, "the killed server is a zombie").toBe("Z");
+      // kill(pid, 0) still succeeds on it: what the lock used to go by.
+      expect(() => process.kill(pid, 0)).not.toThrow();
+
+      const lines: string[] = [];
+      const mock = await createMockServer({ db, log: (line) => lines.push(line) });
+      try {
+        expect(lines).toContain(`calcom-mock: ${db} was locked by process ${pid}, which is no longer running (a zombie: it was killed and nothing reaped it); lock taken over (its journal is replayed now)`);
+        expect(mock.state().attributeOptions.map((o) => o.slug)).toContain("zombie");
+      } finally {
+        await mock.close();
+      }
+    } finally {
+      holder.kill("SIGKILL");
+      await new Promise((r) => holder.once("exit", r));
+    }
+  }, 60_000);
+
+  it("takes over a lock whose pid a later process reuses, and refuses while its live holder serves", async () => {
+    const db = tempDb();
+    const { hostname } = await import("node:os");
+    // A live process that is not the lock's holder: the lock names its pid with another start.
+    const other = spawn("sleep", ["60"], { stdio: "ignore" });
+    try {
+      await new Promise((r) => other.once("spawn", r));
+      const pid = other.pid!;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+      const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+      const lines: string[] = [];
+      const log = (line: string) => lines.push(line);
+      const reused = `calcom-mock: ${db} was locked by process ${pid}, which is no longer running (its pid now belongs to another process); lock taken over (its journal is replayed now)`;
+
+      writeFileSync(`${db}.lock`, JSON.stringify({ pid, host: hostname(), startedAt: new Date().toISOString(), token: "a", processStart: `linux:${bootId}:${ticks - 1}` }));
+      let mock = await createMockServer({ db, log });
+      await mock.close();
+      expect(lines).toEqual([reused]);
+
+      // A lock of an earlier version records no start: it went by the time the lock was taken, which was before
+      // the process with that pid started.
+      lines.length = 0;
+      writeFileSync(`${db}.lock`, JSON.stringify({ pid, host: hostname(), startedAt: "2020-01-01T00:00:00.000Z", token: "b" }));
+      mock = await createMockServer({ db, log });
+      await mock.close();
+      expect(lines).toEqual([reused]);
+
+      // The same pid and start as the live process: that is its holder, and the lock stands.
+      writeFileSync(`${db}.lock`, JSON.stringify({ pid, host: hostname(), startedAt: new Date().toISOString(), token: "c", processStart: `linux:${bootId}:${ticks}` }));
+      await expect(createMockServer({ db, log })).rejects.toThrow(`${db} is already served by process ${pid}`);
+    } finally {
+      other.kill("SIGKILL");
+    }
+
+    // A live server in another process is refused, whatever the lock records of it.
+    const db2 = tempDb();
+    const live = await startServer(db2);
+    const recorded = JSON.parse(readFileSync(`${db2}.lock`, "utf8")) as { pid: number; processStart?: string };
+    expect(recorded.processStart).toMatch(/^linux:[0-9a-f-]+:\d+$/);
+    const refused = await runToExit(db2);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(`is already served by process ${live.process.pid}`);
+    await live.kill("SIGKILL");
+  }, 60_000);
 });

@@ -90,7 +90,7 @@ describe("calcom-mock CLI: serving", () => {
       expect(out).toMatch(/scenario: default, seed 42/);
       expect(out).toMatch(/db: +memory/);
       expect(out).toContain(`API base: ${url}/v2`);
-      expect(out).toContain("operations: 181: 48 answered from state, 133 from the spec (static)");
+      expect(out).toContain("operations: 274: 48 answered from state, 226 from the spec (static)");
       expect(out).toContain(`control API: ${url}/__admin`);
       expect(out).toContain(`inspector: ${url}/__inspector`);
       expect((await fetch(`${url}/__inspector/`)).status).toBe(200);

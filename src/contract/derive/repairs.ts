@@ -31,6 +31,44 @@ const TEMPLATE_PARAM = /\{([^}]+)\}/g;
 /** Cal.com's names for these time patterns are constants in its code; the published document shows the name. */
 const NAMED_PATTERNS: Record<string, string> = { TIME_FORMAT_HH_MM: "^([01]\\d|2[0-3]):[0-5]\\d$" };
 
+/**
+ * Properties NestJS typed `type: object` that carry neither example nor default to tell their type: the type of the
+ * class-validator property behind each (Cal.com's DTOs), by schema and property.
+ */
+const OBJECT_TYPED_FIELDS: Record<string, Record<string, JsonObject>> = {
+  // `@IsBoolean() required` in the email booking field's input, and the same field as the output sends it.
+  EmailDefaultFieldInput_2024_06_14: { required: { type: "boolean" } },
+  EmailDefaultFieldOutput_2024_06_14: { required: { type: "boolean" } },
+  // `@IsUrl() @IsOptional() redirectUrlOnExit?: string | null`.
+  CalVideoSettings: { redirectUrlOnExit: { type: "string", nullable: true } },
+};
+
+/**
+ * Formats Cal.com's document uses that neither OpenAPI nor JSON Schema defines, as the pattern Cal.com's values
+ * follow: phone numbers are stored in E.164 (`+` and up to 15 digits), as the documents' own examples are.
+ */
+const UNKNOWN_FORMATS: Record<string, string> = { phone: "^\\+[1-9]\\d{1,14}$" };
+
+/**
+ * The `routing` of a booking request: Cal.com validates it with the create-booking input's own (non-exported)
+ * `Routing` class, while the document names the routing-form response's output class of the same name, which
+ * lacks the required `responseId` and has `queuedResponseId`.
+ */
+const BOOKING_ROUTING = "BookingRoutingInput_2024_08_13";
+const BOOKING_ROUTING_SCHEMA: JsonObject = {
+  type: "object",
+  properties: {
+    responseId: { type: "integer", example: 123 },
+    teamMemberIds: { type: "array", items: { type: "integer" }, example: [101, 102] },
+    teamMemberEmail: { type: "string", example: "john.doe@example.com" },
+    skipContactOwner: { type: "boolean", example: true },
+    crmAppSlug: { type: "string", example: "salesforce" },
+    crmOwnerRecordType: { type: "string", example: "Account" },
+  },
+  required: ["responseId", "teamMemberIds"],
+};
+const BOOKING_INPUTS = ["CreateBookingInput_2024_08_13", "CreateInstantBookingInput_2024_08_13", "CreateRecurringBookingInput_2024_08_13"];
+
 /** Where the API key, the OAuth client secret and the client id travel, as OpenAPI security schemes. */
 const SECURITY_SCHEMES: JsonObject = {
   ApiKey: { type: "http", scheme: "bearer", bearerFormat: "cal_<test|live>_<key>" },
@@ -94,6 +132,62 @@ export const REPAIRS: Step[] = [
         if (sample === undefined || sample === null || typeof sample === "object") return;
         schema.type = typeof sample === "number" ? jsonType(sample) : typeof sample;
         sites.push(`${where}: ${schema.type}`);
+      });
+      return sites;
+    },
+  },
+  {
+    id: "object-typed-fields",
+    kind: "repair",
+    why: "A few properties typed `type: object` have no example or default to tell their type (an email booking field's `required`, Cal Video's `redirectUrlOnExit`): the type of Cal.com's DTO property replaces it.",
+    apply(doc) {
+      const sites: string[] = [];
+      for (const [name, fields] of Object.entries(OBJECT_TYPED_FIELDS)) {
+        const properties = schemas(doc)[name];
+        if (!isObject(properties) || !isObject(properties.properties)) continue;
+        for (const [field, typed] of Object.entries(fields)) {
+          const property = properties.properties[field];
+          if (!isObject(property) || property.type !== "object" || property.properties !== undefined) continue;
+          Object.assign(property, typed);
+          sites.push(`#/components/schemas/${name}/properties/${field}: ${String(typed.type)}${typed.nullable === true ? "|null" : ""}`);
+        }
+      }
+      return sites;
+    },
+  },
+  {
+    id: "booking-routing-input",
+    kind: "repair",
+    why: `A booking request's \`routing\` names the routing-form response's output class \`Routing\` (no required \`responseId\`, an extra \`queuedResponseId\`), not the create-booking input's class of that name that Cal.com validates with: it refers to \`${BOOKING_ROUTING}\`, that input class.`,
+    apply(doc) {
+      const sites: string[] = [];
+      const all = schemas(doc);
+      const wrong = "#/components/schemas/Routing";
+      for (const name of BOOKING_INPUTS) {
+        const routing = isObject(all[name]) && isObject(all[name].properties) ? all[name].properties.routing : undefined;
+        if (!isObject(routing)) continue;
+        walkSchema(routing, `#/components/schemas/${name}/properties/routing`, (schema, where) => {
+          if (schema.$ref !== wrong) return;
+          schema.$ref = `#/components/schemas/${BOOKING_ROUTING}`;
+          sites.push(where);
+        });
+      }
+      if (sites.length && all[BOOKING_ROUTING] === undefined) all[BOOKING_ROUTING] = structuredClone(BOOKING_ROUTING_SCHEMA);
+      return sites;
+    },
+  },
+  {
+    id: "unknown-formats",
+    kind: "repair",
+    why: "`format: phone` is neither OpenAPI's nor JSON Schema's, so validators either refuse the schema or ignore it: it becomes the E.164 pattern Cal.com's phone numbers follow.",
+    apply(doc) {
+      const sites: string[] = [];
+      walkDocument(doc, (schema, where) => {
+        const pattern = typeof schema.format === "string" ? UNKNOWN_FORMATS[schema.format] : undefined;
+        if (!pattern) return;
+        sites.push(`${where}: ${String(schema.format)}`);
+        delete schema.format;
+        schema.pattern ??= pattern;
       });
       return sites;
     },
