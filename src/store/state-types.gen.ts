@@ -68,10 +68,6 @@ export interface StateDocument {
 export interface StateMeta {
   seed: number;
   scenario: string;
-  /**
-   * The clock's time when the scenario was seeded, at the start of that UTC day: the seeded bookings lie in the weeks around it, so the same seed and the same clock give the same state.
-   */
-  seededNow?: string;
 }
 export interface Organization {
   id: IntId;
