@@ -14,6 +14,7 @@ import type { RateLimit } from "./http/rate-limit.js";
 import { rateLimiter } from "./http/rate-limiter.js";
 import { responseHeaders } from "./http/response-headers.js";
 import { apiRouter } from "./routes/index.js";
+import type { Clock } from "./store/clock.js";
 import type { Database } from "./store/database.js";
 
 const ADMIN_BODY_LIMIT = "1mb";
@@ -23,6 +24,8 @@ export interface AppContext {
   /** Getters, because a reset swaps the store and watch mode swaps the contract. */
   contract: () => Contract;
   db: () => Database;
+  /** The server's one clock: the handlers' now, set through /__admin/clock. */
+  clock: Clock;
   admin: AdminControl;
   /** Largest accepted /v2 request body ("100kb", or bytes). */
   bodyLimit: string | number;

@@ -111,6 +111,7 @@ async function main(): Promise<void> {
       db: config.db,
       seed: config.seed,
       scenario: config.scenario,
+      ...(config.now !== undefined && { now: config.now }),
       reseedOnMismatch: config.seedOrScenarioGiven,
       rateLimit: config.rateLimit,
       journalSize: config.journalSize,

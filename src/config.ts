@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { delimiter } from "node:path";
 import { parseArgs } from "node:util";
 import { parseRateLimit } from "./http/rate-limit.js";
+import { parseInstant } from "./store/clock.js";
 import { scenarioFile, scenarioNames } from "./store/scenarios.js";
 
 /** The CLI's settings: flags win over environment variables, which win over the defaults. */
@@ -11,6 +12,8 @@ export interface CliConfig {
   db: string;
   seed: number;
   scenario: string;
+  /** The clock's start, frozen there (ms since the epoch); undefined: real time. */
+  now?: number;
   /** Whether --seed or --scenario was given (on the command line or in the environment). */
   seedOrScenarioGiven: boolean;
   rateLimit: string;
@@ -33,6 +36,7 @@ export const ENV = {
   db: "CALCOM_MOCK_DB",
   seed: "CALCOM_MOCK_SEED",
   scenario: "CALCOM_MOCK_SCENARIO",
+  now: "CALCOM_MOCK_NOW",
   rateLimit: "CALCOM_MOCK_RATE_LIMIT",
   journalSize: "CALCOM_MOCK_JOURNAL_SIZE",
   watch: "CALCOM_MOCK_WATCH",
@@ -48,6 +52,8 @@ const OPTIONS = `Options (flags win over the CALCOM_MOCK_* environment variables
   --db <file|memory>  JSON file to keep state in, or memory (default .data/db.json)  env ${ENV.db}
   --seed <n>          seed of the generated data (default 42)                env ${ENV.seed}
   --scenario <name>   built-in scenario (below) or a scenario file           env ${ENV.scenario}
+  --now <ISO>         start the clock frozen at this instant (2026-12-07T09:00:00Z), not real time:
+                      slots, notice, upcoming/past and the seeded bookings follow it   env ${ENV.now}
   --rate-limit <r>    off (default), cal (Cal.com's 120/60s per key), or N/DURATION like 10/1s
                       (DURATION in ms, s or m)                               env ${ENV.rateLimit}
   --journal-size <n>  requests kept in the request journal (default 1000)   env ${ENV.journalSize}
@@ -105,6 +111,8 @@ Endpoints:
   GET  /__admin/requests      the request journal (filters method, path, status, since); DELETE empties it
   POST /__admin/faults        inject errors or delays: {"path": "/v2/**", "status": 503, "count": 1}
   GET  /__admin/scenarios     the scenario served and the built-in ones
+  GET  /__admin/clock         the mock's now; PUT {"now": ISO, "frozen": true} sets it, POST /__admin/clock/advance
+                              {"by": "2h"} moves it, DELETE back to real time
   GET  /__admin/operations    every operation, answered by state or spec, and its request count
   GET  /__admin/openapi.json  the contract, its servers naming this server (generate a client from it)
   /__admin answers {"status":"success","data":...} (the contract and the live stream excepted), errors in
@@ -130,7 +138,7 @@ function integer(name: string, value: string, min: number, max: number): number 
   return Number(value);
 }
 
-const STRING_OPTIONS = ["port", "host", "db", "seed", "scenario", "rate-limit", "journal-size"];
+const STRING_OPTIONS = ["port", "host", "db", "seed", "scenario", "now", "rate-limit", "journal-size"];
 
 /**
  * `--seed -1` is a mistyped value, not a missing one: parseArgs would refuse it as ambiguous, and the message
@@ -160,6 +168,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
         db: { type: "string" },
         seed: { type: "string" },
         scenario: { type: "string" },
+        now: { type: "string" },
         "rate-limit": { type: "string" },
         "journal-size": { type: "string" },
         watch: { type: "boolean" },
@@ -208,6 +217,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
       );
     }
   }
+  const nowText = pick("now");
+  const now = nowText === undefined ? undefined : parseInstant(nowText);
+  if (nowText !== undefined && now === undefined) {
+    throw new ConfigError(`--now must be an ISO 8601 instant with an offset, like 2026-12-07T09:00:00Z (or a date, 2026-12-07), got "${nowText}"`);
+  }
   const rateLimit = pick("rateLimit") ?? "off";
   try {
     parseRateLimit(rateLimit);
@@ -221,6 +235,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
     db,
     seed: seed === undefined ? 42 : integer("--seed", seed, 0, Number.MAX_SAFE_INTEGER),
     scenario: scenario ?? "default",
+    ...(now !== undefined && { now }),
     seedOrScenarioGiven: seed !== undefined || scenario !== undefined,
     rateLimit,
     journalSize: integer("--journal-size", pick("journalSize") ?? "1000", 0, 1_000_000),

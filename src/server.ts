@@ -18,6 +18,7 @@ import { answeredBy } from "./routes/index.js";
 import { Database, type DbLocation } from "./store/database.js";
 import { keyHolders } from "./store/keys.js";
 import { lockDbFile, type DbLock } from "./store/lock.js";
+import { Clock, parseInstant } from "./store/clock.js";
 import { scenarioFile, scenarioNames, scenarioState } from "./store/scenarios.js";
 import type { State, StateMeta } from "./store/schema.js";
 import { VERSION } from "./version.js";
@@ -72,6 +73,11 @@ export interface MockServerOptions {
    * the stubs added since; a malformed one makes createMockServer reject, naming the field.
    */
   stubs?: StubDefinition[];
+  /**
+   * Start the clock at this instant (ms since the epoch, or an ISO string), frozen there until moved through
+   * /__admin/clock; left out, the clock is real time. Seeding follows it: the same seed and now give the same state.
+   */
+  now?: number | string;
 }
 
 export interface MockServer {
@@ -225,6 +231,11 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const rateLimit = parseRateLimit(options.rateLimit);
   const location = options.db ?? "memory";
   scenarioFile(scenario); // an unknown scenario is refused before anything starts
+  const startNow = typeof options.now === "string" ? parseInstant(options.now) : options.now;
+  if (options.now !== undefined && (startNow === undefined || !Number.isFinite(startNow))) {
+    throw new StartError(`now must be an ISO 8601 instant with an offset (2026-12-07T09:00:00Z) or milliseconds, got ${JSON.stringify(options.now)}`, "EBADNOW");
+  }
+  const clock = new Clock(startNow === undefined ? undefined : { now: startNow });
   if (location !== "memory" && statSync(location, { throwIfNoEntry: false })?.isDirectory()) {
     throw new StartError(`db ${location} is a directory; give the path of a JSON file in it, like ${location.replace(/\/+$/, "")}/db.json`, "EISDIR");
   }
@@ -278,10 +289,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     }
     opened = await Database.open(location, () => {
       seeded = true;
-      return scenarioState(scenario, seed);
+      return scenarioState(scenario, seed, clock.now());
     });
     if (!seeded && options.reseedOnMismatch && (opened.store.meta.seed !== seed || opened.store.meta.scenario !== scenario)) {
-      await opened.replace(scenarioState(scenario, seed));
+      await opened.replace(scenarioState(scenario, seed, clock.now()));
       seeded = true;
     }
   } catch (err) {
@@ -311,7 +322,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   let onScenarioChange: (() => void) | undefined;
   const reset = async (opts: { seed?: number; scenario?: string } = {}): Promise<StateMeta> => {
     const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
-    const state = scenarioState(next.scenario, next.seed);
+    const state = scenarioState(next.scenario, next.seed, clock.now());
     await db.replace(state);
     // As WireMock's reset: the stubs added since the start go, those given at start come back with fresh counts.
     stubs.reset();
@@ -336,6 +347,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const app = createApp({
     contract: () => contract,
     db: () => db,
+    clock,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     rateLimit,
     responseCache: options.responseCache,
@@ -383,6 +395,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       faults: new FaultRules(random),
       stubs,
       store: () => db.store,
+      clock,
       scenarios: () => ({ current: { ...db.store.meta }, available: scenarioNames() }),
       feed,
     },

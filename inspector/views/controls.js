@@ -1,4 +1,5 @@
-// Controls: reset (scenario and seed), snapshots (take, restore), fault rules (add, remove) and stubs (list, remove).
+// Controls: the clock (set, advance, real time), reset (scenario and seed), snapshots (take, restore), fault
+// rules (add, remove) and stubs (list, remove).
 import { useState } from "preact/hooks";
 import { Card, Empty, ErrorNote, MethodBadge, admin, dateTime, html, post, useAdmin, useLive } from "../lib.js";
 
@@ -25,6 +26,7 @@ function useAction(notify) {
 export function ControlsView() {
   return html`
     <div class="page-head"><div><h1>Controls</h1><div class="muted">The same control API tests call: <span class="mono">/__admin</span>.</div></div></div>
+    <${ClockCard} />
     <div class="grid-2">
       <${ResetCard} />
       <${SnapshotsCard} />
@@ -66,6 +68,47 @@ function StubsCard() {
             )}
           </tbody>
         </table>`}
+  <//>`;
+}
+
+const CLOCK_MODE = { real: "real time", frozen: "frozen", shifted: "running, shifted from real time" };
+
+/** The mock's now: what slots, notice, upcoming and past and reservation expiry are computed against. */
+function ClockCard() {
+  const { notify } = useLive();
+  const [tick, setTick] = useState(0);
+  const clock = useAdmin("/clock", tick);
+  const [when, setWhen] = useState("");
+  const [frozen, setFrozen] = useState(true);
+  const { busy, error, run } = useAction(notify);
+  const change = async (fn, message) => {
+    await run(fn, message);
+    setTick((n) => n + 1);
+  };
+  const set = (e) => {
+    e.preventDefault();
+    if (!when) return;
+    // datetime-local has no zone: it is read as UTC, as the control API's instants are written.
+    const now = `${when.length === 16 ? `${when}:00` : when}Z`;
+    change(() => admin("/clock", { method: "PUT", body: JSON.stringify({ now, frozen }) }), (c) => `Clock set to ${c.now}`);
+  };
+  const advance = (by) => change(() => post("/clock/advance", { by }), (c) => `Clock moved ${by}: ${c.now}`);
+  const data = clock.data;
+  return html`<${Card} title="Clock">
+    <p class="muted" data-testid="clock">
+      ${data ? html`Now: <strong class="mono">${data.now}</strong> (${CLOCK_MODE[data.mode] ?? data.mode}${data.mode !== "real" ? html`, ${Math.round(data.offsetMs / 60000)} min from real time` : null})` : "…"}
+    </p>
+    <form class="form" onSubmit=${set} data-testid="clock-form">
+      <label class="field"><span>Set to (UTC)</span>
+        <input name="now" type="datetime-local" step="60" value=${when} onInput=${(e) => setWhen(e.currentTarget.value)} />
+      </label>
+      <label class="field"><span>Frozen</span><input name="frozen" type="checkbox" checked=${frozen} onChange=${(e) => setFrozen(e.currentTarget.checked)} /></label>
+      <button class="btn primary" type="submit" disabled=${busy || !when}>Set</button>
+      <button class="btn" type="button" disabled=${busy} onClick=${() => advance("1h")}>+1 hour</button>
+      <button class="btn" type="button" disabled=${busy} onClick=${() => advance("1d")}>+1 day</button>
+      <button class="btn" type="button" disabled=${busy || data?.mode === "real"} onClick=${() => change(() => admin("/clock", { method: "DELETE" }), "Clock back to real time")}>Real time</button>
+    </form>
+    <${ErrorNote} error=${error ?? clock.error} />
   <//>`;
 }
 

@@ -2,7 +2,9 @@ import { Router, json, type Request } from "express";
 import { badRequest, notFound } from "../errors.js";
 import { requireJsonBody } from "../http/json-body.js";
 import { nestingDepthLimit } from "../http/depth-limit.js";
+import type { Clock } from "../store/clock.js";
 import type { StateMeta } from "../store/schema.js";
+import { clockRouter } from "./clock.js";
 import type { Store } from "../store/store.js";
 import type { FaultRules } from "./faults.js";
 import { adminIndex, baseUrl } from "./home.js";
@@ -41,6 +43,8 @@ export interface AdminControl {
   clearCounts(): void;
   /** The contract as JSON, its `servers` naming `baseUrl`. */
   openapi(baseUrl: string): string;
+  /** The server's clock, read and set through /clock. */
+  clock: Clock;
 }
 
 function objectBody(req: Request): Record<string, unknown> {
@@ -152,6 +156,8 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
   router.get("/scenarios", (_req, res) => {
     res.json(ok(control.scenarios()));
   });
+
+  router.use(clockRouter(control.clock));
 
   router.use(viewsRouter(control.store));
 

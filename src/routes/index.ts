@@ -13,6 +13,7 @@ import { CallerDirectory } from "../auth/caller.js";
 import { explainRefusal } from "../auth/explain.js";
 import type { Responder } from "../responder/engine.js";
 import { parsePrefer } from "../responder/prefer.js";
+import type { Clock } from "../store/clock.js";
 import type { Database } from "../store/database.js";
 import type { User } from "../store/schema.js";
 import { assignmentHandlers } from "./assignments.js";
@@ -37,12 +38,28 @@ export const handlers: Partial<Handlers> = {
   ...teamHandlers,
 };
 
+/**
+ * Operations whose answer depends on the clock as well as on the data and the URL (slots with their minimum
+ * notice, bookings listed as upcoming or past): the response cache keys them by the clock too.
+ */
+export const NOW_DEPENDENT = new Set<string>([
+  "SlotsController_2024_09_04_getAvailableSlots",
+  "SlotsController_2024_09_04_getReservedSlot",
+  "BookingsController_2024_08_13_getBookings",
+  "BookingsController_2024_08_13_getBooking",
+  "OrganizationsBookingsController_getAllOrgTeamBookings",
+  "OrganizationsTeamsBookingsController_getAllOrgTeamBookings",
+  "OrganizationsUsersBookingsController_getOrganizationUserBookings",
+  "TeamsBookingsController_getAllTeamBookings",
+]);
+
 /** Whether an operation is answered by a stateful handler ("state") or from the spec ("spec"). */
 export const answeredBy = (operationId: string): "state" | "spec" => (operationId in handlers ? "state" : "spec");
 
 export interface ApiContext {
   contract: () => Contract;
   db: () => Database;
+  clock: Clock;
   /** Serve repeated GETs from a cache emptied by every write (on unless false). */
   responseCache?: boolean;
   /** Answers the operations without a handler (swapped with the contract by watch mode). */
@@ -165,11 +182,14 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       if (ctx.stubs?.answer(req, res)) return;
       const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
       if (!handler) return answerFromSpec(ctx, operation, req, res, next);
-      const cacheable = cache && operation.method === "GET" ? cache : undefined;
-      const cacheKey = operation.perCaller ? `${user?.id} ${req.originalUrl}` : req.originalUrl;
+      // An answer that depends on now is kept only while the clock stands still, and only for that instant.
+      const clockToken = NOW_DEPENDENT.has(operation.operationId) ? ctx.clock.cacheToken() : "";
+      const cacheable = cache && operation.method === "GET" && clockToken !== undefined ? cache : undefined;
+      const urlKey = clockToken ? `${clockToken} ${req.originalUrl}` : req.originalUrl;
+      const cacheKey = operation.perCaller ? `${user?.id} ${urlKey}` : urlKey;
       const cached = cacheable?.get(db.store, cacheKey);
       if (cached !== undefined) return send(req, res, 200, cached);
-      const apiRequest = { db, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
+      const apiRequest = { db, clock: ctx.clock, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
       const status = operation.method === "POST" ? 201 : 200;
       const answer = (data: unknown) => {
         const body = JSON.stringify({ status: "success", data });

@@ -68,3 +68,21 @@ export function slugify(text: string): string {
     .replace(/-+/g, "-");
   return slug.replace(/-+$/, "").replace(/\.*$/, "");
 }
+
+/** The alphabet of Cal.com's booking uids (short-uuid's flickrBase58). */
+const BASE58 = "123456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+
+/**
+ * A booking uid as Cal.com makes them (short-uuid's translator: a UUID v4 in base 58, 22 characters such as
+ * `nQ6fQ2BfRRMAxdZDQ3zvuK`). `random` as for `uuid`.
+ */
+export function bookingUid(random?: (n: number) => number): string {
+  let value = BigInt(`0x${uuid(random).replace(/-/g, "")}`);
+  const out: string[] = [];
+  while (value > 0n) {
+    out.push(BASE58[Number(value % 58n)]!);
+    value /= 58n;
+  }
+  while (out.length < 22) out.push(BASE58[0]!);
+  return out.reverse().join("");
+}

@@ -6,6 +6,7 @@ import { parseStateDocument, unwrapStateEnvelope } from "./state-document.js";
 import { badRequest } from "../errors.js";
 import type { State } from "./schema.js";
 import { seedState, type ScenarioRecipe } from "./seed.js";
+import { seedScheduling } from "./seed-scheduling.js";
 
 export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 const RECIPE_SCHEMA_PATH = fileURLToPath(new URL("../../spec/scenario.schema.json", import.meta.url));
@@ -41,9 +42,9 @@ function validRecipe(doc: unknown, file: string): ScenarioRecipe {
 /**
  * The state a scenario gives for a seed. A scenario file is either a recipe (spec/scenario.schema.json), seeded
  * here, or a whole state document (spec/state.schema.json, bare or as GET /__admin/state answers it), validated
- * like PUT /__admin/state and used as it is.
+ * like PUT /__admin/state and used as it is. `now` is the clock's time: seeded bookings lie around its day.
  */
-export function scenarioState(nameOrPath: string, seed: number): State {
+export function scenarioState(nameOrPath: string, seed: number, now: number = Date.now()): State {
   const file = scenarioFile(nameOrPath);
   let doc: unknown;
   try {
@@ -57,5 +58,9 @@ export function scenarioState(nameOrPath: string, seed: number): State {
   const state = unwrapStateEnvelope(doc);
   const isStateDocument = typeof state === "object" && state !== null && "memberships" in state;
   if (isStateDocument) return { ...parseStateDocument(state, meta, `scenario file ${file}`), meta };
-  return { ...seedState(validRecipe(doc, file), seed), meta };
+  const recipe = validRecipe(doc, file);
+  const seeded = seedState(recipe, seed);
+  // The scheduling core is laid around the clock's day: the same seed and clock give the same state.
+  seedScheduling(seeded, recipe, seed, now);
+  return { ...seeded, meta };
 }

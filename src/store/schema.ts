@@ -9,9 +9,13 @@ import type {
   Attribute,
   AttributeAssignment,
   AttributeOption,
+  Booking,
+  EventType,
   Membership,
   Organization,
   Profile,
+  Schedule,
+  SelectedSlot,
   StateDocument,
   Team,
   User,
@@ -24,7 +28,18 @@ export type {
   AttributeAssignment,
   AttributeOption,
   AttributeType,
+  Attendee,
+  AvailabilityRule,
+  Booking,
+  BookingSeat,
+  DateOverride,
+  EventType,
   HistoryChange,
+  Host,
+  PeriodLimits,
+  RecurringEvent,
+  Schedule,
+  SelectedSlot,
   HistoryValue,
   Membership,
   Metadata,
@@ -37,7 +52,11 @@ export type {
 } from "./state-types.gen.js";
 
 /** The whole store as one JSON document, with what a loaded document may leave out filled in. */
-export type State = StateDocument & Required<Pick<StateDocument, "meta" | "assignmentHistory" | "profiles">>;
+export type State = StateDocument &
+  Required<Pick<StateDocument, "meta" | "assignmentHistory" | "profiles" | "schedules" | "eventTypes" | "bookings" | "selectedSlots">>;
+
+/** The collections a state document may leave out (older documents have none of them): each is empty then. */
+export const OPTIONAL_COLLECTIONS = ["assignmentHistory", "profiles", "schedules", "eventTypes", "bookings", "selectedSlots"] as const;
 
 export interface Rows {
   organizations: Organization;
@@ -50,6 +69,10 @@ export interface Rows {
   attributeAssignments: AttributeAssignment;
   apiKeys: ApiKey;
   assignmentHistory: AssignmentHistoryEntry;
+  schedules: Schedule;
+  eventTypes: EventType;
+  bookings: Booking;
+  selectedSlots: SelectedSlot;
 }
 
 export type CollectionName = keyof Rows;
@@ -65,6 +88,10 @@ export const COLLECTIONS: readonly CollectionName[] = [
   "attributeAssignments",
   "apiKeys",
   "assignmentHistory",
+  "schedules",
+  "eventTypes",
+  "bookings",
+  "selectedSlots",
 ];
 
 /** One change to one row; a transaction is a list of these, and the write-ahead journal stores them. */

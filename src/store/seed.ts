@@ -27,6 +27,8 @@ export interface OrganizationRecipe {
   attributes?: AttributeRecipe[];
   /** Many generated attributes, for scale: `count` attributes of the select types with `options` options each. */
   generatedAttributes?: { count: number; options: number; perMember: [number, number]; coverage: number };
+  /** How much of the scheduling core to seed (seed-scheduling.ts). */
+  scheduling?: { bookingsPerMember?: number; maxHostsPerTeamEventType?: number };
 }
 
 export interface AttributeRecipe {
@@ -75,6 +77,10 @@ export function seedState(recipe: ScenarioRecipe, seed: number): State {
     attributeAssignments: [],
     apiKeys: [],
     assignmentHistory: [],
+    schedules: [],
+    eventTypes: [],
+    bookings: [],
+    selectedSlots: [],
   };
   let teamId = 0;
   let userId = 0;

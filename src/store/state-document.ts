@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import formatsModule from "ajv-formats";
 import { badRequest } from "../errors.js";
-import type { State } from "./schema.js";
+import { schedulingProblems } from "./scheduling-document.js";
+import { OPTIONAL_COLLECTIONS, type State } from "./schema.js";
 
 export const STATE_SCHEMA_PATH = fileURLToPath(new URL("../../spec/state.schema.json", import.meta.url));
 
@@ -102,6 +103,7 @@ export function stateProblems(doc: unknown): string[] {
   (state.assignmentHistory ?? []).forEach((h, i) => {
     if (!memberships.has(h.memberId)) dangling(`/assignmentHistory/${i}`, "memberId", h.memberId, "membership");
   });
+  problems.push(...schedulingProblems(state, { orgIds, teamIds, userIds }));
   return problems;
 }
 
@@ -129,5 +131,7 @@ export function parseStateDocument(given: unknown, fallbackMeta: State["meta"], 
     throw badRequest(`Invalid ${source}: ${listed}${more}`);
   }
   const state = doc as State;
-  return { ...state, meta: state.meta ?? fallbackMeta, assignmentHistory: state.assignmentHistory ?? [], profiles: state.profiles ?? [] };
+  const filled = { ...state, meta: state.meta ?? fallbackMeta };
+  for (const collection of OPTIONAL_COLLECTIONS) (filled as Record<string, unknown>)[collection] = state[collection] ?? [];
+  return filled;
 }

@@ -5,12 +5,16 @@ import {
   type Attribute,
   type AttributeAssignment,
   type AttributeOption,
+  type Booking,
   type Change,
   type CollectionName,
+  type EventType,
   type Membership,
   type Organization,
   type Profile,
   type Rows,
+  type Schedule,
+  type SelectedSlot,
   type State,
   type StateMeta,
   type Team,
@@ -19,6 +23,28 @@ import {
 
 type Id = string | number;
 type IntCollection = "organizations" | "teams" | "users" | "memberships";
+/** The scheduling collections: integer ids that, as a database sequence's, are never given out twice. */
+type SequenceCollection = "schedules" | "eventTypes" | "bookings" | "selectedSlots";
+
+const DAY_MS = 86_400_000;
+/** A booking in one of these statuses can make its host busy; CANCELLED and REJECTED ones never do. */
+const BUSY_STATUSES = new Set<Booking["status"]>(["ACCEPTED", "PENDING", "AWAITING_HOST"]);
+
+/** The UTC days (days since the epoch) an interval touches, first and last. */
+function utcDays(startIso: string, endIso: string): [number, number] {
+  const start = Date.parse(startIso);
+  const end = Date.parse(endIso);
+  const first = Math.floor(start / DAY_MS);
+  // An interval ending at midnight does not touch the day after.
+  return [first, Math.max(first, Math.floor((end - 1) / DAY_MS))];
+}
+
+/** Who a booking makes busy: its organizer by id, its attendees by e-mail (a host is busy as an attendee too). */
+function participantKeys(b: Booking): string[] {
+  const keys = b.userId != null ? [`u${b.userId}`] : [];
+  for (const a of b.attendees) keys.push(`e${a.email.toLowerCase()}`);
+  return keys;
+}
 
 /** Integer ids below this are also kept in arrays (see `Store.byIntId`); larger ones only in the maps. */
 const DENSE_ID_LIMIT = 1 << 24;
@@ -55,7 +81,48 @@ export class Store {
     attributeAssignments: new Map(),
     apiKeys: new Map(),
     assignmentHistory: new Map(),
+    schedules: new Map(),
+    eventTypes: new Map(),
+    bookings: new Map(),
+    selectedSlots: new Map(),
   };
+
+  /** userId → (scheduleId → schedule), in id order. */
+  readonly schedulesByUser = new Map<number, Map<number, Schedule>>();
+  /** userId → (eventTypeId → event type): the personal event types a user owns. */
+  readonly eventTypesByOwner = new Map<number, Map<number, EventType>>();
+  /** teamId → (eventTypeId → event type). */
+  readonly eventTypesByTeam = new Map<number, Map<number, EventType>>();
+  /** userId → (eventTypeId → event type): the team event types a user is a host of. */
+  readonly eventTypesByHost = new Map<number, Map<number, EventType>>();
+  /** `${userId}:${slug}` and `t${teamId}:${slug}` → event type (unique in Cal.com). */
+  readonly eventTypeBySlug = new Map<string, EventType>();
+  readonly bookingByUid = new Map<string, Booking>();
+  /** eventTypeId → (bookingId → booking). */
+  readonly bookingsByEventType = new Map<number, Map<number, Booking>>();
+  /** userId → (bookingId → booking): the bookings a user organizes (hosts). */
+  readonly bookingsByUser = new Map<number, Map<number, Booking>>();
+  /** attendee e-mail, lower-cased → (bookingId → booking). */
+  readonly bookingsByAttendeeEmail = new Map<string, Map<number, Booking>>();
+  /** uid of a rescheduled booking → the booking that replaced it (whose fromReschedule it is). */
+  readonly bookingByFromReschedule = new Map<string, Booking>();
+  /** recurringEventId → (bookingId → booking): the occurrences of a recurring booking. */
+  readonly bookingsByRecurringUid = new Map<string, Map<number, Booking>>();
+  /** A seat's referenceUid → its booking. */
+  readonly bookingBySeatUid = new Map<string, Booking>();
+  /**
+   * Participant (`u<userId>` for the organizer, `e<email>` for an attendee) → UTC day → the bookings in a busy
+   * status that touch that day: what a slots query reads for each host, never all bookings. See `busyBookings`.
+   */
+  readonly busyByParticipantDay = new Map<string, Map<number, Booking[]>>();
+  /** eventTypeId → (id → reservation). */
+  readonly selectedSlotsByEventType = new Map<number, Map<number, SelectedSlot>>();
+  /** uid → (id → reservation): Cal.com lets rows share a uid. */
+  readonly selectedSlotsByUid = new Map<string, Map<number, SelectedSlot>>();
+  /** userId (the host held for) → (id → reservation). */
+  readonly selectedSlotsByUser = new Map<number, Map<number, SelectedSlot>>();
+  /** The highest id each sequence has given out, and the attendees' (ids of rows inside bookings). */
+  private readonly sequences = { schedules: 0, eventTypes: 0, bookings: 0, selectedSlots: 0, attendees: 0 };
 
   readonly apiKeyByKey = new Map<string, ApiKey>();
   /** `${teamId}:${userId}` → membership, for org and team memberships alike. */
@@ -138,6 +205,44 @@ export class Store {
       for (const table of tables) for (const id of table.keys()) if ((id as number) > max) max = id as number;
       return max;
     }) + 1;
+  }
+
+  /**
+   * The next id of a scheduling collection, or of attendees: one past the highest ever held since this store was
+   * built, so an id is not handed out again after its row is deleted (a database sequence's behaviour). Callers
+   * making several rows in one transaction take `count` at once.
+   */
+  nextSequenceId(collection: SequenceCollection | "attendees", count = 1): number {
+    const next = this.sequences[collection] + 1;
+    // Reserved now so two transactions built before either is applied do not collide.
+    this.sequences[collection] += count;
+    return next;
+  }
+
+  /**
+   * The bookings in a busy status (ACCEPTED, PENDING, AWAITING_HOST) where the user is the organizer or an
+   * attendee (by e-mail), overlapping [fromMs, toMs] (inclusive, as Cal.com's query is), each once, in no set
+   * order. Reads only the days the window touches.
+   */
+  busyBookings(userId: number, fromMs: number, toMs: number): Booking[] {
+    const user = this.get("users", userId);
+    const keys = [`u${userId}`];
+    if (user) keys.push(`e${user.email.toLowerCase()}`);
+    const found = new Set<Booking>();
+    const first = Math.floor(fromMs / DAY_MS);
+    const last = Math.floor(toMs / DAY_MS);
+    for (const key of keys) {
+      const days = this.busyByParticipantDay.get(key);
+      if (!days) continue;
+      if (last - first > days.size) {
+        for (const list of days.values()) for (const b of list) found.add(b);
+      } else {
+        for (let day = first; day <= last; day++) for (const b of days.get(day) ?? []) found.add(b);
+      }
+    }
+    const out: Booking[] = [];
+    for (const b of found) if (Date.parse(b.startTime) <= toMs && Date.parse(b.endTime) >= fromMs) out.push(b);
+    return out;
   }
 
   /**
@@ -338,7 +443,59 @@ export class Store {
         bucket(this.historyByMember, h.memberId, () => []).push(h);
         return;
       }
+      case "schedules": {
+        const sc = row as Schedule;
+        this.raiseSequence("schedules", sc.id);
+        bucket(this.schedulesByUser, sc.userId, () => new Map()).set(sc.id, sc);
+        return;
+      }
+      case "eventTypes": {
+        const e = row as EventType;
+        this.raiseSequence("eventTypes", e.id);
+        if (e.userId != null) {
+          bucket(this.eventTypesByOwner, e.userId, () => new Map()).set(e.id, e);
+          this.eventTypeBySlug.set(`${e.userId}:${e.slug}`, e);
+        }
+        if (e.teamId != null) {
+          bucket(this.eventTypesByTeam, e.teamId, () => new Map()).set(e.id, e);
+          this.eventTypeBySlug.set(`t${e.teamId}:${e.slug}`, e);
+        }
+        for (const h of e.hosts ?? []) bucket(this.eventTypesByHost, h.userId, () => new Map()).set(e.id, e);
+        return;
+      }
+      case "bookings": {
+        const b = row as Booking;
+        this.raiseSequence("bookings", b.id);
+        for (const a of b.attendees) this.raiseSequence("attendees", a.id);
+        this.bookingByUid.set(b.uid, b);
+        if (b.eventTypeId != null) bucket(this.bookingsByEventType, b.eventTypeId, () => new Map()).set(b.id, b);
+        if (b.userId != null) bucket(this.bookingsByUser, b.userId, () => new Map()).set(b.id, b);
+        for (const a of b.attendees) bucket(this.bookingsByAttendeeEmail, a.email.toLowerCase(), () => new Map()).set(b.id, b);
+        if (b.fromReschedule) this.bookingByFromReschedule.set(b.fromReschedule, b);
+        if (b.recurringEventId) bucket(this.bookingsByRecurringUid, b.recurringEventId, () => new Map()).set(b.id, b);
+        for (const seat of b.seatsReferences ?? []) this.bookingBySeatUid.set(seat.referenceUid, b);
+        if (BUSY_STATUSES.has(b.status)) {
+          const [first, last] = utcDays(b.startTime, b.endTime);
+          for (const key of participantKeys(b)) {
+            const days = bucket(this.busyByParticipantDay, key, () => new Map());
+            for (let day = first; day <= last; day++) bucket(days, day, () => []).push(b);
+          }
+        }
+        return;
+      }
+      case "selectedSlots": {
+        const r = row as SelectedSlot;
+        this.raiseSequence("selectedSlots", r.id);
+        bucket(this.selectedSlotsByEventType, r.eventTypeId, () => new Map()).set(r.id, r);
+        bucket(this.selectedSlotsByUid, r.uid, () => new Map()).set(r.id, r);
+        bucket(this.selectedSlotsByUser, r.userId, () => new Map()).set(r.id, r);
+        return;
+      }
     }
+  }
+
+  private raiseSequence(collection: SequenceCollection | "attendees", id: number): void {
+    if (id > this.sequences[collection]) this.sequences[collection] = id;
   }
 
   private unindex(collection: CollectionName, row: Rows[CollectionName]): void {
@@ -402,6 +559,58 @@ export class Store {
         const list = this.historyByMember.get(h.memberId);
         const at = list?.indexOf(h) ?? -1;
         if (list && at >= 0) list.splice(at, 1);
+        return;
+      }
+      case "schedules": {
+        const sc = row as Schedule;
+        this.schedulesByUser.get(sc.userId)?.delete(sc.id);
+        return;
+      }
+      case "eventTypes": {
+        const e = row as EventType;
+        if (e.userId != null) {
+          this.eventTypesByOwner.get(e.userId)?.delete(e.id);
+          if (this.eventTypeBySlug.get(`${e.userId}:${e.slug}`) === e) this.eventTypeBySlug.delete(`${e.userId}:${e.slug}`);
+        }
+        if (e.teamId != null) {
+          this.eventTypesByTeam.get(e.teamId)?.delete(e.id);
+          if (this.eventTypeBySlug.get(`t${e.teamId}:${e.slug}`) === e) this.eventTypeBySlug.delete(`t${e.teamId}:${e.slug}`);
+        }
+        for (const h of e.hosts ?? []) this.eventTypesByHost.get(h.userId)?.delete(e.id);
+        return;
+      }
+      case "bookings": {
+        const b = row as Booking;
+        if (this.bookingByUid.get(b.uid) === b) this.bookingByUid.delete(b.uid);
+        if (b.eventTypeId != null) this.bookingsByEventType.get(b.eventTypeId)?.delete(b.id);
+        if (b.userId != null) this.bookingsByUser.get(b.userId)?.delete(b.id);
+        for (const a of b.attendees) this.bookingsByAttendeeEmail.get(a.email.toLowerCase())?.delete(b.id);
+        if (b.fromReschedule && this.bookingByFromReschedule.get(b.fromReschedule) === b) this.bookingByFromReschedule.delete(b.fromReschedule);
+        if (b.recurringEventId) this.bookingsByRecurringUid.get(b.recurringEventId)?.delete(b.id);
+        for (const seat of b.seatsReferences ?? []) if (this.bookingBySeatUid.get(seat.referenceUid) === b) this.bookingBySeatUid.delete(seat.referenceUid);
+        if (BUSY_STATUSES.has(b.status)) {
+          const [first, last] = utcDays(b.startTime, b.endTime);
+          for (const key of participantKeys(b)) {
+            const days = this.busyByParticipantDay.get(key);
+            for (let day = first; days && day <= last; day++) {
+              const list = days.get(day);
+              const at = list?.indexOf(b) ?? -1;
+              if (list && at >= 0) {
+                list.splice(at, 1);
+                if (list.length === 0) days.delete(day);
+              }
+            }
+          }
+        }
+        return;
+      }
+      case "selectedSlots": {
+        const r = row as SelectedSlot;
+        this.selectedSlotsByEventType.get(r.eventTypeId)?.delete(r.id);
+        const sameUid = this.selectedSlotsByUid.get(r.uid);
+        sameUid?.delete(r.id);
+        if (sameUid?.size === 0) this.selectedSlotsByUid.delete(r.uid);
+        this.selectedSlotsByUser.get(r.userId)?.delete(r.id);
         return;
       }
       default:

@@ -129,7 +129,10 @@ describe("GET /__admin/state", () => {
     const { api } = await start();
     const state = await api.state();
     expect(Object.keys(state).sort()).toEqual(
-      ["apiKeys", "assignmentHistory", "attributeAssignments", "attributeOptions", "attributes", "memberships", "meta", "organizations", "profiles", "teams", "users"].sort(),
+      [
+        "apiKeys", "assignmentHistory", "attributeAssignments", "attributeOptions", "attributes", "memberships", "meta", "organizations", "profiles", "teams", "users",
+        "schedules", "eventTypes", "bookings", "selectedSlots",
+      ].sort(),
     );
     expect(state.meta).toEqual({ seed: 42, scenario: "default" });
     expect(state.apiKeys.map((k) => k.key).sort()).toEqual(["cal_test_mock_admin_key", "cal_test_mock_member_key", "cal_test_mock_owner_key"]);

@@ -501,7 +501,8 @@ describe("Me", () => {
       bio: null,
       username: admin.username,
       timeFormat: 12,
-      defaultScheduleId: null,
+      // Seeded users have a default schedule, as Cal.com's users get one when they set their availability.
+      defaultScheduleId: admin.defaultScheduleId,
       weekStart: "Sunday",
       timeZone: "Europe/London",
       organizationId: org("alpha").id,

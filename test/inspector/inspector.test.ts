@@ -316,6 +316,22 @@ describe("the inspector in a browser, on the default scenario", () => {
     await expect.poll(() => s.page.getByTestId("stat-members").innerText()).toMatch(/^1\s/);
     expect(await s.page.getByTestId("stat-attributes").innerText()).toMatch(/^0\s/);
   });
+
+  it("Controls: the clock is shown, set, advanced and given back to real time", async () => {
+    await s.page.goto("/__inspector/#/controls");
+    await expect.poll(() => s.page.getByTestId("clock").innerText()).toContain("real time");
+    const form = s.page.getByTestId("clock-form");
+    await form.getByLabel("Set to (UTC)").fill("2026-12-07T09:00");
+    await form.getByRole("button", { name: "Set", exact: true }).click();
+    await expect.poll(() => s.page.getByTestId("clock").innerText()).toContain("2026-12-07T09:00:00.000Z");
+    expect(await adminData<{ now: string; mode: string }>("/clock")).toMatchObject({ now: "2026-12-07T09:00:00.000Z", mode: "frozen" });
+    await form.getByRole("button", { name: "+1 day" }).click();
+    await expect.poll(() => s.page.getByTestId("clock").innerText()).toContain("2026-12-08T09:00:00.000Z");
+    await s.screenshot("controls-clock");
+    await form.getByRole("button", { name: "Real time" }).click();
+    await expect.poll(() => adminData<{ mode: string }>("/clock")).toMatchObject({ mode: "real" });
+    await expect.poll(() => s.page.getByTestId("clock").innerText()).toContain("real time");
+  });
 });
 
 /** Option ids of an attribute by value, from the API. */

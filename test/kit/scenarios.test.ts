@@ -250,6 +250,10 @@ describe("a scenario file of the user's own", () => {
       apiKeys: [{ id: "key_1", key: "cal_hooli_owner", userId: 1, note: "owner" }],
       assignmentHistory: [],
       profiles: [],
+      schedules: [],
+      eventTypes: [],
+      bookings: [],
+      selectedSlots: [],
     };
     const file = join(dir, "state-doc.json");
     writeFileSync(file, JSON.stringify(doc, null, 2));

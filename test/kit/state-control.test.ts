@@ -208,7 +208,7 @@ describe("GET and PUT /__admin/state", () => {
       ["a missing collection", (doc) => void delete (doc as Partial<State>).attributes, [/must have required property 'attributes'/]],
       ["a field of the wrong type", (doc) => void ((doc.users[0] as { id: unknown }).id = "one"), [/\/users\/0\/id must be integer/]],
       ["an unknown field", (doc) => void ((doc.attributes[0] as unknown as Record<string, unknown>).color = "red"), [/\/attributes\/0 must NOT have additional properties/]],
-      ["an unknown collection", (doc) => void ((doc as unknown as Record<string, unknown>).bookings = []), [/must NOT have additional properties/]],
+      ["an unknown collection", (doc) => void ((doc as unknown as Record<string, unknown>).webhooks = []), [/must NOT have additional properties/]],
       ["an unknown attribute type", (doc) => void ((doc.attributes[0] as { type: string }).type = "COLOR"), [/\/attributes\/0\/type must be equal to one of the allowed values/]],
       ["an API key without the cal_ prefix", (doc) => void (doc.apiKeys[0]!.key = "sk_live_123"), [/\/apiKeys\/0\/key must match pattern/]],
       ["a negative weight", (doc) => void (doc.attributeAssignments[0]!.weight = -1), [/\/attributeAssignments\/0\/weight must be >= 0/]],

@@ -3,6 +3,7 @@ import { missingReference, notFound, recordNotFound, uniqueConflict, unprocessab
 import type { Database } from "../database.js";
 import type { Change, Membership, Role } from "../schema.js";
 import type { Store } from "../store.js";
+import { membershipRemovalChanges } from "./scheduling-cascades.js";
 
 type MembershipOutput = Schemas["TeamMembershipOutput"];
 type OrgMembershipAttribute = Schemas["OrganizationMembershipOutput"]["attributes"][number];
@@ -117,13 +118,18 @@ export function shouldAutoAccept(store: Store, orgId: number, email: string): bo
   return domain !== undefined && domain !== "" && domain === settings.orgAutoAcceptEmail.trim().toLowerCase();
 }
 
-/** Removing a membership takes its attribute assignments and their history with it (cascading foreign keys). */
+/**
+ * Removing a membership takes its attribute assignments and their history with it (cascading foreign keys), and
+ * the user's place among the hosts of the team's event types (Cal.com's removeMember).
+ */
 export function removeMembershipChanges(store: Store, m: Membership): Change[] {
   const changes: Change[] = [];
   for (const assignment of store.assignmentsByMember.get(m.id)?.values() ?? []) {
     changes.push({ op: "del", collection: "attributeAssignments", id: assignment.id });
   }
   for (const entry of store.historyByMember.get(m.id) ?? []) changes.push({ op: "del", collection: "assignmentHistory", id: entry.id });
+  // The user stops hosting the team's event types (scheduling-cascades.ts).
+  changes.push(...membershipRemovalChanges(store, m));
   changes.push({ op: "del", collection: "memberships", id: m.id });
   return changes;
 }

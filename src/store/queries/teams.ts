@@ -4,6 +4,7 @@ import type { Database } from "../database.js";
 import type { Change, Membership, Organization, Team, User } from "../schema.js";
 import type { Store } from "../store.js";
 import { removeMembershipChanges } from "./memberships.js";
+import { teamDeletionChanges } from "./scheduling-cascades.js";
 import { definedFields } from "./defined.js";
 import { assertMetadata } from "./metadata.js";
 
@@ -167,6 +168,7 @@ export async function deleteTeam(db: Database, teamId: number): Promise<Team> {
     const m = store.membershipByTeamUser.get(`${team.id}:${userId}`);
     if (m) changes.push(...removeMembershipChanges(store, m));
   }
+  changes.push(...teamDeletionChanges(store, team.id));
   changes.push({ op: "del", collection: "teams", id: team.id });
   await db.commit(changes);
   return team;

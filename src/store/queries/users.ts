@@ -6,6 +6,7 @@ import { slugify } from "../ids.js";
 import type { Change, Membership, Profile, User } from "../schema.js";
 import type { Store } from "../store.js";
 import { removeMembershipChanges } from "./memberships.js";
+import { userDeletionChanges } from "./scheduling-cascades.js";
 import { definedFields } from "./defined.js";
 import { assertMetadata } from "./metadata.js";
 
@@ -274,6 +275,8 @@ export async function deleteUser(db: Database, userId: number): Promise<User> {
   for (const profile of store.profilesByUser.get(userId)?.values() ?? []) changes.push({ op: "del", collection: "profiles", id: profile.id });
   // API keys are few (one per keyed user), so they are looked through rather than indexed by user.
   for (const key of store.rows.apiKeys.values()) if (key.userId === userId) changes.push({ op: "del", collection: "apiKeys", id: key.id });
+  // Their schedules, personal event types and the bookings they organize (scheduling-cascades.ts).
+  changes.push(...userDeletionChanges(store, userId));
   changes.push({ op: "del", collection: "users", id: userId });
   await db.commit(changes);
   return user;
