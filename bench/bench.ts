@@ -10,7 +10,8 @@
  *   --connections <n>  concurrent connections (50)                          BENCH_CONNECTIONS
  *   --startups <n>     start-ups timed with the large-org file present (3)  BENCH_STARTUPS
  *   --only <list>      phases to run: reads (= read-assigned,read-user,read-users,read-uncached), writes (= assign,unassign),
- *                      baselines, spec (= spec-startup,spec-static,spec-rss); default all   BENCH_ONLY
+ *                      mixed (90% reads, 10% assigns), grown (start-up and RSS after 100k writes), baselines,
+ *                      spec (= spec-startup,spec-static,spec-rss); default all   BENCH_ONLY
  *   --cpu-prof         run the mock under node --cpu-prof; profiles go to bench/results/profiles/
  *   --mock-node-args <args>  extra node flags for the mock, e.g. "--max-old-space-size=192"   BENCH_MOCK_NODE_ARGS
  *   --mock-dist <dir>  run the mock's cli.js from another build (an A/B of a change); default dist/   BENCH_MOCK_DIST
@@ -25,7 +26,7 @@ import { request as httpRequest } from "node:http";
 import { createServer, type AddressInfo } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon, { type Options as CannonOptions, type RequestSpec, type Result as CannonResult } from "autocannon";
 import { loadContract } from "../src/contract/index.js";
@@ -45,6 +46,9 @@ const RESULTS_DIR = join(ROOT, "bench", "results");
 
 const TARGETS = {
   readVsExpress: 0.75,
+  uncachedVsExpress: 0.9,
+  mixedReadsVsExpress: 0.75,
+  grownWrites: 100_000,
   readVsPrism: 1.5,
   readP99Ms: 25,
   writesPerSec: 2000,
@@ -85,7 +89,7 @@ const config = {
   connections: Math.max(1, Math.round(num(flags.connections, "BENCH_CONNECTIONS", 50))),
   startups: Math.max(1, Math.round(num(flags.startups, "BENCH_STARTUPS", 3))),
   only: new Set(
-    (flags.only ?? process.env.BENCH_ONLY ?? "reads,writes,baselines,spec")
+    (flags.only ?? process.env.BENCH_ONLY ?? "reads,writes,mixed,grown,baselines,spec")
       .split(",")
       .map((s) => s.trim())
       .flatMap((s) =>
@@ -333,6 +337,9 @@ interface RunFigures {
   bytesPerResponse: number;
   durationS: number;
   peakRssDuringMb?: number;
+  /** Mixed runs: 200 answers to reads, and 2xx answers to writes, per second. */
+  readsPerSec?: number;
+  writesPerSec?: number;
   serverCpuPct?: number;
   benchCpuPct?: number;
   otherCpuPct?: number;
@@ -580,6 +587,76 @@ async function specPhases(dbFile: string, orgId: number, profileDir?: string): P
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Mixed load and a grown file
+
+/** The reads of the mixed phase: the three read phases' URLs, interleaved, each with the key it needs. */
+function mixedReadList(facts: Facts): Array<{ path: string; key: string }> {
+  const list: Array<{ path: string; key: string }> = [];
+  for (let i = 0; i < 8; i++) {
+    list.push({ path: facts.assignedReadPaths[i]!, key: MEMBER_KEY });
+    list.push({ path: facts.userReadPaths[i * 2]!, key: MEMBER_KEY });
+    list.push({ path: facts.usersReadPaths[i]!, key: ADMIN_KEY });
+  }
+  return list;
+}
+
+/** A request spec that cycles through `reads`, counting the 200s into `counter.ok`. */
+function readCycler(reads: Array<{ path: string; key: string }>, counter: { ok: number; next: number }): RequestSpec {
+  return {
+    method: "GET",
+    path: "/",
+    setupRequest: (req) => {
+      const read = reads[counter.next++ % reads.length]!;
+      return { ...req, path: read.path, headers: { authorization: `Bearer ${read.key}` } };
+    },
+    onResponse: (status) => {
+      if (status === 200) counter.ok++;
+    },
+  };
+}
+
+/**
+ * The seeded state after `writes` acknowledged writes, as a db file: alternating assigns and unassigns of Skills
+ * options, made in this process through the same queries the API's handlers call (what each commits is what an
+ * acknowledged write over HTTP journals; HTTP would only take minutes longer), then written as a compacted file.
+ */
+async function grownFile(seededFile: string, file: string, writes: number): Promise<void> {
+  // From the build the mock runs, so the file is stamped as that build stamps it (see src/store/database.ts).
+  const { Database } = (await import(pathToFileURL(join(config.mockDist, "store", "database.js")).href)) as typeof import("../src/store/database.js");
+  const { assignOption, unassignOption } = (await import(pathToFileURL(join(config.mockDist, "store", "queries", "assignments.js")).href)) as typeof import("../src/store/queries/assignments.js");
+  const db = await Database.open("memory", () => {
+    const { journalSeq: _seq, ...state } = JSON.parse(readFileSync(seededFile, "utf8")) as State & { journalSeq?: number };
+    return state;
+  });
+  const store = db.store;
+  const org = [...store.rows.organizations.values()][0]!;
+  const adminKey = store.apiKeyByKey.get(ADMIN_KEY)!;
+  const actor = { user: store.get("users", adminKey.userId)! };
+  const skills = store.attributeByOrgSlug.get(`${org.id}:skills`)!;
+  const options = [...(store.optionsByAttribute.get(skills.id)?.values() ?? [])];
+  let done = 0;
+  while (done < writes) {
+    const before = done;
+    for (const option of options) {
+      for (const userId of store.userIdsByTeam.get(org.id) ?? []) {
+        if (done >= writes) break;
+        const m = store.membershipByTeamUser.get(`${org.id}:${userId}`);
+        if (!m?.accepted || store.assignmentsByOption.get(option.id)?.has(m.id)) continue;
+        await assignOption(db, org.id, userId, { attributeId: skills.id, attributeOptionId: option.id }, actor);
+        done++;
+        if (done < writes) {
+          await unassignOption(db, org.id, userId, option.id, actor);
+          done++;
+        }
+      }
+    }
+    if (done === before) throw new Error("bench: no (member, option) pair left to write");
+  }
+  const out = await Database.open(file, () => db.store.toState());
+  await out.close();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Main
 
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
@@ -652,6 +729,7 @@ async function main(): Promise<void> {
       `\ncalcom-mock (pid ${mockPid}): assigned-options bodies ${(assignedCap.meanBytes / 1024).toFixed(1)} KiB mean over ${facts.assignedReadPaths.length} URLs (${assignedCap.empty} empty); user-options bodies ${(userCap.meanBytes / 1024).toFixed(2)} KiB mean over ${facts.userReadPaths.length} URLs`,
     );
     const mockRuns: Record<string, RunFigures> = {};
+    const grownRows: Row[] = [];
     if (config.only.has("read-assigned")) {
       mockRuns.readAssigned = await measure("GET …/slugs/{slug}/options/assigned", mock!.base, mockPid, () => ({ requests: cycle(facts.assignedReadPaths, MEMBER_KEY) }));
     }
@@ -677,6 +755,38 @@ async function main(): Promise<void> {
         mockRuns.readUsersUncached = await measure("GET …/users?assignedOptionIds=a,b (AND, uncached)", uncached.base, pid, () => ({ requests: cycle(facts.usersReadPaths, ADMIN_KEY) }));
       }
       await stopChild(uncached.child);
+    }
+    // Mixed: 90% reads of the three phases' URLs, 10% assigns, on the mock as it is configured by default (the
+    // response cache on, which every write empties). The reads per second are compared with bare Express serving
+    // the same reads alone.
+    const mixedReads = mixedReadList(facts);
+    const mixedCounter = { ok: 0, next: 0, writesOk: 0 };
+    if (config.only.has("mixed")) {
+      // Pairs from the end of the pool, so the assign phase (from its start) finds its own pairs free.
+      let back = facts.assignPool.length - 1;
+      const write: RequestSpec = {
+        method: "POST",
+        path: "/",
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+        setupRequest: (req) => {
+          const pair = facts.assignPool[back--]!;
+          return { ...req, path: `/v2/organizations/${facts.orgId}/attributes/options/${pair.userId}`, body: JSON.stringify({ attributeId: pair.attributeId, attributeOptionId: pair.optionId }) };
+        },
+        onResponse: (status) => {
+          if (status >= 200 && status < 300) mixedCounter.writesOk++;
+        },
+      };
+      const reads = readCycler(mixedReads, mixedCounter);
+      let warm = true;
+      mockRuns.mixed = await measure("mixed: 90% reads, 10% assigns", mock!.base, mockPid, () => {
+        // The warm-up's answers are not counted.
+        if (!warm) Object.assign(mixedCounter, { ok: 0, writesOk: 0 });
+        warm = false;
+        return { requests: [...Array.from({ length: 9 }, () => reads), write] };
+      });
+      mockRuns.mixed.readsPerSec = mixedCounter.ok / mockRuns.mixed.durationS;
+      mockRuns.mixed.writesPerSec = mixedCounter.writesOk / mockRuns.mixed.durationS;
+      console.log(`    reads ${mockRuns.mixed.readsPerSec.toFixed(0)}/s, acknowledged assigns ${mockRuns.mixed.writesPerSec.toFixed(0)}/s`);
     }
     let assignWrap = 0;
     let unassignWrap = 0;
@@ -737,6 +847,26 @@ async function main(): Promise<void> {
       out.startupAfterWrites = { ms: again.startMs, fileBytes: bytes, peakRssMb: againHwm };
     }
 
+    // Start-up and memory on the file that 100,000 acknowledged writes grow (their history included).
+    if (config.only.has("grown")) {
+      const grown = join(tmp, "grown.json");
+      const g0 = performance.now();
+      await grownFile(seededFile, grown, TARGETS.grownWrites);
+      const bytes = statSync(grown).size;
+      console.log(`\nafter ${TARGETS.grownWrites.toLocaleString("en")} writes (made in ${((performance.now() - g0) / 1000).toFixed(0)} s; file ${(bytes / 2 ** 20).toFixed(1)} MiB)`);
+      const runs: Array<{ ms: number; rssMb: number; hwmMb: number }> = [];
+      for (let i = 0; i < config.startups; i++) {
+        const started = await startMock(grown, facts.orgId);
+        runs.push({ ms: started.startMs, rssMb: mb(procKb(started.child.pid, "VmRSS")), hwmMb: mb(procKb(started.child.pid, "VmHWM")) });
+        await stopChild(started.child);
+      }
+      const median = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
+      console.log(`  start-up: ${runs.map((r) => r.ms.toFixed(0)).join(", ")} ms (median ${median.ms.toFixed(0)}); RSS after start ${median.rssMb.toFixed(0)} MB, VmHWM ${median.hwmMb.toFixed(0)} MB`);
+      out.grown = { writes: TARGETS.grownWrites, fileBytes: bytes, runs, median };
+      grownRows.push({ figure: `start-up after ${TARGETS.grownWrites / 1000}k writes`, mock: median.ms, unit: "ms", target: `< ${TARGETS.startupMs} ms`, pass: median.ms < TARGETS.startupMs });
+      grownRows.push({ figure: `peak RSS after ${TARGETS.grownWrites / 1000}k writes (start-up)`, mock: median.hwmMb, unit: "MB", target: `< ${TARGETS.peakRssMb} MB`, pass: median.hwmMb < TARGETS.peakRssMb });
+    }
+
     // 4. The operations answered from the spec.
     const specRows = await specPhases(seededFile, facts.orgId, profileDir);
     out.spec = specRows.out;
@@ -769,6 +899,16 @@ async function main(): Promise<void> {
         if (config.only.has("read-users")) {
           runs.readUsers = await measure("GET …/users?assignedOptionIds=a,b (AND)", base, child.pid, () => ({ requests: cycle(facts.usersReadPaths, ADMIN_KEY) }));
         }
+        if (config.only.has("mixed") && s.key === "express") {
+          const counter = { ok: 0, next: 0 };
+          let warm = true;
+          runs.mixed = await measure("the mixed phase's reads, alone", base, child.pid, () => {
+            if (!warm) counter.ok = 0;
+            warm = false;
+            return { requests: [readCycler(mixedReads, counter)] };
+          });
+          runs.mixed.readsPerSec = counter.ok / runs.mixed.durationS;
+        }
         const peak = mb(procKb(child.pid, "VmHWM"));
         await stopChild(child, 5000);
         baselines[s.key] = { startMs: ready.ms, peakRssMb: peak, runs, meanBytes: { readAssigned: a.meanBytes, readUser: u.meanBytes } };
@@ -798,9 +938,10 @@ async function main(): Promise<void> {
       // The same reads without the response cache: shown beside, for what the queries cost; no target applies.
       const u = mockRuns[`${key}Uncached`];
       if (u) {
-        rows.push({ figure: `  uncached req/s`, mock: u.reqPerSec, unit: "req/s" });
-        rows.push({ figure: `  uncached vs bare Express / Prism`, mock: ratio(u.reqPerSec, ex?.[key]?.reqPerSec), unit: "×", prism: ratio(u.reqPerSec, pr?.[key]?.reqPerSec) });
-        rows.push({ figure: `  uncached p99`, mock: u.p99Ms, unit: "ms" });
+        const vsExU = ratio(u.reqPerSec, ex?.[key]?.reqPerSec);
+        rows.push({ figure: `  uncached req/s`, mock: u.reqPerSec, unit: "req/s", express: ex?.[key]?.reqPerSec });
+        rows.push({ figure: `  uncached vs bare Express`, mock: vsExU, unit: "×", target: `≥ ${TARGETS.uncachedVsExpress}×`, pass: vsExU === undefined ? undefined : vsExU >= TARGETS.uncachedVsExpress });
+        rows.push({ figure: `  uncached p99`, mock: u.p99Ms, unit: "ms", target: `< ${TARGETS.readP99Ms} ms`, pass: u.p99Ms < TARGETS.readP99Ms });
       }
     }
     for (const [key, label] of [
@@ -813,6 +954,16 @@ async function main(): Promise<void> {
       rows.push({ figure: `${label} non-2xx`, mock: m.non2xx + m.errors, unit: "" });
       rows.push({ figure: `${label} p50 / p99`, mock: m.p50Ms, unit: `ms / ${m.p99Ms.toFixed(1)} ms` });
     }
+    const mixed = mockRuns.mixed;
+    if (mixed?.readsPerSec !== undefined) {
+      const exReads = ex?.mixed?.readsPerSec;
+      const vs = ratio(mixed.readsPerSec, exReads);
+      rows.push({ figure: "mixed (10% assigns): reads/s", mock: mixed.readsPerSec, unit: "/s", express: exReads });
+      rows.push({ figure: "  vs bare Express (reads alone)", mock: vs, unit: "×", target: `≥ ${TARGETS.mixedReadsVsExpress}×`, pass: vs === undefined ? undefined : vs >= TARGETS.mixedReadsVsExpress });
+      rows.push({ figure: "  acknowledged assigns/s", mock: mixed.writesPerSec, unit: "/s" });
+      rows.push({ figure: "  p99 (reads and writes)", mock: mixed.p99Ms, unit: "ms", express: ex?.mixed?.p99Ms, target: `< ${TARGETS.readP99Ms} ms`, pass: mixed.p99Ms < TARGETS.readP99Ms });
+    }
+    rows.push(...grownRows);
     rows.push(...specRows.rows);
     rows.push({ figure: "start-up, large-org file present", mock: startupMedian, unit: "ms", express: baselines.express?.startMs, prism: baselines.prism?.startMs, target: `< ${TARGETS.startupMs} ms`, pass: startupMedian < TARGETS.startupMs });
     rows.push({ figure: "peak RSS (VmHWM)", mock: mockPeakMb, unit: "MB", express: baselines.express?.peakRssMb, prism: baselines.prism?.peakRssMb, target: `< ${TARGETS.peakRssMb} MB`, pass: mockPeakMb < TARGETS.peakRssMb });

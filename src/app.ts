@@ -92,7 +92,7 @@ export function createApp(ctx: AppContext): Express {
     unreadBodyHint,
     ...(ctx.rateLimit ? [rateLimiter(ctx.rateLimit, Date.now, (req) => hasOwnThrottle(ctx, req.method, req.path))] : []),
     ctx.admin.faults.middleware(),
-    apiRouter({ ...ctx, dynamic: ctx.dynamic ?? false }),
+    apiRouter({ ...ctx, dynamic: ctx.dynamic ?? false, stubs: ctx.admin.stubs }),
   ]);
   // Matched here rather than mounted at "/v2": a mount makes the router strip and restore the prefix on every
   // request, and the API wants the whole path anyway.

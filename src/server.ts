@@ -7,6 +7,7 @@ import { FaultRules } from "./admin/faults.js";
 import { LiveFeed } from "./admin/live-feed.js";
 import { OperationCounts, type OperationSummary } from "./admin/operation-counts.js";
 import { RequestLog } from "./admin/request-log.js";
+import { Stubs, type Stub, type StubDefinition } from "./admin/stubs.js";
 import { parseStateDocument } from "./store/state-document.js";
 import { createApp } from "./app.js";
 import { DEFAULT_SPEC_PATH, loadContract, type Contract } from "./contract/index.js";
@@ -66,6 +67,11 @@ export interface MockServerOptions {
   specs?: string[];
   /** Generated answers for the spec-driven operations unless a request says `Prefer: dynamic=false`. */
   dynamic?: boolean;
+  /**
+   * Stubs installed at start (as POST /__admin/stubs takes them). They stay through a reset, which removes only
+   * the stubs added since; a malformed one makes createMockServer reject, naming the field.
+   */
+  stubs?: StubDefinition[];
 }
 
 export interface MockServer {
@@ -87,6 +93,14 @@ export interface MockServer {
   database(): Database;
   /** Every operation served, how it is answered and its request count (as GET /__admin/operations). */
   operations(): OperationSummary[];
+  /** Installs a stub (as POST /__admin/stubs): its answer comes before the stateful and the spec-driven one. */
+  addStub(definition: StubDefinition): Stub;
+  /** The stubs installed, in the order they are matched (as GET /__admin/stubs). */
+  stubs(): Stub[];
+  /** Removes one stub; false if there is none with that id. */
+  removeStub(id: string): boolean;
+  /** Removes every stub, those given at start included (until the next reset). */
+  clearStubs(): void;
   server: Server;
 }
 
@@ -214,6 +228,13 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   if (location !== "memory" && statSync(location, { throwIfNoEntry: false })?.isDirectory()) {
     throw new StartError(`db ${location} is a directory; give the path of a JSON file in it, like ${location.replace(/\/+$/, "")}/db.json`, "EISDIR");
   }
+  // Stubs given at start are checked before anything starts, as POST /__admin/stubs would check them.
+  let stubs: Stubs;
+  try {
+    stubs = new Stubs(options.stubs ?? []);
+  } catch (err) {
+    throw new StartError(`stubs: ${(err as Error).message}`, "EBADSTUB");
+  }
   // The contract and any --spec document load before the port is bound: one that does not load is refused
   // with nothing started.
   const specs = options.specs ?? [];
@@ -292,6 +313,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     const next = { seed: opts.seed ?? current.seed, scenario: opts.scenario ?? current.scenario };
     const state = scenarioState(next.scenario, next.seed);
     await db.replace(state);
+    // As WireMock's reset: the stubs added since the start go, those given at start come back with fresh counts.
+    stubs.reset();
     const switched = next.scenario !== current.scenario;
     current = next;
     if (switched) onScenarioChange?.();
@@ -358,6 +381,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       }),
       requests: new RequestLog(options.journalSize ?? 1000, feed),
       faults: new FaultRules(random),
+      stubs,
       store: () => db.store,
       scenarios: () => ({ current: { ...db.store.meta }, available: scenarioNames() }),
       feed,
@@ -409,6 +433,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     state: () => structuredClone(db.store.toState()),
     database: () => db,
     operations: () => operationsOf(contract, counts),
+    addStub: (definition) => stubs.add(definition),
+    stubs: () => stubs.list(),
+    removeStub: (id) => stubs.remove(id),
+    clearStubs: () => stubs.clear(),
     reset,
     close({ graceMs = 0 } = {}) {
       closing ??= (async () => {

@@ -1,4 +1,4 @@
-// Controls: reset (scenario and seed), snapshots (take, restore) and fault rules (add, remove).
+// Controls: reset (scenario and seed), snapshots (take, restore), fault rules (add, remove) and stubs (list, remove).
 import { useState } from "preact/hooks";
 import { Card, Empty, ErrorNote, MethodBadge, admin, dateTime, html, post, useAdmin, useLive } from "../lib.js";
 
@@ -29,7 +29,44 @@ export function ControlsView() {
       <${ResetCard} />
       <${SnapshotsCard} />
     </div>
-    <${FaultsCard} />`;
+    <${FaultsCard} />
+    <${StubsCard} />`;
+}
+
+/** The installed stubs, in matching order; they are added through POST /__admin/stubs (README: Stubs). */
+function StubsCard() {
+  const { notify, requests } = useLive();
+  const [tick, setTick] = useState(0);
+  const stubs = useAdmin("/stubs", `${tick}-${requests}`);
+  const { busy, error, run } = useAction(notify);
+  const remove = async (path, message) => {
+    await run(() => admin(path, { method: "DELETE" }), message);
+    setTick((n) => n + 1);
+  };
+  const list = stubs.data ?? [];
+  return html`<${Card} title="Stubs"
+    actions=${list.length ? html`<button class="btn small" disabled=${busy} onClick=${() => remove("/stubs", "All stubs removed")}>Remove all</button>` : null}>
+    <${ErrorNote} error=${error ?? stubs.error} />
+    ${list.length === 0
+      ? html`<${Empty}>No stubs: add one with <span class="mono">POST /__admin/stubs</span>.<//>`
+      : html`<table class="table" data-testid="stubs">
+          <thead><tr><th>Id</th><th>Method</th><th>Path</th><th>Answer</th><th class="num">Priority</th><th class="num">Matched</th><th class="num">Left</th><th></th></tr></thead>
+          <tbody>
+            ${list.map(
+              (s) => html`<tr key=${s.id} class=${s.remaining === 0 ? "muted" : ""}>
+                <td class="mono">${s.id}${s.permanent ? html` <span class="muted small">(from start)</span>` : null}</td>
+                <td>${s.request.method ? html`<${MethodBadge} method=${s.request.method} />` : html`<span class="muted">any</span>`}</td>
+                <td class="mono">${s.request.path}${s.request.query ? html`<span class="muted">?${new URLSearchParams(Object.entries(s.request.query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]))).toString()}</span>` : null}${s.request.body !== undefined ? html` <span class="muted small">+ body</span>` : null}</td>
+                <td>${s.response.status}</td>
+                <td class="num">${s.priority}</td>
+                <td class="num">${s.matched}</td>
+                <td class="num">${s.remaining ?? "∞"}</td>
+                <td class="num"><button class="btn small danger" disabled=${busy} onClick=${() => remove(`/stubs/${encodeURIComponent(s.id)}`, `Stub ${s.id} removed`)}>Remove</button></td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>`}
+  <//>`;
 }
 
 function ResetCard() {

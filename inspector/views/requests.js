@@ -156,7 +156,7 @@ export function RequestsView() {
                   <span class="mono">${e.path}${query ? html`<span class="muted">?${query}</span>` : null}</span>
                   ${e.diagnostics ? html`<div class="diagnostics small" data-testid="row-diagnostics" title=${e.diagnostics}>${e.diagnostics}</div>` : null}
                 </td>
-                <td><${StatusBadge} status=${e.status} /></td>
+                <td><${StatusBadge} status=${e.status} />${e.stub !== undefined ? html` <span class="badge stub" title="Answered by stub ${e.stub}" data-testid="stub-mark">stub ${e.stub}</span>` : null}</td>
                 <td class="num mono small">${e.durationMs.toFixed(1)}</td>
                 <td class="num"><button class="btn small" title="Copy as curl" onClick=${(ev) => copy(e, ev)}>curl</button></td>
               </tr>

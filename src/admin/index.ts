@@ -8,6 +8,8 @@ import type { FaultRules } from "./faults.js";
 import { adminIndex, baseUrl } from "./home.js";
 import type { LiveFeed } from "./live-feed.js";
 import type { OperationSummary } from "./operation-counts.js";
+import type { Stubs } from "./stubs.js";
+import { stubsRouter } from "./stubs-router.js";
 import { parseJournalPage, parseRequestFilter, type LoggedRequest, type RequestLog } from "./request-log.js";
 import { viewsRouter } from "./views.js";
 
@@ -27,6 +29,7 @@ export interface AdminControl {
   health(): Record<string, unknown>;
   requests: RequestLog;
   faults: FaultRules;
+  stubs: Stubs;
   /** The store as it is now (a reset replaces it), for the read endpoints of views.ts. */
   store(): Store;
   scenarios(): { current: StateMeta; available: string[] };
@@ -151,6 +154,8 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
   });
 
   router.use(viewsRouter(control.store));
+
+  router.use(stubsRouter(control.stubs));
 
   router.get("/faults", (_req, res) => {
     res.json(ok(control.faults.list()));

@@ -7,6 +7,7 @@ import type { Store } from "../store/store.js";
 import { pathPattern } from "./path-pattern.js";
 import { badRequest, DIAGNOSTICS_LOCAL } from "../errors.js";
 import { answerOf } from "./answer.js";
+import { stubOf } from "./stubs.js";
 import type { LiveFeed } from "./live-feed.js";
 
 /** One request to /v2 as the journal keeps it (WireMock's request journal, for a Cal.com mock). */
@@ -32,6 +33,8 @@ export interface LoggedRequest {
    * reason of a 401 or 403), or a hint about an answer that matches Cal.com but could puzzle (a body not read).
    */
   diagnostics?: string;
+  /** The id of the stub (/__admin/stubs) that answered, when one did. */
+  stub?: string;
   /** Whom the request's API key belongs to (user, username, roles), when the state knows the key. */
   caller?: Caller;
 }
@@ -122,6 +125,7 @@ interface Recorded {
   response: unknown;
   durationMs: number;
   diagnostics: string | undefined;
+  stub: string | undefined;
   caller: Caller | undefined;
 }
 
@@ -236,6 +240,7 @@ export class RequestLog {
           response: res.writableFinished && req.method !== "HEAD" ? keptAnswer(answerOf(res)) : undefined,
           durationMs: performance.now() - started,
           diagnostics: res.locals[DIAGNOSTICS_LOCAL] as string | undefined,
+          stub: stubOf(res),
           caller: token === undefined ? undefined : callers.of(store(), token),
         });
       });
@@ -259,6 +264,7 @@ function format(r: Recorded): LoggedRequest {
     responseBody: journaledResponse(r.response),
     durationMs: r.durationMs,
     ...(r.diagnostics !== undefined && { diagnostics: r.diagnostics }),
+    ...(r.stub !== undefined && { stub: r.stub }),
     ...(r.caller !== undefined && { caller: r.caller }),
   };
 }

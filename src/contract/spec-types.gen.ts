@@ -8617,7 +8617,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "CalendarEventVideoLocation";
+            type: "video";
             url: string;
             label?: string | null;
             password?: string | null;
@@ -8629,7 +8629,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "CalendarEventPhoneLocation";
+            type: "phone";
             url: string;
             label?: string | null;
             pin?: string | null;
@@ -8642,7 +8642,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "CalendarEventSipLocation";
+            type: "sip";
             url: string;
             label?: string | null;
             pin?: string | null;
@@ -8653,7 +8653,7 @@ export interface components {
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "CalendarEventMoreLocation";
+            type: "more";
             url: string;
             label?: string | null;
         };

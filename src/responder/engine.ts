@@ -3,6 +3,8 @@ import Module, { createRequire } from "node:module";
 import { STATUS_CODES } from "node:http";
 import { badRequest, errorEnvelope, httpException } from "../errors.js";
 import { weakEtag } from "../http/etag.js";
+import { preferExampleBranches } from "./branches.js";
+import { addGenerationHints, registerHintFormats, type SchemaFaker } from "./hints.js";
 
 /**
  * The spec-driven responder: @stoplight/prism-http 5.12 in process, behind one function. The router has already
@@ -91,8 +93,9 @@ function importPrism() {
     const prismRequire = createRequire(require.resolve("@stoplight/prism-http"));
     preferEnglishFaker(prismRequire);
     const [http, core] = await Promise.all([import("@stoplight/prism-http"), import("@stoplight/prism-core")]);
-    const faker = prismRequire("json-schema-faker") as { JSONSchemaFaker: { option(o: Record<string, unknown>): void } };
+    const faker = prismRequire("json-schema-faker") as { JSONSchemaFaker: SchemaFaker };
     faker.JSONSchemaFaker.option({ fillProperties: false, useDefaultValue: true });
+    registerHintFormats(faker.JSONSchemaFaker);
     return { http, core };
   })();
   return prismModules;
@@ -142,15 +145,22 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
   const staticAnswers = new Map<string, Readonly<SpecAnswer>>();
   const parsed = new Map<string, Promise<HttpOperation>>();
 
-  /** Prism's form of one operation, parsed from its own small document on first use. */
-  const operationFor = (e: Engine, source: number, target: OperationRef): Promise<HttpOperation> => {
-    const key = `${source} ${target.operationId}`;
+  /**
+   * Prism's form of one operation, parsed from its own small document on first use: with every oneOf/anyOf
+   * narrowed to the branch that has the document's example, and for generated answers (`dynamic`) a second form
+   * with the generation hints of hints.ts.
+   */
+  const operationFor = (e: Engine, source: number, target: OperationRef, dynamic: boolean): Promise<HttpOperation> => {
+    const key = `${source} ${target.operationId}${dynamic ? " dynamic" : ""}`;
     let op = parsed.get(key);
     if (!op) {
       const doc = sources[source]?.doc as Doc | undefined;
       if (!doc) throw new Error(`the spec-driven responder has no document ${source}`);
       // Prism dereferences its argument in place (making it cyclic): it gets a copy, never the contract itself.
-      op = e.http.getHttpOperationsFromSpec(structuredClone(documentFor(doc, target.pathTemplate, target.method.toLowerCase()))).then((ops) => {
+      const copy = structuredClone(documentFor(doc, target.pathTemplate, target.method.toLowerCase()));
+      preferExampleBranches(copy);
+      if (dynamic) addGenerationHints(copy);
+      op = e.http.getHttpOperationsFromSpec(copy).then((ops) => {
         const found = ops.find((o) => (o.iid ?? o.id) === target.operationId) ?? ops[0];
         if (!found) throw new Error(`Prism found no operation ${target.operationId}`);
         return found;
@@ -207,7 +217,8 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
     async answer(source, target, request, prefer) {
       const e = await load();
       const operationId = target.operationId;
-      const op = await operationFor(e, source, target);
+      // A generated answer needs only the hinted form: the plain one is parsed if the generator fails.
+      const op = await operationFor(e, source, target, prefer.dynamic);
       const declared = prefer.code === undefined ? [] : op.responses.map((r) => r.code);
       if (prefer.code !== undefined && !declared.includes(String(prefer.code)) && !(prefer.code >= 400 && declared.includes("default"))) {
         return refusal(request.path, `Prefer: code=${prefer.code} is not an answer this operation declares (declared: ${declared.join(", ")})`);
@@ -229,7 +240,7 @@ export function createResponder(sources: ReadonlyArray<{ doc: object }>, seed: n
           if ("status" in r) return { ...serialize(finish(r.status, r.body)), how: "spec; dynamic" };
           if (!isGeneratorCrash(r.error)) return fromProblem(request.path, r.error);
         }
-        const fallback = await staticAnswer(e, op, operationId, request, mock);
+        const fallback = await staticAnswer(e, await operationFor(e, source, target, false), operationId, request, mock);
         return { ...fallback, how: "spec; static (the generator failed for this request)" };
       }
       return staticAnswer(e, op, operationId, request, mock);

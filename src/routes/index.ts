@@ -7,6 +7,7 @@ import { matchOperation, type Contract, type Operation, type RawQuery, type Requ
 import type { OperationId } from "../contract/types.js";
 import { keepAnswer } from "../admin/answer.js";
 import type { OperationCounts } from "../admin/operation-counts.js";
+import type { Stubs } from "../admin/stubs.js";
 import { badRequest, HttpError, notFound, unauthorized, validationFailure, withDiagnostics } from "../errors.js";
 import { CallerDirectory } from "../auth/caller.js";
 import { explainRefusal } from "../auth/explain.js";
@@ -51,6 +52,8 @@ export interface ApiContext {
   counts: OperationCounts;
   /** Cal.com's rate limits are on (`--rate-limit`): the endpoints' own throttles (`x-calcom-throttle`) apply too. */
   rateLimit?: RateLimit | undefined;
+  /** The user's stubs (/__admin/stubs): they answer before the stateful handler or the responder. */
+  stubs?: Stubs;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -123,7 +126,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
     const method = req.method === "HEAD" ? "GET" : req.method;
     const match = matchOperation(contract.operations, method, fullPath);
     const operation = match.operation;
-    if (!operation) return next(unknownRoute(contract, req.method, fullPath, req.originalUrl));
+    if (!operation) return ctx.stubs?.answer(req, res) ? undefined : next(unknownRoute(contract, req.method, fullPath, req.originalUrl));
     ctx.counts.add(operation.operationId);
     try {
       const db = ctx.db();
@@ -158,6 +161,8 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       const orgId = path.value.orgId === undefined ? 0 : Number(path.value.orgId);
       const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
       if ("diagnostics" in rest) throw validationFailure(rest.diagnostics, rest.targets);
+      // A stub answers a request that passed Cal.com's authentication, guards and validation, in place of both.
+      if (ctx.stubs?.answer(req, res)) return;
       const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
       if (!handler) return answerFromSpec(ctx, operation, req, res, next);
       const cacheable = cache && operation.method === "GET" ? cache : undefined;

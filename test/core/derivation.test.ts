@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { derive } from "../../src/contract/derive/index.js";
 import type { JsonObject } from "../../src/contract/derive/walk.js";
 import { makeTempDir } from "../support/harness.js";
+import { PUBLISHED_2025_DOC, PUBLISHED_DOC, withoutPublishedDoc } from "../support/reference.js";
 
 /** `npm run spec:derive` on a small document written for the test, with the defects Cal.com's has. */
 
@@ -125,4 +126,77 @@ describe("the derivation", () => {
     writeFileSync(join(dir, "calcom.openapi.json"), written.replace("List things", "Edited by hand"));
     expect(await cli("--check")).toBe(1);
   });
+});
+
+/** Runs `npm run spec:derive` with the project's overlays; resolves with its exit code and what it printed. */
+function deriveCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(process.execPath, ["--import", "tsx", "derive/cli.ts", ...args], { cwd: ROOT, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+describe.skipIf(withoutPublishedDoc)("a refresh from a newer published document", () => {
+  // The 2025 contract as it was derived, then the 2026 document derived over it, as a refresh does.
+  const dir = makeTempDir();
+  let first: Awaited<ReturnType<typeof deriveCli>>;
+  let refresh: Awaited<ReturnType<typeof deriveCli>>;
+  let report = "";
+  const section = (heading: string) => {
+    const at = report.indexOf(`#### ${heading}`);
+    expect(at, `no section for ${heading}`).toBeGreaterThanOrEqual(0);
+    const end = report.indexOf("\n####", at + 1);
+    return report.slice(at, end < 0 ? undefined : end);
+  };
+
+  it("prints the drift and writes it to the derivation report", async () => {
+    first = await deriveCli(PUBLISHED_2025_DOC, "--out", dir);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).not.toMatch(/Drift/);
+    refresh = await deriveCli(PUBLISHED_DOC, "--out", dir);
+    expect(refresh.code, refresh.stderr).toBe(0);
+    report = readFileSync(join(dir, "calcom.derivation.md"), "utf8");
+    expect(refresh.stdout).toContain("## Drift against the previous contract");
+    const printed = refresh.stdout.slice(refresh.stdout.indexOf("## Drift"), refresh.stdout.indexOf("spec:derive: wrote")).trim();
+    expect(report.trim().endsWith(printed)).toBe(true);
+    expect(report).toMatch(/derived from `calcom-v2\.openapi\.json` \(sha256 [0-9a-f]{12}…\) with 181 operations,\nthis one from `calcom-v2-current\.openapi\.json`/);
+     // Two derivations of the whole document, each in its own process.
+  }, 180_000);
+
+  it("names the operations added and removed", () => {
+    expect(report).toContain("### Operations added (94)");
+    expect(report).toContain("- GET /v2/bookings/{bookingUid}/attendees (BookingAttendeesController_2024_08_13_getBookingAttendees)");
+    expect(report).toContain("- POST /v2/teams/{teamId}/invite (TeamsInviteController_createInvite)");
+    expect(report).toMatch(/### Operations removed \(1\)\n\n- GET \/v2\/stripe\/check\/\{teamId\} \(/);
+  });
+
+  it("names every stateful operation whose published form changed, with what changed", () => {
+    expect(report).toContain("### Stateful operations whose published form changed (18)");
+    for (const op of ["GET /v2/me (", "PATCH /v2/me ("]) {
+      const me = section(op);
+      for (const field of ["name", "avatarUrl", "bio"]) expect(me).toContain(`- response 200.data.${field}: added (string|null, required)`);
+    }
+    expect(section("PATCH /v2/me (")).toContain('- body.locale: enum gains "bn"');
+    for (const op of ["GET /v2/organizations/{orgId}/memberships (", "POST /v2/organizations/{orgId}/memberships (", "PATCH /v2/organizations/{orgId}/memberships/{membershipId} ("]) {
+      expect(section(op)).toMatch(/- response 20[01]\.data\.attributes: added \(array, required\), with \d+ nested nodes/);
+    }
+    const teamMemberships = section("GET /v2/teams/{teamId}/memberships (");
+    expect(teamMemberships).toMatch(/- query emails: added \(array\)/);
+    for (const op of ["GET /v2/organizations/{orgId}/attributes (", "GET /v2/organizations/{orgId}/teams/me (", "GET /v2/teams/{teamId}/memberships ("]) {
+      expect(section(op)).toContain("- query take: number → number, minimum 1, maximum 250, default 250");
+      expect(section(op)).toContain("- query skip: number → number, minimum 0, default 0");
+    }
+    expect(section("POST /v2/teams (")).toContain("response 201.data<oneOf Output>: removed (ref Output (missing))");
+    // Unchanged operations are not listed.
+    expect(report).not.toContain("#### DELETE /v2/organizations/{orgId}/users/{userId} (");
+  });
+
+  it("keeps the drift when derived again from the same document, so --check passes", async () => {
+    const again = await deriveCli(PUBLISHED_DOC, "--out", dir, "--check");
+    expect(again.code, again.stderr).toBe(0);
+    const rerun = await deriveCli(PUBLISHED_DOC, "--out", dir);
+    expect(rerun.stdout).not.toMatch(/Drift/);
+    expect(readFileSync(join(dir, "calcom.derivation.md"), "utf8")).toBe(report);
+   }, 180_000);
 });

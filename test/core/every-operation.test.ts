@@ -3,10 +3,11 @@ import { loadContract, type Operation } from "../../src/contract/index.js";
 import { answeredBy } from "../../src/routes/index.js";
 import type { MockServer } from "../../src/server.js";
 import type { State } from "../../src/store/schema.js";
+import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { ADMIN_KEY, expectError, scenarioFacts, startMock, type ApiResponse, type Client } from "../support/harness.js";
-import { inventedKeys, plausibleRequest, type PlannedRequest } from "../support/plausible.js";
-import { successRequests } from "./operations.js";
+import { ADMIN_KEY, expectError, startMock, type ApiResponse, type Client } from "../support/harness.js";
+import { planFor as planOf, type Plan } from "../support/plan.js";
+import { inventedKeys } from "../support/plausible.js";
 
 /**
  * Every operation of the contract, stateful or answered from the spec: a plausible request answers 2xx with a body
@@ -15,6 +16,7 @@ import { successRequests } from "./operations.js";
  */
 
 const contract = loadContract();
+const planFor = (op: Operation) => planOf(contract, state, op);
 let mock: MockServer;
 let api: Client;
 let state: State;
@@ -24,22 +26,6 @@ beforeAll(async () => {
   state = await api.state();
 });
 afterAll(() => mock.close());
-
-/** A planned request, with the API key of the caller it needs when that is not the org admin. */
-type Plan = PlannedRequest & { key?: string };
-
-/**
- * The request each operation should accept: from the seeded store for stateful ones (with the caller whose role
- * their guards ask for, such as the team owner), from the contract otherwise.
- */
-function planFor(op: Operation): Plan {
-  const facts = scenarioFacts(state);
-  if (answeredBy(op.operationId) === "state") {
-    const r = successRequests(state, facts)[op.operationId]!;
-    return { method: r.method, path: r.path, headers: {}, ...(r.key && { key: r.key }), ...(r.body !== undefined && { body: r.body }) };
-  }
-  return plausibleRequest(contract, op, facts.org.id);
-}
 
 /** The same request made malformed in the first way the operation allows, with what the 400 should name. */
 function malformed(op: Operation, plan: Plan): { request: Plan & { rawBody?: string }; names: RegExp } {
@@ -95,6 +81,20 @@ describe("every operation of the contract", () => {
   it("has 274 operations (Cal.com's 272 and the 2 attribute ones its document lacks), each answered by state or by the spec", () => {
     expect(contract.operations).toHaveLength(274);
     expect(contract.operations.filter((op) => answeredBy(op.operationId) === "state")).toHaveLength(48);
+  });
+
+  it("is what README's table of tags counts, tag by tag", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const table = readme.slice(readme.indexOf("| tag | operations | answered by |"), readme.indexOf("| **all** |"));
+    const rows = table.split("\n").slice(2).filter((l) => l.startsWith("| ")).map((l) => l.split("|").map((c) => c.trim()));
+    const documented = rows.map(([, tag, count, by]) => `${tag} ${count} ${by}`);
+    const tags = [...new Set(contract.operations.map((op) => op.tag))];
+    const actual = tags.map((tag) => {
+      const ops = contract.operations.filter((op) => op.tag === tag);
+      return `${tag} ${ops.length} ${[...new Set(ops.map((op) => answeredBy(op.operationId)))].join(", ")}`;
+    });
+    expect(documented).toEqual(actual);
+    expect(readme).toContain(`| **all** | **${contract.operations.length}** |`);
   });
 
   it.each(contract.operations.map((op) => [`${op.method} ${op.pathTemplate}`, op] as const))("%s", async (_label, op) => {

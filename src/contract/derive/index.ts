@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { driftSection, PUBLISHED_FORM, PUBLISHED_SOURCE, publishedForm } from "./drift.js";
 import { ADDITIONS, EXAMPLE_CHECK, PROSE_STEP, REPAIRS, type Step } from "./repairs.js";
 import { isObject, METHODS, operations, type Json, type JsonObject } from "./walk.js";
 
@@ -14,7 +15,17 @@ export interface Overlay {
 export interface Derivation {
   doc: JsonObject;
   report: string;
+  /** The drift section, when this derivation replaced a contract derived from another document (new drift). */
+  drift?: string;
 }
+
+/** The contract a derivation replaces, and its report: what the drift is measured against. */
+export interface Previous {
+  doc: JsonObject;
+  report?: string;
+}
+
+const DRIFT_HEADING = "## Drift against the previous contract";
 
 const OVERLAY_STEP_ID = "stateful-overlays";
 
@@ -43,10 +54,16 @@ function schemaChanges(published: Json | undefined, ours: Json): string {
   return changes.length ? `: ${changes.join("; ")}` : "";
 }
 
-function applyOverlay(doc: JsonObject, overlay: Overlay): string[] {
+/**
+ * Puts an overlay's operations and components into the contract. Each operation it replaces keeps its published
+ * form (read from the untouched published document, since an earlier overlay may have replaced components it
+ * refers to), for the drift of the next refresh.
+ */
+function applyOverlay(doc: JsonObject, overlay: Overlay, pristine: JsonObject): string[] {
   const sites: string[] = [];
   const paths = doc.paths as JsonObject;
   const byId = new Map(operations(doc).map((o) => [o.op.operationId as string, o]));
+  const publishedById = new Map(operations(pristine).map((o) => [o.op.operationId as string, o.op]));
   for (const [path, item] of Object.entries(overlay.doc.paths as JsonObject)) {
     for (const method of METHODS) {
       const op = (item as JsonObject)[method];
@@ -54,7 +71,10 @@ function applyOverlay(doc: JsonObject, overlay: Overlay): string[] {
       const published = byId.get(op.operationId as string);
       if (published) delete (paths[published.path] as JsonObject)[published.method];
       paths[path] ??= {};
-      (paths[path] as JsonObject)[method] = structuredClone(op);
+      const ours = structuredClone(op);
+      const publishedOp = publishedById.get(op.operationId as string);
+      if (publishedOp) ours[PUBLISHED_FORM] = publishedForm(pristine, publishedOp);
+      (paths[path] as JsonObject)[method] = ours;
       sites.push(`${published ? "replaced" : "added"} ${method.toUpperCase()} ${path} (${String(op.operationId)})`);
     }
   }
@@ -79,10 +99,15 @@ function countOperations(doc: JsonObject): number {
  * serves them), then every repair and addition, each applied from one place and listed in the report. Pure: the
  * same input gives the same bytes.
  */
-export function derive(published: JsonObject, overlays: readonly Overlay[], inputName: string, inputText: string): Derivation {
+export function derive(published: JsonObject, overlays: readonly Overlay[], inputName: string, inputText: string, previous?: Previous): Derivation {
+  const sha = createHash("sha256").update(inputText).digest("hex");
   const doc: JsonObject = {
     openapi: "3.0.3",
-    info: { title: "Cal.com API v2 (calcom-mock contract)", version: String((published.info as JsonObject | undefined)?.version ?? "") },
+    info: {
+      title: "Cal.com API v2 (calcom-mock contract)",
+      version: String((published.info as JsonObject | undefined)?.version ?? ""),
+      [PUBLISHED_SOURCE]: { document: inputName, sha256: sha },
+    },
     // Replaced by the running mock's own address when served at GET /__admin/openapi.json.
     servers: [{ url: "http://127.0.0.1:5555" }],
     tags: [],
@@ -97,11 +122,11 @@ export function derive(published: JsonObject, overlays: readonly Overlay[], inpu
   for (const overlay of overlays) {
     record(
       { id: `${OVERLAY_STEP_ID}: ${overlay.name}`, kind: "addition", why: String(overlay.doc["x-overlay"] ?? "") },
-      applyOverlay(doc, overlay),
+      applyOverlay(doc, overlay, published),
     );
   }
   for (const step of [...REPAIRS, ...ADDITIONS, EXAMPLE_CHECK, PROSE_STEP]) record(step, step.apply(doc));
-  const sha = createHash("sha256").update(inputText).digest("hex");
+  const { drift, fresh } = previous ? driftOver(previous, doc, sha) : { drift: undefined, fresh: false };
   const report = [
     "# How spec/calcom.openapi.json is derived",
     "",
@@ -114,8 +139,25 @@ export function derive(published: JsonObject, overlays: readonly Overlay[], inpu
     "## Steps, in the order they run",
     "",
     ...sections,
+    ...(drift ? [drift] : []),
   ].join("\n");
-  return { doc, report };
+  return { doc, report, ...(drift && fresh && { drift }) };
+}
+
+/**
+ * The drift against the contract being replaced. Deriving again from the document that contract came from (the
+ * usual run, and CI's --check) keeps the drift its own derivation reported, so the report stays what that refresh
+ * said until the next one.
+ */
+function driftOver(previous: Previous, next: JsonObject, sha: string): { drift: string | undefined; fresh: boolean } {
+  const source = (previous.doc.info as JsonObject | undefined)?.[PUBLISHED_SOURCE];
+  // A contract written before contracts recorded their source (or by hand) says nothing to compare with.
+  if (!isObject(source)) return { drift: undefined, fresh: false };
+  if (source.sha256 === sha) {
+    const at = previous.report?.indexOf(DRIFT_HEADING) ?? -1;
+    return { drift: at < 0 ? undefined : previous.report!.slice(at).replace(/\n+$/, "\n"), fresh: false };
+  }
+  return { drift: driftSection({ previous: previous.doc, next }).replace(/\n+$/, "\n"), fresh: true };
 }
 
 /**

@@ -323,6 +323,32 @@ export const REPAIRS: Step[] = [
     },
   },
   {
+    id: "discriminator-mappings",
+    kind: "repair",
+    why: "A `discriminator` without a `mapping` means, by OpenAPI's rule, that the discriminating property holds the branch's schema name (`CalendarEventVideoLocation`), while each branch's own enum says `video`: the mapping from those enum values to the branches is added, so generated clients accept what Cal.com sends.",
+    apply(doc) {
+      const sites: string[] = [];
+      walkDocument(doc, (schema, where) => {
+        const discriminator = schema.discriminator;
+        if (!isObject(discriminator) || typeof discriminator.propertyName !== "string" || discriminator.mapping !== undefined) return;
+        const branches = (schema.oneOf ?? schema.anyOf) as Json[] | undefined;
+        if (!Array.isArray(branches)) return;
+        const mapping: JsonObject = {};
+        for (const branch of branches) {
+          const ref = isObject(branch) ? branch.$ref : undefined;
+          const target = typeof ref === "string" ? schemas(doc)[ref.split("/").pop()!] : undefined;
+          const property = isObject(target) && isObject(target.properties) ? target.properties[discriminator.propertyName] : undefined;
+          const values = isObject(property) && Array.isArray(property.enum) ? property.enum : [];
+          if (values.length !== 1 || typeof values[0] !== "string") return;
+          mapping[values[0]] = ref!;
+        }
+        discriminator.mapping = mapping;
+        sites.push(`${where}: ${Object.keys(mapping).join(", ")}`);
+      });
+      return sites;
+    },
+  },
+  {
     id: "one-of-to-any-of",
     kind: "repair",
     why: "NestJS emits `oneOf` without a discriminator over branches that overlap, so valid values match two branches and fail: they become `anyOf` (TypeScript unions are not exclusive either).",

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MockServer } from "../../src/server.js";
+import { addGenerationHints, TIME_ZONE_FORMAT } from "../../src/responder/hints.js";
+import { preferExampleBranches } from "../../src/responder/branches.js";
+import { startMock, type Client } from "../support/harness.js";
+
+/**
+ * What spec-driven answers say: the oneOf/anyOf branch that has the document's example, and generated values that
+ * look like what their format and name announce. Every answer here also passes the contract (the client checks).
+ */
+
+let mock: MockServer;
+let api: Client;
+
+beforeAll(async () => {
+  ({ mock, api } = await startMock());
+});
+afterAll(() => mock.close());
+
+const SLOTS = "/v2/slots?eventTypeId=1&start=2050-09-05&end=2050-09-06";
+const SLOTS_V = { "cal-api-version": "2024-09-04" };
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ZONES = new Set(Intl.supportedValuesOf("timeZone").concat("UTC"));
+
+describe("oneOf / anyOf answers", () => {
+  it("GET /v2/slots answers the document's example slots, not the first branch's placeholder map", async () => {
+    const res = await api.request("GET", SLOTS, { key: null, headers: SLOTS_V });
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).not.toContain("property1");
+    const days = Object.entries(res.body.data as Record<string, Array<{ start: string; end: string }>>);
+    expect(days.length).toBeGreaterThan(0);
+    for (const [day, slots] of days) {
+      expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      for (const slot of slots) {
+        expect(slot.start.startsWith(day)).toBe(true);
+        expect(Date.parse(slot.end)).toBeGreaterThan(Date.parse(slot.start));
+      }
+    }
+  });
+
+  it("generated slots keep to that branch too", async () => {
+    const res = await api.request("GET", SLOTS, { key: null, headers: { ...SLOTS_V, prefer: "dynamic=true" } });
+    expect(res.status).toBe(200);
+    for (const slots of Object.values(res.body.data as Record<string, unknown[]>)) for (const slot of slots) expect(typeof slot).toBe("object");
+  });
+
+  it("narrows to the first branch with an example and leaves branches without examples alone", () => {
+    const doc = {
+      components: { schemas: { WithExample: { type: "object", example: { a: 1 } }, Plain: { type: "object" } } },
+      paths: {
+        "/x": {
+          get: {
+            one: { oneOf: [{ $ref: "#/components/schemas/Plain" }, { $ref: "#/components/schemas/WithExample" }] },
+            none: { anyOf: [{ type: "string" }, { type: "number" }] },
+          },
+        },
+      },
+    };
+    preferExampleBranches(doc);
+    expect(doc.paths["/x"].get.one.oneOf).toEqual([{ $ref: "#/components/schemas/WithExample" }]);
+    expect(doc.paths["/x"].get.none.anyOf).toHaveLength(2);
+  });
+});
+
+describe("generated (dynamic) answers honour formats and names", () => {
+  it("bookings: date-times, e-mails, time zones, URLs, UUIDs, non-negative durations and ids", async () => {
+    const res = await api.request("GET", "/v2/bookings", { headers: { "cal-api-version": "2024-08-13", prefer: "dynamic=true" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-calcom-mock-answered-by")).toBe("spec; dynamic");
+    const bookings = res.body.data as Array<Record<string, any>>;
+    expect(bookings.length).toBeGreaterThan(0);
+    for (const b of bookings) {
+      for (const field of ["start", "end", "createdAt"]) {
+        expect(b[field]).toMatch(ISO);
+        const year = new Date(b[field] as string).getUTCFullYear();
+        expect(year).toBeGreaterThanOrEqual(2025);
+        expect(year).toBeLessThanOrEqual(2027);
+      }
+      expect(b.uid).toMatch(UUID);
+      expect(Number.isInteger(b.id) && b.id >= 1).toBe(true);
+      expect(Number.isInteger(b.duration) && b.duration >= 0).toBe(true);
+      if (b.meetingUrl !== undefined) expect(new URL(b.meetingUrl as string).protocol).toBe("https:");
+      for (const person of [...(b.hosts as any[]), ...(b.attendees as any[])]) {
+        expect(person.email).toMatch(EMAIL);
+        expect(ZONES.has(person.timeZone as string), person.timeZone as string).toBe(true);
+      }
+    }
+  });
+
+  it("schedules: times of day where the document's examples are times of day, dates for overrides", async () => {
+    const res = await api.request("GET", "/v2/schedules", { headers: { "cal-api-version": "2024-06-11", prefer: "dynamic=true" } });
+    expect(res.status).toBe(200);
+    for (const schedule of res.body.data as Array<Record<string, any>>) {
+      expect(ZONES.has(schedule.timeZone as string)).toBe(true);
+      for (const slot of schedule.availability as any[]) {
+        expect(slot.startTime).toMatch(/^\d{2}:\d{2}$/);
+        expect(slot.endTime).toMatch(/^\d{2}:\d{2}$/);
+      }
+      for (const override of schedule.overrides as any[]) expect(override.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
+  it("the same request gives the same generated body", async () => {
+    const headers = { "cal-api-version": "2024-08-13", prefer: "dynamic=true" };
+    const a = await api.request("GET", "/v2/bookings?take=3", { headers });
+    const b = await api.request("GET", "/v2/bookings?take=3", { headers });
+    expect(b.body).toEqual(a.body);
+  });
+
+  it("never overrides a format, pattern, enum or length the contract declares", () => {
+    const schema = {
+      properties: {
+        createdAt: { type: "string", format: "date" },
+        timeZone: { type: "string", enum: ["Europe/Rome"] },
+        email: { type: "string", maxLength: 5 },
+        slug: { type: "string", pattern: "^x$" },
+        id: { type: "integer", minimum: -5 },
+        userTimeZone: { type: "string" },
+        guestEmails: { type: "array", items: { type: "string" } },
+      },
+    };
+    addGenerationHints(schema);
+    expect(schema.properties.createdAt).toEqual({ type: "string", format: "date" });
+    expect(schema.properties.timeZone).toEqual({ type: "string", enum: ["Europe/Rome"] });
+    expect(schema.properties.email).toEqual({ type: "string", maxLength: 5 });
+    expect(schema.properties.slug).toEqual({ type: "string", pattern: "^x$" });
+    expect(schema.properties.id).toEqual({ type: "integer", minimum: -5 });
+    expect(schema.properties.userTimeZone).toEqual({ type: "string", format: TIME_ZONE_FORMAT });
+    expect(schema.properties.guestEmails.items).toEqual({ type: "string", format: "email" });
+  });
+});
