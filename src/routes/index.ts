@@ -67,10 +67,10 @@ export interface ApiContext {
   /** Answer spec-driven operations with generated bodies unless a request says `Prefer: dynamic=false`. */
   dynamic?: boolean;
   counts: OperationCounts;
-  /** The user's stubs (/__admin/stubs): they answer before the stateful handler or the responder. */
-  stubs?: Stubs;
   /** Cal.com's rate limits are on (`--rate-limit`): the endpoints' own throttles (`x-calcom-throttle`) apply too. */
   rateLimit?: RateLimit | undefined;
+  /** The user's stubs (/__admin/stubs): they answer before the stateful handler or the responder. */
+  stubs?: Stubs;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
