@@ -6,4 +6,4 @@ export { loadContract, createResponseValidator, DEFAULT_SPEC_PATH, type Contract
 export type { State, StateMeta } from "./store/schema.js";
 export type { Schemas, OperationId } from "./contract/types.js";
 export type { OperationSummary } from "./admin/operation-counts.js";
-export type { Stub, StubDefinition, StubRequest, StubResponse } from "./admin/stubs.js";
+export type { Stub, StubDefinition, StubRequest, StubResponse } from "./admin/stub-types.js";
