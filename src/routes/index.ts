@@ -25,7 +25,7 @@ import { EndpointThrottler, throttleTracker } from "../http/endpoint-throttle.js
 import type { RateLimit } from "../http/rate-limit.js";
 import { notModified, weakEtag } from "../http/etag.js";
 import { teamHandlers } from "./teams.js";
-import type { ApiRequest, Handler, Handlers } from "./types.js";
+import { Reply, type ApiRequest, type Handler, type Handlers } from "./types.js";
 import { userHandlers } from "./users.js";
 
 /** The stateful operations. Every other operation of the contract is answered from the spec. */
@@ -190,12 +190,17 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       const cached = cacheable?.get(db.store, cacheKey);
       if (cached !== undefined) return send(req, res, 200, cached);
       const apiRequest = { db, clock: ctx.clock, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
-      const status = operation.method === "POST" ? 201 : 200;
-      const answer = (data: unknown) => {
-        const body = JSON.stringify({ status: "success", data });
+      const answer = (result: unknown) => {
+        let status = operation.method === "POST" ? 201 : 200;
+        let envelope: Record<string, unknown>;
+        if (result instanceof Reply) {
+          status = result.status ?? status;
+          envelope = result.omitData ? { status: "success", ...result.extra } : { status: "success", data: result.data, ...result.extra };
+        } else envelope = { status: "success", data: result };
+        const body = JSON.stringify(envelope);
         const computed = { body, etag: weakEtag(body) };
         // Stored against the store as it was when the answer was computed: a write since then empties the cache.
-        cacheable?.set(db.store, cacheKey, computed);
+        if (status === 200) cacheable?.set(db.store, cacheKey, computed);
         send(req, res, status, computed);
       };
       const result = handler(apiRequest);

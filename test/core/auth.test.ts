@@ -5,6 +5,7 @@ import type { MockServer } from "../../src/server.js";
 import type { State } from "../../src/store/schema.js";
 import { ADMIN_KEY, MEMBER_KEY, OWNER_KEY, expectError, expectSuccess, scenarioFacts, startMock, type Client } from "../support/harness.js";
 import { successRequests, type OperationRequest } from "./operations.js";
+import { DIRECTORY_TAGS } from "../support/stateful.js";
 
 let mock: MockServer;
 let api: Client;
@@ -23,16 +24,18 @@ afterAll(() => mock.close());
 
 /** Every stateful operation, with the role it needs read from the spec's x-required-role (the directory's name their guards instead). */
 const spec = JSON.parse(readFileSync(new URL("../../spec/calcom.openapi.json", import.meta.url), "utf8")) as {
-  paths: Record<string, Record<string, { operationId: string; "x-required-role"?: string }>>;
+  paths: Record<string, Record<string, { operationId: string; tags?: string[]; "x-required-role"?: string }>>;
 };
+/** The directory's operations: the scheduling ones have their own guards and their own suites. */
+const directory = (op: { operationId: string; tags?: string[] }) => answeredBy(op.operationId) === "state" && DIRECTORY_TAGS.has(op.tags?.[0] ?? "");
 const roles = new Map(
   Object.values(spec.paths).flatMap((item) =>
-    Object.values(item).flatMap((op) => (answeredBy(op.operationId) === "state" ? [[op.operationId, op["x-required-role"]] as const] : [])),
+    Object.values(item).flatMap((op) => (directory(op) ? [[op.operationId, op["x-required-role"]] as const] : [])),
   ),
 );
 /** The stateful operations under /v2/organizations/{orgId}; /v2/me and /v2/teams have no organization to get wrong. */
 const orgScopedOps = Object.entries(spec.paths).flatMap(([path, item]) =>
-  path.includes("{orgId}") ? Object.values(item).flatMap((op) => (answeredBy(op.operationId) === "state" ? [op.operationId] : [])) : [],
+  path.includes("{orgId}") ? Object.values(item).flatMap((op) => (directory(op) ? [op.operationId] : [])) : [],
 );
 const memberOps = [...roles].filter(([, role]) => role === "org member").map(([id]) => id);
 const adminOps = [...roles].filter(([, role]) => role === "org admin").map(([id]) => id);

@@ -10,7 +10,11 @@ import type { MockServer } from "../../src/server.js";
 import type { State } from "../../src/store/schema.js";
 import { MEMBER_KEY, scenarioFacts, startMock, type ApiResponse, type Client } from "../support/harness.js";
 import { PUBLISHED_DOC, withoutPublishedDoc } from "../support/reference.js";
+import { loadContract } from "../../src/contract/index.js";
+import { handlers } from "../../src/routes/index.js";
+import { DIRECTORY_TAGS } from "../support/stateful.js";
 import { directoryFacts, successRequests, type OperationRequest } from "./operations.js";
+import { schedulingRequests } from "./requests/index.js";
 
 const SPEC_PATH = fileURLToPath(new URL("../../spec/calcom.openapi.json", import.meta.url));
 /** Cal.com's published document, from the shared reference material (beside the checkout in CI too). */
@@ -23,6 +27,9 @@ const allOperations = Object.entries(rawSpec().paths).flatMap(([path, item]) =>
 );
 /** The stateful ones, walked here with requests made from the seeded store (test/core/every-operation covers all). */
 const specOperations = allOperations.filter((o) => answeredBy(o.operationId) === "state");
+const parsed = new Map(loadContract().operations.map((op) => [op.operationId, op]));
+/** The attributes and the organization directory: stateful since before the scheduling operations were. */
+const directoryOperations = specOperations.filter((o) => DIRECTORY_TAGS.has(parsed.get(o.operationId)!.tag));
 
 let prismOperations: IHttpOperation[];
 let mock: MockServer;
@@ -42,10 +49,11 @@ describe("spec/calcom.openapi.json", () => {
     expect(Object.keys(doc.paths ?? {})).toHaveLength(176);
   });
 
-  it("has Cal.com's 272 operations and the 2 attribute ones its document lacks, with unique ids; 48 of them stateful (16 attribute, 32 directory)", () => {
+  it("has Cal.com's 272 operations and the 2 attribute ones its document lacks, with unique ids; the stateful ones are the handlers' (16 attribute, 32 directory, the rest scheduling)", () => {
     expect(allOperations).toHaveLength(274);
     expect(new Set(allOperations.map((o) => o.operationId)).size).toBe(274);
-    expect(specOperations).toHaveLength(48);
+    expect(specOperations.map((o) => o.operationId).sort()).toEqual(Object.keys(handlers).sort());
+    expect(directoryOperations).toHaveLength(48);
     expect(specOperations.filter((o) => o.operationId.startsWith("OrganizationsAttributes"))).toHaveLength(16);
   });
 
@@ -55,7 +63,7 @@ describe("spec/calcom.openapi.json", () => {
     const theirs = Object.entries(published.paths).flatMap(([path, item]) =>
       Object.entries(item).filter(([, op]) => directoryTags.has(op.tags?.[0] ?? "")).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
     );
-    const ours = specOperations.filter((o) => !o.operationId.startsWith("OrganizationsAttributes")).map((o) => `${o.method} ${o.path} ${o.operationId}`);
+    const ours = directoryOperations.filter((o) => !o.operationId.startsWith("OrganizationsAttributes")).map((o) => `${o.method} ${o.path} ${o.operationId}`);
     expect(theirs).toHaveLength(32);
     expect(ours.sort()).toEqual(theirs.sort());
   });
@@ -66,16 +74,21 @@ describe("spec/calcom.openapi.json", () => {
     expect(prism).toEqual(ours);
   });
 
-  it("declares every success status Cal.com answers: 201 for POST, 200 otherwise", () => {
+  it("declares every success status Cal.com answers: 201 for POST, 200 otherwise (or the status its success request names)", async () => {
+    await mock.reset();
+    const state = await api.state();
+    const requests = successRequests(state, scenarioFacts(state));
     for (const op of specOperations) {
-      expect(op.statuses, op.operationId).toContain(op.method === "POST" ? "201" : "200");
-      for (const status of ["400", "401", "403", "404"]) expect(op.statuses, op.operationId).toContain(status);
+      expect(op.statuses, op.operationId).toContain(String(requests[op.operationId]?.status ?? (op.method === "POST" ? 201 : 200)));
+      // The refusals every operation can meet: bad input, and, where credentials are asked for, their absence.
+      expect(op.statuses, op.operationId).toContain("400");
+      if (parsed.get(op.operationId)!.auth === "api-key") for (const status of ["401", "403", "404"]) expect(op.statuses, op.operationId).toContain(status);
     }
   });
 });
 
 /** One failing request per operation, each answering a status the spec declares for it. */
-function errorRequests(state: State, facts: ReturnType<typeof scenarioFacts>): Record<string, OperationRequest & { status: number; key?: string }> {
+function errorRequests(state: State, facts: ReturnType<typeof scenarioFacts>): Record<string, OperationRequest & { status: number }> {
   const base = `/v2/organizations/${facts.org.id}`;
   const dept = facts.attr("department");
   const skills = facts.attr("skills");
@@ -143,10 +156,11 @@ function errorRequests(state: State, facts: ReturnType<typeof scenarioFacts>): R
       key: MEMBER_KEY,
     },
     ...directoryErrorRequests(state, facts),
+    ...schedulingRequests(state, facts).errors,
   };
 }
 
-function directoryErrorRequests(state: State, facts: ReturnType<typeof scenarioFacts>): Record<string, OperationRequest & { status: number; key?: string }> {
+function directoryErrorRequests(state: State, facts: ReturnType<typeof scenarioFacts>): Record<string, OperationRequest & { status: number }> {
   const base = `/v2/organizations/${facts.org.id}`;
   const d = directoryFacts(state, facts);
   const team = facts.teams[0]!.id;
@@ -225,10 +239,11 @@ describe("walk over every operation of spec/", () => {
     let facts = scenarioFacts(state);
     const ok = successRequests(state, facts)[operationId]!;
     expect(ok.method).toBe(spec.method);
+    const options = (r: OperationRequest) => ({ ...(r.key !== undefined && { key: r.key }), ...(r.body !== undefined && { body: r.body }), ...(r.headers && { headers: r.headers }) });
     // The harness validates every /v2 answer against spec/ and names the operation it matched.
-    const success = await api.request(ok.method, ok.path, { ...(ok.key && { key: ok.key }), ...(ok.body !== undefined && { body: ok.body }) });
+    const success = await api.request(ok.method, ok.path, options(ok));
     expect(success.operationId).toBe(operationId);
-    expect(success.status, JSON.stringify(success.body).slice(0, 300)).toBe(spec.method === "POST" ? 201 : 200);
+    expect(success.status, JSON.stringify(success.body).slice(0, 300)).toBe(ok.status ?? (spec.method === "POST" ? 201 : 200));
     expect(success.body.status).toBe("success");
     checkWithPrism(operationId, success);
 
@@ -237,7 +252,7 @@ describe("walk over every operation of spec/", () => {
     facts = scenarioFacts(state);
     const bad = errorRequests(state, facts)[operationId]!;
     expect(bad.method).toBe(spec.method);
-    const failure = await api.request(bad.method, bad.path, { ...(bad.key && { key: bad.key }), ...(bad.body !== undefined && { body: bad.body }) });
+    const failure = await api.request(bad.method, bad.path, options(bad));
     expect(failure.operationId).toBe(operationId);
     expect(failure.status, JSON.stringify(failure.body)).toBe(bad.status);
     expect(failure.body).toMatchObject({ status: "error", path: bad.path, error: { code: expect.any(String), message: expect.any(String) } });
@@ -245,8 +260,9 @@ describe("walk over every operation of spec/", () => {
     // A refused request changes nothing.
     expect(await api.state()).toEqual(state);
 
-    // And the same operation without credentials: 401 in the envelope.
-    const anonymous = await api.request(bad.method, ok.path, { key: null, ...(ok.body !== undefined && { body: ok.body }) });
+    // And the same operation without credentials, where it asks for them: 401 in the envelope.
+    if (parsed.get(operationId)!.auth !== "api-key") return;
+    const anonymous = await api.request(bad.method, ok.path, { ...options(ok), key: null });
     expect(anonymous.status).toBe(401);
     checkWithPrism(operationId, anonymous);
   });

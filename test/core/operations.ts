@@ -1,14 +1,8 @@
 import type { State } from "../../src/store/schema.js";
 import { OWNER_KEY, type scenarioFacts } from "../support/harness.js";
+import { schedulingRequests, type OperationRequest } from "./requests/index.js";
 
-export interface OperationRequest {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
-  path: string;
-  body?: unknown;
-  /** The caller, when not the org admin (the plain team routes need the team's owner). */
-  key?: string;
-}
-
+export type { OperationRequest } from "./requests/index.js";
 /**
  * One request per operation of spec/ that succeeds on a freshly reset default scenario (with an admin key), keyed
  * by operationId. The ids come from the state, never hard-coded. Tests check that the keys are exactly the spec's.
@@ -68,6 +62,7 @@ export function successRequests(state: State, facts: ReturnType<typeof scenarioF
       path: `${base}/attributes/assignments/${holder}/history?limit=5`,
     },
     ...directorySuccessRequests(state, facts, d),
+    ...schedulingRequests(state, facts).success,
   };
 }
 

@@ -8,6 +8,7 @@ import { loadContract } from "../../src/contract/index.js";
 import { plausibleRequest } from "../support/plausible.js";
 import { ADMIN_KEY, client, expectError, makeTempDir, scenarioFacts, startMock, type Client } from "../support/harness.js";
 import { PUBLISHED_DOC, withoutPublishedDoc } from "../support/reference.js";
+import { STATEFUL_COUNT } from "../support/stateful.js";
 
 /** The operations answered from the spec: static and dynamic answers, Prefer, cal-api-version, --spec, the lists. */
 
@@ -176,7 +177,7 @@ describe("the control API", () => {
       data: Array<{ method: string; path: string; operationId: string; tag: string; answeredBy: string; requests: number }>;
     };
     expect(data).toHaveLength(274);
-    expect(data.filter((o) => o.answeredBy === "state")).toHaveLength(48);
+    expect(data.filter((o) => o.answeredBy === "state")).toHaveLength(STATEFUL_COUNT);
     // The organization directory is answered from the store, every operation of its seven tags.
     const directoryTags = ["Orgs / Users", "Orgs / Memberships", "Orgs / Teams", "Orgs / Teams / Memberships", "Me", "Teams", "Teams / Memberships"];
     const directory = data.filter((o) => directoryTags.includes(o.tag));

@@ -18,6 +18,8 @@ import { OWNER_KEY, checkContract, expectDetails, scenarioFacts, startMock } fro
 const loaded = loadContract();
 /** The stateful operations: the hostile suite attacks what the mock keeps state for. */
 export const contract = { ...loaded, operations: loaded.operations.filter((op) => answeredBy(op.operationId) === "state") };
+/** Every operation of the contract, the spec-driven ones too: what a method on a path may reach. */
+export const allOperations = loaded.operations;
 export const TIMEOUT_MS = 5_000;
 /** The server's /v2 body limit (body-parser's default "100kb", which Cal.com keeps). */
 export const BODY_LIMIT = 100 * 1024;

@@ -8,6 +8,7 @@ import { createMockServer } from "../../src/server.js";
 import { ADMIN_KEY, MEMBER_KEY, OWNER_KEY, client, expectSuccess, makeTempDir } from "../support/harness.js";
 import { filesUnder } from "../support/files.js";
 import { canListen, freePort, waitFor } from "./helpers.js";
+import { STATEFUL_COUNT } from "../support/stateful.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -90,7 +91,7 @@ describe("calcom-mock CLI: serving", () => {
       expect(out).toMatch(/scenario: default, seed 42/);
       expect(out).toMatch(/db: +memory/);
       expect(out).toContain(`API base: ${url}/v2`);
-      expect(out).toContain("operations: 274: 48 answered from state, 226 from the spec (static)");
+      expect(out).toContain(`operations: 274: ${STATEFUL_COUNT} answered from state, ${274 - STATEFUL_COUNT} from the spec (static)`);
       expect(out).toContain(`control API: ${url}/__admin`);
       expect(out).toContain(`inspector: ${url}/__inspector`);
       expect((await fetch(`${url}/__inspector/`)).status).toBe(200);
