@@ -294,6 +294,13 @@ function weekGrid(zone: string, wanted: DateTime, weekStart: string): WeekGrid {
   return new WeekGrid(zone, day.minus({ days: (day.weekday - startDay + 7) % 7 }).startOf("day"));
 }
 
+/** The organization the user belongs to (for a link to their member page): their organizationId, else a membership's. */
+function organizationOf(store: Store, user: User): number | null {
+  if (user.organizationId != null) return user.organizationId;
+  for (const teamId of store.membershipsByUser.get(user.id)?.keys() ?? []) if (store.get("organizations", teamId)) return teamId;
+  return null;
+}
+
 /** The bookings the user takes part in, as organizer or as an attendee (by e-mail), that overlap [start, end). */
 function bookingsOf(store: Store, user: User, start: number, end: number): Array<{ b: Booking; role: "organizer" | "attendee" }> {
   const found = new Map<number, { b: Booking; role: "organizer" | "attendee" }>();
@@ -370,7 +377,15 @@ export function memberWeek(store: Store, now: number, query: WeekQuery) {
   for (const { b } of taking) for (const a of b.attendees) zones.add(a.timeZone);
 
   return {
-    user: { id: user.id, username: user.username, name: user.name, email: user.email, timeZone: user.timeZone ?? DEFAULT_ZONE, weekStart },
+    user: {
+      id: user.id,
+      username: user.username,
+      name: user.name,
+      email: user.email,
+      timeZone: user.timeZone ?? DEFAULT_ZONE,
+      weekStart,
+      organizationId: organizationOf(store, user),
+    },
     zone,
     zones: [...zones],
     now: iso(now),
