@@ -172,9 +172,9 @@ export function Card({ title, actions, children, class: cls = "" }) {
 const CLOCK_MODE = { real: "real time", frozen: "frozen", shifted: "running, shifted from real time" };
 
 /**
- * The mock's clock (GET /__admin/clock), read again every few seconds and whenever the state changes; while it
- * runs, `now` moves on between readings. `token` changes when views that depend on now should load again: at each
- * setting of a frozen clock, and once a minute while it runs.
+ * The mock's clock (GET /__admin/clock), read again every few seconds and whenever the state changes. `token`
+ * changes when views that depend on now should load again: at each setting of a frozen clock, and once a minute
+ * while it runs.
  */
 export function useClock() {
   const { version } = useLive();
@@ -192,10 +192,13 @@ export function useClock() {
   }, []);
   useEffect(read, [version, read]);
   useInterval(read, 5000);
+  // The first reading changes nothing: what a view loaded alongside it was already read at that time.
+  const first = useRef(undefined);
   if (!reading) return { reading: null, error, token: "", reload: read };
   const running = reading.mode !== "frozen";
   const token = running ? `${reading.mode}:${Math.floor(Date.parse(reading.now) / 60000)}` : `frozen:${reading.now}`;
-  return { reading, error, token, reload: read };
+  first.current ??= token;
+  return { reading, error, token: token === first.current ? "" : token, reload: read };
 }
 
 /** The clock's now as an instant: the reading, moved on by the time since it was taken unless it stands still. */
@@ -215,25 +218,28 @@ export function ClockLine({ clock, label = "Now" }) {
 
 const zoneFormats = new Map();
 
-/** An instant's wall clock in an IANA zone ("09:30", "Mon 7 Jan", …) through Intl; `options` are Intl's. */
-export function inZone(iso, zone, options) {
-  const key = `${zone}|${JSON.stringify(options)}`;
+/** Intl's formatter for a zone and options, made once: making one is far slower than formatting with it. */
+function zoneFormat(zone, options, locale = "en-GB") {
+  const key = `${locale}|${zone}|${JSON.stringify(options)}`;
   let format = zoneFormats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hourCycle: "h23", ...options });
+    format = new Intl.DateTimeFormat(locale, { timeZone: zone, hourCycle: "h23", ...options });
     zoneFormats.set(key, format);
   }
-  return format.format(new Date(iso));
+  return format;
 }
 
+/** An instant's wall clock in an IANA zone ("09:30", "Mon 7 Jan", …) through Intl; `options` are Intl's. */
+export const inZone = (iso, zone, options) => zoneFormat(zone, options).format(new Date(iso));
+
 export const hhmm = (iso, zone) => inZone(iso, zone, { hour: "2-digit", minute: "2-digit" });
+
+const NUMERIC = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+
 /** "2030-01-07 09:00" in the zone. */
 export function dateTimeIn(iso, zone) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = {};
+  for (const p of zoneFormat(zone, NUMERIC, "en-CA").formatToParts(new Date(iso))) parts[p.type] = p.value;
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
