@@ -72,19 +72,18 @@ export function userAvailability(store: Store, user: User): UserAvailability {
 
 /**
  * A booking's start and end as epoch ms, parsed once per row: listing ~15,000 bookings would otherwise parse
- * 30,000 ISO strings per request. Rows are replaced, never changed, on a write, so a row's times never go stale.
+ * 30,000 ISO strings per request. Kept with the strings they were parsed from, so a row changed in place is parsed again.
  */
-const parsedTimes = new WeakMap<Booking, { start: number; end: number }>();
+const parsedTimes = new WeakMap<Booking, { startTime: string; endTime: string; start: number; end: number }>();
 function timesOf(b: Booking): { start: number; end: number } {
   let times = parsedTimes.get(b);
-  if (!times) {
-    times = { start: Date.parse(b.startTime), end: Date.parse(b.endTime) };
+  if (!times || times.startTime !== b.startTime || times.endTime !== b.endTime) {
+    times = { startTime: b.startTime, endTime: b.endTime, start: Date.parse(b.startTime), end: Date.parse(b.endTime) };
     parsedTimes.set(b, times);
   }
   return times;
 }
 
-/** The lists of Cal.com's bookings listing a booking appears in at `now` (getAllUserBookings' status filters). */
 /**
  * The lists as bits, in BOOKING_LISTS order, from a booking's status, whether it belongs to a recurring series and
  * its end: computed for every booking a list page reads, so it allocates nothing.
@@ -175,6 +174,12 @@ export interface BookingFilter {
   beforeEnd?: number | undefined;
 }
 
+/** The user with this e-mail in another case (users' e-mails are kept as given; the index is exact). */
+function userByEmailAnyCase(store: Store, lowerCased: string): User | undefined {
+  for (const u of store.userByEmail.values()) if (u.email.toLowerCase() === lowerCased) return u;
+  return undefined;
+}
+
 /**
  * What a list page reads of each booking, in objects of one shape (bookings' own shapes vary with their optional
  * columns, which makes reading them in a loop over all of them several times slower).
@@ -202,7 +207,7 @@ function candidates(store: Store, filter: BookingFilter): readonly Timed[] {
   const email = filter.email?.trim().toLowerCase();
   if (email !== undefined) {
     const found = new Map<number, Booking>();
-    const user = store.userByEmail.get(email) ?? [...store.userByEmail.values()].find((u) => u.email.toLowerCase() === email);
+    const user = store.userByEmail.get(email) ?? userByEmailAnyCase(store, email);
     for (const b of (user && store.bookingsByUser.get(user.id)?.values()) ?? []) found.set(b.id, b);
     for (const b of store.bookingsByAttendeeEmail.get(email)?.values() ?? []) found.set(b.id, b);
     return [...found.values()].map(timed).sort(byStart);
@@ -389,7 +394,8 @@ export function memberWeek(store: Store, now: number, query: WeekQuery) {
     const date = grid.day(i).toISODate()!;
     return {
       date,
-      weekday: grid.day(i).weekdayLong,
+      // By name from our own list: luxon's weekdayLong follows the machine's locale.
+      weekday: WEEKDAYS[grid.day(i).weekday - 1]!,
       isToday: date === today,
       // Overrides are dated in the schedule's zone: a column can name one only when it is laid out in that zone.
       override: sameZone && overrideDates.has(date),
