@@ -7,18 +7,24 @@ import { AttributesView } from "./views/attributes.js";
 import { RequestsView } from "./views/requests.js";
 import { OperationsView } from "./views/operations.js";
 import { ControlsView } from "./views/controls.js";
+import { CalendarView } from "./views/calendar.js";
+import { BookingsView } from "./views/bookings.js";
 
 const VIEWS = [
   { id: "organization", label: "Organization", view: OrganizationView },
+  { id: "calendar", label: "Calendar", view: CalendarView },
+  { id: "bookings", label: "Bookings", view: BookingsView },
   { id: "attributes", label: "Attributes", view: AttributesView },
   { id: "requests", label: "Requests", view: RequestsView },
   { id: "operations", label: "Operations", view: OperationsView },
   { id: "controls", label: "Controls", view: ControlsView },
 ];
 
+/** `#/view/param/param?key=value`: the view, its path parameters and its query (filters a view keeps in the URL). */
 function parseHash() {
-  const [id = "organization", ...rest] = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
-  return { id: VIEWS.some((v) => v.id === id) ? id : "organization", params: rest };
+  const [path, search = ""] = location.hash.replace(/^#\/?/, "").split("?");
+  const [id = "organization", ...rest] = path.split("/").filter(Boolean).map(decodeURIComponent);
+  return { id: VIEWS.some((v) => v.id === id) ? id : "organization", params: rest, query: Object.fromEntries(new URLSearchParams(search)) };
 }
 
 /**
@@ -102,7 +108,7 @@ function App() {
       </div>
     </header>
     <main class="page" data-view=${route.id}>
-      <${View} params=${route.params} />
+      <${View} params=${route.params} query=${route.query} />
     </main>
     <${Toasts} toasts=${toasts} />
   <//>`;

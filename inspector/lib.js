@@ -125,8 +125,8 @@ export function SearchBox({ value, onInput, placeholder, label }) {
 }
 
 /** A row of mutually exclusive buttons; `choices` are [value, label] pairs. */
-export function Segmented({ label, choices, value, onChange }) {
-  return html`<div class="segmented" role="group" aria-label=${label}>
+export function Segmented({ label, choices, value, onChange, class: cls = "" }) {
+  return html`<div class="segmented ${cls}" role="group" aria-label=${label}>
     ${choices.map(([v, text]) => html`<button key=${v} class=${value === v ? "on" : ""} aria-pressed=${value === v} onClick=${() => onChange(v)}>${text}</button>`)}
   </div>`;
 }
@@ -168,3 +168,81 @@ export function Card({ title, actions, children, class: cls = "" }) {
     <div class="card-body">${children}</div>
   </section>`;
 }
+
+const CLOCK_MODE = { real: "real time", frozen: "frozen", shifted: "running, shifted from real time" };
+
+/**
+ * The mock's clock (GET /__admin/clock), read again every few seconds and whenever the state changes. `token`
+ * changes when views that depend on now should load again: at each setting of a frozen clock, and once a minute
+ * while it runs.
+ */
+export function useClock() {
+  const { version } = useLive();
+  const [reading, setReading] = useState(null);
+  const [error, setError] = useState(undefined);
+  const read = useCallback(() => {
+    const asked = performance.now();
+    admin("/clock").then(
+      (r) => {
+        setReading({ ...r, at: asked });
+        setError(undefined);
+      },
+      (err) => setError(err),
+    );
+  }, []);
+  useEffect(read, [version, read]);
+  useInterval(read, 5000);
+  // The first reading changes nothing: what a view loaded alongside it was already read at that time.
+  const first = useRef(undefined);
+  if (!reading) return { reading: null, error, token: "", reload: read };
+  const running = reading.mode !== "frozen";
+  const token = running ? `${reading.mode}:${Math.floor(Date.parse(reading.now) / 60000)}` : `frozen:${reading.now}`;
+  first.current ??= token;
+  return { reading, error, token: token === first.current ? "" : token, reload: read };
+}
+
+/** The clock's now as an instant: the reading, moved on by the time since it was taken unless it stands still. */
+const clockNow = (r) => Date.parse(r.now) + (r.mode === "frozen" ? 0 : performance.now() - r.at);
+
+/** The clock as Controls shows it: the instant, and whether it stands still, runs in real time or shifted. */
+export function ClockLine({ clock, label = "Now" }) {
+  const [, setTick] = useState(0);
+  useInterval(() => clock.reading?.mode !== "frozen" && setTick((n) => n + 1), 1000);
+  const r = clock.reading;
+  if (!r) return html`<span class="muted" data-testid="clock">…</span>`;
+  const shown = r.mode === "frozen" ? r.now : new Date(clockNow(r)).toISOString();
+  return html`<span class="clock-line" data-testid="clock" data-mode=${r.mode}>
+    <i class=${`clock-dot ${r.mode}`}></i>${label}: <strong class="mono">${shown}</strong> (${CLOCK_MODE[r.mode] ?? r.mode}${r.mode !== "real" ? `, ${Math.round(r.offsetMs / 60000)} min from real time` : ""})
+  </span>`;
+}
+
+const zoneFormats = new Map();
+
+/** Intl's formatter for a zone and options, made once: making one is far slower than formatting with it. */
+function zoneFormat(zone, options, locale = "en-GB") {
+  const key = `${locale}|${zone}|${JSON.stringify(options)}`;
+  let format = zoneFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { timeZone: zone, hourCycle: "h23", ...options });
+    zoneFormats.set(key, format);
+  }
+  return format;
+}
+
+/** An instant's wall clock in an IANA zone ("09:30", "Mon 7 Jan", …) through Intl; `options` are Intl's. */
+export const inZone = (iso, zone, options) => zoneFormat(zone, options).format(new Date(iso));
+
+export const hhmm = (iso, zone) => inZone(iso, zone, { hour: "2-digit", minute: "2-digit" });
+
+const NUMERIC = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+
+/** "2030-01-07 09:00" in the zone. */
+export function dateTimeIn(iso, zone) {
+  const parts = {};
+  for (const p of zoneFormat(zone, NUMERIC, "en-CA").formatToParts(new Date(iso))) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** A booking's status as a badge: the tone each status has in the calendar's legend. */
+export const STATUS_TONE = { accepted: "green", pending: "amber", cancelled: "gray", rejected: "red", awaiting_host: "violet" };
+export const BookingStatus = ({ status }) => html`<span class="badge ${STATUS_TONE[status] ?? "gray"}" data-status=${status}>${status.replace("_", " ")}</span>`;

@@ -68,7 +68,7 @@ function banner(mock: MockServer, config: CliConfig, startedMs: number): string 
     `  db:       ${config.db === "memory" ? "memory" : `${config.db} (${mock.meta.seeded ? "seeded now" : "existing file kept"})`}`,
     `  scenario: ${mock.meta.scenario}, seed ${mock.meta.seed}`,
     `  API base: ${mock.url}/v2   control API: ${mock.url}/__admin   health: ${mock.url}/__admin/health`,
-    `  inspector: ${mock.url}/__inspector   (organization, attributes, live requests, controls in the browser)`,
+    `  inspector: ${mock.url}/__inspector   (organization, calendars, bookings, attributes, live requests, controls in the browser)`,
     `  operations: ${operations.length}: ${fromState} answered from state, ${operations.length - fromState} from the spec (${config.dynamic ? "dynamic" : "static"})${furtherDocs}   contract: ${mock.url}/__admin/openapi.json`,
     `  rate limit: ${config.rateLimit}   response cache: ${config.responseCache ? "on" : "off"}${config.watch ? "   watching spec/ and the scenario file" : ""}`,
     `  requests: ${config.quiet ? "not printed (--quiet)" : "one line each below (--quiet to silence)"}`,

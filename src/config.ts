@@ -102,7 +102,7 @@ Endpoints:
                               answer 400 without it. Header Prefer: dynamic=true, code=404 or example=NAME
                               chooses a spec-driven answer.
   GET  /                      where everything is
-  GET  /__inspector/          the web inspector: organization, attributes, live requests, controls
+  GET  /__inspector/          the web inspector: organization, calendar, bookings, attributes, live requests, controls
   GET  /__admin               the control API's endpoints (bodies are JSON: send Content-Type: application/json)
   GET  /__admin/health        200 once ready (for CI wait steps)
   POST /__admin/reset         back to the seeded state; body {"seed": 7, "scenario": "multi-org"} optional

@@ -1,7 +1,7 @@
 // Controls: the clock (set, advance, real time), reset (scenario and seed), snapshots (take, restore), fault
 // rules (add, remove) and stubs (list, remove).
 import { useState } from "preact/hooks";
-import { Card, Empty, ErrorNote, MethodBadge, admin, dateTime, html, post, useAdmin, useLive } from "../lib.js";
+import { Card, ClockLine, Empty, ErrorNote, MethodBadge, admin, dateTime, html, post, useAdmin, useClock, useLive } from "../lib.js";
 
 function useAction(notify) {
   const [busy, setBusy] = useState(false);
@@ -71,19 +71,16 @@ function StubsCard() {
   <//>`;
 }
 
-const CLOCK_MODE = { real: "real time", frozen: "frozen", shifted: "running, shifted from real time" };
-
 /** The mock's now: what slots, notice, upcoming and past and reservation expiry are computed against. */
 function ClockCard() {
   const { notify } = useLive();
-  const [tick, setTick] = useState(0);
-  const clock = useAdmin("/clock", tick);
+  const clock = useClock();
   const [when, setWhen] = useState("");
   const [frozen, setFrozen] = useState(true);
   const { busy, error, run } = useAction(notify);
   const change = async (fn, message) => {
     await run(fn, message);
-    setTick((n) => n + 1);
+    clock.reload();
   };
   const set = (e) => {
     e.preventDefault();
@@ -93,11 +90,9 @@ function ClockCard() {
     change(() => admin("/clock", { method: "PUT", body: JSON.stringify({ now, frozen }) }), (c) => `Clock set to ${c.now}`);
   };
   const advance = (by) => change(() => post("/clock/advance", { by }), (c) => `Clock moved ${by}: ${c.now}`);
-  const data = clock.data;
+  const data = clock.reading;
   return html`<${Card} title="Clock">
-    <p class="muted" data-testid="clock">
-      ${data ? html`Now: <strong class="mono">${data.now}</strong> (${CLOCK_MODE[data.mode] ?? data.mode}${data.mode !== "real" ? html`, ${Math.round(data.offsetMs / 60000)} min from real time` : null})` : "…"}
-    </p>
+    <p class="muted"><${ClockLine} clock=${clock} /></p>
     <form class="form" onSubmit=${set} data-testid="clock-form">
       <label class="field"><span>Set to (UTC)</span>
         <input name="now" type="datetime-local" step="60" value=${when} onInput=${(e) => setWhen(e.currentTarget.value)} />

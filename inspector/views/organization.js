@@ -134,7 +134,11 @@ function MemberPage({ org, userId }) {
                 <div class="muted">@${m.username} · ${m.email} · user ${m.userId} · membership ${m.membershipId}</div>
               </div>
             </div>
-            <div class="badges"><${RoleBadge} role=${m.role} />${m.accepted ? html`<span class="badge green">accepted</span>` : html`<span class="badge amber">invitation pending</span>`}</div>
+            <div class="member-actions">
+              <div class="badges"><${RoleBadge} role=${m.role} />${m.accepted ? html`<span class="badge green">accepted</span>` : html`<span class="badge amber">invitation pending</span>`}</div>
+              <a class="btn small" href=${`#/calendar/${m.userId}`} data-testid="member-week">Week</a>
+              <a class="btn small" href=${`#/bookings${qs({ status: "all", email: m.email })}`}>Bookings</a>
+            </div>
           </div>
           <${Card} title="Teams">
             <div class="chips">

@@ -52,6 +52,8 @@ const ADMIN_ENDPOINTS: ReadonlyArray<[method: string, path: string, what: string
   ["GET", "/__admin/scenarios", "the scenario served and the built-in ones"],
   ["GET", "/__admin/faults", "the fault rules; POST adds one, DELETE removes them all (DELETE /__admin/faults/{id} one)"],
   ["GET", "/__admin/organizations", "the read endpoints of the web inspector, starting with the organizations"],
+  ["GET", "/__admin/inspector/week?userId=1", "a member's week: availability as the slots read it, bookings, live reservations (date, zone)"],
+  ["GET", "/__admin/inspector/bookings?status=upcoming", "bookings in Cal.com's lists at the mock's clock; email, eventTypeId, afterStart, beforeEnd; paged"],
 ];
 
 /** GET /__admin: the control API's own index, as WireMock's and Prism's roots say what they serve. */

@@ -14,6 +14,7 @@ import type { Stubs } from "./stubs.js";
 import { stubsRouter } from "./stubs-router.js";
 import { parseJournalPage, parseRequestFilter, type LoggedRequest, type RequestLog } from "./request-log.js";
 import { viewsRouter } from "./views.js";
+import { schedulingViewsRouter } from "./scheduling-views.js";
 
 export interface AdminControl {
   reset(options: { seed?: number; scenario?: string }): Promise<StateMeta>;
@@ -160,6 +161,7 @@ export function adminRouter(control: AdminControl, bodyLimit: string | number): 
   router.use(clockRouter(control.clock));
 
   router.use(viewsRouter(control.store));
+  router.use(schedulingViewsRouter(control.store, control.clock));
 
   router.use(stubsRouter(control.stubs));
 

@@ -18,22 +18,22 @@ import {
 const MAX_TAKE = 500;
 const DEFAULT_TAKE = 50;
 
-type Query = Record<string, unknown>;
+export type Query = Record<string, unknown>;
 
-function single(query: Query, name: string): string | undefined {
+export function single(query: Query, name: string): string | undefined {
   const value = query[name];
   if (value === undefined || value === "") return undefined;
   if (typeof value !== "string") throw badRequest(`query ${name}: must be given once`);
   return value;
 }
 
-function integer(value: string, what: string, min: number, max: number): number {
+export function integer(value: string, what: string, min: number, max: number): number {
   const n = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
   if (!(n >= min && n <= max)) throw badRequest(`${what}: must be an integer from ${min} to ${max}`);
   return n;
 }
 
-function paging(query: Query): { skip: number; take: number } {
+export function paging(query: Query): { skip: number; take: number } {
   const skip = single(query, "skip");
   const take = single(query, "take");
   return {
@@ -43,7 +43,7 @@ function paging(query: Query): { skip: number; take: number } {
 }
 
 /** A list as the API takes it: comma-separated, repeated, or both (`teamIds=2,3` or `teamIds=2&teamIds=3`). */
-function list(query: Query, name: string): string[] | undefined {
+export function list(query: Query, name: string): string[] | undefined {
   const raw = query[name];
   if (raw === undefined || raw === "") return undefined;
   const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => (typeof v === "string" ? v.split(",") : [null]));

@@ -23,9 +23,10 @@ export interface InspectorSession {
 
 /**
  * One headless Chromium and one mock for the test file; each test gets a fresh page (clipboard allowed) on a
- * mock reset to the default scenario, and fails on any console error of the page.
+ * mock reset to the default scenario, and fails on any console error of the page. With `now`, the clock is set
+ * (frozen) there before each reset, so the seeded bookings lie around that day in every test.
  */
-export function inspectorSession(use: (s: InspectorSession) => void): void {
+export function inspectorSession(use: (s: InspectorSession) => void, options: { now?: string } = {}): void {
   let browser: Browser;
   let started: { mock: MockServer; api: Client };
   let session: InspectorSession | undefined;
@@ -36,7 +37,7 @@ export function inspectorSession(use: (s: InspectorSession) => void): void {
     mkdirSync(ARTIFACTS, { recursive: true });
     [browser, started] = await Promise.all([
       chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--disable-gpu", "--disable-dev-shm-usage"] }),
-      startMock(),
+      startMock(options.now === undefined ? {} : { now: options.now }),
     ]);
   });
   afterAll(async () => {
@@ -44,6 +45,9 @@ export function inspectorSession(use: (s: InspectorSession) => void): void {
     await started?.mock.close();
   });
   beforeEach(async () => {
+    if (options.now !== undefined) {
+      await fetch(`${started.mock.url}/__admin/clock`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ now: options.now }) });
+    }
     // Explicitly: a bare reset keeps the scenario a test switched to.
     await started.mock.reset({ scenario: "default", seed: 42 });
     await fetch(`${started.mock.url}/__admin/requests`, { method: "DELETE" });

@@ -219,7 +219,7 @@ describe("the inspector in a browser, on the default scenario", () => {
       await expect.poll(() => page.getByTestId("stat-members").innerText()).toContain(String(facts().memberUserIds.length));
       // Every tab lies inside the window, none cut off or scrolled away; the page does not scroll sideways.
       const tabs = await Promise.all((await page.locator(".tabs a").all()).map(async (a) => (await a.boundingBox())!));
-      expect(tabs.length).toBe(5);
+      expect(tabs.length).toBe(7);
       for (const tab of tabs) expect([tab.x >= 0, tab.x + tab.width <= 390, tab.width > 0]).toEqual([true, true, true]);
       expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
       await page.screenshot({ path: `${ARTIFACTS}/phone-organization.png`, fullPage: false });
