@@ -1,10 +1,11 @@
 import { DateTime } from "luxon";
 import { notFound } from "../../errors.js";
 import { buildDateRanges, chooseSchedule, fallbackSchedule, WEEKDAYS } from "../../scheduling/index.js";
-import type { Interval, ScheduleInput, Weekday } from "../../scheduling/index.js";
+import type { Interval, ScheduleInput } from "../../scheduling/index.js";
 import { zoneFor } from "../../scheduling/zones.js";
 import type { Booking, EventType, Schedule, SelectedSlot, User } from "../schema.js";
 import type { Store } from "../store.js";
+import { scheduleInput } from "./availability.js";
 
 /**
  * Read models of the inspector's scheduling views (a member's week, the bookings list, one booking), answered
@@ -29,22 +30,6 @@ function requireUser(store: Store, userId: number): User {
 }
 
 // ---- Which availability the slot engine reads for a user ----
-
-/** A stored weekday (0 = Sunday, as Cal.com stores them) by name; WEEKDAYS starts on Monday. */
-const weekdayName = (d: number): Weekday => WEEKDAYS[(d + 6) % 7]!;
-
-/** A stored schedule as the engine reads it: weekday numbers (0 = Sunday) as names, a null zone as Cal.com shows it. */
-function scheduleInput(schedule: Schedule): ScheduleInput {
-  return {
-    timeZone: schedule.timeZone ?? DEFAULT_ZONE,
-    availability: schedule.availability.map((row) => ({
-      days: row.days.map(weekdayName),
-      startTime: row.startTime,
-      endTime: row.endTime,
-    })),
-    overrides: schedule.overrides,
-  };
-}
 
 export interface UserAvailability {
   /** The schedule chosen, or null when Cal.com's Monday-to-Friday fallback applies. */
