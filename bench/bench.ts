@@ -11,7 +11,8 @@
  *   --startups <n>     start-ups timed with the large-org file present (3)  BENCH_STARTUPS
  *   --only <list>      phases to run: reads (= read-assigned,read-user,read-users,read-uncached), writes (= assign,unassign),
  *                      mixed (90% reads, 10% assigns), grown (start-up and RSS after 100k writes), baselines,
- *                      spec (= spec-startup,spec-static,spec-rss); default all   BENCH_ONLY
+ *                      spec (= spec-startup,spec-static,spec-rss), slots (GET /v2/slots: a user's booked week
+ *                      at load beside bare Express, a 50-host round-robin month one request at a time); default all   BENCH_ONLY
  *   --cpu-prof         run the mock under node --cpu-prof; profiles go to bench/results/profiles/
  *   --mock-node-args <args>  extra node flags for the mock, e.g. "--max-old-space-size=192"   BENCH_MOCK_NODE_ARGS
  *   --mock-dist <dir>  run the mock's cli.js from another build (an A/B of a change); default dist/   BENCH_MOCK_DIST
@@ -28,6 +29,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { DateTime } from "luxon";
 import autocannon, { type Options as CannonOptions, type RequestSpec, type Result as CannonResult } from "autocannon";
 import { loadContract } from "../src/contract/index.js";
 import { answeredBy } from "../src/routes/index.js";
@@ -58,6 +60,9 @@ const TARGETS = {
   specP99Ms: 25,
   firstSpecAnswerMs: 3000,
   allOperationsRssMb: 300,
+  slotsVsExpress: 0.75,
+  slotsP99Ms: 25,
+  slotsTeamMonthP99Ms: 50,
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -89,7 +94,7 @@ const config = {
   connections: Math.max(1, Math.round(num(flags.connections, "BENCH_CONNECTIONS", 50))),
   startups: Math.max(1, Math.round(num(flags.startups, "BENCH_STARTUPS", 3))),
   only: new Set(
-    (flags.only ?? process.env.BENCH_ONLY ?? "reads,writes,mixed,grown,baselines,spec")
+    (flags.only ?? process.env.BENCH_ONLY ?? "reads,writes,mixed,grown,baselines,spec,slots")
       .split(",")
       .map((s) => s.trim())
       .flatMap((s) =>
@@ -587,6 +592,114 @@ async function specPhases(dbFile: string, orgId: number, profileDir?: string): P
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// GET /v2/slots
+
+const SLOTS_HEADERS = { "cal-api-version": "2024-09-04" };
+const DAY_MS = 86_400_000;
+
+/** The Monday of the week after `now` (UTC): a week whose days are all ahead of the minimum notice. */
+function nextMonday(now: number): number {
+  const day = Math.floor(now / DAY_MS) * DAY_MS;
+  const weekday = new Date(day).getUTCDay();
+  return day + ((8 - weekday) % 7 || 7) * DAY_MS;
+}
+
+/**
+ * The seeded large-org file with 50 accepted bookings added to one user's next week (the member key's user, Europe/
+ * London, Monday to Friday 09:00-17:00: ten of the sixteen half hours of each day), as a file of its own, and what
+ * the phase asks of it: that week's slots of the user's 30-minute event type in four shapes, and a month of the
+ * largest round-robin event type.
+ */
+function slotsFile(seededFile: string, file: string) {
+  const doc = JSON.parse(readFileSync(seededFile, "utf8")) as State & Record<string, unknown>;
+  const userId = doc.apiKeys.find((k) => k.key === MEMBER_KEY)!.userId;
+  const eventType = doc.eventTypes.find((e) => e.userId === userId && e.length === 30 && !e.requiresConfirmation && !e.recurringEvent)!;
+  const monday = nextMonday(Date.now());
+  let id = Math.max(...doc.bookings.map((b) => b.id));
+  let attendeeId = Math.max(0, ...doc.bookings.flatMap((b) => b.attendees.map((a) => a.id)));
+  for (let d = 0; d < 5; d++) {
+    for (const k of [0, 1, 3, 4, 6, 7, 9, 10, 12, 13]) {
+      // Half hours from 09:00 on London's own clock (08:00 UTC in summer).
+      const at = DateTime.fromMillis(monday + d * DAY_MS, { zone: "Europe/London" }).set({ hour: 9, minute: 0 }).plus({ minutes: k * 30 }).toMillis();
+      id++;
+      doc.bookings.push({
+        id, uid: `benchSlotsBooking${id}`, userId, eventTypeId: eventType.id, title: "Bench booking", startTime: new Date(at).toISOString(),
+        endTime: new Date(at + 30 * 60_000).toISOString(), status: "ACCEPTED", createdAt: new Date(monday - 7 * DAY_MS).toISOString(),
+        attendees: [{ id: ++attendeeId, email: `bench${id}@example.com`, name: "Bench", timeZone: "Europe/London" }],
+      });
+    }
+  }
+  writeFileSync(file, JSON.stringify(doc));
+  const week = `start=${new Date(monday).toISOString().slice(0, 10)}&end=${new Date(monday + 4 * DAY_MS).toISOString().slice(0, 10)}`;
+  const weekPaths = [
+    `/v2/slots?eventTypeId=${eventType.id}&${week}`,
+    `/v2/slots?eventTypeId=${eventType.id}&${week}&format=range`,
+    `/v2/slots?eventTypeId=${eventType.id}&${week}&timeZone=America/New_York`,
+    `/v2/slots?eventTypeId=${eventType.id}&${week}&timeZone=Europe/London&format=range`,
+  ];
+  const roundRobin = doc.eventTypes.filter((e) => e.schedulingType === "ROUND_ROBIN").sort((a, b) => (b.hosts?.length ?? 0) - (a.hosts?.length ?? 0))[0]!;
+  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const month = `/v2/slots?eventTypeId=${roundRobin.id}&start=${new Date(today).toISOString().slice(0, 10)}&end=${new Date(today + 30 * DAY_MS).toISOString().slice(0, 10)}&timeZone=Europe/Berlin`;
+  return { userId, eventTypeId: eventType.id, weekPaths, roundRobin: { id: roundRobin.id, hosts: roundRobin.hosts?.length ?? 0, path: month } };
+}
+
+/**
+ * GET /v2/slots on the large-org state, with the real clock (so every answer is computed: the response cache keeps
+ * clock-dependent answers only while the clock stands still): a user's week with 50 bookings at the configured
+ * connections beside bare Express serving the same bodies, and a month of a 50-host round-robin team one request
+ * at a time.
+ */
+async function slotsPhase(seededFile: string, tmp: string, profileDir?: string): Promise<{ rows: Row[]; out: Record<string, unknown> }> {
+  const rows: Row[] = [];
+  const out: Record<string, unknown> = {};
+  if (!config.only.has("slots")) return { rows, out };
+  console.log("\nGET /v2/slots");
+  const file = join(tmp, "slots.json");
+  const plan = slotsFile(seededFile, file);
+  const loadBefore = loadavg();
+  const mock = await startMock(file, 0, profileDir);
+  const requests = (paths: string[]): RequestSpec[] => paths.map((path) => ({ method: "GET", path, headers: SLOTS_HEADERS }));
+  const bodies: Record<string, unknown> = {};
+  for (const path of [...plan.weekPaths, plan.roundRobin.path]) {
+    const res = await fetch(`${mock.base}${path}`, { headers: SLOTS_HEADERS });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`calcom-mock: GET ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+    bodies[path] = JSON.parse(text);
+  }
+  const slotCount = (path: string) => Object.values((bodies[path] as { data: Record<string, unknown[]> }).data).flat().length;
+  console.log(`  a week of user ${plan.userId}'s event type ${plan.eventTypeId} with 50 bookings: ${slotCount(plan.weekPaths[0]!)} slots; round robin ${plan.roundRobin.id} (${plan.roundRobin.hosts} hosts), a month: ${slotCount(plan.roundRobin.path)} slots`);
+  const week = await measure("GET /v2/slots, a booked week (4 shapes)", mock.base, mock.child.pid, () => ({ requests: requests(plan.weekPaths) }));
+
+  // A month of the round-robin team, one request at a time: what one booking page asks, without queueing.
+  process.stdout.write(`  ${"GET /v2/slots, 50-host round robin, a month".padEnd(44)} `);
+  if (config.warmup > 0) await cannon({ url: mock.base, connections: 1, duration: config.warmup, requests: requests([plan.roundRobin.path]) });
+  const monthRun = figures(await cannon({ url: mock.base, connections: 1, duration: config.duration, requests: requests([plan.roundRobin.path]) }));
+  console.log(`${monthRun.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${monthRun.p50Ms.toFixed(1)} ms  p99 ${monthRun.p99Ms.toFixed(1)} ms  2xx ${monthRun.ok}  non-2xx ${monthRun.non2xx}`);
+  await stopChild(mock.child);
+
+  // Bare Express answering the same bodies for the same URLs.
+  const bodiesFile = join(tmp, "slots-bodies.json");
+  writeFileSync(bodiesFile, JSON.stringify(bodies));
+  const express = startChild("express-slots", ["--import", "tsx", join(ROOT, "bench", "servers", "express-baseline.ts"), bodiesFile]);
+  const port = await childPort(express);
+  const expressBase = `http://127.0.0.1:${port}`;
+  await waitForAnswer(express, `${expressBase}${plan.weekPaths[0]}`, SLOTS_HEADERS, performance.now(), 200, 60_000);
+  console.log(`\nbare Express 5 serving the same slots bodies (pid ${express.pid})`);
+  const expressWeek = await measure("GET /v2/slots, a booked week (4 shapes)", expressBase, express.pid, () => ({ requests: requests(plan.weekPaths) }));
+  await stopChild(express, 5000);
+  const loadAfter = loadavg();
+
+  const vs = ratio(week.reqPerSec, expressWeek.reqPerSec);
+  rows.push({ figure: "slots: a booked week req/s", mock: week.reqPerSec, unit: "req/s", express: expressWeek.reqPerSec });
+  rows.push({ figure: "  vs bare Express", mock: vs, unit: "×", target: `≥ ${TARGETS.slotsVsExpress}×`, pass: vs === undefined ? undefined : vs >= TARGETS.slotsVsExpress });
+  rows.push({ figure: "slots: a booked week p99", mock: week.p99Ms, unit: "ms", express: expressWeek.p99Ms, target: `< ${TARGETS.slotsP99Ms} ms`, pass: week.p99Ms < TARGETS.slotsP99Ms });
+  rows.push({ figure: "slots: round-robin month p99 (1 conn.)", mock: monthRun.p99Ms, unit: "ms", target: `< ${TARGETS.slotsTeamMonthP99Ms} ms`, pass: monthRun.p99Ms < TARGETS.slotsTeamMonthP99Ms });
+  console.log(`  load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
+  Object.assign(out, { plan, week, expressWeek, roundRobinMonth: monthRun, loadAvgBefore: loadBefore, loadAvgAfter: loadAfter });
+  return { rows, out };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Mixed load and a grown file
 
 /** The reads of the mixed phase: the three read phases' URLs, interleaved, each with the key it needs. */
@@ -870,6 +983,8 @@ async function main(): Promise<void> {
     // 4. The operations answered from the spec.
     const specRows = await specPhases(seededFile, facts.orgId, profileDir);
     out.spec = specRows.out;
+    const slotsRows = await slotsPhase(seededFile, tmp, profileDir);
+    out.slots = slotsRows.out;
 
     // 5. Baselines.
     const baselines: Record<string, { startMs: number; peakRssMb: number; runs: Record<string, RunFigures>; meanBytes?: Record<string, number> }> = {};
@@ -965,6 +1080,7 @@ async function main(): Promise<void> {
     }
     rows.push(...grownRows);
     rows.push(...specRows.rows);
+    rows.push(...slotsRows.rows);
     rows.push({ figure: "start-up, large-org file present", mock: startupMedian, unit: "ms", express: baselines.express?.startMs, prism: baselines.prism?.startMs, target: `< ${TARGETS.startupMs} ms`, pass: startupMedian < TARGETS.startupMs });
     rows.push({ figure: "peak RSS (VmHWM)", mock: mockPeakMb, unit: "MB", express: baselines.express?.peakRssMb, prism: baselines.prism?.peakRssMb, target: `< ${TARGETS.peakRssMb} MB`, pass: mockPeakMb < TARGETS.peakRssMb });
 

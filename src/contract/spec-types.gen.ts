@@ -7283,8 +7283,9 @@ export interface components {
         ReserveSlotInput_2024_09_04: {
             /** @example 1 */
             eventTypeId: number;
-            /** @example 2024-09-04T09:00:00Z */
+            /** @example 2050-09-05T09:00:00Z */
             slotStart: string;
+            /** @example 30 */
             slotDuration?: number;
             /** @example 5 */
             reservationDuration?: number;
@@ -7292,33 +7293,40 @@ export interface components {
         ReserveSlotOutput_2024_09_04: {
             /** @example 1 */
             eventTypeId: number;
-            /** @example 2024-09-04T09:00:00Z */
+            /**
+             * Format: date-time
+             * @example 2050-09-05T09:00:00.000Z
+             */
             slotStart: string;
-            /** @example 2024-09-04T10:00:00Z */
+            /**
+             * Format: date-time
+             * @example 2050-09-05T09:30:00.000Z
+             */
             slotEnd: string;
+            /** @example 30 */
             slotDuration: number;
-            /** @example e84be5a3-4696-49e3-acc7-b2f3999c3b94 */
+            /**
+             * Format: uuid
+             * @example e84be5a3-4696-49e3-acc7-b2f3999c3b94
+             */
             reservationUid: string;
             /** @example 5 */
             reservationDuration: number;
-            /** @example 2023-09-04T10:00:00Z */
+            /**
+             * Format: date-time
+             * @example 2050-09-01T10:05:00.000Z
+             */
             reservationUntil: string;
         };
         ReserveSlotOutputResponse_2024_09_04: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["ReserveSlotOutput_2024_09_04"];
         };
         GetReservedSlotOutput_2024_09_04: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
-            data: Record<string, never> | null;
+            data: components["schemas"]["ReservedSlotOutput_2024_09_04"] | null;
         };
         UpdatePrivateLinkBody: {
             /**
@@ -9028,6 +9036,66 @@ export interface components {
             role?: "MEMBER" | "OWNER" | "ADMIN";
             accepted?: boolean;
         };
+        GetSlotsOutput_2024_09_04: {
+            /** @enum {string} */
+            status: "success";
+            /**
+             * @example {
+             *       "2050-09-05": [
+             *         {
+             *           "start": "2050-09-05T09:00:00.000+02:00",
+             *           "end": "2050-09-05T09:30:00.000+02:00"
+             *         }
+             *       ]
+             *     }
+             */
+            data: {
+                [key: string]: components["schemas"]["Slot_2024_09_04"][];
+            };
+        };
+        Slot_2024_09_04: {
+            /**
+             * Format: date-time
+             * @example 2050-09-05T09:00:00.000+02:00
+             */
+            start: string;
+            /**
+             * Format: date-time
+             * @example 2050-09-05T09:30:00.000+02:00
+             */
+            end?: string;
+            seatsBooked?: number;
+            seatsRemaining?: number;
+            seatsTotal?: number;
+            bookingUid?: string;
+        };
+        ReservedSlotOutput_2024_09_04: {
+            /** @example e84be5a3-4696-49e3-acc7-b2f3999c3b94 */
+            reservationUid: string;
+            /** @example 1 */
+            eventTypeId: number;
+            /**
+             * Format: date-time
+             * @example 2050-09-05T09:00:00.000Z
+             */
+            slotStart: string;
+            /**
+             * Format: date-time
+             * @example 2050-09-05T09:30:00.000Z
+             */
+            slotEnd: string;
+            /** @example 30 */
+            slotDuration: number;
+            /**
+             * Format: date-time
+             * @example 2050-09-01T10:05:00.000Z
+             */
+            reservationUntil: string;
+        };
+        DeleteReservedSlotOutput_2024_09_04: {
+            /** @enum {string} */
+            status: "success";
+        };
         BookingRoutingInput_2024_08_13: {
             /** @example 123 */
             responseId: number;
@@ -9131,6 +9199,8 @@ export interface components {
         Skip: number;
         Take: number;
         TeamMembershipEmails: string[];
+        SlotsApiVersion: "2024-09-04";
+        ReservationUid: string;
     };
     requestBodies: never;
     headers: never;
@@ -15696,21 +15766,21 @@ export interface operations {
     SlotsController_2024_09_04_getAvailableSlots: {
         parameters: {
             query: {
-                bookingUidToReschedule?: string;
                 start: string;
                 end: string;
-                organizationSlug?: string;
-                teamSlug?: string;
-                username?: string;
-                eventTypeSlug?: string;
-                eventTypeId?: number;
-                usernames?: string;
-                format?: string;
-                duration?: number;
                 timeZone?: string;
+                duration?: number;
+                format?: "time" | "range";
+                eventTypeId?: number;
+                eventTypeSlug?: string;
+                username?: string;
+                teamSlug?: string;
+                organizationSlug?: string;
+                usernames?: string;
+                bookingUidToReschedule?: string;
             };
             header: {
-                "cal-api-version": "2024-09-04";
+                "cal-api-version": components["parameters"]["SlotsApiVersion"];
             };
             path?: never;
             cookie?: never;
@@ -15722,24 +15792,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "success";
-                        /** Default format (or with format=time) */
-                        data: {
-                            [key: string]: string[];
-                        };
-                    } | {
-                        /** @enum {string} */
-                        status: "success";
-                        /** Range format (when format=range) */
-                        data: {
-                            [key: string]: {
-                                start?: string;
-                                end?: string;
-                            }[];
-                        };
-                    };
+                    "application/json": components["schemas"]["GetSlotsOutput_2024_09_04"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -15751,7 +15804,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-09-04";
+                "cal-api-version": components["parameters"]["SlotsApiVersion"];
             };
             path?: never;
             cookie?: never;
@@ -15772,8 +15825,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
             default: components["responses"]["Error"];
         };
     };
@@ -15781,10 +15836,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-09-04";
+                "cal-api-version": components["parameters"]["SlotsApiVersion"];
             };
             path: {
-                uid: string;
+                uid: components["parameters"]["ReservationUid"];
             };
             cookie?: never;
         };
@@ -15807,10 +15862,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-09-04";
+                "cal-api-version": components["parameters"]["SlotsApiVersion"];
             };
             path: {
-                uid: string;
+                uid: components["parameters"]["ReservationUid"];
             };
             cookie?: never;
         };
@@ -15821,7 +15876,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["DeleteReservedSlotOutput_2024_09_04"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -15833,10 +15888,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-09-04";
+                "cal-api-version": components["parameters"]["SlotsApiVersion"];
             };
             path: {
-                uid: string;
+                uid: components["parameters"]["ReservationUid"];
             };
             cookie?: never;
         };
@@ -15857,6 +15912,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
             default: components["responses"]["Error"];
         };
     };

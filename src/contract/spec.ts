@@ -37,6 +37,8 @@ interface OperationObject {
   "x-calcom-guards"?: string[];
   "x-calcom-throttle"?: EndpointThrottle;
   "x-per-caller"?: boolean;
+  "x-calcom-query-pipe"?: string;
+  "x-calcom-no-default-version-route"?: boolean;
   parameters?: Array<ParameterObject | { $ref: string }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> } | { $ref: string };
   responses: Record<string, unknown>;
@@ -79,6 +81,16 @@ export interface Operation {
   perCaller: boolean;
   /** The `cal-api-version` values the operation accepts, when it requires the header. */
   apiVersions?: string[];
+  /**
+   * Cal.com's default version (2024-04-15, where a missing or unknown `cal-api-version` goes) has no route at this
+   * path (`x-calcom-no-default-version-route`): without the header the answer is the router's 404, not a 400.
+   */
+  noDefaultVersionRoute?: boolean;
+  /**
+   * Cal.com reads the query with a pipe of its own (`x-calcom-query-pipe`, naming it), whose refusals are not the
+   * ValidationPipe's: the contract documents the parameters, and the handler gets the query as sent and judges it.
+   */
+  queryPipe?: string;
   /** Index of the document in the contract's sources (0: spec/, then each --spec document). */
   source: number;
   parameters: ParameterObject[];
@@ -158,6 +170,8 @@ export function parseOperations(doc: OpenApiDocument, source = 0): Operation[] {
         ...(op["x-calcom-throttle"] && { throttle: op["x-calcom-throttle"] }),
         perCaller: op["x-per-caller"] === true,
         ...(apiVersions && { apiVersions }),
+        ...(op["x-calcom-no-default-version-route"] === true && { noDefaultVersionRoute: true }),
+        ...(op["x-calcom-query-pipe"] && { queryPipe: op["x-calcom-query-pipe"] }),
         source,
         parameters,
         ...(bodySchema ? { body: { required: requestBody?.required ?? false, schema: bodySchema } } : {}),

@@ -297,9 +297,10 @@ function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidato
         return result;
       },
       rest(rawQuery, headers, rawBody) {
-        const query: Record<string, unknown> = {};
         const diagnostics: Diagnostic[] = [];
-        for (const p of queryParams) {
+        // A query its operation's own pipe judges reaches the handler as sent (see Operation.queryPipe).
+        const query: Record<string, unknown> = op.queryPipe ? { ...rawQuery } : {};
+        for (const p of op.queryPipe ? [] : queryParams) {
           const raw = rawQuery[p.name];
           if (raw === undefined) continue;
           const kind = queryKinds.get(p.name)!;
@@ -311,7 +312,7 @@ function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidato
             append(diagnostics, notANumber(p.name, p.schema, true));
           }
         }
-        if (diagnostics.length === 0) {
+        if (diagnostics.length === 0 && !op.queryPipe) {
           if (!validateQuery(query)) append(diagnostics, diagnose("query", validateQuery.errors, resolveParam));
           append(diagnostics, nonFinite("query", numericQuery, query));
           append(diagnostics, unstorableText(query, "query"));

@@ -20,6 +20,7 @@ import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
+import { slotHandlers } from "./slots.js";
 import { ResponseCache, type CachedAnswer } from "./response-cache.js";
 import { EndpointThrottler, throttleTracker } from "../http/endpoint-throttle.js";
 import type { RateLimit } from "../http/rate-limit.js";
@@ -36,6 +37,7 @@ export const handlers: Partial<Handlers> = {
   ...userHandlers,
   ...membershipHandlers,
   ...teamHandlers,
+  ...slotHandlers,
 };
 
 /**
@@ -100,12 +102,20 @@ function send(req: Request, res: Response, status: number, answer: CachedAnswer)
 }
 
 /**
- * `cal-api-version` on the operations that require it: missing is a 400 naming the accepted versions; a version
- * the operation does not accept gets what Cal.com's router answers for a version it has no route for, Express's 404.
+ * `cal-api-version` on the operations that require it: missing is a 400 naming the accepted versions (a 404 where
+ * Cal.com's default version has no route at that path); a version the operation does not accept gets what Cal.com's
+ * router answers for a version it has no route for, NestJS's 404 "Cannot GET <url>".
  */
 function checkApiVersion(operation: Operation, method: string, path: string, header: string | undefined): void {
   const accepted = operation.apiVersions;
   if (!accepted) return;
+  if ((header === undefined || header === "") && operation.noDefaultVersionRoute) {
+    // Cal.com routes a request without the header to its 2024-04-15 controllers, which have no such route.
+    throw withDiagnostics(
+      notFound(`Cannot ${method} ${path}`),
+      `no cal-api-version: Cal.com answers from its 2024-04-15 routes, which do not include ${method} ${operation.pathTemplate}; send cal-api-version: ${accepted.join(" or ")}`,
+    );
+  }
   if (header === undefined || header === "") {
     // Cal.com would route to its 2024-04-15 controllers, whose older shapes the contract does not hold.
     throw badRequest(`cal-api-version header is required for ${method} ${operation.pathTemplate}: send cal-api-version: ${accepted.join(" or ")}`);
@@ -152,7 +162,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
         const tracker = throttleTracker(req.get("authorization"), req.get("x-cal-client-id"), req.ip);
         throttler.hit(tracker, operation.throttle, (name, value) => res.setHeader(name, value));
       }
-      checkApiVersion(operation, req.method, fullPath, req.get("cal-api-version"));
+      checkApiVersion(operation, req.method, req.originalUrl, req.get("cal-api-version"));
       const credentials = { authorization: req.get("authorization"), clientId: req.get("x-cal-client-id"), secret: req.get("x-cal-secret-key") };
       const validator = contract.validator(operation);
       let user: User | undefined;

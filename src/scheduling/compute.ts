@@ -27,6 +27,24 @@ export function dateKey(t: number, zone: string): string {
   return f.format(t);
 }
 
+/**
+ * dateKey for instants that mostly come in order (slots): one Intl call per local day of the zone rather than one
+ * per slot, which for a long window of short slots was most of the engine's time.
+ */
+function dateKeyer(zone: string): (t: number) => string {
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  let key = "";
+  return (t) => {
+    if (t >= from && t < to) return key;
+    key = dateKey(t, zone);
+    const day = DateTime.fromMillis(t, { zone: zoneFor(zone) }).startOf("day");
+    from = day.toMillis();
+    to = day.plus({ days: 1 }).toMillis();
+    return key;
+  };
+}
+
 interface Window {
   from: number;
   to: number;
@@ -142,9 +160,10 @@ export function computeSlots(input: SlotsInput): Slot[] {
   const reserved = active.filter((r) => !r.isSeat);
 
   const byDate = new Map<string, number[]>();
+  const keyOf = dateKeyer(bookerZone);
   for (const t of starts) {
     if (!seats.has(t) && reserved.some((r) => overlaps(r, { start: t, end: t + lengthMs }))) continue;
-    const key = dateKey(t, bookerZone);
+    const key = keyOf(t);
     const list = byDate.get(key);
     if (!list) byDate.set(key, [t]);
     else if (!et.onlyShowFirstAvailableSlot) list.push(t);

@@ -1,8 +1,8 @@
 /**
  * Working hours and date overrides into the instants a host is available, read in the schedule's time zone (as
- * Cal.com's buildDateRanges does). Wall-clock to instant conversions, days and DST are luxon's work.
+ * Cal.com's buildDateRanges does). Offsets and DST are luxon's zones' work; the day walk follows luxon's own rules.
  */
-import { DateTime } from "luxon";
+import { DateTime, Info } from "luxon";
 import { zoneFor } from "./zones.js";
 import { mergeIntervals } from "./intervals.js";
 import type { DateOverride, Interval, ScheduleInput, Weekday } from "./types.js";
@@ -41,10 +41,50 @@ function parseClock(text: string): Clock {
   return { hour, minute, midnight: hour === 23 && minute === 59 };
 }
 
-/** The instant of a wall-clock time on a day (the day's start in its zone). */
-function at(day: DateTime, clock: Clock, isEnd: boolean): number {
-  if (isEnd && clock.midnight) return day.plus({ days: 1 }).startOf("day").toMillis();
-  return day.set({ hour: clock.hour, minute: clock.minute, second: 0, millisecond: 0 }).toMillis();
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** What the conversions need of a zone: its offset from UTC, in minutes, at an instant. */
+interface OffsetZone {
+  offset(ts: number): number;
+}
+
+/**
+ * A moment as luxon keeps one: its instant and the zone's offset there, so its wall clock is `ts + offset`. The
+ * day walk below moves these the way luxon's plus({days}) and set({hour, minute}) move a DateTime, with the same
+ * offset guess and the same answer in a DST gap, without building a DateTime per step (most of a slots query's
+ * time, and garbage, for a month of fifty hosts).
+ */
+interface Moment {
+  ts: number;
+  offset: number;
+}
+
+/**
+ * The instant whose wall clock in `zone` reads `local` (a wall clock written as UTC epoch ms), starting from the
+ * guess `offset`: correct the guess once; if the corrected instant's offset disagrees again, the wall clock falls in
+ * a DST gap, and it is read with the smaller offset (so it moves forward), as luxon reads it.
+ */
+function fromWallClock(local: number, offset: number, zone: OffsetZone): Moment {
+  let ts = local - offset * MINUTE;
+  const second = zone.offset(ts);
+  if (second === offset) return { ts, offset };
+  ts -= (second - offset) * MINUTE;
+  const third = zone.offset(ts);
+  if (third === second) return { ts, offset: second };
+  return { ts: local - Math.min(second, third) * MINUTE, offset: Math.max(second, third) };
+}
+
+const wallClock = (m: Moment) => m.ts + m.offset * MINUTE;
+const dayOf = (m: Moment) => Math.floor(wallClock(m) / DAY) * DAY;
+
+/** The instant of a wall-clock time on a day (luxon's day.set({hour, minute}), or the next midnight for 23:59). */
+function at(day: Moment, clock: Clock, isEnd: boolean, zone: OffsetZone): number {
+  if (isEnd && clock.midnight) {
+    const next = fromWallClock(wallClock(day) + DAY, day.offset, zone);
+    return fromWallClock(dayOf(next), next.offset, zone).ts;
+  }
+  return fromWallClock(dayOf(day) + (clock.hour * 60 + clock.minute) * MINUTE, day.offset, zone).ts;
 }
 
 export function isValidTimeZone(zone: string): boolean {
@@ -58,9 +98,11 @@ export function isValidTimeZone(zone: string): boolean {
  */
 export function buildDateRanges(schedule: ScheduleInput, from: number, to: number): Interval[] {
   if (!(to > from)) return [];
-  const zone = schedule.timeZone;
-  const first = DateTime.fromMillis(from, { zone: zoneFor(zone) }).startOf("day");
-  if (!first.isValid) return [];
+  const named = zoneFor(schedule.timeZone);
+  const zone = typeof named === "string" ? Info.normalizeZone(named) : named;
+  if (!zone?.isValid) return [];
+  const start = { ts: from, offset: zone.offset(from) };
+  const first = fromWallClock(dayOf(start), start.offset, zone);
   const rows = schedule.availability.map((row) => ({
     days: new Set(row.days.map((d) => LUXON_WEEKDAY[d])),
     start: parseClock(row.startTime),
@@ -78,15 +120,18 @@ export function buildDateRanges(schedule: ScheduleInput, from: number, to: numbe
     const e = Math.min(end, to);
     if (e > s) out.push({ start: s, end: e });
   };
-  for (let day = first; day.toMillis() < to; day = day.plus({ days: 1 })) {
-    const overrides = overridesByDate.get(day.toISODate()!);
+  for (let day = first; day.ts < to; day = fromWallClock(wallClock(day) + DAY, day.offset, zone)) {
+    const date = new Date(dayOf(day));
+    const overrides = overridesByDate.get(date.toISOString().slice(0, 10));
     if (overrides) {
-      for (const o of overrides) push(at(day, parseClock(o.startTime), false), at(day, parseClock(o.endTime), true));
+      for (const o of overrides) push(at(day, parseClock(o.startTime), false, zone), at(day, parseClock(o.endTime), true, zone));
       continue;
     }
+    // luxon's weekday: 1 Monday … 7 Sunday.
+    const weekday = ((date.getUTCDay() + 6) % 7) + 1;
     for (const row of rows) {
-      if (!row.days.has(day.weekday)) continue;
-      push(at(day, row.start, false), at(day, row.end, true));
+      if (!row.days.has(weekday)) continue;
+      push(at(day, row.start, false, zone), at(day, row.end, true, zone));
     }
   }
   return mergeIntervals(out);

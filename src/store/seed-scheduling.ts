@@ -1,8 +1,8 @@
 import { DateTime } from "luxon";
 import type { Faker } from "@faker-js/faker";
 import { faker as englishFaker } from "@faker-js/faker/locale/en";
-import { bookingUid } from "./ids.js";
-import type { Attendee, Booking, EventType, Schedule, State } from "./schema.js";
+import { bookingUid, uuid } from "./ids.js";
+import type { Attendee, Booking, EventType, Schedule, SelectedSlot, State } from "./schema.js";
 import type { OrganizationRecipe, ScenarioRecipe } from "./seed.js";
 
 const DAY_MS = 86_400_000;
@@ -347,6 +347,36 @@ export function seedScheduling(state: State, recipe: ScenarioRecipe, seed: numbe
       }
     }
   }
+  seedReservation(state, seed, day0);
+}
+
+/**
+ * One slot reservation, so the reservation operations have a row to read: the first member of the first
+ * organization holds a 60-minute slot two weekdays after the seeding day at 10:00 in their zone, until that slot
+ * begins. Drawn from a generator of its own, after everything else, so no other row changes with it.
+ */
+function seedReservation(state: State, seed: number, day0: number): void {
+  const org = state.organizations[0];
+  const hostId = org && state.memberships.find((m) => m.teamId === org.id && m.accepted)?.userId;
+  const eventType = state.eventTypes.find((e) => e.userId === hostId && e.length === 60 && !e.seatsPerTimeSlot);
+  if (hostId === undefined || !eventType) return;
+  const faker = new (englishFaker.constructor as typeof Faker)({ locale: englishFaker.rawDefinitions });
+  faker.seed([seed, 0x5e1ec7]);
+  const zone = state.schedules.find((s) => s.userId === hostId)?.timeZone ?? "Europe/London";
+  let day = DateTime.fromMillis(day0, { zone: "UTC" }).setZone(zone, { keepLocalTime: true }).startOf("day").plus({ days: 2 });
+  while (day.weekday > 5) day = day.plus({ days: 1 });
+  const start = day.set({ hour: 10 }).toMillis();
+  const reservation: SelectedSlot = {
+    id: 1,
+    uid: uuid((n) => faker.number.int({ min: 0, max: n - 1 })),
+    eventTypeId: eventType.id,
+    userId: hostId,
+    slotUtcStartDate: iso(start),
+    slotUtcEndDate: iso(start + eventType.length * 60_000),
+    releaseAt: iso(start),
+    isSeat: false,
+  };
+  (state.selectedSlots ??= []).push(reservation);
 }
 
 const zonedDays = new Map<string, { date: string; weekday: number; at: (minute: number) => number }>();

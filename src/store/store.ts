@@ -143,6 +143,12 @@ export class Store {
   readonly userByEmail = new Map<string, User>();
   /** `${organizationId}:${username}` → user, for users whose organizationId is set (unique in Cal.com). */
   readonly userByOrgUsername = new Map<string, User>();
+  /** username → (userId → user): Cal.com's username is unique per organization only, so a name may have several. */
+  readonly usersByUsername = new Map<string, Map<number, User>>();
+  /** slug → organization (GET /v2/slots's organizationSlug). */
+  readonly organizationBySlug = new Map<string, Organization>();
+  /** `${parentId}:${slug}` → team (`:${slug}` for a team outside any organization): unique in Cal.com. */
+  readonly teamBySlug = new Map<string, Team>();
   readonly attributesByOrg = new Map<number, Map<string, Attribute>>();
   /** `${orgId}:${slug}` → attribute. */
   readonly attributeByOrgSlug = new Map<string, Attribute>();
@@ -403,9 +409,14 @@ export class Store {
         } else if (collection === "teams") {
           const t = row as Team;
           if (t.parentId !== null) bucket(this.teamsByParent, t.parentId, () => new Map()).set(t.id, t);
+          if (t.slug !== null) this.teamBySlug.set(`${t.parentId ?? ""}:${t.slug}`, t);
+        } else if (collection === "organizations") {
+          const o = row as Organization;
+          this.organizationBySlug.set(o.slug, o);
         } else if (collection === "users") {
           const u = row as User;
           this.userByEmail.set(u.email, u);
+          bucket(this.usersByUsername, u.username, () => new Map()).set(u.id, u);
           if (u.organizationId != null) this.userByOrgUsername.set(`${u.organizationId}:${u.username}`, u);
         }
         return;
@@ -500,19 +511,27 @@ export class Store {
 
   private unindex(collection: CollectionName, row: Rows[CollectionName]): void {
     switch (collection) {
-      case "organizations":
+      case "organizations": {
         this.unindexIntId(collection, row);
+        const o = row as Organization;
+        if (this.organizationBySlug.get(o.slug) === o) this.organizationBySlug.delete(o.slug);
         return;
+      }
       case "teams": {
         this.unindexIntId(collection, row);
         const t = row as Team;
         if (t.parentId !== null) this.teamsByParent.get(t.parentId)?.delete(t.id);
+        const slugKey = `${t.parentId ?? ""}:${t.slug}`;
+        if (t.slug !== null && this.teamBySlug.get(slugKey) === t) this.teamBySlug.delete(slugKey);
         return;
       }
       case "users": {
         this.unindexIntId(collection, row);
         const u = row as User;
         if (this.userByEmail.get(u.email) === u) this.userByEmail.delete(u.email);
+        const named = this.usersByUsername.get(u.username);
+        if (named?.get(u.id) === u) named.delete(u.id);
+        if (named?.size === 0) this.usersByUsername.delete(u.username);
         const orgKey = `${u.organizationId}:${u.username}`;
         if (u.organizationId != null && this.userByOrgUsername.get(orgKey) === u) this.userByOrgUsername.delete(orgKey);
         return;

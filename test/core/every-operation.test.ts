@@ -42,7 +42,9 @@ function malformed(op: Operation, plan: Plan): { request: Plan & { rawBody?: str
   if (requiredQuery) {
     const query = new URLSearchParams(search);
     query.delete(requiredQuery.name);
-    return { request: { ...plan, path: `${path}?${query}` }, names: new RegExp(`query ${requiredQuery.name}`) };
+    // An operation whose own pipe reads the query (GET /v2/slots) answers in that pipe's words, not a validation's.
+    const names = op.queryPipe ? `^${requiredQuery.name} property is wrong` : `query ${requiredQuery.name}`;
+    return { request: { ...plan, path: `${path}?${query}` }, names: new RegExp(names) };
   }
   const typedQuery = op.parameters.find((p) => p.in === "query" && ["integer", "number", "boolean"].includes(String(p.schema.type)));
   if (typedQuery) {

@@ -53,7 +53,8 @@ describe("path parameters of the wrong type or out of bounds (from their schema)
 });
 
 describe("query parameters of the wrong type or out of bounds (from their schema)", () => {
-  for (const op of contract.operations) {
+  // A query its operation's own pipe judges (GET /v2/slots) is attacked in test/hostile/slots.test.ts.
+  for (const op of contract.operations.filter((o) => !o.queryPipe)) {
     for (const param of queryParams(op)) {
       it(`${short(op)} ?${param.name}: 400 naming the parameter`, async () => {
         await fc.assert(
@@ -95,6 +96,9 @@ const ANSWERS_UNKNOWN_AS_EMPTY = new Set([
   "OrganizationsAttributesOptionsController_getOrganizationAttributeOptions",
   "OrganizationsAttributesOptionsController_getOrganizationAttributeAssignedOptions",
   "OrganizationsAttributesOptionsController_getOrganizationAttributeAssignedOptionsBySlug",
+  // A reservation uid nobody holds: GET answers data null, DELETE success.
+  "SlotsController_2024_09_04_getReservedSlot",
+  "SlotsController_2024_09_04_deleteReservedSlot",
 ]);
 
 /** A path segment that decodes to 1-255 characters of text PostgreSQL can store ("%2F" is a "/" inside the id). */

@@ -4,7 +4,7 @@ import formatsModule from "ajv-formats";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect } from "vitest";
 import { answeredBy } from "../../src/routes/index.js";
-import { loadContract, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
+import { loadContract, matchOperation, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
 import { COMPONENTS_ID, toJsonSchema } from "../../src/contract/json-schema.js";
 import type { State } from "../../src/store/schema.js";
 import type { MockServer } from "../../src/server.js";
@@ -74,6 +74,9 @@ export interface Facts {
   teamId: number;
   orgMembershipId: number;
   teamMembershipId: number;
+  /** The seeded slot reservation, and a personal event type of its host that a new one can hold. */
+  reservationUid: string;
+  eventTypeId: number;
 }
 
 export function factsOf(state: State): Facts {
@@ -87,8 +90,13 @@ export function factsOf(state: State): Facts {
     const freeOption = options.find((o) => !held.has(o.id));
     const teamId = state.memberships.find((m) => m.userId === f.keyOf(OWNER_KEY) && f.teams.some((t) => t.id === m.teamId))!.teamId;
     const teamMembership = state.memberships.find((m) => m.teamId === teamId && m.userId !== f.keyOf(OWNER_KEY));
+    const reservation = state.selectedSlots?.[0];
+    const eventType = reservation && state.eventTypes.find((e) => e.userId === reservation.userId && !e.seatsPerTimeSlot && !e.requiresConfirmation);
+    if (!reservation || !eventType) throw new Error("the default scenario has no seeded reservation: teach test/hostile/support.ts");
     if (heldOption && freeOption && teamMembership) {
       return {
+        reservationUid: reservation.uid,
+        eventTypeId: eventType.id,
         teamId,
         orgMembershipId: membership.id,
         teamMembershipId: teamMembership.id,
@@ -123,6 +131,8 @@ export function validPathValue(facts: Facts, name: string, template = ""): strin
     case "optionId":
     case "attributeOptionId":
       return facts.heldOptionId;
+    case "uid":
+      return facts.reservationUid;
     default:
       throw new Error(`no valid value known for path parameter ${name}: teach test/hostile/support.ts`);
   }
@@ -135,6 +145,8 @@ export function pathOf(op: Operation, facts: Facts, raw: Record<string, string> 
 
 let unique = 0;
 export const uniqueSlug = (prefix = "hostile") => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++unique}`;
+/** A slot start no other call gives: 03:00 UTC on a day of 2040 (no seeded booking there), one day later each time. */
+export const uniqueNight = () => new Date(Date.UTC(2040, 0, 1, 3) + ++unique * 86_400_000).toISOString();
 
 /** A sample value valid for a schema, from the schema alone. */
 function sample(schema: JsonSchema): unknown {
@@ -206,6 +218,11 @@ export function send(baseUrl: string, req: RawRequest): Promise<Answer> {
   const url = new URL(baseUrl);
   // The owner's key: it passes every guard of the spec with the facts' ids (the plain team routes want the team's owner).
   const headers: Record<string, string | number> = { authorization: `Bearer ${OWNER_KEY}`, ...req.headers };
+  // The version an operation requires, unless the test sends its own: without it the request never reaches it.
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === "cal-api-version")) {
+    const versions = matchOperation(allOperations, req.method, req.path.split("?")[0]!).operation?.apiVersions;
+    if (versions) headers["cal-api-version"] = versions[0]!;
+  }
   if (req.body !== undefined && !req.chunked) headers["content-length"] ??= Buffer.byteLength(req.body);
   // node:http frames a body in chunks by itself only for some methods: ask for it, so every method gets it.
   if (req.chunked) headers["transfer-encoding"] = "chunked";
