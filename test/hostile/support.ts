@@ -1,10 +1,10 @@
 import { request as httpRequest } from "node:http";
 import { Ajv, type ValidateFunction } from "ajv";
-import formatsModule from "ajv-formats";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect } from "vitest";
 import { answeredBy } from "../../src/routes/index.js";
 import { loadContract, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
+import { addContractFormats } from "../../src/contract/formats.js";
 import { COMPONENTS_ID, toJsonSchema } from "../../src/contract/json-schema.js";
 import type { State } from "../../src/store/schema.js";
 import type { MockServer } from "../../src/server.js";
@@ -24,9 +24,7 @@ export const TIMEOUT_MS = 5_000;
 /** The server's /v2 body limit (body-parser's default "100kb", which Cal.com keeps). */
 export const BODY_LIMIT = 100 * 1024;
 
-const addFormats = formatsModule.default;
-const ajv = new Ajv({ strict: false, allErrors: false });
-addFormats(ajv);
+const ajv = addContractFormats(new Ajv({ strict: false, allErrors: false }));
 ajv.addSchema({ $id: COMPONENTS_ID, definitions: toJsonSchema(contract.doc.components.schemas) });
 
 /** Follows a local `$ref` of the spec. */
