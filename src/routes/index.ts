@@ -21,6 +21,7 @@ import { attributeHandlers } from "./attributes.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { ResponseCache, type CachedAnswer } from "./response-cache.js";
+import { scheduleHandlers } from "./schedules.js";
 import { EndpointThrottler, throttleTracker } from "../http/endpoint-throttle.js";
 import type { RateLimit } from "../http/rate-limit.js";
 import { notModified, weakEtag } from "../http/etag.js";
@@ -36,6 +37,7 @@ export const handlers: Partial<Handlers> = {
   ...userHandlers,
   ...membershipHandlers,
   ...teamHandlers,
+  ...scheduleHandlers,
 };
 
 /**
