@@ -3,7 +3,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect } from "vitest";
 import { answeredBy } from "../../src/routes/index.js";
-import { loadContract, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
+import { loadContract, matchOperation, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
 import { addContractFormats } from "../../src/contract/formats.js";
 import { COMPONENTS_ID, toJsonSchema } from "../../src/contract/json-schema.js";
 import type { State } from "../../src/store/schema.js";
@@ -72,6 +72,14 @@ export interface Facts {
   teamId: number;
   orgMembershipId: number;
   teamMembershipId: number;
+  /**
+   * Schedules: one of the owner key's user (the caller of /v2/schedules), one of the user above; a member of the
+   * team who hosts one of its event types, and that event type.
+   */
+  ownScheduleId: number;
+  userScheduleId: number;
+  teamUserId: number;
+  teamEventTypeId: number;
 }
 
 export function factsOf(state: State): Facts {
@@ -85,9 +93,16 @@ export function factsOf(state: State): Facts {
     const freeOption = options.find((o) => !held.has(o.id));
     const teamId = state.memberships.find((m) => m.userId === f.keyOf(OWNER_KEY) && f.teams.some((t) => t.id === m.teamId))!.teamId;
     const teamMembership = state.memberships.find((m) => m.teamId === teamId && m.userId !== f.keyOf(OWNER_KEY));
-    if (heldOption && freeOption && teamMembership) {
+    const userSchedule = state.schedules.find((sc) => sc.userId === userId);
+    const hosted = state.eventTypes.find((e) => e.teamId === teamId && (e.hosts ?? []).some((h) => h.userId !== f.keyOf(OWNER_KEY)));
+    const teamUserId = hosted?.hosts?.find((h) => h.userId !== f.keyOf(OWNER_KEY))?.userId;
+    if (heldOption && freeOption && teamMembership && userSchedule && hosted && teamUserId !== undefined) {
       return {
         teamId,
+        ownScheduleId: state.schedules.find((sc) => sc.userId === f.keyOf(OWNER_KEY))!.id,
+        userScheduleId: userSchedule.id,
+        teamUserId,
+        teamEventTypeId: hosted.id,
         orgMembershipId: membership.id,
         teamMembershipId: teamMembership.id,
         orgId: f.org.id,
@@ -113,7 +128,10 @@ export function validPathValue(facts: Facts, name: string, template = ""): strin
     case "orgId":
       return String(facts.orgId);
     case "userId":
-      return String(facts.userId);
+      // The team member routes want a member of that team (IsUserInOrgTeam).
+      return String(template.includes("/teams/{teamId}/users/") ? facts.teamUserId : facts.userId);
+    case "scheduleId":
+      return String(template.startsWith("/v2/schedules") ? facts.ownScheduleId : facts.userScheduleId);
     case "attributeId":
       return facts.attributeId;
     case "attributeSlug":
@@ -124,6 +142,11 @@ export function validPathValue(facts: Facts, name: string, template = ""): strin
     default:
       throw new Error(`no valid value known for path parameter ${name}: teach test/hostile/support.ts`);
   }
+}
+
+/** The value of an integer query parameter in a request that would succeed. */
+export function validQueryInteger(facts: Facts, name: string): string {
+  return name === "eventTypeId" ? String(facts.teamEventTypeId) : "1";
 }
 
 /** The operation's path with every parameter valid, except those given (already encoded) in `raw`. */
@@ -165,6 +188,7 @@ export function validBody(op: Operation, facts: Facts): Record<string, unknown> 
   const body = sample(schema) as Record<string, unknown>;
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
   if ("slug" in body) body.slug = uniqueSlug();
+  if ("timeZone" in body) body.timeZone = "Europe/Rome";
   if ("email" in body) body.email = `${uniqueSlug()}@hostile.example`;
   // Cal.com refuses a second team of the same name among the caller's teams.
   if ("name" in body && op.method === "POST" && op.pathTemplate.endsWith("/teams")) body.name = uniqueSlug("team");
@@ -203,7 +227,7 @@ export interface RawRequest {
 export function send(baseUrl: string, req: RawRequest): Promise<Answer> {
   const url = new URL(baseUrl);
   // The owner's key: it passes every guard of the spec with the facts' ids (the plain team routes want the team's owner).
-  const headers: Record<string, string | number> = { authorization: `Bearer ${OWNER_KEY}`, ...req.headers };
+  const headers: Record<string, string | number> = { authorization: `Bearer ${OWNER_KEY}`, ...apiVersionOf(req), ...req.headers };
   if (req.body !== undefined && !req.chunked) headers["content-length"] ??= Buffer.byteLength(req.body);
   // node:http frames a body in chunks by itself only for some methods: ask for it, so every method gets it.
   if (req.chunked) headers["transfer-encoding"] = "chunked";
@@ -246,6 +270,13 @@ export function send(baseUrl: string, req: RawRequest): Promise<Answer> {
       r.end();
     }
   });
+}
+
+/** The cal-api-version the operation a request names requires (the scheduling routes), so the attack reaches it. */
+function apiVersionOf(req: RawRequest): Record<string, string> {
+  const path = req.path.split("?")[0]!;
+  const versions = path.startsWith("/v2/") ? matchOperation(allOperations, req.method, path).operation?.apiVersions : undefined;
+  return versions ? { "cal-api-version": versions[0]! } : {};
 }
 
 export const jsonHeaders = { "content-type": "application/json" };
