@@ -19,6 +19,7 @@ import {
   type Facts,
   hostileTarget,
   validQueryInteger,
+  WHOLE_CONTRACT_MS,
 } from "./support.js";
 
 /**
@@ -144,7 +145,7 @@ describe("odd path segments: broken percent-encoding, dot segments, NUL, overlon
       }
     }
     expect(await stateText(url)).toBe(before);
-  });
+  }, WHOLE_CONTRACT_MS);
 
   it("dot segments around the whole route never reach another operation's handler with a write", async () => {
     const paths = [
@@ -204,7 +205,7 @@ describe("methods and credentials", () => {
         await expectRefused(url, before, { method, path: pathOf(op, facts), headers: { "content-type": "application/json" }, body: "{}" }, 404);
       }
     }
-  });
+  }, WHOLE_CONTRACT_MS);
 
   it("hostile Authorization headers are a 401 in the envelope, on every operation that asks for credentials", async () => {
     const headerSafe = fc.string({ unit: "binary", maxLength: 200 }).map((s) => s.replace(/[^\t\x20-\x7e\x80-\xff]/g, ""));

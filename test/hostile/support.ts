@@ -21,6 +21,8 @@ export const contract = { ...loaded, operations: loaded.operations.filter((op) =
 /** Every operation of the contract, the spec-driven ones too: what a method on a path may reach. */
 export const allOperations = loaded.operations;
 export const TIMEOUT_MS = 5_000;
+/** For a test that walks every stateful operation in one go: its time grows with their number (and the machine's load). */
+export const WHOLE_CONTRACT_MS = 120_000;
 /** The server's /v2 body limit (body-parser's default "100kb", which Cal.com keeps). */
 export const BODY_LIMIT = 100 * 1024;
 
