@@ -1,4 +1,4 @@
-import { forbidden, notFound } from "../errors.js";
+import { forbidden, notFound, withDiagnostics } from "../errors.js";
 import type { Membership, User } from "../store/schema.js";
 import type { Store } from "../store/store.js";
 import { authenticate } from "./api-key.js";
@@ -116,6 +116,17 @@ const GUARDS: Record<string, Guard> = {
   IsUserInOrg: (ctx, user) => {
     const { orgId, userId } = ctx.path;
     if (orgId === undefined || userId === undefined || !ctx.store.profilesByOrg.get(orgId)?.has(userId)) throw forbidden("Forbidden resource");
+    return user;
+  },
+  /** The path's user must have a profile in the organization and a membership (pending too) of the path's team. */
+  IsUserInOrgTeam: (ctx, user) => {
+    const { orgId, teamId, userId } = ctx.path;
+    if (orgId === undefined || userId === undefined || !ctx.store.profilesByOrg.get(orgId)?.has(userId)) {
+      throw withDiagnostics(forbidden("Forbidden resource"), `user ${userId} has no profile in organization ${orgId}`);
+    }
+    if (teamId === undefined || !ctx.store.membershipByTeamUser.has(`${teamId}:${userId}`)) {
+      throw withDiagnostics(forbidden("Forbidden resource"), `user ${userId} is not a member of team ${teamId}`);
+    }
     return user;
   },
 };

@@ -26,6 +26,9 @@ const FORMAT_CONSTRAINTS: Record<string, (p: string) => Constraint> = {
   "date-time": (p) => ({ name: "isDateString", message: `${p} must be a valid ISO 8601 date string` }),
   email: (p) => ({ name: "isEmail", message: `${p} must be an email` }),
   uri: (p) => ({ name: "isUrl", message: `${p} must be a URL address` }),
+  // The contract's own formats (formats.ts): @IsTimeZone() and @IsISO8601({strict: true}).
+  "time-zone": (p) => ({ name: "isTimeZone", message: `${p} must be a valid IANA time-zone` }),
+  "iso-8601": (p) => ({ name: "isIso8601", message: `${p} must be a valid ISO 8601 date string` }),
 };
 
 /** The type a schema asks for, ignoring `null` alternatives. */

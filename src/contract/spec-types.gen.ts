@@ -368,7 +368,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all schedules */
+        /** The schedules of the organization's users */
         get: operations["OrganizationsSchedulesController_getOrganizationSchedules"];
         put?: never;
         post?: never;
@@ -879,7 +879,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all team member schedules */
+        /** The schedules of the team's members, or those an event type's hosts use */
         get: operations["OrganizationsTeamsSchedulesController_getTeamSchedules"];
         put?: never;
         post?: never;
@@ -947,7 +947,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get schedules of a team member */
+        /** A team member's schedules, or the one an event type uses for them */
         get: operations["OrganizationsTeamsSchedulesController_getUserSchedules"];
         put?: never;
         post?: never;
@@ -1144,10 +1144,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all schedules */
+        /** A user's schedules */
         get: operations["OrganizationsSchedulesController_getUserSchedules"];
         put?: never;
-        /** Create a schedule */
+        /** Create a schedule of a user of the organization */
         post: operations["OrganizationsSchedulesController_createUserSchedule"];
         delete?: never;
         options?: never;
@@ -1162,15 +1162,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a schedule */
+        /** One of a user's schedules */
         get: operations["OrganizationsSchedulesController_getUserSchedule"];
         put?: never;
         post?: never;
-        /** Delete a schedule */
+        /** Delete one of a user's schedules */
         delete: operations["OrganizationsSchedulesController_deleteUserSchedule"];
         options?: never;
         head?: never;
-        /** Update a schedule */
+        /** Update one of a user's schedules */
         patch: operations["OrganizationsSchedulesController_updateUserSchedule"];
         trace?: never;
     };
@@ -2382,10 +2382,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all schedules */
+        /** The caller's schedules */
         get: operations["SchedulesController_2024_06_11_getSchedules"];
         put?: never;
-        /** Create a schedule */
+        /** Create a schedule of the caller */
         post: operations["SchedulesController_2024_06_11_createSchedule"];
         delete?: never;
         options?: never;
@@ -2400,7 +2400,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get default schedule */
+        /** The caller's default schedule (data null when there is none) */
         get: operations["SchedulesController_2024_06_11_getDefaultSchedule"];
         put?: never;
         post?: never;
@@ -2417,15 +2417,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a schedule */
+        /** One of the caller's schedules */
         get: operations["SchedulesController_2024_06_11_getSchedule"];
         put?: never;
         post?: never;
-        /** Delete a schedule */
+        /** Delete one of the caller's schedules */
         delete: operations["SchedulesController_2024_06_11_deleteSchedule"];
         options?: never;
         head?: never;
-        /** Update a schedule */
+        /** Update one of the caller's schedules */
         patch: operations["SchedulesController_2024_06_11_updateSchedule"];
         trace?: never;
     };
@@ -2758,7 +2758,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all team member schedules */
+        /** The schedules of the team's members */
         get: operations["TeamsSchedulesController_getTeamSchedules"];
         put?: never;
         post?: never;
@@ -4756,13 +4756,16 @@ export interface components {
              *     ]
              */
             days: ("Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday")[];
-            /** @example 08:00 */
+            /** @example 09:00 */
             startTime: string;
-            /** @example 15:00 */
+            /** @example 17:00 */
             endTime: string;
         };
         ScheduleOverrideInput_2024_06_11: {
-            /** @example 2024-05-20 */
+            /**
+             * Format: iso-8601
+             * @example 2030-01-14
+             */
             date: string;
             /** @example 12:00 */
             startTime: string;
@@ -4774,154 +4777,63 @@ export interface components {
             id: number;
             /** @example 478 */
             ownerId: number;
-            /** @example Catch up hours */
+            /** @example Working hours */
             name: string;
             /** @example Europe/Rome */
             timeZone: string;
-            /**
-             * @example [
-             *       {
-             *         "days": [
-             *           "Monday",
-             *           "Tuesday"
-             *         ],
-             *         "startTime": "17:00",
-             *         "endTime": "19:00"
-             *       },
-             *       {
-             *         "days": [
-             *           "Wednesday",
-             *           "Thursday"
-             *         ],
-             *         "startTime": "16:00",
-             *         "endTime": "20:00"
-             *       }
-             *     ]
-             */
             availability: components["schemas"]["ScheduleAvailabilityInput_2024_06_11"][];
             /** @example true */
             isDefault: boolean;
-            /**
-             * @example [
-             *       {
-             *         "date": "2024-05-20",
-             *         "startTime": "18:00",
-             *         "endTime": "21:00"
-             *       }
-             *     ]
-             */
             overrides: components["schemas"]["ScheduleOverrideInput_2024_06_11"][];
         };
         GetSchedulesOutput_2024_06_11: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["ScheduleOutput_2024_06_11"][];
-            error?: Record<string, never>;
         };
         CreateScheduleInput_2024_06_11: {
-            /** @example Catch up hours */
+            /** @example Working hours */
             name: string;
-            /** @example Europe/Rome */
-            timeZone: string;
             /**
-             * @example [
-             *       {
-             *         "days": [
-             *           "Monday",
-             *           "Tuesday"
-             *         ],
-             *         "startTime": "17:00",
-             *         "endTime": "19:00"
-             *       },
-             *       {
-             *         "days": [
-             *           "Wednesday",
-             *           "Thursday"
-             *         ],
-             *         "startTime": "16:00",
-             *         "endTime": "20:00"
-             *       }
-             *     ]
+             * Format: time-zone
+             * @example Europe/Rome
              */
-            availability?: components["schemas"]["ScheduleAvailabilityInput_2024_06_11"][];
+            timeZone: string;
+            availability?: components["schemas"]["ScheduleAvailabilityInput_2024_06_11"][] | null;
             /** @example true */
             isDefault: boolean;
-            /**
-             * @example [
-             *       {
-             *         "date": "2024-05-20",
-             *         "startTime": "18:00",
-             *         "endTime": "21:00"
-             *       }
-             *     ]
-             */
-            overrides?: components["schemas"]["ScheduleOverrideInput_2024_06_11"][];
+            overrides?: components["schemas"]["ScheduleOverrideInput_2024_06_11"][] | null;
         };
         CreateScheduleOutput_2024_06_11: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["ScheduleOutput_2024_06_11"];
         };
         GetScheduleOutput_2024_06_11: {
-            /**
-             * @example success
-             * @enum {string}
-             */
-            status: "success";
-            data: components["schemas"]["ScheduleOutput_2024_06_11"] | null;
-            error?: Record<string, never>;
-        };
-        UpdateScheduleInput_2024_06_11: {
-            /** @example One-on-one coaching */
-            name?: string;
-            /** @example Europe/Rome */
-            timeZone?: string;
-            /**
-             * @example [
-             *       {
-             *         "days": [
-             *           "Monday",
-             *           "Tuesday"
-             *         ],
-             *         "startTime": "09:00",
-             *         "endTime": "10:00"
-             *       }
-             *     ]
-             */
-            availability?: components["schemas"]["ScheduleAvailabilityInput_2024_06_11"][];
-            /** @example true */
-            isDefault?: boolean;
-            /**
-             * @example [
-             *       {
-             *         "date": "2024-05-20",
-             *         "startTime": "12:00",
-             *         "endTime": "14:00"
-             *       }
-             *     ]
-             */
-            overrides?: components["schemas"]["ScheduleOverrideInput_2024_06_11"][];
-        };
-        UpdateScheduleOutput_2024_06_11: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["ScheduleOutput_2024_06_11"];
-            error?: Record<string, never>;
+        };
+        UpdateScheduleInput_2024_06_11: {
+            /** @example Evenings */
+            name?: string;
+            /**
+             * Format: time-zone
+             * @example Europe/Rome
+             */
+            timeZone?: string | null;
+            availability?: components["schemas"]["ScheduleAvailabilityInput_2024_06_11"][] | null;
+            /** @example true */
+            isDefault?: boolean | null;
+            overrides?: components["schemas"]["ScheduleOverrideInput_2024_06_11"][] | null;
+        };
+        UpdateScheduleOutput_2024_06_11: {
+            /** @enum {string} */
+            status: "success";
+            data: components["schemas"]["ScheduleOutput_2024_06_11"];
         };
         DeleteScheduleOutput_2024_06_11: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
         };
         ProfileOutput: {
@@ -6532,12 +6444,9 @@ export interface components {
             };
         };
         GetDefaultScheduleOutput_2024_06_11: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
-            data: components["schemas"]["ScheduleOutput_2024_06_11"];
+            data: components["schemas"]["ScheduleOutput_2024_06_11"] | null;
         };
         CreateTeamInput: {
             name: string;
@@ -9199,6 +9108,9 @@ export interface components {
         Skip: number;
         Take: number;
         TeamMembershipEmails: string[];
+        ScheduleApiVersion: "2024-06-11" | "2024-06-14";
+        ScheduleId: number;
+        ScheduleEventTypeId: number;
         SlotsApiVersion: "2024-09-04";
         ReservationUid: string;
     };
@@ -10395,12 +10307,14 @@ export interface operations {
     OrganizationsSchedulesController_getOrganizationSchedules: {
         parameters: {
             query?: {
-                take?: number;
-                skip?: number;
+                take?: components["parameters"]["Take"];
+                skip?: components["parameters"]["Skip"];
             };
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
         };
@@ -11852,14 +11766,16 @@ export interface operations {
     OrganizationsTeamsSchedulesController_getTeamSchedules: {
         parameters: {
             query?: {
-                take?: number;
-                skip?: number;
-                eventTypeId?: number;
+                take?: components["parameters"]["Take"];
+                skip?: components["parameters"]["Skip"];
+                eventTypeId?: components["parameters"]["ScheduleEventTypeId"];
             };
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                teamId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -11970,13 +11886,15 @@ export interface operations {
     OrganizationsTeamsSchedulesController_getUserSchedules: {
         parameters: {
             query?: {
-                eventTypeId?: number;
+                eventTypeId?: components["parameters"]["ScheduleEventTypeId"];
             };
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                orgId: number;
-                teamId: number;
-                userId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+                userId: components["parameters"]["UserId"];
             };
             cookie?: never;
         };
@@ -12634,10 +12552,12 @@ export interface operations {
     OrganizationsSchedulesController_getUserSchedules: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                userId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                userId: components["parameters"]["UserId"];
             };
             cookie?: never;
         };
@@ -12661,10 +12581,12 @@ export interface operations {
     OrganizationsSchedulesController_createUserSchedule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                userId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                userId: components["parameters"]["UserId"];
             };
             cookie?: never;
         };
@@ -12693,11 +12615,13 @@ export interface operations {
     OrganizationsSchedulesController_getUserSchedule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                userId: number;
-                scheduleId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                userId: components["parameters"]["UserId"];
+                scheduleId: components["parameters"]["ScheduleId"];
             };
             cookie?: never;
         };
@@ -12721,11 +12645,13 @@ export interface operations {
     OrganizationsSchedulesController_deleteUserSchedule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                userId: number;
-                scheduleId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                userId: components["parameters"]["UserId"];
+                scheduleId: components["parameters"]["ScheduleId"];
             };
             cookie?: never;
         };
@@ -12749,11 +12675,13 @@ export interface operations {
     OrganizationsSchedulesController_updateUserSchedule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                userId: number;
-                scheduleId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                userId: components["parameters"]["UserId"];
+                scheduleId: components["parameters"]["ScheduleId"];
             };
             cookie?: never;
         };
@@ -15545,7 +15473,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-06-11";
+                "cal-api-version": components["parameters"]["ScheduleApiVersion"];
             };
             path?: never;
             cookie?: never;
@@ -15562,6 +15490,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -15570,7 +15499,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-06-11";
+                "cal-api-version": components["parameters"]["ScheduleApiVersion"];
             };
             path?: never;
             cookie?: never;
@@ -15591,6 +15520,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -15600,7 +15530,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-06-11";
+                "cal-api-version": components["parameters"]["ScheduleApiVersion"];
             };
             path?: never;
             cookie?: never;
@@ -15617,6 +15547,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -15625,10 +15556,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-06-11";
+                "cal-api-version": components["parameters"]["ScheduleApiVersion"];
             };
             path: {
-                scheduleId: number;
+                scheduleId: components["parameters"]["ScheduleId"];
             };
             cookie?: never;
         };
@@ -15644,6 +15575,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -15652,10 +15584,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-06-11";
+                "cal-api-version": components["parameters"]["ScheduleApiVersion"];
             };
             path: {
-                scheduleId: number;
+                scheduleId: components["parameters"]["ScheduleId"];
             };
             cookie?: never;
         };
@@ -15671,6 +15603,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -15679,10 +15612,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-06-11";
+                "cal-api-version": components["parameters"]["ScheduleApiVersion"];
             };
             path: {
-                scheduleId: number;
+                scheduleId: components["parameters"]["ScheduleId"];
             };
             cookie?: never;
         };
@@ -15702,6 +15635,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -16704,12 +16638,14 @@ export interface operations {
     TeamsSchedulesController_getTeamSchedules: {
         parameters: {
             query?: {
-                take?: number;
-                skip?: number;
+                take?: components["parameters"]["Take"];
+                skip?: components["parameters"]["Skip"];
             };
-            header?: never;
+            header?: {
+                "cal-api-version"?: components["parameters"]["CalApiVersion"];
+            };
             path: {
-                teamId: number;
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -16725,6 +16661,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };

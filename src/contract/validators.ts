@@ -1,17 +1,14 @@
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from "ajv";
-import formatsModule from "ajv-formats";
 import { constraintOf, diagnose } from "./class-validator.js";
 import type { Diagnostic } from "./diagnostic.js";
+import { addContractFormats } from "./formats.js";
 import { COMPONENTS_ID, MESSAGES_KEYWORD, toJsonSchema } from "./json-schema.js";
 import type { JsonSchema, OpenApiDocument, Operation, ParameterObject } from "./spec.js";
-
-// ajv-formats is CommonJS with `exports.default`; under NodeNext the import is the module object.
-const addFormats = formatsModule.default;
 
 function makeAjv(doc: OpenApiDocument, options: Options): Ajv {
   // `verbose` puts the failing data and schema on each error: what class-validator's error objects report.
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, ...options, strictTypes: false, strictRequired: false });
-  addFormats(ajv);
+  addContractFormats(ajv);
   ajv.addKeyword({ keyword: MESSAGES_KEYWORD, schemaType: "object" });
   ajv.addSchema({ $id: COMPONENTS_ID, definitions: toJsonSchema(doc.components.schemas) });
   return ajv;

@@ -22,6 +22,7 @@ import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { slotHandlers } from "./slots.js";
 import { ResponseCache, type CachedAnswer } from "./response-cache.js";
+import { scheduleHandlers } from "./schedules.js";
 import { EndpointThrottler, throttleTracker } from "../http/endpoint-throttle.js";
 import type { RateLimit } from "../http/rate-limit.js";
 import { notModified, weakEtag } from "../http/etag.js";
@@ -38,6 +39,7 @@ export const handlers: Partial<Handlers> = {
   ...membershipHandlers,
   ...teamHandlers,
   ...slotHandlers,
+  ...scheduleHandlers,
 };
 
 /**

@@ -27,6 +27,7 @@ import {
   resolve,
   type Facts,
   hostileTarget,
+  WHOLE_CONTRACT_MS,
 } from "./support.js";
 
 /**
@@ -82,7 +83,7 @@ describe("malformed JSON", () => {
         await expectRefused(url, before, { method: op.method, path: pathOf(op, facts), headers: jsonHeaders, body: text }, 400);
       }
     }
-  });
+  }, WHOLE_CONTRACT_MS);
 });
 
 describe("wrong values for each body property, from the property's schema", () => {

@@ -1,10 +1,10 @@
 import { request as httpRequest } from "node:http";
 import { Ajv, type ValidateFunction } from "ajv";
-import formatsModule from "ajv-formats";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect } from "vitest";
 import { answeredBy } from "../../src/routes/index.js";
 import { loadContract, matchOperation, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
+import { addContractFormats } from "../../src/contract/formats.js";
 import { COMPONENTS_ID, toJsonSchema } from "../../src/contract/json-schema.js";
 import type { State } from "../../src/store/schema.js";
 import type { MockServer } from "../../src/server.js";
@@ -21,12 +21,12 @@ export const contract = { ...loaded, operations: loaded.operations.filter((op) =
 /** Every operation of the contract, the spec-driven ones too: what a method on a path may reach. */
 export const allOperations = loaded.operations;
 export const TIMEOUT_MS = 5_000;
+/** For a test that walks every stateful operation in one go: its time grows with their number (and the machine's load). */
+export const WHOLE_CONTRACT_MS = 120_000;
 /** The server's /v2 body limit (body-parser's default "100kb", which Cal.com keeps). */
 export const BODY_LIMIT = 100 * 1024;
 
-const addFormats = formatsModule.default;
-const ajv = new Ajv({ strict: false, allErrors: false });
-addFormats(ajv);
+const ajv = addContractFormats(new Ajv({ strict: false, allErrors: false }));
 ajv.addSchema({ $id: COMPONENTS_ID, definitions: toJsonSchema(contract.doc.components.schemas) });
 
 /** Follows a local `$ref` of the spec. */
@@ -77,6 +77,14 @@ export interface Facts {
   /** The seeded slot reservation, and a personal event type of its host that a new one can hold. */
   reservationUid: string;
   eventTypeId: number;
+  /**
+   * Schedules: one of the owner key's user (the caller of /v2/schedules), one of the user above; a member of the
+   * team who hosts one of its event types, and that event type.
+   */
+  ownScheduleId: number;
+  userScheduleId: number;
+  teamUserId: number;
+  teamEventTypeId: number;
 }
 
 export function factsOf(state: State): Facts {
@@ -93,11 +101,18 @@ export function factsOf(state: State): Facts {
     const reservation = state.selectedSlots?.[0];
     const eventType = reservation && state.eventTypes.find((e) => e.userId === reservation.userId && !e.seatsPerTimeSlot && !e.requiresConfirmation);
     if (!reservation || !eventType) throw new Error("the default scenario has no seeded reservation: teach test/hostile/support.ts");
-    if (heldOption && freeOption && teamMembership) {
+    const userSchedule = state.schedules.find((sc) => sc.userId === userId);
+    const hosted = state.eventTypes.find((e) => e.teamId === teamId && (e.hosts ?? []).some((h) => h.userId !== f.keyOf(OWNER_KEY)));
+    const teamUserId = hosted?.hosts?.find((h) => h.userId !== f.keyOf(OWNER_KEY))?.userId;
+    if (heldOption && freeOption && teamMembership && userSchedule && hosted && teamUserId !== undefined) {
       return {
         reservationUid: reservation.uid,
         eventTypeId: eventType.id,
         teamId,
+        ownScheduleId: state.schedules.find((sc) => sc.userId === f.keyOf(OWNER_KEY))!.id,
+        userScheduleId: userSchedule.id,
+        teamUserId,
+        teamEventTypeId: hosted.id,
         orgMembershipId: membership.id,
         teamMembershipId: teamMembership.id,
         orgId: f.org.id,
@@ -123,7 +138,10 @@ export function validPathValue(facts: Facts, name: string, template = ""): strin
     case "orgId":
       return String(facts.orgId);
     case "userId":
-      return String(facts.userId);
+      // The team member routes want a member of that team (IsUserInOrgTeam).
+      return String(template.includes("/teams/{teamId}/users/") ? facts.teamUserId : facts.userId);
+    case "scheduleId":
+      return String(template.startsWith("/v2/schedules") ? facts.ownScheduleId : facts.userScheduleId);
     case "attributeId":
       return facts.attributeId;
     case "attributeSlug":
@@ -136,6 +154,11 @@ export function validPathValue(facts: Facts, name: string, template = ""): strin
     default:
       throw new Error(`no valid value known for path parameter ${name}: teach test/hostile/support.ts`);
   }
+}
+
+/** The value of an integer query parameter in a request that would succeed. */
+export function validQueryInteger(facts: Facts, name: string): string {
+  return name === "eventTypeId" ? String(facts.teamEventTypeId) : "1";
 }
 
 /** The operation's path with every parameter valid, except those given (already encoded) in `raw`. */
@@ -179,6 +202,7 @@ export function validBody(op: Operation, facts: Facts): Record<string, unknown> 
   const body = sample(schema) as Record<string, unknown>;
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
   if ("slug" in body) body.slug = uniqueSlug();
+  if ("timeZone" in body) body.timeZone = "Europe/Rome";
   if ("email" in body) body.email = `${uniqueSlug()}@hostile.example`;
   // Cal.com refuses a second team of the same name among the caller's teams.
   if ("name" in body && op.method === "POST" && op.pathTemplate.endsWith("/teams")) body.name = uniqueSlug("team");
@@ -217,12 +241,7 @@ export interface RawRequest {
 export function send(baseUrl: string, req: RawRequest): Promise<Answer> {
   const url = new URL(baseUrl);
   // The owner's key: it passes every guard of the spec with the facts' ids (the plain team routes want the team's owner).
-  const headers: Record<string, string | number> = { authorization: `Bearer ${OWNER_KEY}`, ...req.headers };
-  // The version an operation requires, unless the test sends its own: without it the request never reaches it.
-  if (!Object.keys(headers).some((h) => h.toLowerCase() === "cal-api-version")) {
-    const versions = matchOperation(allOperations, req.method, req.path.split("?")[0]!).operation?.apiVersions;
-    if (versions) headers["cal-api-version"] = versions[0]!;
-  }
+  const headers: Record<string, string | number> = { authorization: `Bearer ${OWNER_KEY}`, ...apiVersionOf(req), ...req.headers };
   if (req.body !== undefined && !req.chunked) headers["content-length"] ??= Buffer.byteLength(req.body);
   // node:http frames a body in chunks by itself only for some methods: ask for it, so every method gets it.
   if (req.chunked) headers["transfer-encoding"] = "chunked";
@@ -265,6 +284,13 @@ export function send(baseUrl: string, req: RawRequest): Promise<Answer> {
       r.end();
     }
   });
+}
+
+/** The cal-api-version the operation a request names requires (the scheduling routes), so the attack reaches it. */
+function apiVersionOf(req: RawRequest): Record<string, string> {
+  const path = req.path.split("?")[0]!;
+  const versions = path.startsWith("/v2/") ? matchOperation(allOperations, req.method, path).operation?.apiVersions : undefined;
+  return versions ? { "cal-api-version": versions[0]! } : {};
 }
 
 export const jsonHeaders = { "content-type": "application/json" };

@@ -1,5 +1,5 @@
 import { Ajv } from "ajv";
-import formatsModule from "ajv-formats";
+import { addContractFormats } from "../formats.js";
 import { COMPONENTS_ID, toJsonSchema } from "../json-schema.js";
 import { isObject, jsonType, operations, resolveParameter, walkDocument, walkSchema, type Json, type JsonObject } from "./walk.js";
 
@@ -14,8 +14,6 @@ export interface Step {
   why: string;
   apply(doc: JsonObject): string[];
 }
-
-const addFormats = formatsModule.default;
 
 const schemas = (doc: JsonObject) => ((doc.components as JsonObject).schemas ?? {}) as JsonObject;
 
@@ -519,7 +517,7 @@ export const EXAMPLE_CHECK: Step = {
   why: "Examples and defaults that do not match their own schema (after the repairs above) would make the mock answer bodies that fail the contract: they are removed.",
   apply(doc) {
     const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true });
-    addFormats(ajv);
+    addContractFormats(ajv);
     ajv.addSchema({ $id: COMPONENTS_ID, definitions: toJsonSchema(schemas(doc)) as object });
     const sites: string[] = [];
     walkDocument(doc, (schema, where) => {
