@@ -1304,7 +1304,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Cal Video real time transcript download links for the booking */
+        /** Get all the transcripts download links for the booking */
         get: operations["BookingsController_2024_08_13_getBookingTranscripts"];
         put?: never;
         post?: never;
@@ -1474,7 +1474,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Video Meeting Sessions. Only supported for Cal Video */
+        /** Get Video Meeting Sessions. */
         get: operations["BookingsController_2024_08_13_getVideoSessions"];
         put?: never;
         post?: never;
@@ -1526,7 +1526,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a specific attendee for a booking */
+        /** Get an attendee by ID */
         get: operations["BookingAttendeesController_2024_08_13_getBookingAttendee"];
         put?: never;
         post?: never;
@@ -8143,8 +8143,7 @@ export interface components {
              */
             status: "success";
             data: (components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"])[];
-            pagination: components["schemas"]["PaginationMetaDto"];
-            error?: Record<string, never>;
+            pagination: components["schemas"]["BookingsPagination_2024_08_13"];
         };
         RescheduleBookingInput_2024_08_13: {
             /** @example 2024-08-13T10:00:00Z */
@@ -8192,7 +8191,12 @@ export interface components {
             data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"][] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"][];
         };
         MarkAbsentAttendee: {
+            /**
+             * Format: email
+             * @example john@example.com
+             */
             email: string;
+            /** @example true */
             absent: boolean;
         };
         MarkAbsentBookingInput_2024_08_13: {
@@ -8224,7 +8228,7 @@ export interface components {
              * @enum {string}
              */
             status: "success";
-            data: Record<string, never> | Record<string, never>;
+            data: components["schemas"]["ReassignedBooking_2024_08_13"];
         };
         ReassignToUserBookingInput_2024_08_13: {
             /** @example Host has to take another call */
@@ -8235,12 +8239,18 @@ export interface components {
             reason?: string;
         };
         CalendarLink: {
-            label: string;
+            /** @enum {string} */
+            label: "Google Calendar" | "Microsoft Office" | "Microsoft Outlook" | "ICS";
+            /** @enum {string} */
+            id: "googleCalendar" | "microsoftOffice" | "microsoftOutlook" | "ics";
             link: string;
         };
         CalendarLinksOutput_2024_08_13: {
-            /** @example success */
-            status: string;
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
             data: components["schemas"]["CalendarLink"][];
         };
         BookingReference: {
@@ -8250,8 +8260,11 @@ export interface components {
             id: number;
         };
         BookingReferencesOutput_2024_08_13: {
-            /** @example success */
-            status: string;
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
             data: components["schemas"]["BookingReference"][];
         };
         CalMeetingParticipant: {
@@ -8333,12 +8346,14 @@ export interface components {
             /** @example +919876543210 */
             phoneNumber?: string;
             /**
-             * @default en
              * @example it
              * @enum {string}
              */
-            language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
-            /** @example john.doe@example.com */
+            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+            /**
+             * Format: email
+             * @example john.doe@example.com
+             */
             email: string;
         };
         BookingAttendeeOutput_2024_08_13: {
@@ -8373,7 +8388,10 @@ export interface components {
             data: components["schemas"]["BookingAttendeeOutput_2024_08_13"];
         };
         Guest: {
-            /** @example john.doe@example.com */
+            /**
+             * Format: email
+             * @example john.doe@example.com
+             */
             email: string;
             /** @example John Doe */
             name?: string;
@@ -8382,11 +8400,10 @@ export interface components {
             /** @example +919876543210 */
             phoneNumber?: string;
             /**
-             * @default en
              * @example it
              * @enum {string}
              */
-            language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
         };
         AddGuestsInput_2024_08_13: {
             /**
@@ -8449,7 +8466,7 @@ export interface components {
             phone: string;
         };
         UpdateBookingLocationInput_2024_08_13: {
-            location?: components["schemas"]["UpdateInputAddressLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputLinkLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputPhoneLocation_2024_08_13"];
+            location?: components["schemas"]["UpdateBookingLocation_2024_08_13"];
         };
         UpdateBookingLocationOutput_2024_08_13: {
             /**
@@ -8878,6 +8895,44 @@ export interface components {
             status: "success";
             data: components["schemas"]["TeamVerifiedPhoneOutputData"][];
         };
+        BookingsPagination_2024_08_13: {
+            /** @example 10 */
+            returnedItems: number;
+            /** @example 123 */
+            totalItems: number;
+            /** @example 10 */
+            itemsPerPage: number;
+            /** @example 103 */
+            remainingItems: number;
+            /** @example 2 */
+            currentPage: number;
+            /** @example 13 */
+            totalPages: number;
+            /** @example true */
+            hasNextPage: boolean;
+            /** @example true */
+            hasPreviousPage: boolean;
+        };
+        ReassignedBooking_2024_08_13: {
+            /** @example 2NtaeaVcKfpmSZ4CthFdfk */
+            bookingUid: string;
+            reassignedTo: components["schemas"]["ReassignedToDto"];
+        };
+        UpdateBookingLocation_2024_08_13: {
+            /**
+             * @example link
+             * @enum {string}
+             */
+            type: "address" | "attendeeAddress" | "attendeeDefined" | "attendeePhone" | "link" | "phone";
+            /** @example 123 Example St, City, Country */
+            address?: string;
+            /** @example https://meet.google.com/txi-fein-xyz */
+            link?: string;
+            /** @example +37120993151 */
+            phone?: string;
+            /** @example 321 Example St, City, Country */
+            location?: string;
+        };
         ErrorOutput: {
             /** @enum {string} */
             status: "error";
@@ -9123,6 +9178,28 @@ export interface components {
         };
     };
     parameters: {
+        BookingListStatus: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
+        BookingListAttendeeEmail: string;
+        BookingListAttendeeName: string;
+        BookingListBookingUid: string;
+        BookingListEventTypeIds: number[];
+        BookingListEventTypeId: number;
+        BookingListTeamsIds: number[];
+        BookingListTeamId: number;
+        BookingListAfterStart: string;
+        BookingListBeforeEnd: string;
+        BookingListAfterCreatedAt: string;
+        BookingListBeforeCreatedAt: string;
+        BookingListAfterUpdatedAt: string;
+        BookingListBeforeUpdatedAt: string;
+        BookingListSortStart: "asc" | "desc";
+        BookingListSortEnd: "asc" | "desc";
+        BookingListSortCreated: "asc" | "desc";
+        BookingListSortUpdatedAt: "asc" | "desc";
+        BookingListTake: number;
+        BookingListSkip: number;
+        BookingListUserIds: number[];
+        BookingReferenceType: "google_calendar" | "office365_calendar" | "daily_video" | "google_video" | "office365_video" | "zoom_video";
         CalApiVersion: string;
         OrgId: number;
         UserId: number;
@@ -9626,31 +9703,31 @@ export interface operations {
     OrganizationsBookingsController_getAllOrgTeamBookings: {
         parameters: {
             query?: {
-                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                attendeeEmail?: string;
-                attendeeName?: string;
-                bookingUid?: string;
-                eventTypeIds?: string;
-                eventTypeId?: string;
-                teamsIds?: string;
-                teamId?: string;
-                afterStart?: string;
-                beforeEnd?: string;
-                afterCreatedAt?: string;
-                beforeCreatedAt?: string;
-                afterUpdatedAt?: string;
-                beforeUpdatedAt?: string;
-                sortStart?: "asc" | "desc";
-                sortEnd?: "asc" | "desc";
-                sortCreated?: "asc" | "desc";
-                sortUpdatedAt?: "asc" | "desc";
-                take?: number;
-                skip?: number;
-                userIds?: string;
+                status?: components["parameters"]["BookingListStatus"];
+                attendeeEmail?: components["parameters"]["BookingListAttendeeEmail"];
+                attendeeName?: components["parameters"]["BookingListAttendeeName"];
+                bookingUid?: components["parameters"]["BookingListBookingUid"];
+                eventTypeIds?: components["parameters"]["BookingListEventTypeIds"];
+                eventTypeId?: components["parameters"]["BookingListEventTypeId"];
+                teamsIds?: components["parameters"]["BookingListTeamsIds"];
+                teamId?: components["parameters"]["BookingListTeamId"];
+                afterStart?: components["parameters"]["BookingListAfterStart"];
+                beforeEnd?: components["parameters"]["BookingListBeforeEnd"];
+                afterCreatedAt?: components["parameters"]["BookingListAfterCreatedAt"];
+                beforeCreatedAt?: components["parameters"]["BookingListBeforeCreatedAt"];
+                afterUpdatedAt?: components["parameters"]["BookingListAfterUpdatedAt"];
+                beforeUpdatedAt?: components["parameters"]["BookingListBeforeUpdatedAt"];
+                sortStart?: components["parameters"]["BookingListSortStart"];
+                sortEnd?: components["parameters"]["BookingListSortEnd"];
+                sortCreated?: components["parameters"]["BookingListSortCreated"];
+                sortUpdatedAt?: components["parameters"]["BookingListSortUpdatedAt"];
+                take?: components["parameters"]["BookingListTake"];
+                skip?: components["parameters"]["BookingListSkip"];
+                userIds?: components["parameters"]["BookingListUserIds"];
             };
             header?: never;
             path: {
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
         };
@@ -10544,24 +10621,24 @@ export interface operations {
     OrganizationsTeamsBookingsController_getAllOrgTeamBookings: {
         parameters: {
             query?: {
-                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                attendeeEmail?: string;
-                attendeeName?: string;
-                bookingUid?: string;
-                eventTypeIds?: string;
-                eventTypeId?: string;
-                afterStart?: string;
-                beforeEnd?: string;
-                sortStart?: "asc" | "desc";
-                sortEnd?: "asc" | "desc";
-                sortCreated?: "asc" | "desc";
-                take?: number;
-                skip?: number;
+                status?: components["parameters"]["BookingListStatus"];
+                attendeeEmail?: components["parameters"]["BookingListAttendeeEmail"];
+                attendeeName?: components["parameters"]["BookingListAttendeeName"];
+                bookingUid?: components["parameters"]["BookingListBookingUid"];
+                eventTypeIds?: components["parameters"]["BookingListEventTypeIds"];
+                eventTypeId?: components["parameters"]["BookingListEventTypeId"];
+                afterStart?: components["parameters"]["BookingListAfterStart"];
+                beforeEnd?: components["parameters"]["BookingListBeforeEnd"];
+                sortStart?: components["parameters"]["BookingListSortStart"];
+                sortEnd?: components["parameters"]["BookingListSortEnd"];
+                sortCreated?: components["parameters"]["BookingListSortCreated"];
+                take?: components["parameters"]["BookingListTake"];
+                skip?: components["parameters"]["BookingListSkip"];
             };
             header?: never;
             path: {
-                teamId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -10585,13 +10662,13 @@ export interface operations {
     OrganizationsTeamsBookingsController_getBookingReferences: {
         parameters: {
             query?: {
-                type?: "google_calendar" | "office365_calendar" | "daily_video" | "google_video" | "office365_video" | "zoom_video";
+                type?: components["parameters"]["BookingReferenceType"];
             };
             header?: never;
             path: {
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
                 bookingUid: string;
-                teamId: number;
-                orgId: number;
             };
             cookie?: never;
         };
@@ -12361,31 +12438,31 @@ export interface operations {
     OrganizationsUsersBookingsController_getOrganizationUserBookings: {
         parameters: {
             query?: {
-                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                attendeeEmail?: string;
-                attendeeName?: string;
-                bookingUid?: string;
-                eventTypeIds?: string;
-                eventTypeId?: string;
-                teamsIds?: string;
-                teamId?: string;
-                afterStart?: string;
-                beforeEnd?: string;
-                afterCreatedAt?: string;
-                beforeCreatedAt?: string;
-                afterUpdatedAt?: string;
-                beforeUpdatedAt?: string;
-                sortStart?: "asc" | "desc";
-                sortEnd?: "asc" | "desc";
-                sortCreated?: "asc" | "desc";
-                sortUpdatedAt?: "asc" | "desc";
-                take?: number;
-                skip?: number;
+                status?: components["parameters"]["BookingListStatus"];
+                attendeeEmail?: components["parameters"]["BookingListAttendeeEmail"];
+                attendeeName?: components["parameters"]["BookingListAttendeeName"];
+                bookingUid?: components["parameters"]["BookingListBookingUid"];
+                eventTypeIds?: components["parameters"]["BookingListEventTypeIds"];
+                eventTypeId?: components["parameters"]["BookingListEventTypeId"];
+                teamsIds?: components["parameters"]["BookingListTeamsIds"];
+                teamId?: components["parameters"]["BookingListTeamId"];
+                afterStart?: components["parameters"]["BookingListAfterStart"];
+                beforeEnd?: components["parameters"]["BookingListBeforeEnd"];
+                afterCreatedAt?: components["parameters"]["BookingListAfterCreatedAt"];
+                beforeCreatedAt?: components["parameters"]["BookingListBeforeCreatedAt"];
+                afterUpdatedAt?: components["parameters"]["BookingListAfterUpdatedAt"];
+                beforeUpdatedAt?: components["parameters"]["BookingListBeforeUpdatedAt"];
+                sortStart?: components["parameters"]["BookingListSortStart"];
+                sortEnd?: components["parameters"]["BookingListSortEnd"];
+                sortCreated?: components["parameters"]["BookingListSortCreated"];
+                sortUpdatedAt?: components["parameters"]["BookingListSortUpdatedAt"];
+                take?: components["parameters"]["BookingListTake"];
+                skip?: components["parameters"]["BookingListSkip"];
             };
             header?: never;
             path: {
-                orgId: number;
-                userId: number;
+                orgId: components["parameters"]["OrgId"];
+                userId: components["parameters"]["UserId"];
             };
             cookie?: never;
         };
@@ -12395,7 +12472,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["GetBookingsOutput_2024_08_13"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -12886,26 +12965,26 @@ export interface operations {
     BookingsController_2024_08_13_getBookings: {
         parameters: {
             query?: {
-                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                attendeeEmail?: string;
-                attendeeName?: string;
-                bookingUid?: string;
-                eventTypeIds?: string;
-                eventTypeId?: string;
-                teamsIds?: string;
-                teamId?: string;
-                afterStart?: string;
-                beforeEnd?: string;
-                afterCreatedAt?: string;
-                beforeCreatedAt?: string;
-                afterUpdatedAt?: string;
-                beforeUpdatedAt?: string;
-                sortStart?: "asc" | "desc";
-                sortEnd?: "asc" | "desc";
-                sortCreated?: "asc" | "desc";
-                sortUpdatedAt?: "asc" | "desc";
-                take?: number;
-                skip?: number;
+                status?: components["parameters"]["BookingListStatus"];
+                attendeeEmail?: components["parameters"]["BookingListAttendeeEmail"];
+                attendeeName?: components["parameters"]["BookingListAttendeeName"];
+                bookingUid?: components["parameters"]["BookingListBookingUid"];
+                eventTypeIds?: components["parameters"]["BookingListEventTypeIds"];
+                eventTypeId?: components["parameters"]["BookingListEventTypeId"];
+                teamsIds?: components["parameters"]["BookingListTeamsIds"];
+                teamId?: components["parameters"]["BookingListTeamId"];
+                afterStart?: components["parameters"]["BookingListAfterStart"];
+                beforeEnd?: components["parameters"]["BookingListBeforeEnd"];
+                afterCreatedAt?: components["parameters"]["BookingListAfterCreatedAt"];
+                beforeCreatedAt?: components["parameters"]["BookingListBeforeCreatedAt"];
+                afterUpdatedAt?: components["parameters"]["BookingListAfterUpdatedAt"];
+                beforeUpdatedAt?: components["parameters"]["BookingListBeforeUpdatedAt"];
+                sortStart?: components["parameters"]["BookingListSortStart"];
+                sortEnd?: components["parameters"]["BookingListSortEnd"];
+                sortCreated?: components["parameters"]["BookingListSortCreated"];
+                sortUpdatedAt?: components["parameters"]["BookingListSortUpdatedAt"];
+                take?: components["parameters"]["BookingListTake"];
+                skip?: components["parameters"]["BookingListSkip"];
             };
             header: {
                 "cal-api-version": "2024-08-13";
@@ -12925,6 +13004,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13036,6 +13116,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13063,6 +13144,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13158,6 +13240,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -13186,6 +13269,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13202,7 +13286,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ReassignToUserBookingInput_2024_08_13"];
             };
@@ -13218,6 +13302,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -13246,6 +13331,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13261,7 +13347,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["DeclineBookingInput_2024_08_13"];
             };
@@ -13277,6 +13363,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -13305,6 +13392,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13312,7 +13400,7 @@ export interface operations {
     BookingsController_2024_08_13_getBookingReferences: {
         parameters: {
             query?: {
-                type?: "google_calendar" | "office365_calendar" | "daily_video" | "google_video" | "office365_video" | "zoom_video";
+                type?: components["parameters"]["BookingReferenceType"];
             };
             header: {
                 "cal-api-version": "2024-08-13";
@@ -13334,6 +13422,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13361,6 +13450,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13369,7 +13459,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": string;
+                "cal-api-version": "2024-08-13";
             };
             path: {
                 bookingUid: string;
@@ -13392,6 +13482,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -13401,7 +13492,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": string;
+                "cal-api-version": "2024-08-13";
             };
             path: {
                 bookingUid: string;
@@ -13420,6 +13511,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13428,7 +13520,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": string;
+                "cal-api-version": "2024-08-13";
             };
             path: {
                 bookingUid: string;
@@ -13451,8 +13543,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -13460,7 +13554,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": string;
+                "cal-api-version": "2024-08-13";
             };
             path: {
                 bookingUid: string;
@@ -13480,6 +13574,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13488,7 +13583,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": string;
+                "cal-api-version": "2024-08-13";
             };
             path: {
                 bookingUid: string;
@@ -13511,8 +13606,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -16082,23 +16179,23 @@ export interface operations {
     TeamsBookingsController_getAllTeamBookings: {
         parameters: {
             query?: {
-                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                attendeeEmail?: string;
-                attendeeName?: string;
-                bookingUid?: string;
-                eventTypeIds?: string;
-                eventTypeId?: string;
+                status?: components["parameters"]["BookingListStatus"];
+                attendeeEmail?: components["parameters"]["BookingListAttendeeEmail"];
+                attendeeName?: components["parameters"]["BookingListAttendeeName"];
+                bookingUid?: components["parameters"]["BookingListBookingUid"];
+                eventTypeIds?: components["parameters"]["BookingListEventTypeIds"];
+                eventTypeId?: components["parameters"]["BookingListEventTypeId"];
                 afterStart?: string;
                 beforeEnd?: string;
-                sortStart?: "asc" | "desc";
-                sortEnd?: "asc" | "desc";
-                sortCreated?: "asc" | "desc";
-                take?: number;
-                skip?: number;
+                sortStart?: components["parameters"]["BookingListSortStart"];
+                sortEnd?: components["parameters"]["BookingListSortEnd"];
+                sortCreated?: components["parameters"]["BookingListSortCreated"];
+                take?: components["parameters"]["BookingListTake"];
+                skip?: components["parameters"]["BookingListSkip"];
             };
             header?: never;
             path: {
-                teamId: number;
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -16114,6 +16211,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
