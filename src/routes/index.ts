@@ -18,6 +18,7 @@ import type { Database } from "../store/database.js";
 import type { User } from "../store/schema.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
+import { bookingManageHandlers } from "./bookings-manage.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { ResponseCache, type CachedAnswer } from "./response-cache.js";
@@ -36,6 +37,7 @@ export const handlers: Partial<Handlers> = {
   ...userHandlers,
   ...membershipHandlers,
   ...teamHandlers,
+  ...bookingManageHandlers,
 };
 
 /**
