@@ -3,37 +3,17 @@
  * getBookings answers them: the rows the caller may see, the status filters relative to now, the other filters,
  * the order and the page, with Cal.com's pagination object computed from the total, skip and take.
  */
+import type { QueryParams } from "../../contract/types.js";
 import { HttpError, validationFailure } from "../../errors.js";
 import type { Booking, EventType } from "../schema.js";
 import type { Store } from "../store.js";
 import { adminTeamIds } from "./booking-access.js";
 
-export type ListStatus = "upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed";
+export type ListStatus = NonNullable<BookingListQuery["status"]>[number];
 type Order = "asc" | "desc";
 
-/** The list query after validation (each list operation gives the parameters its DTO has). */
-export interface BookingListQuery {
-  status?: ListStatus[];
-  attendeeEmail?: string;
-  attendeeName?: string;
-  bookingUid?: string;
-  eventTypeIds?: number[];
-  eventTypeId?: number;
-  teamsIds?: number[];
-  teamId?: number;
-  afterStart?: string;
-  beforeEnd?: string;
-  afterCreatedAt?: string;
-  beforeCreatedAt?: string;
-  afterUpdatedAt?: string;
-  beforeUpdatedAt?: string;
-  sortStart?: Order;
-  sortEnd?: Order;
-  sortCreated?: Order;
-  sortUpdatedAt?: Order;
-  take?: number;
-  skip?: number;
-}
+/** The list query after validation: GET /v2/bookings's, the widest (the other lists give a part of it). */
+export type BookingListQuery = QueryParams<"BookingsController_2024_08_13_getBookings">;
 
 /** Whose view the list is: the caller's, or (the organization user list) the named user's. */
 export interface Viewer {
