@@ -137,9 +137,9 @@ function currentRoundRobinHost(store: Store, hosts: readonly EventTypeHost[], b:
 }
 
 /** The booking with another user in the round-robin host's place: as organizer, or as the attendee they were. */
-function handOver(store: Store, b: Booking, to: User, previous: User | undefined, title: string, extra: Partial<Booking>, now: string): Booking {
+function handOver(b: Booking, to: User, previous: User | undefined, title: string, now: string): Booking {
   const organizerChanges = !previous || b.userId === previous.id;
-  if (organizerChanges) return { ...b, userId: to.id, title, ...extra, updatedAt: now };
+  if (organizerChanges) return { ...b, userId: to.id, title, updatedAt: now };
   const attendees: Attendee[] = b.attendees.map((a) =>
     a.email === previous.email ? { ...a, name: to.name ?? "", email: to.email, timeZone: to.timeZone ?? "Europe/London", locale: to.locale ?? a.locale ?? null } : a,
   );
@@ -189,7 +189,7 @@ export async function reassignAutomatically(db: Database, user: User, uid: strin
   const to = store.get("users", lucky.userId)!;
   const previous = currentRoundRobinHost(store, hosts, b);
   const now = DateTime.fromMillis(nowMs, { zone: "utc" }).toISO()!;
-  const updated = handOver(store, b, to, previous, titleFor(store, et, b, to, false), {}, now);
+  const updated = handOver(b, to, previous, titleFor(store, et, b, to, false), now);
   await db.commit([put(updated)]);
   return reassignedOutput(store, store.bookingByUid.get(uid)!);
 }
@@ -221,7 +221,7 @@ export async function reassignToUser(db: Database, user: User, uid: string, user
     updated = { ...b, userId, title: titleFor(store, et, b, to, true), reassignReason: reason ?? null, reassignById: user.id, updatedAt: now };
   } else if (fixedHost) {
     const previous = currentRoundRobinHost(store, hosts, b);
-    if (previous && previous.id !== b.userId) updated = handOver(store, b, to, previous, b.title, {}, now);
+    if (previous && previous.id !== b.userId) updated = handOver(b, to, previous, b.title, now);
   }
   if (updated) await db.commit([put(updated)]);
   return reassignedOutput(store, store.bookingByUid.get(uid)!);
