@@ -83,13 +83,16 @@ const GUARDS: Record<string, Guard> = {
     return user;
   },
   RolesGuard: (ctx, user, role) => rolesGuard(ctx, user, role),
-  /** A platform organization needs a subscription on plan ESSENTIALS or higher; other organizations pass. */
-  PlatformPlanGuard: (ctx, user) => {
+  /**
+   * A platform organization needs a subscription on the operation's plan (`PlatformPlanGuard:SCALE`; ESSENTIALS when
+   * unnamed) or higher; other organizations pass.
+   */
+  PlatformPlanGuard: (ctx, user, minimum = "ESSENTIALS") => {
     const org = ctx.path.orgId === undefined ? undefined : ctx.store.get("organizations", ctx.path.orgId);
     if (!org?.isPlatform) return user;
     const billing = org.platformBilling;
-    if (!billing?.subscriptionId || PLANS.indexOf(billing.plan) < PLANS.indexOf("ESSENTIALS")) {
-      throw forbidden("Platform plan - you do not have required plan for this operation. Minimum plan is ESSENTIALS.");
+    if (!billing?.subscriptionId || PLANS.indexOf(billing.plan) < PLANS.indexOf(minimum)) {
+      throw forbidden(`Platform plan - you do not have required plan for this operation. Minimum plan is ${minimum}.`);
     }
     return user;
   },

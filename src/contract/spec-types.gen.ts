@@ -1304,7 +1304,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Cal Video real time transcript download links for the booking */
+        /** Get all the transcripts download links for the booking */
         get: operations["BookingsController_2024_08_13_getBookingTranscripts"];
         put?: never;
         post?: never;
@@ -1474,7 +1474,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Video Meeting Sessions. Only supported for Cal Video */
+        /** Get Video Meeting Sessions. */
         get: operations["BookingsController_2024_08_13_getVideoSessions"];
         put?: never;
         post?: never;
@@ -1526,7 +1526,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a specific attendee for a booking */
+        /** Get an attendee by ID */
         get: operations["BookingAttendeesController_2024_08_13_getBookingAttendee"];
         put?: never;
         post?: never;
@@ -8060,8 +8060,7 @@ export interface components {
              */
             status: "success";
             data: (components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"])[];
-            pagination: components["schemas"]["PaginationMetaDto"];
-            error?: Record<string, never>;
+            pagination: components["schemas"]["BookingsPagination_2024_08_13"];
         };
         RescheduleBookingInput_2024_08_13: {
             /** @example 2024-08-13T10:00:00Z */
@@ -8109,7 +8108,12 @@ export interface components {
             data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"][] | components["schemas"]["GetSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"] | components["schemas"]["GetRecurringSeatedBookingOutput_2024_08_13"][];
         };
         MarkAbsentAttendee: {
+            /**
+             * Format: email
+             * @example john@example.com
+             */
             email: string;
+            /** @example true */
             absent: boolean;
         };
         MarkAbsentBookingInput_2024_08_13: {
@@ -8141,7 +8145,7 @@ export interface components {
              * @enum {string}
              */
             status: "success";
-            data: Record<string, never> | Record<string, never>;
+            data: components["schemas"]["ReassignedBooking_2024_08_13"];
         };
         ReassignToUserBookingInput_2024_08_13: {
             /** @example Host has to take another call */
@@ -8152,12 +8156,18 @@ export interface components {
             reason?: string;
         };
         CalendarLink: {
-            label: string;
+            /** @enum {string} */
+            label: "Google Calendar" | "Microsoft Office" | "Microsoft Outlook" | "ICS";
+            /** @enum {string} */
+            id: "googleCalendar" | "microsoftOffice" | "microsoftOutlook" | "ics";
             link: string;
         };
         CalendarLinksOutput_2024_08_13: {
-            /** @example success */
-            status: string;
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
             data: components["schemas"]["CalendarLink"][];
         };
         BookingReference: {
@@ -8167,8 +8177,11 @@ export interface components {
             id: number;
         };
         BookingReferencesOutput_2024_08_13: {
-            /** @example success */
-            status: string;
+            /**
+             * @example success
+             * @enum {string}
+             */
+            status: "success";
             data: components["schemas"]["BookingReference"][];
         };
         CalMeetingParticipant: {
@@ -8250,12 +8263,14 @@ export interface components {
             /** @example +919876543210 */
             phoneNumber?: string;
             /**
-             * @default en
              * @example it
              * @enum {string}
              */
-            language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
-            /** @example john.doe@example.com */
+            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+            /**
+             * Format: email
+             * @example john.doe@example.com
+             */
             email: string;
         };
         BookingAttendeeOutput_2024_08_13: {
@@ -8290,7 +8305,10 @@ export interface components {
             data: components["schemas"]["BookingAttendeeOutput_2024_08_13"];
         };
         Guest: {
-            /** @example john.doe@example.com */
+            /**
+             * Format: email
+             * @example john.doe@example.com
+             */
             email: string;
             /** @example John Doe */
             name?: string;
@@ -8299,11 +8317,10 @@ export interface components {
             /** @example +919876543210 */
             phoneNumber?: string;
             /**
-             * @default en
              * @example it
              * @enum {string}
              */
-            language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
         };
         AddGuestsInput_2024_08_13: {
             /**
@@ -8366,7 +8383,7 @@ export interface components {
             phone: string;
         };
         UpdateBookingLocationInput_2024_08_13: {
-            location?: components["schemas"]["UpdateInputAddressLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputLinkLocation_2024_08_13"] | components["schemas"]["UpdateBookingInputPhoneLocation_2024_08_13"];
+            location?: components["schemas"]["UpdateBookingLocation_2024_08_13"];
         };
         UpdateBookingLocationOutput_2024_08_13: {
             /**
@@ -8795,6 +8812,44 @@ export interface components {
             status: "success";
             data: components["schemas"]["TeamVerifiedPhoneOutputData"][];
         };
+        BookingsPagination_2024_08_13: {
+            /** @example 10 */
+            returnedItems: number;
+            /** @example 123 */
+            totalItems: number;
+            /** @example 10 */
+            itemsPerPage: number;
+            /** @example 103 */
+            remainingItems: number;
+            /** @example 2 */
+            currentPage: number;
+            /** @example 13 */
+            totalPages: number;
+            /** @example true */
+            hasNextPage: boolean;
+            /** @example true */
+            hasPreviousPage: boolean;
+        };
+        ReassignedBooking_2024_08_13: {
+            /** @example 2NtaeaVcKfpmSZ4CthFdfk */
+            bookingUid: string;
+            reassignedTo: components["schemas"]["ReassignedToDto"];
+        };
+        UpdateBookingLocation_2024_08_13: {
+            /**
+             * @example link
+             * @enum {string}
+             */
+            type: "address" | "attendeeAddress" | "attendeeDefined" | "attendeePhone" | "link" | "phone";
+            /** @example 123 Example St, City, Country */
+            address?: string;
+            /** @example https://meet.google.com/txi-fein-xyz */
+            link?: string;
+            /** @example +37120993151 */
+            phone?: string;
+            /** @example 321 Example St, City, Country */
+            location?: string;
+        };
         ErrorOutput: {
             /** @enum {string} */
             status: "error";
@@ -9100,6 +9155,28 @@ export interface components {
         };
     };
     parameters: {
+        BookingListStatus: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
+        BookingListAttendeeEmail: string;
+        BookingListAttendeeName: string;
+        BookingListBookingUid: string;
+        BookingListEventTypeIds: number[];
+        BookingListEventTypeId: number;
+        BookingListTeamsIds: number[];
+        BookingListTeamId: number;
+        BookingListAfterStart: string;
+        BookingListBeforeEnd: string;
+        BookingListAfterCreatedAt: string;
+        BookingListBeforeCreatedAt: string;
+        BookingListAfterUpdatedAt: string;
+        BookingListBeforeUpdatedAt: string;
+        BookingListSortStart: "asc" | "desc";
+        BookingListSortEnd: "asc" | "desc";
+        BookingListSortCreated: "asc" | "desc";
+        BookingListSortUpdatedAt: "asc" | "desc";
+        BookingListTake: number;
+        BookingListSkip: number;
+        BookingListUserIds: number[];
+        BookingReferenceType: "google_calendar" | "office365_calendar" | "daily_video" | "google_video" | "office365_video" | "zoom_video";
         CalApiVersion: string;
         OrgId: number;
         UserId: number;
@@ -9608,31 +9685,31 @@ export interface operations {
     OrganizationsBookingsController_getAllOrgTeamBookings: {
         parameters: {
             query?: {
-                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                attendeeEmail?: string;
-                attendeeName?: string;
-                bookingUid?: string;
-                eventTypeIds?: string;
-                eventTypeId?: string;
-                teamsIds?: string;
-                teamId?: string;
-                afterStart?: string;
-                beforeEnd?: string;
-                afterCreatedAt?: string;
-                beforeCreatedAt?: string;
-                afterUpdatedAt?: string;
-                beforeUpdatedAt?: string;
-                sortStart?: "asc" | "desc";
-                sortEnd?: "asc" | "desc";
-                sortCreated?: "asc" | "desc";
-                sortUpdatedAt?: "asc" | "desc";
-                take?: number;
-                skip?: number;
-                userIds?: string;
+                status?: components["parameters"]["BookingListStatus"];
+                attendeeEmail?: components["parameters"]["BookingListAttendeeEmail"];
+                attendeeName?: components["parameters"]["BookingListAttendeeName"];
+                bookingUid?: components["parameters"]["BookingListBookingUid"];
+                eventTypeIds?: components["parameters"]["BookingListEventTypeIds"];
+                eventTypeId?: components["parameters"]["BookingListEventTypeId"];
+                teamsIds?: components["parameters"]["BookingListTeamsIds"];
+                teamId?: components["parameters"]["BookingListTeamId"];
+                afterStart?: components["parameters"]["BookingListAfterStart"];
+                beforeEnd?: components["parameters"]["BookingListBeforeEnd"];
+                afterCreatedAt?: components["parameters"]["BookingListAfterCreatedAt"];
+                beforeCreatedAt?: components["parameters"]["BookingListBeforeCreatedAt"];
+                afterUpdatedAt?: components["parameters"]["BookingListAfterUpdatedAt"];
+                beforeUpdatedAt?: components["parameters"]["BookingListBeforeUpdatedAt"];
+                sortStart?: components["parameters"]["BookingListSortStart"];
+                sortEnd?: components["parameters"]["BookingListSortEnd"];
+                sortCreated?: components["parameters"]["BookingListSortCreated"];
+                sortUpdatedAt?: components["parameters"]["BookingListSortUpdatedAt"];
+                take?: components["parameters"]["BookingListTake"];
+                skip?: components["parameters"]["BookingListSkip"];
+                userIds?: components["parameters"]["BookingListUserIds"];
             };
             header?: never;
             path: {
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
         };
@@ -10528,24 +10605,24 @@ export interface operations {
     OrganizationsTeamsBookingsController_getAllOrgTeamBookings: {
         parameters: {
             query?: {
-                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                attendeeEmail?: string;
-                attendeeName?: string;
-                bookingUid?: string;
-                eventTypeIds?: string;
-                eventTypeId?: string;
-                afterStart?: string;
-                beforeEnd?: string;
-                sortStart?: "asc" | "desc";
-                sortEnd?: "asc" | "desc";
-                sortCreated?: "asc" | "desc";
-                take?: number;
-                skip?: number;
+                status?: components["parameters"]["BookingListStatus"];
+                attendeeEmail?: components["parameters"]["BookingListAttendeeEmail"];
+                attendeeName?: components["parameters"]["BookingListAttendeeName"];
+                bookingUid?: components["parameters"]["BookingListBookingUid"];
+                eventTypeIds?: components["parameters"]["BookingListEventTypeIds"];
+                eventTypeId?: components["parameters"]["BookingListEventTypeId"];
+                afterStart?: components["parameters"]["BookingListAfterStart"];
+                beforeEnd?: components["parameters"]["BookingListBeforeEnd"];
+                sortStart?: components["parameters"]["BookingListSortStart"];
+                sortEnd?: components["parameters"]["BookingListSortEnd"];
+                sortCreated?: components["parameters"]["BookingListSortCreated"];
+                take?: components["parameters"]["BookingListTake"];
+                skip?: components["parameters"]["BookingListSkip"];
             };
             header?: never;
             path: {
-                teamId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -10569,13 +10646,13 @@ export interface operations {
     OrganizationsTeamsBookingsController_getBookingReferences: {
         parameters: {
             query?: {
-                type?: "google_calendar" | "office365_calendar" | "daily_video" | "google_video" | "office365_video" | "zoom_video";
+                type?: components["parameters"]["BookingReferenceType"];
             };
             header?: never;
             path: {
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
                 bookingUid: string;
-                teamId: number;
-                orgId: number;
             };
             cookie?: never;
         };
@@ -12349,31 +12426,31 @@ export interface operations {
     OrganizationsUsersBookingsController_getOrganizationUserBookings: {
         parameters: {
             query?: {
-                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                attendeeEmail?: string;
-                attendeeName?: string;
-                bookingUid?: string;
-                eventTypeIds?: string;
-                eventTypeId?: string;
-                teamsIds?: string;
-                teamId?: string;
-                afterStart?: string;
-                beforeEnd?: string;
-                afterCreatedAt?: string;
-                beforeCreatedAt?: string;
-                afterUpdatedAt?: string;
-                beforeUpdatedAt?: string;
-                sortStart?: "asc" | "desc";
-                sortEnd?: "asc" | "desc";
-                sortCreated?: "asc" | "desc";
-                sortUpdatedAt?: "asc" | "desc";
-                take?: number;
-                skip?: number;
+                status?: components["parameters"]["BookingListStatus"];
+                attendeeEmail?: components["parameters"]["BookingListAttendeeEmail"];
+                attendeeName?: components["parameters"]["BookingListAttendeeName"];
+                bookingUid?: components["parameters"]["BookingListBookingUid"];
+                eventTypeIds?: components["parameters"]["BookingListEventTypeIds"];
+                eventTypeId?: components["parameters"]["BookingListEventTypeId"];
+                teamsIds?: components["parameters"]["BookingListTeamsIds"];
+                teamId?: components["parameters"]["BookingListTeamId"];
+                afterStart?: components["parameters"]["BookingListAfterStart"];
+                beforeEnd?: components["parameters"]["BookingListBeforeEnd"];
+                afterCreatedAt?: components["parameters"]["BookingListAfterCreatedAt"];
+                beforeCreatedAt?: components["parameters"]["BookingListBeforeCreatedAt"];
+                afterUpdatedAt?: components["parameters"]["BookingListAfterUpdatedAt"];
+                beforeUpdatedAt?: components["parameters"]["BookingListBeforeUpdatedAt"];
+                sortStart?: components["parameters"]["BookingListSortStart"];
+                sortEnd?: components["parameters"]["BookingListSortEnd"];
+                sortCreated?: components["parameters"]["BookingListSortCreated"];
+                sortUpdatedAt?: components["parameters"]["BookingListSortUpdatedAt"];
+                take?: components["parameters"]["BookingListTake"];
+                skip?: components["parameters"]["BookingListSkip"];
             };
             header?: never;
             path: {
-                orgId: number;
-                userId: number;
+                orgId: components["parameters"]["OrgId"];
+                userId: components["parameters"]["UserId"];
             };
             cookie?: never;
         };
@@ -12383,7 +12460,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["GetBookingsOutput_2024_08_13"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -12884,26 +12963,26 @@ export interface operations {
     BookingsController_2024_08_13_getBookings: {
         parameters: {
             query?: {
-                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                attendeeEmail?: string;
-                attendeeName?: string;
-                bookingUid?: string;
-                eventTypeIds?: string;
-                eventTypeId?: string;
-                teamsIds?: string;
-                teamId?: string;
-                afterStart?: string;
-                beforeEnd?: string;
-                afterCreatedAt?: string;
-                beforeCreatedAt?: string;
-                afterUpdatedAt?: string;
-                beforeUpdatedAt?: string;
-                sortStart?: "asc" | "desc";
-                sortEnd?: "asc" | "desc";
-                sortCreated?: "asc" | "desc";
-                sortUpdatedAt?: "asc" | "desc";
-                take?: number;
-                skip?: number;
+                status?: components["parameters"]["BookingListStatus"];
+                attendeeEmail?: components["parameters"]["BookingListAttendeeEmail"];
+                attendeeName?: components["parameters"]["BookingListAttendeeName"];
+                bookingUid?: components["parameters"]["BookingListBookingUid"];
+                eventTypeIds?: components["parameters"]["BookingListEventTypeIds"];
+                eventTypeId?: components["parameters"]["BookingListEventTypeId"];
+                teamsIds?: components["parameters"]["BookingListTeamsIds"];
+                teamId?: components["parameters"]["BookingListTeamId"];
+                afterStart?: components["parameters"]["BookingListAfterStart"];
+                beforeEnd?: components["parameters"]["BookingListBeforeEnd"];
+                afterCreatedAt?: components["parameters"]["BookingListAfterCreatedAt"];
+                beforeCreatedAt?: components["parameters"]["BookingListBeforeCreatedAt"];
+                afterUpdatedAt?: components["parameters"]["BookingListAfterUpdatedAt"];
+                beforeUpdatedAt?: components["parameters"]["BookingListBeforeUpdatedAt"];
+                sortStart?: components["parameters"]["BookingListSortStart"];
+                sortEnd?: components["parameters"]["BookingListSortEnd"];
+                sortCreated?: components["parameters"]["BookingListSortCreated"];
+                sortUpdatedAt?: components["parameters"]["BookingListSortUpdatedAt"];
+                take?: components["parameters"]["BookingListTake"];
+                skip?: components["parameters"]["BookingListSkip"];
             };
             header: {
                 "cal-api-version": "2024-08-13";
@@ -12923,6 +13002,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13034,6 +13114,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13061,6 +13142,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13156,6 +13238,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -13184,6 +13267,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13200,7 +13284,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ReassignToUserBookingInput_2024_08_13"];
             };
@@ -13216,6 +13300,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -13244,6 +13329,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13259,7 +13345,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["DeclineBookingInput_2024_08_13"];
             };
@@ -13275,6 +13361,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -13303,6 +13390,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13310,7 +13398,7 @@ export interface operations {
     BookingsController_2024_08_13_getBookingReferences: {
         parameters: {
             query?: {
-                type?: "google_calendar" | "office365_calendar" | "daily_video" | "google_video" | "office365_video" | "zoom_video";
+                type?: components["parameters"]["BookingReferenceType"];
             };
             header: {
                 "cal-api-version": "2024-08-13";
@@ -13332,6 +13420,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13359,6 +13448,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13367,7 +13457,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": string;
+                "cal-api-version": "2024-08-13";
             };
             path: {
                 bookingUid: string;
@@ -13390,6 +13480,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -13399,7 +13490,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": string;
+                "cal-api-version": "2024-08-13";
             };
             path: {
                 bookingUid: string;
@@ -13418,6 +13509,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13426,7 +13518,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": string;
+                "cal-api-version": "2024-08-13";
             };
             path: {
                 bookingUid: string;
@@ -13449,8 +13541,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -13458,7 +13552,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": string;
+                "cal-api-version": "2024-08-13";
             };
             path: {
                 bookingUid: string;
@@ -13478,6 +13572,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -13486,7 +13581,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": string;
+                "cal-api-version": "2024-08-13";
             };
             path: {
                 bookingUid: string;
@@ -13509,8 +13604,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
     };
@@ -16072,23 +16169,23 @@ export interface operations {
     TeamsBookingsController_getAllTeamBookings: {
         parameters: {
             query?: {
-                status?: ("upcoming" | "recurring" | "past" | "cancelled" | "unconfirmed")[];
-                attendeeEmail?: string;
-                attendeeName?: string;
-                bookingUid?: string;
-                eventTypeIds?: string;
-                eventTypeId?: string;
+                status?: components["parameters"]["BookingListStatus"];
+                attendeeEmail?: components["parameters"]["BookingListAttendeeEmail"];
+                attendeeName?: components["parameters"]["BookingListAttendeeName"];
+                bookingUid?: components["parameters"]["BookingListBookingUid"];
+                eventTypeIds?: components["parameters"]["BookingListEventTypeIds"];
+                eventTypeId?: components["parameters"]["BookingListEventTypeId"];
                 afterStart?: string;
                 beforeEnd?: string;
-                sortStart?: "asc" | "desc";
-                sortEnd?: "asc" | "desc";
-                sortCreated?: "asc" | "desc";
-                take?: number;
-                skip?: number;
+                sortStart?: components["parameters"]["BookingListSortStart"];
+                sortEnd?: components["parameters"]["BookingListSortEnd"];
+                sortCreated?: components["parameters"]["BookingListSortCreated"];
+                take?: components["parameters"]["BookingListTake"];
+                skip?: components["parameters"]["BookingListSkip"];
             };
             header?: never;
             path: {
-                teamId: number;
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -16104,6 +16201,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };

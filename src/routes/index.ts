@@ -18,6 +18,7 @@ import type { Database } from "../store/database.js";
 import type { User } from "../store/schema.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
+import { bookingManageHandlers } from "./bookings-manage.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { slotHandlers } from "./slots.js";
@@ -40,6 +41,7 @@ export const handlers: Partial<Handlers> = {
   ...teamHandlers,
   ...slotHandlers,
   ...scheduleHandlers,
+  ...bookingManageHandlers,
 };
 
 /**

@@ -27,28 +27,27 @@ afterAll(() => mock.close());
 
 describe("static answers (the default)", () => {
   it("answer the contract's examples, the same every time, with status success", async () => {
-    const first = await api.request("GET", "/v2/bookings", { headers: V });
-    const second = await api.request("GET", "/v2/bookings", { headers: V });
+    const first = await api.request("GET", "/v2/webhooks");
+    const second = await api.request("GET", "/v2/webhooks");
     expect(first.status).toBe(200);
     expect(first.headers.get("x-calcom-mock-answered-by")).toBe("spec; static");
     expect(first.body.status).toBe("success");
-    // The published document's example booking, not a placeholder.
-    expect(first.body.data[0]).toMatchObject({ id: 123, uid: "booking_uid_123" });
+    // The published document's example webhook, not a placeholder.
+    expect(first.body.data[0]).toMatchObject({ id: 1, triggers: ["BOOKING_CREATED"], payloadTemplate: expect.stringContaining("A new event has been scheduled") });
     expect(second.body).toEqual(first.body);
   });
 
-  it("keep no state: creating a booking does not make GET /v2/bookings list it", async () => {
-    const before = await api.request("GET", "/v2/bookings", { headers: V });
-    const created = await api.request("POST", "/v2/bookings", {
-      headers: V,
-      body: { start: "2050-09-05T09:00:00Z", eventTypeId: 1, attendee: { name: "Ann", email: "ann@example.com", timeZone: "Europe/Rome" } },
+  it("keep no state: creating a webhook does not make GET /v2/webhooks list it", async () => {
+    const before = await api.request("GET", "/v2/webhooks");
+    const created = await api.request("POST", "/v2/webhooks", {
+      body: { subscriberUrl: "https://example.com/hook", triggers: ["BOOKING_CANCELLED"], active: true },
     });
     expect(created.status).toBe(201);
-    expect((await api.request("GET", "/v2/bookings", { headers: V })).body).toEqual(before.body);
+    expect((await api.request("GET", "/v2/webhooks")).body).toEqual(before.body);
   });
 
   it("answer {status: success} where the document declares no body", async () => {
-    const res = await api.get(`/v2/organizations/${orgId}/users/1/bookings`);
+    const res = await api.del(`/v2/organizations/${orgId}/teams/${scenarioFacts(await api.state()).teams[0]!.id}/workflows/1`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: "success" });
   });

@@ -78,6 +78,8 @@ describe("query parameters of the wrong type or out of bounds (from their schema
       it(`${short(op)}: a scalar query parameter given twice, or with broken percent-encoding, is read as Cal.com reads it`, async () => {
         for (const param of scalars) {
           const integer = param.schema.type === "integer";
+          // A filter Cal.com takes whatever text it holds (a name): broken percent-encoding stays text, as qs leaves it.
+          const free = param.schema.type === "string" && !param.schema.enum && !param.schema.format && !param.schema.pattern && param.schema.maxLength === undefined;
           const good = integer ? validQueryInteger(facts, param.name) : "0b5e2f7e-6a55-4d0a-9c57-9d1c4f0c0a11";
           // Given twice, the value is a list: parseInt reads an integer's list as its text "1,1", so as 1
           // (packages/platform/types pagination inputs, their @Transform); a list is no UUID.
@@ -85,7 +87,8 @@ describe("query parameters of the wrong type or out of bounds (from their schema
           if (integer) expect((await send(url, { method: op.method, path: `${pathOf(op, facts)}?${twice}` })).status).toBe(200);
           else await expectRefused(url, before, { method: op.method, path: `${pathOf(op, facts)}?${twice}` }, 400);
           for (const query of [`${param.name}=%E0%A4%A`, `${param.name}=%`, `${param.name}=%FF%FE`]) {
-            await expectRefused(url, before, { method: op.method, path: `${pathOf(op, facts)}?${query}` }, 400);
+            if (free) expect((await send(url, { method: op.method, path: `${pathOf(op, facts)}?${query}` })).status).toBe(200);
+            else await expectRefused(url, before, { method: op.method, path: `${pathOf(op, facts)}?${query}` }, 400);
           }
         }
       });

@@ -85,6 +85,41 @@ export interface Facts {
   userScheduleId: number;
   teamUserId: number;
   teamEventTypeId: number;
+  /** Bookings the owner's key may act on (the clock is real time): see bookingFacts. */
+  bookings: ReturnType<typeof bookingFacts>;
+}
+
+/**
+ * The owner's bookings the bookings operations succeed on: a past accepted one (with Cal Video, an attendee), one
+ * ahead, one pending; and a round-robin booking of the owner's team with another of its hosts.
+ */
+function bookingFacts(state: State, ownerId: number) {
+  const now = Date.now();
+  const own = state.bookings.filter((b) => b.userId === ownerId && !b.recurringEventId);
+  const pick = (what: string, found: State["bookings"][number] | undefined) => {
+    if (!found) throw new Error(`the default scenario has no ${what}: teach test/hostile/support.ts`);
+    return found;
+  };
+  const past = pick("past booking of the owner", own.find((b) => b.status === "ACCEPTED" && Date.parse(b.endTime) < now && b.location === "integrations:daily"));
+  const ahead = pick("booking of the owner ahead", own.find((b) => b.status === "ACCEPTED" && Date.parse(b.startTime) > now));
+  const pending = pick("pending booking of the owner", own.find((b) => b.status === "PENDING"));
+  const ownerTeams = new Set(state.memberships.filter((m) => m.userId === ownerId && m.role === "OWNER").map((m) => m.teamId));
+  const roundRobin = pick(
+    "round-robin booking of the owner's team",
+    state.bookings.find((b) => {
+      const et = state.eventTypes.find((e) => e.id === b.eventTypeId);
+      return et?.schedulingType === "ROUND_ROBIN" && et.teamId != null && ownerTeams.has(et.teamId) && (et.hosts?.length ?? 0) > 1;
+    }),
+  );
+  const hosts = state.eventTypes.find((e) => e.id === roundRobin.eventTypeId)!.hosts!.map((h) => h.userId);
+  return {
+    pastUid: past.uid,
+    pastAttendeeId: past.attendees[0]!.id,
+    aheadUid: ahead.uid,
+    pendingUid: pending.uid,
+    roundRobinUid: roundRobin.uid,
+    roundRobinHostId: hosts.find((id) => id !== roundRobin.userId)!,
+  };
 }
 
 export function factsOf(state: State): Facts {
@@ -122,6 +157,7 @@ export function factsOf(state: State): Facts {
         heldOptionId: heldOption.id,
         freeOptionId: freeOption.id,
         textAttributeId: f.attr("job-title").id,
+        bookings: bookingFacts(state, f.keyOf(OWNER_KEY)),
       };
     }
   }
@@ -139,9 +175,15 @@ export function validPathValue(facts: Facts, name: string, template = ""): strin
       return String(facts.orgId);
     case "userId":
       // The team member routes want a member of that team (IsUserInOrgTeam).
-      return String(template.includes("/teams/{teamId}/users/") ? facts.teamUserId : facts.userId);
+      if (template.includes("/teams/{teamId}/users/")) return String(facts.teamUserId);
+      // The manual reassignment's new host: another host of the round-robin booking.
+      return String(template.includes("/reassign/") ? facts.bookings.roundRobinHostId : facts.userId);
     case "scheduleId":
       return String(template.startsWith("/v2/schedules") ? facts.ownScheduleId : facts.userScheduleId);
+    case "bookingUid":
+      return bookingUidFor(facts, template);
+    case "attendeeId":
+      return String(facts.bookings.pastAttendeeId);
     case "attributeId":
       return facts.attributeId;
     case "attributeSlug":
@@ -161,6 +203,15 @@ export function validQueryInteger(facts: Facts, name: string): string {
   return name === "eventTypeId" ? String(facts.teamEventTypeId) : "1";
 }
 
+/** The booking each bookings operation succeeds on with the owner's key. */
+function bookingUidFor(facts: Facts, template: string): string {
+  const b = facts.bookings;
+  if (/\/(confirm|decline)$/.test(template)) return b.pendingUid;
+  if (template.includes("/reassign")) return b.roundRobinUid;
+  if (/\/(attendees|guests|location)$/.test(template)) return b.aheadUid;
+  return b.pastUid;
+}
+
 /** The operation's path with every parameter valid, except those given (already encoded) in `raw`. */
 export function pathOf(op: Operation, facts: Facts, raw: Record<string, string> = {}): string {
   return op.pathTemplate.replace(/\{([^}]+)\}/g, (_m, name: string) => raw[name] ?? encodeURIComponent(validPathValue(facts, name, op.pathTemplate)));
@@ -177,6 +228,7 @@ function sample(schema: JsonSchema): unknown {
   if (Array.isArray(s.enum)) return s.enum[0];
   switch (s.type) {
     case "string":
+      if (s.format === "email") return `${uniqueSlug()}@hostile.example`;
       return "x".repeat(Math.max(1, Number(s.minLength ?? 1)));
     case "number":
     case "integer":
@@ -184,7 +236,8 @@ function sample(schema: JsonSchema): unknown {
     case "boolean":
       return true;
     case "array":
-      return [];
+      // A list that must hold items gets as many as it needs (a guest to add).
+      return Array.from({ length: Number(s.minItems ?? 0) }, () => sample(s.items as JsonSchema));
     case "object":
       return Object.fromEntries(((s.required as string[]) ?? []).map((k) => [k, sample((s.properties as Record<string, JsonSchema>)[k]!)]));
     default:
@@ -207,6 +260,8 @@ export function validBody(op: Operation, facts: Facts): Record<string, unknown> 
   // Cal.com refuses a second team of the same name among the caller's teams.
   if ("name" in body && op.method === "POST" && op.pathTemplate.endsWith("/teams")) body.name = uniqueSlug("team");
   if ("attributeId" in props) body.attributeId = facts.attributeId;
+  // An IANA zone, which Cal.com's DTOs check beyond the contract's string.
+  if ("timeZone" in body) body.timeZone = "Europe/London";
   if ("attributeOptionId" in props) body.attributeOptionId = facts.freeOptionId;
   expect(validFor(schema, body), `validBody(${op.operationId}) is not valid for spec/: teach test/hostile/support.ts`).toBe(true);
   return body;
@@ -234,6 +289,19 @@ export interface RawRequest {
   timeoutMs?: number;
 }
 
+/** The `cal-api-version` the request's operation requires (Cal.com routes by it), so the attack reaches its handler. */
+function versionFor(req: RawRequest): Record<string, string> {
+  const path = req.path.split("?")[0]!;
+  let decoded: string;
+  try {
+    decoded = decodeURI(path);
+  } catch {
+    decoded = path;
+  }
+  const versions = (matchOperation(allOperations, req.method, path).operation ?? matchOperation(allOperations, req.method, decoded).operation)?.apiVersions;
+  return versions?.[0] ? { "cal-api-version": versions[0] } : {};
+}
+
 /**
  * Sends one request with node:http, so the path reaches the server byte for byte (fetch would resolve `..` and
  * re-encode), and fails on a hang: no answer within TIMEOUT_MS is an error, never a slow test.
@@ -241,7 +309,7 @@ export interface RawRequest {
 export function send(baseUrl: string, req: RawRequest): Promise<Answer> {
   const url = new URL(baseUrl);
   // The owner's key: it passes every guard of the spec with the facts' ids (the plain team routes want the team's owner).
-  const headers: Record<string, string | number> = { authorization: `Bearer ${OWNER_KEY}`, ...apiVersionOf(req), ...req.headers };
+  const headers: Record<string, string | number> = { authorization: `Bearer ${OWNER_KEY}`, ...versionFor(req), ...req.headers };
   if (req.body !== undefined && !req.chunked) headers["content-length"] ??= Buffer.byteLength(req.body);
   // node:http frames a body in chunks by itself only for some methods: ask for it, so every method gets it.
   if (req.chunked) headers["transfer-encoding"] = "chunked";
@@ -284,13 +352,6 @@ export function send(baseUrl: string, req: RawRequest): Promise<Answer> {
       r.end();
     }
   });
-}
-
-/** The cal-api-version the operation a request names requires (the scheduling routes), so the attack reaches it. */
-function apiVersionOf(req: RawRequest): Record<string, string> {
-  const path = req.path.split("?")[0]!;
-  const versions = path.startsWith("/v2/") ? matchOperation(allOperations, req.method, path).operation?.apiVersions : undefined;
-  return versions ? { "cal-api-version": versions[0]! } : {};
 }
 
 export const jsonHeaders = { "content-type": "application/json" };
@@ -440,9 +501,10 @@ export function invalidParamText(param: ParameterObject): fc.Arbitrary<string> {
   if (schema.type === "string" && schema.format === "email") return pool.filter((s) => !validFor(schema, s) && s !== "");
   if (schema.type === "string") {
     const tooLong = schema.maxLength !== undefined ? fc.integer({ min: Number(schema.maxLength) + 1, max: Number(schema.maxLength) + 3_000 }).map((n) => "z".repeat(n)) : undefined;
-    const pattern = schema.format === "uuid" ? pool.filter((s) => !validFor(schema, s) && s !== "") : undefined;
+    const pattern = schema.format === "uuid" || schema.pattern !== undefined ? pool.filter((s) => !validFor(schema, s) && s !== "") : undefined;
     const arbs = [tooLong, pattern].filter((a): a is fc.Arbitrary<string> => a !== undefined);
-    if (arbs.length === 0) throw new Error(`no invalid text for ${param.name}: teach test/hostile/support.ts`);
+    // A string Cal.com takes whatever it holds (a filter by name): only text its database cannot store is refused.
+    if (arbs.length === 0) return fc.string({ maxLength: 12 }).map((t) => `${t}\u0000`);
     return fc.oneof(...arbs);
   }
   if (schema.type === "array") {

@@ -89,6 +89,8 @@ export interface OutputOptions {
   showAttendees?: boolean;
   /** The seat a create or reschedule just took (`seatUid` of the answer). */
   seatUid?: string;
+  /** A seated booking in the regular (or recurring) shape, as Cal.com's mark-absent answers it. */
+  asRegular?: boolean;
 }
 
 const iso = (t: string) => new Date(Date.parse(t)).toISOString();
@@ -202,7 +204,7 @@ export function toBookingOutput(store: Store, b: Booking, options: OutputOptions
   const eventType = b.eventTypeId == null ? undefined : store.get("eventTypes", b.eventTypeId);
   const base = common(store, b, eventType);
   const recurring = b.recurringEventId ?? undefined;
-  if (eventType?.seatsPerTimeSlot) {
+  if (eventType?.seatsPerTimeSlot && !options.asRegular) {
     const seated: SeatedBookingOutput = {
       ...base,
       ...(!recurring && rescheduledToUid(store, b) !== undefined && { rescheduledToUid: rescheduledToUid(store, b)! }),
