@@ -4,7 +4,7 @@ import formatsModule from "ajv-formats";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect } from "vitest";
 import { answeredBy } from "../../src/routes/index.js";
-import { loadContract, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
+import { loadContract, matchOperation, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
 import { COMPONENTS_ID, toJsonSchema } from "../../src/contract/json-schema.js";
 import type { State } from "../../src/store/schema.js";
 import type { MockServer } from "../../src/server.js";
@@ -74,6 +74,9 @@ export interface Facts {
   teamId: number;
   orgMembershipId: number;
   teamMembershipId: number;
+  /** Event types: one of the owner's own, and one of the owner's team. */
+  eventTypeId: number;
+  teamEventTypeId: number;
 }
 
 export function factsOf(state: State): Facts {
@@ -99,6 +102,8 @@ export function factsOf(state: State): Facts {
         heldOptionId: heldOption.id,
         freeOptionId: freeOption.id,
         textAttributeId: f.attr("job-title").id,
+        eventTypeId: state.eventTypes.find((e) => e.userId === f.keyOf(OWNER_KEY))!.id,
+        teamEventTypeId: state.eventTypes.find((e) => e.teamId === teamId)!.id,
       };
     }
   }
@@ -123,6 +128,8 @@ export function validPathValue(facts: Facts, name: string, template = ""): strin
     case "optionId":
     case "attributeOptionId":
       return facts.heldOptionId;
+    case "eventTypeId":
+      return String(template.includes("/teams/{teamId}/event-types") ? facts.teamEventTypeId : facts.eventTypeId);
     default:
       throw new Error(`no valid value known for path parameter ${name}: teach test/hostile/support.ts`);
   }
@@ -206,6 +213,14 @@ export function send(baseUrl: string, req: RawRequest): Promise<Answer> {
   const url = new URL(baseUrl);
   // The owner's key: it passes every guard of the spec with the facts' ids (the plain team routes want the team's owner).
   const headers: Record<string, string | number> = { authorization: `Bearer ${OWNER_KEY}`, ...req.headers };
+  // The scheduling operations route by cal-api-version: send the one the operation asks for, unless given.
+  let versions: string[] | undefined;
+  try {
+    versions = matchOperation(allOperations, req.method, req.path.split("?")[0]!).operation?.apiVersions;
+  } catch {
+    // A path that cannot be decoded matches no operation.
+  }
+  if (versions && !Object.keys(headers).some((h) => h.toLowerCase() === "cal-api-version")) headers["cal-api-version"] = versions[0]!;
   if (req.body !== undefined && !req.chunked) headers["content-length"] ??= Buffer.byteLength(req.body);
   // node:http frames a body in chunks by itself only for some methods: ask for it, so every method gets it.
   if (req.chunked) headers["transfer-encoding"] = "chunked";
@@ -398,7 +413,9 @@ export function invalidParamText(param: ParameterObject): fc.Arbitrary<string> {
   if (schema.type === "string") {
     const tooLong = schema.maxLength !== undefined ? fc.integer({ min: Number(schema.maxLength) + 1, max: Number(schema.maxLength) + 3_000 }).map((n) => "z".repeat(n)) : undefined;
     const pattern = schema.format === "uuid" ? pool.filter((s) => !validFor(schema, s) && s !== "") : undefined;
-    const arbs = [tooLong, pattern].filter((a): a is fc.Arbitrary<string> => a !== undefined);
+    // A free-text parameter (a username, a slug) takes any text the database can store: only NUL and lone surrogates fail.
+    const unstorable = isFreeText(param) ? fc.constantFrom("a\u0000b", "\u0000", "name\u0000") : undefined;
+    const arbs = [tooLong, pattern, unstorable].filter((a): a is fc.Arbitrary<string> => a !== undefined);
     if (arbs.length === 0) throw new Error(`no invalid text for ${param.name}: teach test/hostile/support.ts`);
     return fc.oneof(...arbs);
   }
@@ -421,6 +438,12 @@ export function invalidParamText(param: ParameterObject): fc.Arbitrary<string> {
     return many ? fc.oneof(list, many, fc.constantFrom(",", ",,,")) : fc.oneof(list, fc.constantFrom(",", ",,,"));
   }
   throw new Error(`no invalid text for ${param.name} (${String(schema.type)}): teach test/hostile/support.ts`);
+}
+
+/** A string parameter without an enum, format, pattern or length bound: any storable text is valid. */
+export function isFreeText(param: ParameterObject): boolean {
+  const schema = resolve(param.schema);
+  return schema.type === "string" && !Array.isArray(schema.enum) && schema.format === undefined && schema.pattern === undefined && schema.maxLength === undefined;
 }
 
 /** Path segments nobody should send: broken percent-encoding, dot segments, NUL, overlong UTF-8, long and unicode ones. */

@@ -373,8 +373,9 @@ export function eventTypeColumns(input: EventTypeInput, current: EventType | und
   for (const key of ["interfaceLanguage", "allowReschedulingCancelledBookings", "showOptimizedSlots", "rescheduleWithSameRoundRobinHost"] as const) {
     if (input[key] !== undefined) extra[key] = input[key];
   }
-  out.metadata = metadata;
-  out.extra = extra;
+  // Only a body that touches them writes them, so an empty PATCH leaves the row as it was.
+  if (creating || JSON.stringify(metadata) !== JSON.stringify(current?.metadata ?? {})) out.metadata = metadata;
+  if (creating || JSON.stringify(extra) !== JSON.stringify(current?.extra ?? {})) out.extra = extra;
   return out;
 }
 

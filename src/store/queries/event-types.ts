@@ -422,10 +422,10 @@ export async function updateTeamEventType(db: Database, caller: User, teamId: nu
   const updated: EventType = {
     ...found,
     ...columns,
-    schedulingType: nextType,
-    hosts: hosts ?? [],
-    assignAllTeamMembers: input.assignAllTeamMembers ?? found.assignAllTeamMembers ?? false,
-    metadata: withEmailSettings(columns.metadata, input.emailSettings, team),
+    ...(input.schedulingType && { schedulingType: nextType }),
+    ...((input.hosts || input.assignAllTeamMembers) && { hosts: hosts ?? [] }),
+    ...(input.assignAllTeamMembers !== undefined && { assignAllTeamMembers: input.assignAllTeamMembers }),
+    ...(input.emailSettings && { metadata: withEmailSettings(columns.metadata ?? found.metadata, input.emailSettings, team) }),
   };
   const changes: Change[] = [{ op: "put", collection: "eventTypes", row: updated }];
   let copies: EventType[] | undefined;
