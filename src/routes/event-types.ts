@@ -72,16 +72,16 @@ export const eventTypeHandlers: Pick<Handlers, EventTypeOps> = {
   TeamsEventTypesController_createTeamEventType: async ({ db, path, body, actor }) => written(db.store, await createTeamEventType(db, actor.user, path.teamId, body, false)),
   TeamsEventTypesController_getTeamEventTypes: ({ db, path, query }) => teamList(db.store, path.teamId, query),
   TeamsEventTypesController_getTeamEventType: ({ db, path }) => toTeamEventTypeOutput(db.store, teamEventType(db.store, path.teamId, path.eventTypeId)),
-  TeamsEventTypesController_updateTeamEventType: async ({ db, path, body, actor }) =>
-    written(db.store, await updateTeamEventType(db, actor.user, path.teamId, path.eventTypeId, body, false)),
+  TeamsEventTypesController_updateTeamEventType: async ({ db, path, body }) =>
+    written(db.store, await updateTeamEventType(db, path.teamId, path.eventTypeId, body, false)),
   TeamsEventTypesController_deleteTeamEventType: async ({ db, path }) => ({ id: path.eventTypeId, title: (await deleteTeamEventType(db, path.teamId, path.eventTypeId)).title }),
 
   // Orgs / Teams / Event Types: IsTeamInOrg has checked the {teamId} routes' team.
   OrganizationsEventTypesController_createTeamEventType: async ({ db, path, body, actor }) => written(db.store, await createTeamEventType(db, actor.user, path.teamId, body, true)),
   OrganizationsEventTypesController_getTeamEventTypes: ({ db, path, query }) => teamList(db.store, path.teamId, query),
   OrganizationsEventTypesController_getTeamEventType: ({ db, path }) => toTeamEventTypeOutput(db.store, teamEventType(db.store, path.teamId, path.eventTypeId)),
-  OrganizationsEventTypesController_updateTeamEventType: async ({ db, path, body, actor }) =>
-    written(db.store, await updateTeamEventType(db, actor.user, path.teamId, path.eventTypeId, body, true)),
+  OrganizationsEventTypesController_updateTeamEventType: async ({ db, path, body }) =>
+    written(db.store, await updateTeamEventType(db, path.teamId, path.eventTypeId, body, true)),
   OrganizationsEventTypesController_deleteTeamEventType: async ({ db, path }) => ({ id: path.eventTypeId, title: (await deleteTeamEventType(db, path.teamId, path.eventTypeId)).title }),
   OrganizationsEventTypesController_getTeamsEventTypes: ({ db, orgId, query }) =>
     organizationTeamsEventTypes(db.store, orgId, query.skip ?? 0, query.take ?? 250, query.sortCreatedAt).map((e) => toTeamEventTypeOutput(db.store, e)),

@@ -399,8 +399,7 @@ export async function createTeamEventType(
 }
 
 /** PATCH a team event type: hosts replaced when sent, a managed event type's copies kept in line with it. */
-export async function updateTeamEventType(db: Database, caller: User, teamId: number, id: number, input: EventTypeInput, viaOrg: boolean): Promise<TeamWriteResult> {
-  void caller;
+export async function updateTeamEventType(db: Database, teamId: number, id: number, input: EventTypeInput, viaOrg: boolean): Promise<TeamWriteResult> {
   const store = db.store;
   const team = store.get("teams", teamId);
   if (!team) throw notFound(`Team with id ${teamId} not found`);
