@@ -3,15 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MockServer } from "../../src/server.js";
 import type { State } from "../../src/store/schema.js";
 import { MEMBER_KEY, OWNER_KEY, expectError, expectSuccess, scenarioFacts, startMock, type Client } from "../support/harness.js";
+import { DIRECTORY_TAGS } from "../support/stateful.js";
 import { successRequests, type OperationRequest } from "./operations.js";
 
 /** Every directory operation with the role its guards ask for, read from the spec's x-calcom-guards. */
 const spec = JSON.parse(readFileSync(new URL("../../spec/calcom.openapi.json", import.meta.url), "utf8")) as {
-  paths: Record<string, Record<string, { operationId: string; "x-calcom-guards"?: string[] }>>;
+  paths: Record<string, Record<string, { operationId: string; tags?: string[]; "x-calcom-guards"?: string[] }>>;
 };
+// The scheduling operations name guards too (the team event types'); their own suites check them.
 const directory = Object.entries(spec.paths).flatMap(([path, item]) =>
   Object.entries(item)
-    .filter(([, op]) => op["x-calcom-guards"])
+    .filter(([, op]) => op["x-calcom-guards"] && DIRECTORY_TAGS.has(op.tags?.[0] ?? ""))
     .map(([method, op]) => ({ path, method, operationId: op.operationId, role: op["x-calcom-guards"]!.find((g) => g.startsWith("RolesGuard:"))?.slice("RolesGuard:".length) })),
 );
 const byRole = (role: string | undefined, inOrg: boolean) => directory.filter((o) => o.role === role && o.path.includes("{orgId}") === inOrg).map((o) => o.operationId);
