@@ -245,7 +245,7 @@ describe("PATCH and DELETE /v2/event-types/{id}: the owner only", () => {
     expect(res.body.error).toEqual({ code: "TRPCError", message: "Bad request: Please check your request data and try again" });
   });
 
-  it("deletes with Cal.com's answer; the bookings stay with no event type, the reservations go", async () => {
+  it("deletes with Cal.com's answer; the bookings stay, with no event type", async () => {
     const e = eventTypesOf(s.state, userId(ADMIN_KEY)).find((x) => s.state.bookings.some((b) => b.eventTypeId === x.id))!;
     const bookings = s.state.bookings.filter((b) => b.eventTypeId === e.id).map((b) => b.id);
     expect(expectSuccess(await call("DELETE", `/v2/event-types/${e.id}`))).toEqual({ id: e.id, lengthInMinutes: e.length, slug: e.slug, title: e.title });
@@ -363,6 +363,31 @@ describe("managed event types: a copy for each member", () => {
     expectSuccess(await call("DELETE", `/v2/teams/${TEAM}/event-types/${parent.id}`, undefined, ADMIN_KEY, {}));
     const state = await s.api.state();
     expect(state.eventTypes.filter((e: EventType) => e.parentId === parent.id)).toEqual([]);
+  });
+});
+
+describe("what other deletions do to event types (the cascades module)", () => {
+  const TEAM = 3;
+
+  it("a member leaving the team stops hosting its event types and loses their managed copy", async () => {
+    const member = acceptedMembers(s.state, TEAM).find((id) => id !== userId(ADMIN_KEY) && s.state.eventTypes.some((e) => e.teamId === TEAM && (e.hosts ?? []).some((h) => h.userId === id)))!;
+    const [parent] = expectSuccess(
+      await call("POST", `/v2/teams/${TEAM}/event-types`, { lengthInMinutes: 30, title: "Onboarding", slug: "onboarding", schedulingType: "managed", hosts: [{ userId: member }] }, ADMIN_KEY, {}),
+      201,
+    );
+    const membership = s.state.memberships.find((m) => m.teamId === TEAM && m.userId === member)!;
+    expectSuccess(await call("DELETE", `/v2/teams/${TEAM}/memberships/${membership.id}`, undefined, ADMIN_KEY, {}));
+    const state = await s.api.state();
+    expect(state.eventTypes.filter((e) => e.teamId === TEAM).some((e) => (e.hosts ?? []).some((h) => h.userId === member))).toBe(false);
+    expect(state.eventTypes.some((e) => e.parentId === parent.id)).toBe(false);
+  });
+
+  it("deleting a team deletes its event types", async () => {
+    const team = s.state.memberships.find((m) => m.userId === userId(OWNER_KEY) && m.role === "OWNER" && s.facts.teams.some((t) => t.id === m.teamId))!.teamId;
+    const ids = s.state.eventTypes.filter((e) => e.teamId === team).map((e) => e.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expectSuccess(await call("DELETE", `/v2/teams/${team}`, undefined, OWNER_KEY, {}));
+    expect((await s.api.state()).eventTypes.some((e) => ids.includes(e.id))).toBe(false);
   });
 });
 
