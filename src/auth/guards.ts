@@ -134,8 +134,12 @@ const GUARDS: Record<string, Guard> = {
   },
 };
 
-/** Runs an operation's guards in order and answers the authenticated caller; a refusal throws Cal.com's error. */
-export function runGuards(names: readonly string[], ctx: GuardContext): User {
+/**
+ * Runs an operation's guards in order and answers the authenticated caller; a refusal throws Cal.com's error. A
+ * public operation (`security: []`) may run guards without ApiAuthGuard (Cal.com's organization team event types
+ * list has only IsOrgGuard, IsTeamInOrg and IsAdminAPIEnabledGuard): its caller stays anonymous.
+ */
+export function runGuards(names: readonly string[], ctx: GuardContext, anonymous = false): User | undefined {
   let user: User | undefined;
   for (const name of names) {
     const [guardName, argument] = name.split(":");
@@ -143,7 +147,7 @@ export function runGuards(names: readonly string[], ctx: GuardContext): User {
     if (!guard) throw new Error(`Unknown guard ${name} in x-calcom-guards`);
     user = guard(ctx, user, argument);
   }
-  // Every operation with guards authenticates; an operation whose list forgot ApiAuthGuard fails loudly here.
-  if (!user) throw new Error("x-calcom-guards must include ApiAuthGuard");
+  // Every other operation with guards authenticates; one whose list forgot ApiAuthGuard fails loudly here.
+  if (!user && !anonymous) throw new Error("x-calcom-guards must include ApiAuthGuard");
   return user;
 }

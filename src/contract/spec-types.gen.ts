@@ -592,10 +592,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get team event types */
+        /** Get the event types of an organization's team */
         get: operations["OrganizationsEventTypesController_getTeamEventTypes"];
         put?: never;
-        /** Create an event type */
+        /** Create an event type of an organization's team */
         post: operations["OrganizationsEventTypesController_createTeamEventType"];
         delete?: never;
         options?: never;
@@ -610,15 +610,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an event type */
+        /** Get an event type of an organization's team */
         get: operations["OrganizationsEventTypesController_getTeamEventType"];
         put?: never;
         post?: never;
-        /** Delete a team event type */
+        /** Delete an event type of an organization's team */
         delete: operations["OrganizationsEventTypesController_deleteTeamEventType"];
         options?: never;
         head?: never;
-        /** Update a team event type */
+        /** Update an event type of an organization's team */
         patch: operations["OrganizationsEventTypesController_updateTeamEventType"];
         trace?: never;
     };
@@ -646,7 +646,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get all team event types */
+        /** Get the event types of every team of an organization */
         get: operations["OrganizationsEventTypesController_getTeamsEventTypes"];
         put?: never;
         post?: never;
@@ -2612,10 +2612,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get team event types */
+        /** Get a team's event types */
         get: operations["TeamsEventTypesController_getTeamEventTypes"];
         put?: never;
-        /** Create an event type */
+        /** Create a team event type */
         post: operations["TeamsEventTypesController_createTeamEventType"];
         delete?: never;
         options?: never;
@@ -2630,7 +2630,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an event type */
+        /** Get a team event type */
         get: operations["TeamsEventTypesController_getTeamEventType"];
         put?: never;
         post?: never;
@@ -3852,477 +3852,309 @@ export interface components {
         CreateEventTypeInput_2024_06_14: {
             /** @example 60 */
             lengthInMinutes: number;
-            lengthInMinutesOptions?: string[];
+            /**
+             * @example [
+             *       15,
+             *       30,
+             *       60
+             *     ]
+             */
+            lengthInMinutesOptions?: number[];
             /** @example Learn the secrets of masterchief! */
             title: string;
             /** @example learn-the-secrets-of-masterchief */
             slug: string;
-            /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
             description?: string;
-            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["LocationDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"] | components["schemas"]["UrlFieldInput_2024_06_14"])[];
+            locations?: components["schemas"]["EventTypeLocationInput_2024_06_14"][];
+            bookingFields?: components["schemas"]["EventTypeBookingFieldInput_2024_06_14"][];
             disableGuests?: boolean;
             slotInterval?: number;
             minimumBookingNotice?: number;
             beforeEventBuffer?: number;
             afterEventBuffer?: number;
             scheduleId?: number;
-            bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimit_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingLimitsCount?: components["schemas"]["EventTypeIntervalLimitsInput_2024_06_14"];
+            bookerActiveBookingsLimit?: components["schemas"]["EventTypeBookerActiveBookingsLimitInput_2024_06_14"];
             onlyShowFirstAvailableSlot?: boolean;
-            bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingLimitsDuration?: components["schemas"]["EventTypeIntervalLimitsInput_2024_06_14"];
+            bookingWindow?: components["schemas"]["EventTypeBookingWindowInput_2024_06_14"];
             offsetStart?: number;
-            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
-            confirmationPolicy?: components["schemas"]["BaseConfirmationPolicy_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            recurrence?: components["schemas"]["Recurrence_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookerLayouts?: components["schemas"]["EventTypeBookerLayoutsInput_2024_06_14"];
+            confirmationPolicy?: components["schemas"]["EventTypeConfirmationPolicyInput_2024_06_14"];
+            recurrence?: components["schemas"]["EventTypeRecurrenceInput_2024_06_14"];
             requiresBookerEmailVerification?: boolean;
             hideCalendarNotes?: boolean;
             lockTimeZoneToggleOnBookingPage?: boolean;
-            color?: components["schemas"]["EventTypeColor_2024_06_14"];
-            seats?: components["schemas"]["Seats_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            /** @example {Event type title} between {Organiser} and {Scheduler} */
+            color?: components["schemas"]["EventTypeColorInput_2024_06_14"];
+            seats?: components["schemas"]["EventTypeSeatsInput_2024_06_14"];
             customName?: string;
-            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
+            destinationCalendar?: components["schemas"]["EventTypeDestinationCalendarInput_2024_06_14"];
             useDestinationCalendarEmail?: boolean;
             hideCalendarEventDetails?: boolean;
-            /** @example https://masterchief.com/argentina/flan/video/9129412 */
             successRedirectUrl?: string;
             hideOrganizerEmail?: boolean;
-            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            calVideoSettings?: components["schemas"]["EventTypeCalVideoSettingsInput_2024_06_14"];
             hidden?: boolean;
-            /** @default false */
-            bookingRequiresAuthentication: boolean;
-            /**
-             * @example {
-             *       "disabled": true
-             *     }
-             */
-            disableCancelling?: components["schemas"]["DisableCancelling_2024_06_14"];
-            /**
-             * @example {
-             *       "disabled": false,
-             *       "minutesBefore": 60
-             *     }
-             */
-            disableRescheduling?: components["schemas"]["DisableRescheduling_2024_06_14"];
+            bookingRequiresAuthentication?: boolean;
+            disableCancelling?: components["schemas"]["EventTypeDisableCancellingInput_2024_06_14"];
+            disableRescheduling?: components["schemas"]["EventTypeDisableReschedulingInput_2024_06_14"];
             /** @enum {string} */
             interfaceLanguage?: "" | "en" | "ar" | "az" | "bg" | "bn" | "ca" | "cs" | "da" | "de" | "el" | "es" | "es-419" | "eu" | "et" | "fi" | "fr" | "he" | "hu" | "it" | "ja" | "km" | "ko" | "nl" | "no" | "pl" | "pt-BR" | "pt" | "ro" | "ru" | "sk-SK" | "sr" | "sv" | "tr" | "uk" | "vi" | "zh-CN" | "zh-TW";
-            /** @default false */
-            allowReschedulingPastBookings: boolean;
-            /** @default false */
-            allowReschedulingCancelledBookings: boolean;
-            /** @default false */
-            showOptimizedSlots: boolean;
-            locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"])[];
+            allowReschedulingPastBookings?: boolean;
+            allowReschedulingCancelledBookings?: boolean;
+            showOptimizedSlots?: boolean;
         };
         OutputAddressLocation_2024_06_14: {
-            /** @example address */
-            type: string;
-            /** @example 123 Example St, City, Country */
+            /** @enum {string} */
+            type: "address";
             address: string;
-            public: boolean;
+            public?: boolean;
         };
         OutputLinkLocation_2024_06_14: {
-            /** @example link */
-            type: string;
-            /** @example https://customvideo.com/join/123456 */
+            /** @enum {string} */
+            type: "link";
             link: string;
-            public: boolean;
+            public?: boolean;
         };
         OutputIntegrationLocation_2024_06_14: {
-            /** @example integration */
-            type: string;
-            /**
-             * @example cal-video
-             * @enum {string}
-             */
-            integration: "cal-video" | "google-meet" | "zoom" | "whereby-video" | "whatsapp-video" | "webex-video" | "telegram-video" | "tandem" | "sylaps-video" | "skype-video" | "sirius-video" | "signal-video" | "shimmer-video" | "salesroom-video" | "roam-video" | "riverside-video" | "ping-video" | "office365-video" | "mirotalk-video" | "jitsi" | "jelly-video" | "jelly-conferencing" | "huddle" | "facetime-video" | "element-call-video" | "eightxeight-video" | "discord-video" | "demodesk-video" | "campfire-video";
-            /** @example https://example.com */
+            /** @enum {string} */
+            type: "integration";
+            integration: string;
             link?: string;
             credentialId?: number;
         };
         OutputPhoneLocation_2024_06_14: {
-            /** @example phone */
-            type: string;
-            /** @example +37120993151 */
+            /** @enum {string} */
+            type: "phone";
             phone: string;
-            public: boolean;
+            public?: boolean;
         };
         OutputOrganizersDefaultAppLocation_2024_06_14: {
-            /** @example organizersDefaultApp */
-            type: string;
+            /** @enum {string} */
+            type: "organizersDefaultApp";
         };
         OutputUnknownLocation_2024_06_14: {
-            /** @example unknown */
-            type: string;
+            /** @enum {string} */
+            type: "unknown";
             location: string;
         };
         EmailDefaultFieldOutput_2024_06_14: {
-            /**
-             * @default email
-             * @example email
-             */
-            type: string;
-            label: string;
-            required?: boolean;
-            hidden?: boolean;
-            placeholder: string;
-            disableOnPrefill?: boolean;
-            /**
-             * @default true
-             * @example true
-             */
             isDefault: boolean;
-            /** @default email */
-            slug: string;
+            /** @enum {string} */
+            type: "email";
+            /** @enum {string} */
+            slug: "email";
+            required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         NameDefaultFieldOutput_2024_06_14: {
-            /**
-             * @default name
-             * @example name
-             */
-            type: string;
-            label: string;
-            placeholder: string;
-            disableOnPrefill?: boolean;
-            /**
-             * @default true
-             * @example true
-             */
             isDefault: boolean;
-            /** @default name */
-            slug: string;
+            /** @enum {string} */
+            type: "name";
+            /** @enum {string} */
+            slug: "name";
             required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
         };
         LocationDefaultFieldOutput_2024_06_14: {
-            /**
-             * @default true
-             * @example true
-             */
             isDefault: boolean;
-            /** @default location */
-            slug: string;
-            /** @default radioInput */
-            type: string;
+            /** @enum {string} */
+            type: "radioInput";
+            /** @enum {string} */
+            slug: "location";
             required: boolean;
             hidden: boolean;
-            label: string;
+            label?: string;
         };
         RescheduleReasonDefaultFieldOutput_2024_06_14: {
-            /**
-             * @default rescheduleReason
-             * @example rescheduleReason
-             */
-            slug: string;
-            required?: boolean;
-            hidden?: boolean;
+            isDefault: boolean;
+            /** @enum {string} */
+            type: "textarea";
+            /** @enum {string} */
+            slug: "rescheduleReason";
+            required: boolean;
             label?: string;
             placeholder?: string;
-            disableOnPrefill?: boolean;
-            /**
-             * @default true
-             * @example true
-             */
-            isDefault: boolean;
-            /** @default textarea */
-            type: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         TitleDefaultFieldOutput_2024_06_14: {
-            /**
-             * @default title
-             * @example title
-             */
-            slug: string;
-            required?: boolean;
-            hidden?: boolean;
+            isDefault: boolean;
+            /** @enum {string} */
+            type: "text";
+            /** @enum {string} */
+            slug: "title";
+            required: boolean;
             label?: string;
             placeholder?: string;
-            disableOnPrefill?: boolean;
-            /**
-             * @default true
-             * @example true
-             */
-            isDefault: boolean;
-            /** @default text */
-            type: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         NotesDefaultFieldOutput_2024_06_14: {
-            /**
-             * @default notes
-             * @example notes
-             */
-            slug: string;
-            required?: boolean;
-            hidden?: boolean;
+            isDefault: boolean;
+            /** @enum {string} */
+            type: "textarea";
+            /** @enum {string} */
+            slug: "notes";
+            required: boolean;
             label?: string;
             placeholder?: string;
-            disableOnPrefill?: boolean;
-            /**
-             * @default true
-             * @example true
-             */
-            isDefault: boolean;
-            /** @default textarea */
-            type: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         GuestsDefaultFieldOutput_2024_06_14: {
-            /**
-             * @default guests
-             * @example guests
-             */
-            slug: string;
-            required?: boolean;
-            hidden?: boolean;
+            isDefault: boolean;
+            /** @enum {string} */
+            type: "multiemail";
+            /** @enum {string} */
+            slug: "guests";
+            required: boolean;
             label?: string;
             placeholder?: string;
-            disableOnPrefill?: boolean;
-            /**
-             * @default true
-             * @example true
-             */
-            isDefault: boolean;
-            /** @default multiemail */
-            type: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         AddressFieldOutput_2024_06_14: {
-            /** @example address */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            /** @example Please enter your address */
-            label: string;
-            required: boolean;
-            /** @example e.g., 1234 Main St */
-            placeholder: string;
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "address";
+            slug: string;
+            required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         BooleanFieldOutput_2024_06_14: {
-            /** @example boolean */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            /** @example Agree to terms? */
-            label: string;
-            required: boolean;
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "boolean";
+            slug: string;
+            label?: string;
+            required: boolean;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         CheckboxGroupFieldOutput_2024_06_14: {
-            /** @example checkbox */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            /** @example Select all that apply */
-            label: string;
-            required: boolean;
-            /**
-             * @example [
-             *       "Checkbox 1",
-             *       "Checkbox 2"
-             *     ]
-             */
-            options: string[];
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "checkbox";
+            slug: string;
+            label?: string;
+            required: boolean;
+            disableOnPrefill: boolean;
+            hidden: boolean;
+            options: string[];
         };
         MultiEmailFieldOutput_2024_06_14: {
-            /** @example multiemail */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            /** @example Please enter multiple emails */
-            label: string;
-            required: boolean;
-            /** @example e.g., example@example.com */
-            placeholder: string;
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "multiemail";
+            slug: string;
+            required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         MultiSelectFieldOutput_2024_06_14: {
-            /** @example multiselect */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            /** @example Please select multiple options */
-            label: string;
-            required: boolean;
-            /**
-             * @example [
-             *       "Option 1",
-             *       "Option 2"
-             *     ]
-             */
-            options: string[];
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "multiselect";
+            slug: string;
+            label?: string;
+            required: boolean;
+            disableOnPrefill: boolean;
+            hidden: boolean;
+            options: string[];
         };
         UrlFieldOutput_2024_06_14: {
-            /** @example url */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            /** @example Please enter your text */
-            label: string;
-            required: boolean;
-            /** @example e.g., Enter url here */
-            placeholder: string;
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "url";
+            slug: string;
+            required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         NumberFieldOutput_2024_06_14: {
-            /** @example number */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            /** @example Please enter a number */
-            label: string;
-            required: boolean;
-            /** @example e.g., 100 */
-            placeholder: string;
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "number";
+            slug: string;
+            required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         PhoneFieldOutput_2024_06_14: {
-            /** @example phone */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            label: string;
-            required: boolean;
-            placeholder: string;
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "phone";
+            slug: string;
+            required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         RadioGroupFieldOutput_2024_06_14: {
-            /** @example radio */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            /** @example Select one option */
-            label: string;
-            required: boolean;
-            /**
-             * @example [
-             *       "Radio 1",
-             *       "Radio 2"
-             *     ]
-             */
-            options: string[];
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "radio";
+            slug: string;
+            label?: string;
+            required: boolean;
+            disableOnPrefill: boolean;
+            hidden: boolean;
+            options: string[];
         };
         SelectFieldOutput_2024_06_14: {
-            /** @example select */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            /** @example Please select an option */
-            label: string;
-            required: boolean;
-            /** @example Select... */
-            placeholder: string;
-            /**
-             * @example [
-             *       "Option 1",
-             *       "Option 2"
-             *     ]
-             */
-            options: string[];
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "select";
+            slug: string;
+            required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
+            options: string[];
         };
         TextAreaFieldOutput_2024_06_14: {
-            /** @example textarea */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            /** @example Please enter detailed information */
-            label: string;
-            required: boolean;
-            /** @example e.g., Detailed description here... */
-            placeholder: string;
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "textarea";
+            slug: string;
+            required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         TextFieldOutput_2024_06_14: {
-            /** @example text */
-            type: string;
-            /** @example some-slug */
-            slug: string;
-            /** @example Please enter your text */
-            label: string;
-            required: boolean;
-            /** @example e.g., Enter text here */
-            placeholder: string;
-            disableOnPrefill?: boolean;
-            hidden: boolean;
-            /**
-             * @default false
-             * @example false
-             */
             isDefault: boolean;
+            /** @enum {string} */
+            type: "text";
+            slug: string;
+            required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
         };
         BookerActiveBookingsLimitOutput_2024_06_14: {
-            /** @example 3 */
             maximumActiveBookings?: number;
             offerReschedule?: boolean;
-        };
+        } | components["schemas"]["EventTypeDisabledOutput_2024_06_14"];
         DisableCancellingOutput_2024_06_14: {
             /** @example true */
             disabled?: boolean;
@@ -4334,282 +4166,221 @@ export interface components {
             minutesBefore?: number;
         };
         EventTypeOutput_2024_06_14: {
-            /** @example 1 */
             id: number;
-            /** @example 60 */
             lengthInMinutes: number;
-            /**
-             * @example [
-             *       15,
-             *       30,
-             *       60
-             *     ]
-             */
             lengthInMinutesOptions?: number[];
-            /** @example Learn the secrets of masterchief! */
             title: string;
-            /** @example learn-the-secrets-of-masterchief */
             slug: string;
-            /** @example Discover the culinary wonders of Argentina by making the best flan ever! */
             description: string;
-            locations: (components["schemas"]["OutputAddressLocation_2024_06_14"] | components["schemas"]["OutputLinkLocation_2024_06_14"] | components["schemas"]["OutputIntegrationLocation_2024_06_14"] | components["schemas"]["OutputPhoneLocation_2024_06_14"] | components["schemas"]["OutputOrganizersDefaultAppLocation_2024_06_14"] | components["schemas"]["OutputUnknownLocation_2024_06_14"])[];
-            bookingFields: (components["schemas"]["NameDefaultFieldOutput_2024_06_14"] | components["schemas"]["EmailDefaultFieldOutput_2024_06_14"] | components["schemas"]["LocationDefaultFieldOutput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldOutput_2024_06_14"] | components["schemas"]["TitleDefaultFieldOutput_2024_06_14"] | components["schemas"]["NotesDefaultFieldOutput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldOutput_2024_06_14"] | components["schemas"]["PhoneFieldOutput_2024_06_14"] | components["schemas"]["AddressFieldOutput_2024_06_14"] | components["schemas"]["TextFieldOutput_2024_06_14"] | components["schemas"]["NumberFieldOutput_2024_06_14"] | components["schemas"]["TextAreaFieldOutput_2024_06_14"] | components["schemas"]["SelectFieldOutput_2024_06_14"] | components["schemas"]["MultiSelectFieldOutput_2024_06_14"] | components["schemas"]["MultiEmailFieldOutput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldOutput_2024_06_14"] | components["schemas"]["RadioGroupFieldOutput_2024_06_14"] | components["schemas"]["BooleanFieldOutput_2024_06_14"] | components["schemas"]["UrlFieldOutput_2024_06_14"])[];
+            locations: (components["schemas"]["OutputAddressLocation_2024_06_14"] | components["schemas"]["OutputLinkLocation_2024_06_14"] | components["schemas"]["OutputIntegrationLocation_2024_06_14"] | components["schemas"]["OutputPhoneLocation_2024_06_14"] | components["schemas"]["OutputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["OutputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["OutputAttendeeDefinedLocation_2024_06_14"] | components["schemas"]["OutputOrganizersDefaultAppLocation_2024_06_14"] | components["schemas"]["OutputUnknownLocation_2024_06_14"])[];
+            bookingFields: (components["schemas"]["NameDefaultFieldOutput_2024_06_14"] | components["schemas"]["SplitNameDefaultFieldOutput_2024_06_14"] | components["schemas"]["EmailDefaultFieldOutput_2024_06_14"] | components["schemas"]["LocationDefaultFieldOutput_2024_06_14"] | components["schemas"]["PhoneDefaultFieldOutput_2024_06_14"] | components["schemas"]["TitleDefaultFieldOutput_2024_06_14"] | components["schemas"]["NotesDefaultFieldOutput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldOutput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldOutput_2024_06_14"] | components["schemas"]["PhoneFieldOutput_2024_06_14"] | components["schemas"]["AddressFieldOutput_2024_06_14"] | components["schemas"]["TextFieldOutput_2024_06_14"] | components["schemas"]["NumberFieldOutput_2024_06_14"] | components["schemas"]["TextAreaFieldOutput_2024_06_14"] | components["schemas"]["MultiEmailFieldOutput_2024_06_14"] | components["schemas"]["UrlFieldOutput_2024_06_14"] | components["schemas"]["DateFieldOutput_2024_06_14"] | components["schemas"]["BooleanFieldOutput_2024_06_14"] | components["schemas"]["SelectFieldOutput_2024_06_14"] | components["schemas"]["MultiSelectFieldOutput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldOutput_2024_06_14"] | components["schemas"]["RadioGroupFieldOutput_2024_06_14"] | components["schemas"]["OutputUnknownBookingField_2024_06_14"])[];
+            recurrence: components["schemas"]["EventTypeRecurrenceOutput_2024_06_14"] | null;
             disableGuests: boolean;
-            /** @example 60 */
-            slotInterval?: number | null;
-            /** @example 0 */
-            minimumBookingNotice?: number;
-            /** @example 0 */
-            beforeEventBuffer?: number;
-            /** @example 0 */
-            afterEventBuffer?: number;
-            recurrence: components["schemas"]["Recurrence_2024_06_14"] | null;
-            metadata: Record<string, never>;
+            slotInterval: number | null;
+            minimumBookingNotice: number;
+            beforeEventBuffer: number;
+            afterEventBuffer: number;
+            metadata: {
+                [key: string]: unknown;
+            };
             price: number;
             currency: string;
             lockTimeZoneToggleOnBookingPage: boolean;
-            seatsPerTimeSlot?: Record<string, never> | null;
-            forwardParamsSuccessRedirect: Record<string, never> | null;
-            successRedirectUrl: Record<string, never> | null;
+            forwardParamsSuccessRedirect: boolean | null;
+            successRedirectUrl: string | null;
             isInstantEvent: boolean;
-            seatsShowAvailabilityCount?: boolean | null;
             scheduleId: number | null;
-            bookingLimitsCount?: Record<string, never>;
-            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimitOutput_2024_06_14"];
-            onlyShowFirstAvailableSlot?: boolean;
-            bookingLimitsDuration?: Record<string, never>;
-            bookingWindow?: (components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"])[];
-            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
-            confirmationPolicy?: Record<string, never>;
-            requiresBookerEmailVerification?: boolean;
-            hideCalendarNotes?: boolean;
-            color?: components["schemas"]["EventTypeColor_2024_06_14"];
-            seats?: components["schemas"]["Seats_2024_06_14"];
-            offsetStart?: number;
+            bookingLimitsCount?: components["schemas"]["EventTypeIntervalLimitsOutput_2024_06_14"];
+            bookingLimitsDuration?: components["schemas"]["EventTypeIntervalLimitsOutput_2024_06_14"];
+            onlyShowFirstAvailableSlot: boolean;
+            offsetStart: number;
+            bookingWindow: components["schemas"]["EventTypeBookingWindowOutput_2024_06_14"];
+            bookerLayouts?: components["schemas"]["EventTypeBookerLayoutsOutput_2024_06_14"];
+            confirmationPolicy: components["schemas"]["EventTypeConfirmationPolicyOutput_2024_06_14"];
+            requiresBookerEmailVerification: boolean;
+            hideCalendarNotes: boolean;
+            color?: components["schemas"]["EventTypeColorOutput_2024_06_14"];
+            seats: components["schemas"]["EventTypeSeatsOutput_2024_06_14"];
             customName?: string;
-            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
-            useDestinationCalendarEmail?: boolean;
-            hideCalendarEventDetails?: boolean;
-            hideOrganizerEmail?: boolean;
-            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            destinationCalendar?: components["schemas"]["EventTypeDestinationCalendarOutput_2024_06_14"];
+            useDestinationCalendarEmail: boolean;
+            hideCalendarEventDetails: boolean;
+            hideOrganizerEmail: boolean;
+            calVideoSettings?: components["schemas"]["EventTypeCalVideoSettingsOutput_2024_06_14"];
             hidden: boolean;
             bookingRequiresAuthentication: boolean;
-            disableCancelling?: components["schemas"]["DisableCancellingOutput_2024_06_14"];
-            disableRescheduling?: components["schemas"]["DisableReschedulingOutput_2024_06_14"];
-            interfaceLanguage?: string | null;
-            allowReschedulingPastBookings?: boolean;
-            allowReschedulingCancelledBookings?: boolean | null;
-            showOptimizedSlots?: boolean | null;
-            /** @example 10 */
-            ownerId: number;
-            users: string[];
-            /**
-             * Format: uri
-             * @example https://cal.com/john-doe/30min
-             */
+            bookerActiveBookingsLimit: components["schemas"]["BookerActiveBookingsLimitOutput_2024_06_14"];
             bookingUrl: string;
+            disableCancelling: components["schemas"]["EventTypeDisableCancellingOutput_2024_06_14"];
+            disableRescheduling: components["schemas"]["EventTypeDisableReschedulingOutput_2024_06_14"];
+            interfaceLanguage: string | null;
+            allowReschedulingPastBookings: boolean;
+            allowReschedulingCancelledBookings: boolean | null;
+            showOptimizedSlots: boolean | null;
+            ownerId: number;
+            users: components["schemas"]["EventTypeUser_2024_06_14"][];
         };
         CreateEventTypeOutput_2024_06_14: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["EventTypeOutput_2024_06_14"];
         };
         EventTypeTeam: {
-            id: number;
-            slug: string;
-            bannerUrl: string;
-            name: string;
-            logoUrl: string;
-            weekStart: string;
-            brandColor: string;
-            darkBrandColor: string;
-            theme: string;
+            id: number | null;
+            name?: string;
+            slug?: string | null;
+            bannerUrl?: string | null;
+            logoUrl?: string | null;
+            weekStart?: string;
+            brandColor?: string | null;
+            darkBrandColor?: string | null;
+            theme?: string | null;
         };
         TeamEventTypeOutput_2024_06_14: {
-            /** @example 1 */
             id: number;
-            /** @example 60 */
             lengthInMinutes: number;
-            /**
-             * @example [
-             *       15,
-             *       30,
-             *       60
-             *     ]
-             */
             lengthInMinutesOptions?: number[];
-            /** @example Learn the secrets of masterchief! */
             title: string;
-            /** @example learn-the-secrets-of-masterchief */
             slug: string;
-            /** @example Discover the culinary wonders of Argentina by making the best flan ever! */
             description: string;
-            locations: (components["schemas"]["OutputAddressLocation_2024_06_14"] | components["schemas"]["OutputLinkLocation_2024_06_14"] | components["schemas"]["OutputIntegrationLocation_2024_06_14"] | components["schemas"]["OutputPhoneLocation_2024_06_14"] | components["schemas"]["OutputOrganizersDefaultAppLocation_2024_06_14"] | components["schemas"]["OutputUnknownLocation_2024_06_14"])[];
-            bookingFields: (components["schemas"]["NameDefaultFieldOutput_2024_06_14"] | components["schemas"]["EmailDefaultFieldOutput_2024_06_14"] | components["schemas"]["LocationDefaultFieldOutput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldOutput_2024_06_14"] | components["schemas"]["TitleDefaultFieldOutput_2024_06_14"] | components["schemas"]["NotesDefaultFieldOutput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldOutput_2024_06_14"] | components["schemas"]["PhoneFieldOutput_2024_06_14"] | components["schemas"]["AddressFieldOutput_2024_06_14"] | components["schemas"]["TextFieldOutput_2024_06_14"] | components["schemas"]["NumberFieldOutput_2024_06_14"] | components["schemas"]["TextAreaFieldOutput_2024_06_14"] | components["schemas"]["SelectFieldOutput_2024_06_14"] | components["schemas"]["MultiSelectFieldOutput_2024_06_14"] | components["schemas"]["MultiEmailFieldOutput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldOutput_2024_06_14"] | components["schemas"]["RadioGroupFieldOutput_2024_06_14"] | components["schemas"]["BooleanFieldOutput_2024_06_14"] | components["schemas"]["UrlFieldOutput_2024_06_14"])[];
+            locations: (components["schemas"]["OutputAddressLocation_2024_06_14"] | components["schemas"]["OutputLinkLocation_2024_06_14"] | components["schemas"]["OutputIntegrationLocation_2024_06_14"] | components["schemas"]["OutputPhoneLocation_2024_06_14"] | components["schemas"]["OutputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["OutputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["OutputAttendeeDefinedLocation_2024_06_14"] | components["schemas"]["OutputOrganizersDefaultAppLocation_2024_06_14"] | components["schemas"]["OutputUnknownLocation_2024_06_14"])[];
+            bookingFields: (components["schemas"]["NameDefaultFieldOutput_2024_06_14"] | components["schemas"]["SplitNameDefaultFieldOutput_2024_06_14"] | components["schemas"]["EmailDefaultFieldOutput_2024_06_14"] | components["schemas"]["LocationDefaultFieldOutput_2024_06_14"] | components["schemas"]["PhoneDefaultFieldOutput_2024_06_14"] | components["schemas"]["TitleDefaultFieldOutput_2024_06_14"] | components["schemas"]["NotesDefaultFieldOutput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldOutput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldOutput_2024_06_14"] | components["schemas"]["PhoneFieldOutput_2024_06_14"] | components["schemas"]["AddressFieldOutput_2024_06_14"] | components["schemas"]["TextFieldOutput_2024_06_14"] | components["schemas"]["NumberFieldOutput_2024_06_14"] | components["schemas"]["TextAreaFieldOutput_2024_06_14"] | components["schemas"]["MultiEmailFieldOutput_2024_06_14"] | components["schemas"]["UrlFieldOutput_2024_06_14"] | components["schemas"]["DateFieldOutput_2024_06_14"] | components["schemas"]["BooleanFieldOutput_2024_06_14"] | components["schemas"]["SelectFieldOutput_2024_06_14"] | components["schemas"]["MultiSelectFieldOutput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldOutput_2024_06_14"] | components["schemas"]["RadioGroupFieldOutput_2024_06_14"] | components["schemas"]["OutputUnknownBookingField_2024_06_14"])[];
+            recurrence: components["schemas"]["EventTypeRecurrenceOutput_2024_06_14"] | null;
             disableGuests: boolean;
-            /** @example 60 */
-            slotInterval?: number | null;
-            /** @example 0 */
-            minimumBookingNotice?: number;
-            /** @example 0 */
-            beforeEventBuffer?: number;
-            /** @example 0 */
-            afterEventBuffer?: number;
-            recurrence: components["schemas"]["Recurrence_2024_06_14"] | null;
-            metadata: Record<string, never>;
+            slotInterval: number | null;
+            minimumBookingNotice: number;
+            beforeEventBuffer: number;
+            afterEventBuffer: number;
+            metadata: {
+                [key: string]: unknown;
+            };
             price: number;
             currency: string;
             lockTimeZoneToggleOnBookingPage: boolean;
-            seatsPerTimeSlot?: Record<string, never> | null;
-            forwardParamsSuccessRedirect: Record<string, never> | null;
-            successRedirectUrl: Record<string, never> | null;
+            forwardParamsSuccessRedirect: boolean | null;
+            successRedirectUrl: string | null;
             isInstantEvent: boolean;
-            seatsShowAvailabilityCount?: boolean | null;
             scheduleId: number | null;
-            bookingLimitsCount?: Record<string, never>;
-            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimitOutput_2024_06_14"];
-            onlyShowFirstAvailableSlot?: boolean;
-            bookingLimitsDuration?: Record<string, never>;
-            bookingWindow?: (components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"])[];
-            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
-            confirmationPolicy?: Record<string, never>;
-            requiresBookerEmailVerification?: boolean;
-            hideCalendarNotes?: boolean;
-            color?: components["schemas"]["EventTypeColor_2024_06_14"];
-            seats?: components["schemas"]["Seats_2024_06_14"];
-            offsetStart?: number;
+            bookingLimitsCount?: components["schemas"]["EventTypeIntervalLimitsOutput_2024_06_14"];
+            bookingLimitsDuration?: components["schemas"]["EventTypeIntervalLimitsOutput_2024_06_14"];
+            onlyShowFirstAvailableSlot: boolean;
+            offsetStart: number;
+            bookingWindow: components["schemas"]["EventTypeBookingWindowOutput_2024_06_14"];
+            bookerLayouts?: components["schemas"]["EventTypeBookerLayoutsOutput_2024_06_14"];
+            confirmationPolicy: components["schemas"]["EventTypeConfirmationPolicyOutput_2024_06_14"];
+            requiresBookerEmailVerification: boolean;
+            hideCalendarNotes: boolean;
+            color?: components["schemas"]["EventTypeColorOutput_2024_06_14"];
+            seats: components["schemas"]["EventTypeSeatsOutput_2024_06_14"];
             customName?: string;
-            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
-            useDestinationCalendarEmail?: boolean;
-            hideCalendarEventDetails?: boolean;
-            hideOrganizerEmail?: boolean;
-            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            destinationCalendar?: components["schemas"]["EventTypeDestinationCalendarOutput_2024_06_14"];
+            useDestinationCalendarEmail: boolean;
+            hideCalendarEventDetails: boolean;
+            hideOrganizerEmail: boolean;
+            calVideoSettings?: components["schemas"]["EventTypeCalVideoSettingsOutput_2024_06_14"];
             hidden: boolean;
             bookingRequiresAuthentication: boolean;
-            disableCancelling?: components["schemas"]["DisableCancellingOutput_2024_06_14"];
-            disableRescheduling?: components["schemas"]["DisableReschedulingOutput_2024_06_14"];
-            interfaceLanguage?: string | null;
-            allowReschedulingPastBookings?: boolean;
-            allowReschedulingCancelledBookings?: boolean | null;
-            showOptimizedSlots?: boolean | null;
-            teamId: number;
-            ownerId?: Record<string, never> | null;
-            parentEventTypeId?: Record<string, never> | null;
-            hosts: string[];
+            bookerActiveBookingsLimit: components["schemas"]["BookerActiveBookingsLimitOutput_2024_06_14"];
+            bookingUrl: string;
+            disableCancelling: components["schemas"]["EventTypeDisableCancellingOutput_2024_06_14"];
+            disableRescheduling: components["schemas"]["EventTypeDisableReschedulingOutput_2024_06_14"];
+            interfaceLanguage: string | null;
+            allowReschedulingPastBookings: boolean;
+            allowReschedulingCancelledBookings: boolean | null;
+            showOptimizedSlots: boolean | null;
+            hosts: components["schemas"]["TeamEventTypeHost_2024_06_14"][];
+            teamId: number | null;
+            ownerId: number | null;
+            parentEventTypeId: number | null;
+            /** @enum {string|null} */
+            schedulingType: "collective" | "roundRobin" | "managed" | null;
             assignAllTeamMembers?: boolean;
-            /** @enum {string} */
-            schedulingType: "roundRobin" | "collective" | "managed";
+            emailSettings?: {
+                disableEmailsToAttendees: boolean;
+                disableEmailsToHosts: boolean;
+            };
             team: components["schemas"]["EventTypeTeam"];
-            emailSettings?: components["schemas"]["EmailSettings_2024_06_14"];
-            rescheduleWithSameRoundRobinHost?: boolean;
+            rescheduleWithSameRoundRobinHost: boolean;
+            rrHostSubsetEnabled: boolean;
         };
         GetEventTypeOutput_2024_06_14: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["EventTypeOutput_2024_06_14"] | components["schemas"]["TeamEventTypeOutput_2024_06_14"];
         };
         GetEventTypesOutput_2024_06_14: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["EventTypeOutput_2024_06_14"][];
         };
         UpdateEventTypeInput_2024_06_14: {
             /** @example 60 */
             lengthInMinutes?: number;
-            lengthInMinutesOptions?: string[];
+            /**
+             * @example [
+             *       15,
+             *       30,
+             *       60
+             *     ]
+             */
+            lengthInMinutesOptions?: number[];
             /** @example Learn the secrets of masterchief! */
             title?: string;
             /** @example learn-the-secrets-of-masterchief */
             slug?: string;
-            /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
             description?: string;
-            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["LocationDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"])[];
+            locations?: components["schemas"]["EventTypeLocationInput_2024_06_14"][];
+            bookingFields?: components["schemas"]["EventTypeBookingFieldInput_2024_06_14"][];
             disableGuests?: boolean;
             slotInterval?: number;
             minimumBookingNotice?: number;
             beforeEventBuffer?: number;
             afterEventBuffer?: number;
             scheduleId?: number;
-            bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimit_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingLimitsCount?: components["schemas"]["EventTypeIntervalLimitsInput_2024_06_14"];
+            bookerActiveBookingsLimit?: components["schemas"]["EventTypeBookerActiveBookingsLimitInput_2024_06_14"];
             onlyShowFirstAvailableSlot?: boolean;
-            bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingLimitsDuration?: components["schemas"]["EventTypeIntervalLimitsInput_2024_06_14"];
+            bookingWindow?: components["schemas"]["EventTypeBookingWindowInput_2024_06_14"];
             offsetStart?: number;
-            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
-            confirmationPolicy?: components["schemas"]["BaseConfirmationPolicy_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            recurrence?: components["schemas"]["Recurrence_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookerLayouts?: components["schemas"]["EventTypeBookerLayoutsInput_2024_06_14"];
+            confirmationPolicy?: components["schemas"]["EventTypeConfirmationPolicyInput_2024_06_14"];
+            recurrence?: components["schemas"]["EventTypeRecurrenceInput_2024_06_14"];
             requiresBookerEmailVerification?: boolean;
             hideCalendarNotes?: boolean;
             lockTimeZoneToggleOnBookingPage?: boolean;
-            color?: components["schemas"]["EventTypeColor_2024_06_14"];
-            seats?: components["schemas"]["Seats_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            /** @example {Event type title} between {Organiser} and {Scheduler} */
+            color?: components["schemas"]["EventTypeColorInput_2024_06_14"];
+            seats?: components["schemas"]["EventTypeSeatsInput_2024_06_14"];
             customName?: string;
-            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
+            destinationCalendar?: components["schemas"]["EventTypeDestinationCalendarInput_2024_06_14"];
             useDestinationCalendarEmail?: boolean;
             hideCalendarEventDetails?: boolean;
-            /** @example https://masterchief.com/argentina/flan/video/9129412 */
             successRedirectUrl?: string;
             hideOrganizerEmail?: boolean;
-            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            calVideoSettings?: components["schemas"]["EventTypeCalVideoSettingsInput_2024_06_14"];
             hidden?: boolean;
-            /** @default false */
-            bookingRequiresAuthentication: boolean;
-            /**
-             * @example {
-             *       "disabled": true
-             *     }
-             */
-            disableCancelling?: components["schemas"]["DisableCancelling_2024_06_14"];
-            /**
-             * @example {
-             *       "disabled": false,
-             *       "minutesBefore": 60
-             *     }
-             */
-            disableRescheduling?: components["schemas"]["DisableRescheduling_2024_06_14"];
+            bookingRequiresAuthentication?: boolean;
+            disableCancelling?: components["schemas"]["EventTypeDisableCancellingInput_2024_06_14"];
+            disableRescheduling?: components["schemas"]["EventTypeDisableReschedulingInput_2024_06_14"];
             /** @enum {string} */
             interfaceLanguage?: "" | "en" | "ar" | "az" | "bg" | "bn" | "ca" | "cs" | "da" | "de" | "el" | "es" | "es-419" | "eu" | "et" | "fi" | "fr" | "he" | "hu" | "it" | "ja" | "km" | "ko" | "nl" | "no" | "pl" | "pt-BR" | "pt" | "ro" | "ru" | "sk-SK" | "sr" | "sv" | "tr" | "uk" | "vi" | "zh-CN" | "zh-TW";
-            /** @default false */
-            allowReschedulingPastBookings: boolean;
-            /** @default false */
-            allowReschedulingCancelledBookings: boolean;
-            /** @default false */
-            showOptimizedSlots: boolean;
-            locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"])[];
+            allowReschedulingPastBookings?: boolean;
+            allowReschedulingCancelledBookings?: boolean;
+            showOptimizedSlots?: boolean;
         };
         UpdateEventTypeOutput_2024_06_14: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["EventTypeOutput_2024_06_14"];
         };
         DeleteData_2024_06_14: {
-            /** @example 1 */
             id: number;
-            /** @example 60 */
             lengthInMinutes: number;
-            /** @example Learn the secrets of masterchief! */
             title: string;
             slug: string;
         };
         DeleteEventTypeOutput_2024_06_14: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["DeleteData_2024_06_14"];
         };
@@ -5035,98 +4806,88 @@ export interface components {
         };
         Host: {
             userId: number;
-            mandatory?: boolean;
-            /** @enum {string} */
-            priority?: "lowest" | "low" | "medium" | "high" | "highest";
+            /** @default false */
+            mandatory: boolean;
+            /**
+             * @default medium
+             * @enum {string}
+             */
+            priority: "lowest" | "low" | "medium" | "high" | "highest";
         };
         CreateTeamEventTypeInput_2024_06_14: {
             /** @example 60 */
             lengthInMinutes: number;
-            lengthInMinutesOptions?: string[];
+            /**
+             * @example [
+             *       15,
+             *       30,
+             *       60
+             *     ]
+             */
+            lengthInMinutesOptions?: number[];
             /** @example Learn the secrets of masterchief! */
             title: string;
             /** @example learn-the-secrets-of-masterchief */
             slug: string;
-            /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
             description?: string;
-            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["LocationDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"] | components["schemas"]["UrlFieldInput_2024_06_14"])[];
+            locations?: components["schemas"]["EventTypeLocationInput_2024_06_14"][];
+            bookingFields?: components["schemas"]["EventTypeBookingFieldInput_2024_06_14"][];
             disableGuests?: boolean;
             slotInterval?: number;
             minimumBookingNotice?: number;
             beforeEventBuffer?: number;
             afterEventBuffer?: number;
             scheduleId?: number;
-            bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimit_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingLimitsCount?: components["schemas"]["EventTypeIntervalLimitsInput_2024_06_14"];
+            bookerActiveBookingsLimit?: components["schemas"]["EventTypeBookerActiveBookingsLimitInput_2024_06_14"];
             onlyShowFirstAvailableSlot?: boolean;
-            bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingLimitsDuration?: components["schemas"]["EventTypeIntervalLimitsInput_2024_06_14"];
+            bookingWindow?: components["schemas"]["EventTypeBookingWindowInput_2024_06_14"];
             offsetStart?: number;
-            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
-            confirmationPolicy?: components["schemas"]["BaseConfirmationPolicy_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            recurrence?: components["schemas"]["Recurrence_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookerLayouts?: components["schemas"]["EventTypeBookerLayoutsInput_2024_06_14"];
+            confirmationPolicy?: components["schemas"]["EventTypeConfirmationPolicyInput_2024_06_14"];
+            recurrence?: components["schemas"]["EventTypeRecurrenceInput_2024_06_14"];
             requiresBookerEmailVerification?: boolean;
             hideCalendarNotes?: boolean;
             lockTimeZoneToggleOnBookingPage?: boolean;
-            color?: components["schemas"]["EventTypeColor_2024_06_14"];
-            seats?: components["schemas"]["Seats_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            /** @example {Event type title} between {Organiser} and {Scheduler} */
+            color?: components["schemas"]["EventTypeColorInput_2024_06_14"];
+            seats?: components["schemas"]["EventTypeSeatsInput_2024_06_14"];
             customName?: string;
-            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
+            destinationCalendar?: components["schemas"]["EventTypeDestinationCalendarInput_2024_06_14"];
             useDestinationCalendarEmail?: boolean;
             hideCalendarEventDetails?: boolean;
-            /** @example https://masterchief.com/argentina/flan/video/9129412 */
             successRedirectUrl?: string;
             hideOrganizerEmail?: boolean;
-            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            calVideoSettings?: components["schemas"]["EventTypeCalVideoSettingsInput_2024_06_14"];
             hidden?: boolean;
-            /** @default false */
-            bookingRequiresAuthentication: boolean;
-            /**
-             * @example {
-             *       "disabled": true
-             *     }
-             */
-            disableCancelling?: components["schemas"]["DisableCancelling_2024_06_14"];
-            /**
-             * @example {
-             *       "disabled": false,
-             *       "minutesBefore": 60
-             *     }
-             */
-            disableRescheduling?: components["schemas"]["DisableRescheduling_2024_06_14"];
+            bookingRequiresAuthentication?: boolean;
+            disableCancelling?: components["schemas"]["EventTypeDisableCancellingInput_2024_06_14"];
+            disableRescheduling?: components["schemas"]["EventTypeDisableReschedulingInput_2024_06_14"];
             /** @enum {string} */
             interfaceLanguage?: "" | "en" | "ar" | "az" | "bg" | "bn" | "ca" | "cs" | "da" | "de" | "el" | "es" | "es-419" | "eu" | "et" | "fi" | "fr" | "he" | "hu" | "it" | "ja" | "km" | "ko" | "nl" | "no" | "pl" | "pt-BR" | "pt" | "ro" | "ru" | "sk-SK" | "sr" | "sv" | "tr" | "uk" | "vi" | "zh-CN" | "zh-TW";
-            /** @default false */
-            allowReschedulingPastBookings: boolean;
-            /** @default false */
-            allowReschedulingCancelledBookings: boolean;
-            /** @default false */
-            showOptimizedSlots: boolean;
+            allowReschedulingPastBookings?: boolean;
+            allowReschedulingCancelledBookings?: boolean;
+            showOptimizedSlots?: boolean;
             /**
              * @example collective
              * @enum {string}
              */
-            schedulingType: "collective" | "roundRobin" | "managed";
+            schedulingType: "collective" | "roundRobin" | "managed" | "COLLECTIVE" | "ROUND_ROBIN" | "MANAGED";
             hosts?: components["schemas"]["Host"][];
             assignAllTeamMembers?: boolean;
-            locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"] | components["schemas"]["InputOrganizersDefaultApp_2024_06_14"])[];
-            emailSettings?: components["schemas"]["EmailSettings_2024_06_14"];
+            emailSettings?: {
+                disableEmailsToAttendees?: boolean;
+                disableEmailsToHosts?: boolean;
+            };
             rescheduleWithSameRoundRobinHost?: boolean;
         };
         CreateTeamEventTypeOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamEventTypeOutput_2024_06_14"] | components["schemas"]["TeamEventTypeOutput_2024_06_14"][];
         };
         GetTeamEventTypeOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamEventTypeOutput_2024_06_14"];
         };
@@ -5161,103 +4922,89 @@ export interface components {
             data: components["schemas"]["Data"];
         };
         GetTeamEventTypesOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamEventTypeOutput_2024_06_14"][];
         };
         UpdateTeamEventTypeInput_2024_06_14: {
             /** @example 60 */
             lengthInMinutes?: number;
-            lengthInMinutesOptions?: string[];
+            /**
+             * @example [
+             *       15,
+             *       30,
+             *       60
+             *     ]
+             */
+            lengthInMinutesOptions?: number[];
             /** @example Learn the secrets of masterchief! */
             title?: string;
             /** @example learn-the-secrets-of-masterchief */
             slug?: string;
-            /** @example Discover the culinary wonders of the Argentina by making the best flan ever! */
             description?: string;
-            bookingFields?: (components["schemas"]["NameDefaultFieldInput_2024_06_14"] | components["schemas"]["EmailDefaultFieldInput_2024_06_14"] | components["schemas"]["TitleDefaultFieldInput_2024_06_14"] | components["schemas"]["LocationDefaultFieldInput_2024_06_14"] | components["schemas"]["NotesDefaultFieldInput_2024_06_14"] | components["schemas"]["GuestsDefaultFieldInput_2024_06_14"] | components["schemas"]["RescheduleReasonDefaultFieldInput_2024_06_14"] | components["schemas"]["PhoneFieldInput_2024_06_14"] | components["schemas"]["AddressFieldInput_2024_06_14"] | components["schemas"]["TextFieldInput_2024_06_14"] | components["schemas"]["NumberFieldInput_2024_06_14"] | components["schemas"]["TextAreaFieldInput_2024_06_14"] | components["schemas"]["SelectFieldInput_2024_06_14"] | components["schemas"]["MultiSelectFieldInput_2024_06_14"] | components["schemas"]["MultiEmailFieldInput_2024_06_14"] | components["schemas"]["CheckboxGroupFieldInput_2024_06_14"] | components["schemas"]["RadioGroupFieldInput_2024_06_14"] | components["schemas"]["BooleanFieldInput_2024_06_14"])[];
+            locations?: components["schemas"]["EventTypeLocationInput_2024_06_14"][];
+            bookingFields?: components["schemas"]["EventTypeBookingFieldInput_2024_06_14"][];
             disableGuests?: boolean;
             slotInterval?: number;
             minimumBookingNotice?: number;
             beforeEventBuffer?: number;
             afterEventBuffer?: number;
             scheduleId?: number;
-            bookingLimitsCount?: components["schemas"]["BaseBookingLimitsCount_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            bookerActiveBookingsLimit?: components["schemas"]["BookerActiveBookingsLimit_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingLimitsCount?: components["schemas"]["EventTypeIntervalLimitsInput_2024_06_14"];
+            bookerActiveBookingsLimit?: components["schemas"]["EventTypeBookerActiveBookingsLimitInput_2024_06_14"];
             onlyShowFirstAvailableSlot?: boolean;
-            bookingLimitsDuration?: components["schemas"]["BaseBookingLimitsDuration_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            bookingWindow?: components["schemas"]["BusinessDaysWindow_2024_06_14"] | components["schemas"]["CalendarDaysWindow_2024_06_14"] | components["schemas"]["RangeWindow_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookingLimitsDuration?: components["schemas"]["EventTypeIntervalLimitsInput_2024_06_14"];
+            bookingWindow?: components["schemas"]["EventTypeBookingWindowInput_2024_06_14"];
             offsetStart?: number;
-            bookerLayouts?: components["schemas"]["BookerLayouts_2024_06_14"];
-            confirmationPolicy?: components["schemas"]["BaseConfirmationPolicy_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            recurrence?: components["schemas"]["Recurrence_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
+            bookerLayouts?: components["schemas"]["EventTypeBookerLayoutsInput_2024_06_14"];
+            confirmationPolicy?: components["schemas"]["EventTypeConfirmationPolicyInput_2024_06_14"];
+            recurrence?: components["schemas"]["EventTypeRecurrenceInput_2024_06_14"];
             requiresBookerEmailVerification?: boolean;
             hideCalendarNotes?: boolean;
             lockTimeZoneToggleOnBookingPage?: boolean;
-            color?: components["schemas"]["EventTypeColor_2024_06_14"];
-            seats?: components["schemas"]["Seats_2024_06_14"] | components["schemas"]["Disabled_2024_06_14"];
-            /** @example {Event type title} between {Organiser} and {Scheduler} */
+            color?: components["schemas"]["EventTypeColorInput_2024_06_14"];
+            seats?: components["schemas"]["EventTypeSeatsInput_2024_06_14"];
             customName?: string;
-            destinationCalendar?: components["schemas"]["DestinationCalendar_2024_06_14"];
+            destinationCalendar?: components["schemas"]["EventTypeDestinationCalendarInput_2024_06_14"];
             useDestinationCalendarEmail?: boolean;
             hideCalendarEventDetails?: boolean;
-            /** @example https://masterchief.com/argentina/flan/video/9129412 */
             successRedirectUrl?: string;
             hideOrganizerEmail?: boolean;
-            calVideoSettings?: components["schemas"]["CalVideoSettings"];
+            calVideoSettings?: components["schemas"]["EventTypeCalVideoSettingsInput_2024_06_14"];
             hidden?: boolean;
-            /** @default false */
-            bookingRequiresAuthentication: boolean;
-            /**
-             * @example {
-             *       "disabled": true
-             *     }
-             */
-            disableCancelling?: components["schemas"]["DisableCancelling_2024_06_14"];
-            /**
-             * @example {
-             *       "disabled": false,
-             *       "minutesBefore": 60
-             *     }
-             */
-            disableRescheduling?: components["schemas"]["DisableRescheduling_2024_06_14"];
+            bookingRequiresAuthentication?: boolean;
+            disableCancelling?: components["schemas"]["EventTypeDisableCancellingInput_2024_06_14"];
+            disableRescheduling?: components["schemas"]["EventTypeDisableReschedulingInput_2024_06_14"];
             /** @enum {string} */
             interfaceLanguage?: "" | "en" | "ar" | "az" | "bg" | "bn" | "ca" | "cs" | "da" | "de" | "el" | "es" | "es-419" | "eu" | "et" | "fi" | "fr" | "he" | "hu" | "it" | "ja" | "km" | "ko" | "nl" | "no" | "pl" | "pt-BR" | "pt" | "ro" | "ru" | "sk-SK" | "sr" | "sv" | "tr" | "uk" | "vi" | "zh-CN" | "zh-TW";
-            /** @default false */
-            allowReschedulingPastBookings: boolean;
-            /** @default false */
-            allowReschedulingCancelledBookings: boolean;
-            /** @default false */
-            showOptimizedSlots: boolean;
+            allowReschedulingPastBookings?: boolean;
+            allowReschedulingCancelledBookings?: boolean;
+            showOptimizedSlots?: boolean;
             /**
              * @example collective
              * @enum {string}
              */
-            schedulingType?: "collective" | "roundRobin";
+            schedulingType?: "collective" | "roundRobin" | "managed" | "COLLECTIVE" | "ROUND_ROBIN" | "MANAGED";
             hosts?: components["schemas"]["Host"][];
             assignAllTeamMembers?: boolean;
-            locations?: (components["schemas"]["InputAddressLocation_2024_06_14"] | components["schemas"]["InputLinkLocation_2024_06_14"] | components["schemas"]["InputIntegrationLocation_2024_06_14"] | components["schemas"]["InputPhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeAddressLocation_2024_06_14"] | components["schemas"]["InputAttendeePhoneLocation_2024_06_14"] | components["schemas"]["InputAttendeeDefinedLocation_2024_06_14"] | components["schemas"]["InputOrganizersDefaultApp_2024_06_14"])[];
-            emailSettings?: components["schemas"]["EmailSettings_2024_06_14"];
+            emailSettings?: {
+                disableEmailsToAttendees?: boolean;
+                disableEmailsToHosts?: boolean;
+            };
             rescheduleWithSameRoundRobinHost?: boolean;
         };
         UpdateTeamEventTypeOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
             data: components["schemas"]["TeamEventTypeOutput_2024_06_14"] | components["schemas"]["TeamEventTypeOutput_2024_06_14"][];
         };
         DeleteTeamEventTypeOutput: {
-            /**
-             * @example success
-             * @enum {string}
-             */
+            /** @enum {string} */
             status: "success";
-            data: Record<string, never>;
+            data: {
+                id: number;
+                title: string;
+            };
         };
         TeamMembershipOutput: {
             id: number;
@@ -8850,6 +8597,250 @@ export interface components {
             /** @example 321 Example St, City, Country */
             location?: string;
         };
+        EventTypeLocationInput_2024_06_14: {
+            type: string;
+            address?: string;
+            link?: string;
+            phone?: string;
+            public?: boolean;
+            /** @enum {string} */
+            integration?: "cal-video" | "google-meet" | "zoom" | "whereby-video" | "whatsapp-video" | "webex-video" | "telegram-video" | "tandem" | "sylaps-video" | "skype-video" | "sirius-video" | "signal-video" | "shimmer-video" | "salesroom-video" | "roam-video" | "riverside-video" | "ping-video" | "office365-video" | "mirotalk-video" | "jitsi" | "jelly-video" | "jelly-conferencing" | "huddle" | "facetime-video" | "element-call-video" | "eightxeight-video" | "discord-video" | "demodesk-video" | "campfire-video";
+        };
+        EventTypeBookingFieldInput_2024_06_14: {
+            type?: string;
+            slug?: string;
+            label?: string;
+            placeholder?: string;
+            required?: boolean;
+            hidden?: boolean;
+            disableOnPrefill?: boolean;
+            options?: string[];
+            firstNameLabel?: string;
+            firstNamePlaceholder?: string;
+            lastNameLabel?: string;
+            lastNamePlaceholder?: string;
+            lastNameRequired?: boolean;
+        };
+        EventTypeIntervalLimitsInput_2024_06_14: {
+            day?: number;
+            week?: number;
+            month?: number;
+            year?: number;
+            disabled?: boolean;
+        };
+        EventTypeBookingWindowInput_2024_06_14: {
+            /** @enum {string} */
+            type?: "businessDays" | "calendarDays" | "range";
+            value?: number | string[];
+            rolling?: boolean;
+            disabled?: boolean;
+        };
+        EventTypeConfirmationPolicyInput_2024_06_14: {
+            /** @enum {string} */
+            type?: "always" | "time";
+            noticeThreshold?: {
+                /** @enum {string} */
+                unit: "minutes" | "hours" | "days";
+                count: number;
+            };
+            blockUnconfirmedBookingsInBooker?: boolean;
+            disabled?: boolean;
+        };
+        EventTypeRecurrenceInput_2024_06_14: {
+            interval?: number;
+            occurrences?: number;
+            /** @enum {string} */
+            frequency?: "yearly" | "monthly" | "weekly";
+            disabled?: boolean;
+        };
+        EventTypeSeatsInput_2024_06_14: {
+            seatsPerTimeSlot?: number;
+            showAttendeeInfo?: boolean;
+            showAvailabilityCount?: boolean;
+            disabled?: boolean;
+        };
+        EventTypeBookerActiveBookingsLimitInput_2024_06_14: {
+            maximumActiveBookings?: number;
+            offerReschedule?: boolean;
+            disabled?: boolean;
+        };
+        EventTypeBookerLayoutsInput_2024_06_14: {
+            /** @enum {string} */
+            defaultLayout: "month" | "week" | "column";
+            enabledLayouts: ("month" | "week" | "column")[];
+        };
+        EventTypeColorInput_2024_06_14: {
+            lightThemeHex: string;
+            darkThemeHex: string;
+        };
+        EventTypeDestinationCalendarInput_2024_06_14: {
+            integration: string;
+            externalId: string;
+        };
+        EventTypeCalVideoSettingsInput_2024_06_14: {
+            disableRecordingForOrganizer?: boolean;
+            disableRecordingForGuests?: boolean;
+            /** Format: uri */
+            redirectUrlOnExit?: string | null;
+            enableAutomaticRecordingForOrganizer?: boolean;
+            enableAutomaticTranscription?: boolean;
+            disableTranscriptionForGuests?: boolean;
+            disableTranscriptionForOrganizer?: boolean;
+            sendTranscriptionEmails?: boolean;
+        };
+        EventTypeDisableCancellingInput_2024_06_14: {
+            disabled?: boolean;
+        };
+        EventTypeDisableReschedulingInput_2024_06_14: {
+            disabled?: boolean;
+            minutesBefore?: number;
+        };
+        SplitNameDefaultFieldOutput_2024_06_14: {
+            isDefault: boolean;
+            /** @enum {string} */
+            type: "splitName";
+            /** @enum {string} */
+            slug: "splitName";
+            firstNameLabel?: string;
+            firstNamePlaceholder?: string;
+            lastNameLabel?: string;
+            lastNamePlaceholder?: string;
+            lastNameRequired: boolean;
+            disableOnPrefill: boolean;
+        };
+        PhoneDefaultFieldOutput_2024_06_14: {
+            isDefault: boolean;
+            /** @enum {string} */
+            type: "phone";
+            /** @enum {string} */
+            slug: "attendeePhoneNumber";
+            required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
+        };
+        DateFieldOutput_2024_06_14: {
+            isDefault: boolean;
+            /** @enum {string} */
+            type: "date";
+            slug: string;
+            required: boolean;
+            label?: string;
+            placeholder?: string;
+            disableOnPrefill: boolean;
+            hidden: boolean;
+        };
+        OutputUnknownBookingField_2024_06_14: {
+            /** @enum {string} */
+            type: "unknown";
+            /** @enum {string} */
+            slug: "unknown";
+            bookingField: string;
+        };
+        OutputAttendeeAddressLocation_2024_06_14: {
+            /** @enum {string} */
+            type: "attendeeAddress";
+        };
+        OutputAttendeePhoneLocation_2024_06_14: {
+            /** @enum {string} */
+            type: "attendeePhone";
+        };
+        OutputAttendeeDefinedLocation_2024_06_14: {
+            /** @enum {string} */
+            type: "attendeeDefined";
+        };
+        EventTypeDisabledOutput_2024_06_14: {
+            /** @enum {boolean} */
+            disabled: true;
+        };
+        EventTypeIntervalLimitsOutput_2024_06_14: {
+            day?: number;
+            week?: number;
+            month?: number;
+            year?: number;
+        };
+        EventTypeBookingWindowOutput_2024_06_14: {
+            /** @enum {string} */
+            type: "businessDays" | "calendarDays";
+            value: number | null;
+            rolling: boolean;
+        } | {
+            /** @enum {string} */
+            type: "range";
+            value: (string | null)[];
+        } | components["schemas"]["EventTypeDisabledOutput_2024_06_14"];
+        EventTypeConfirmationPolicyOutput_2024_06_14: {
+            /** @enum {string} */
+            type: "always" | "time";
+            noticeThreshold?: {
+                unit: string;
+                count: number;
+            };
+            blockUnconfirmedBookingsInBooker: boolean;
+        } | components["schemas"]["EventTypeDisabledOutput_2024_06_14"];
+        EventTypeSeatsOutput_2024_06_14: {
+            seatsPerTimeSlot: number;
+            showAttendeeInfo: boolean;
+            showAvailabilityCount: boolean;
+        } | components["schemas"]["EventTypeDisabledOutput_2024_06_14"];
+        EventTypeRecurrenceOutput_2024_06_14: {
+            interval: number;
+            occurrences: number;
+            /** @enum {string} */
+            frequency: "yearly" | "monthly" | "weekly" | "daily" | "hourly" | "minutely" | "secondly";
+        };
+        EventTypeBookerLayoutsOutput_2024_06_14: {
+            /** @enum {string} */
+            defaultLayout: "month" | "week" | "column";
+            enabledLayouts: ("month" | "week" | "column")[];
+        };
+        EventTypeColorOutput_2024_06_14: {
+            lightThemeHex: string;
+            darkThemeHex: string;
+        };
+        EventTypeDestinationCalendarOutput_2024_06_14: {
+            integration: string;
+            externalId: string;
+        };
+        EventTypeCalVideoSettingsOutput_2024_06_14: {
+            disableRecordingForOrganizer?: boolean;
+            disableRecordingForGuests?: boolean;
+            redirectUrlOnExit?: string | null;
+            enableAutomaticRecordingForOrganizer?: boolean;
+            enableAutomaticTranscription?: boolean;
+            disableTranscriptionForGuests?: boolean;
+            disableTranscriptionForOrganizer?: boolean;
+            sendTranscriptionEmails: boolean;
+        };
+        EventTypeDisableCancellingOutput_2024_06_14: {
+            disabled: boolean;
+        };
+        EventTypeDisableReschedulingOutput_2024_06_14: {
+            disabled: boolean;
+            minutesBefore?: number;
+        };
+        EventTypeUser_2024_06_14: {
+            id: number;
+            name: string | null;
+            username: string | null;
+            avatarUrl: string | null;
+            brandColor: string | null;
+            darkBrandColor: string | null;
+            weekStart: string;
+            metadata: {
+                [key: string]: unknown;
+            };
+        };
+        TeamEventTypeHost_2024_06_14: {
+            userId: number;
+            name: string;
+            username: string;
+            mandatory?: boolean;
+            /** @enum {string} */
+            priority?: "lowest" | "low" | "medium" | "high" | "highest";
+            avatarUrl?: string | null;
+        };
         ErrorOutput: {
             /** @enum {string} */
             status: "error";
@@ -9177,10 +9168,13 @@ export interface components {
         BookingListSkip: number;
         BookingListUserIds: number[];
         BookingReferenceType: "google_calendar" | "office365_calendar" | "daily_video" | "google_video" | "office365_video" | "zoom_video";
+        CalApiVersion_2024_06_14: "2024-06-14";
+        EventTypeId: number;
+        TeamId: number;
+        SortCreatedAt: "asc" | "desc";
         CalApiVersion: string;
         OrgId: number;
         UserId: number;
-        TeamId: number;
         MembershipId: number;
         Skip: number;
         Take: number;
@@ -10876,12 +10870,12 @@ export interface operations {
             query?: {
                 eventSlug?: string;
                 hostsLimit?: number;
-                sortCreatedAt?: "asc" | "desc";
+                sortCreatedAt?: components["parameters"]["SortCreatedAt"];
             };
             header?: never;
             path: {
-                teamId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -10896,7 +10890,6 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
@@ -10907,8 +10900,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                teamId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -10939,9 +10932,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                teamId: number;
-                eventTypeId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+                eventTypeId: components["parameters"]["EventTypeId"];
             };
             cookie?: never;
         };
@@ -10967,9 +10960,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                teamId: number;
-                eventTypeId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+                eventTypeId: components["parameters"]["EventTypeId"];
             };
             cookie?: never;
         };
@@ -10995,9 +10988,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                teamId: number;
-                eventTypeId: number;
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
+                teamId: components["parameters"]["TeamId"];
+                eventTypeId: components["parameters"]["EventTypeId"];
             };
             cookie?: never;
         };
@@ -11059,13 +11052,13 @@ export interface operations {
     OrganizationsEventTypesController_getTeamsEventTypes: {
         parameters: {
             query?: {
-                take?: number;
-                skip?: number;
-                sortCreatedAt?: "asc" | "desc";
+                skip?: components["parameters"]["Skip"];
+                take?: components["parameters"]["Take"];
+                sortCreatedAt?: components["parameters"]["SortCreatedAt"];
             };
             header?: never;
             path: {
-                orgId: number;
+                orgId: components["parameters"]["OrgId"];
             };
             cookie?: never;
         };
@@ -14614,10 +14607,10 @@ export interface operations {
                 usernames?: string;
                 orgSlug?: string;
                 orgId?: number;
-                sortCreatedAt?: "asc" | "desc";
+                sortCreatedAt?: components["parameters"]["SortCreatedAt"];
             };
             header: {
-                "cal-api-version": "2024-06-14";
+                "cal-api-version": components["parameters"]["CalApiVersion_2024_06_14"];
             };
             path?: never;
             cookie?: never;
@@ -14642,7 +14635,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-06-14";
+                "cal-api-version": components["parameters"]["CalApiVersion_2024_06_14"];
             };
             path?: never;
             cookie?: never;
@@ -14663,6 +14656,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -14672,10 +14666,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-06-14";
+                "cal-api-version": components["parameters"]["CalApiVersion_2024_06_14"];
             };
             path: {
-                eventTypeId: number;
+                eventTypeId: components["parameters"]["EventTypeId"];
             };
             cookie?: never;
         };
@@ -14691,6 +14685,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -14699,10 +14694,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-06-14";
+                "cal-api-version": components["parameters"]["CalApiVersion_2024_06_14"];
             };
             path: {
-                eventTypeId: number;
+                eventTypeId: components["parameters"]["EventTypeId"];
             };
             cookie?: never;
         };
@@ -14718,6 +14713,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -14726,10 +14722,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-06-14";
+                "cal-api-version": components["parameters"]["CalApiVersion_2024_06_14"];
             };
             path: {
-                eventTypeId: number;
+                eventTypeId: components["parameters"]["EventTypeId"];
             };
             cookie?: never;
         };
@@ -14749,6 +14745,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -16211,11 +16208,11 @@ export interface operations {
             query?: {
                 eventSlug?: string;
                 hostsLimit?: number;
-                sortCreatedAt?: "asc" | "desc";
+                sortCreatedAt?: components["parameters"]["SortCreatedAt"];
             };
             header?: never;
             path: {
-                teamId: number;
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -16239,7 +16236,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                teamId: number;
+                teamId: components["parameters"]["TeamId"];
             };
             cookie?: never;
         };
@@ -16259,6 +16256,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
@@ -16269,8 +16267,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                teamId: number;
-                eventTypeId: number;
+                teamId: components["parameters"]["TeamId"];
+                eventTypeId: components["parameters"]["EventTypeId"];
             };
             cookie?: never;
         };
@@ -16286,6 +16284,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -16295,8 +16294,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                teamId: number;
-                eventTypeId: number;
+                teamId: components["parameters"]["TeamId"];
+                eventTypeId: components["parameters"]["EventTypeId"];
             };
             cookie?: never;
         };
@@ -16312,6 +16311,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Error"];
         };
@@ -16321,8 +16321,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                teamId: number;
-                eventTypeId: number;
+                teamId: components["parameters"]["TeamId"];
+                eventTypeId: components["parameters"]["EventTypeId"];
             };
             cookie?: never;
         };
@@ -16342,6 +16342,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];

@@ -19,6 +19,7 @@ import type { User } from "../store/schema.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
 import { bookingManageHandlers } from "./bookings-manage.js";
+import { eventTypeHandlers } from "./event-types.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { slotHandlers } from "./slots.js";
@@ -42,6 +43,7 @@ export const handlers: Partial<Handlers> = {
   ...slotHandlers,
   ...scheduleHandlers,
   ...bookingManageHandlers,
+  ...eventTypeHandlers,
 };
 
 /**
@@ -174,7 +176,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       if (operation.guards) {
         path = validator.path(match.rawParams);
         if ("diagnostics" in path) throw validationFailure(path.diagnostics);
-        user = runGuards(operation.guards, { store: db.store, headers: credentials, path: path.value as GuardContext["path"] });
+        user = runGuards(operation.guards, { store: db.store, headers: credentials, path: path.value as GuardContext["path"] }, operation.auth === "none");
       } else {
         const sent = credentials.authorization !== undefined || credentials.clientId !== undefined || credentials.secret !== undefined;
         user = operation.auth === "api-key" || (operation.auth === "optional" && sent) ? authenticate(db.store, credentials) : undefined;

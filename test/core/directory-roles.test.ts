@@ -10,7 +10,7 @@ import { successRequests, type OperationRequest } from "./operations.js";
 const spec = JSON.parse(readFileSync(new URL("../../spec/calcom.openapi.json", import.meta.url), "utf8")) as {
   paths: Record<string, Record<string, { operationId: string; tags?: string[]; "x-calcom-guards"?: string[] }>>;
 };
-// The scheduling operations' guards (schedules of org users and teams) are their own suites' business.
+// The scheduling operations name guards too (schedules of org users and teams, team event types); their own suites check them.
 const directory = Object.entries(spec.paths).flatMap(([path, item]) =>
   Object.entries(item)
     .filter(([, op]) => op["x-calcom-guards"] && DIRECTORY_TAGS.has(op.tags?.[0] ?? ""))

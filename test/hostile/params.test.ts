@@ -7,6 +7,7 @@ import {
   diagnosticsOf,
   expectRefused,
   invalidParamText,
+  isFreeText,
   oddSegment,
   pathOf,
   pathParams,
@@ -87,7 +88,8 @@ describe("query parameters of the wrong type or out of bounds (from their schema
           if (integer) expect((await send(url, { method: op.method, path: `${pathOf(op, facts)}?${twice}` })).status).toBe(200);
           else await expectRefused(url, before, { method: op.method, path: `${pathOf(op, facts)}?${twice}` }, 400);
           for (const query of [`${param.name}=%E0%A4%A`, `${param.name}=%`, `${param.name}=%FF%FE`]) {
-            if (free) expect((await send(url, { method: op.method, path: `${pathOf(op, facts)}?${query}` })).status).toBe(200);
+            // qs keeps a value it cannot decode as its raw text, which free text (a username, a name) accepts as it is.
+            if (free || isFreeText(param)) expect((await send(url, { method: op.method, path: `${pathOf(op, facts)}?${query}` })).status).toBe(200);
             else await expectRefused(url, before, { method: op.method, path: `${pathOf(op, facts)}?${query}` }, 400);
           }
         }

@@ -193,6 +193,8 @@ export function validPathValue(facts: Facts, name: string, template = ""): strin
       return facts.heldOptionId;
     case "uid":
       return facts.reservationUid;
+    case "eventTypeId":
+      return String(template.includes("/teams/{teamId}/event-types") ? facts.teamEventTypeId : facts.eventTypeId);
     default:
       throw new Error(`no valid value known for path parameter ${name}: teach test/hostile/support.ts`);
   }
@@ -502,7 +504,9 @@ export function invalidParamText(param: ParameterObject): fc.Arbitrary<string> {
   if (schema.type === "string") {
     const tooLong = schema.maxLength !== undefined ? fc.integer({ min: Number(schema.maxLength) + 1, max: Number(schema.maxLength) + 3_000 }).map((n) => "z".repeat(n)) : undefined;
     const pattern = schema.format === "uuid" || schema.pattern !== undefined ? pool.filter((s) => !validFor(schema, s) && s !== "") : undefined;
-    const arbs = [tooLong, pattern].filter((a): a is fc.Arbitrary<string> => a !== undefined);
+    // A free-text parameter (a username, a slug) takes any text the database can store: only NUL and lone surrogates fail.
+    const unstorable = isFreeText(param) ? fc.constantFrom("a\u0000b", "\u0000", "name\u0000") : undefined;
+    const arbs = [tooLong, pattern, unstorable].filter((a): a is fc.Arbitrary<string> => a !== undefined);
     // A string Cal.com takes whatever it holds (a filter by name): only text its database cannot store is refused.
     if (arbs.length === 0) return fc.string({ maxLength: 12 }).map((t) => `${t}\u0000`);
     return fc.oneof(...arbs);
@@ -526,6 +530,12 @@ export function invalidParamText(param: ParameterObject): fc.Arbitrary<string> {
     return many ? fc.oneof(list, many, fc.constantFrom(",", ",,,")) : fc.oneof(list, fc.constantFrom(",", ",,,"));
   }
   throw new Error(`no invalid text for ${param.name} (${String(schema.type)}): teach test/hostile/support.ts`);
+}
+
+/** A string parameter without an enum, format, pattern or length bound: any storable text is valid. */
+export function isFreeText(param: ParameterObject): boolean {
+  const schema = resolve(param.schema);
+  return schema.type === "string" && !Array.isArray(schema.enum) && schema.format === undefined && schema.pattern === undefined && schema.maxLength === undefined;
 }
 
 /** Path segments nobody should send: broken percent-encoding, dot segments, NUL, overlong UTF-8, long and unicode ones. */
