@@ -37,6 +37,7 @@ interface OperationObject {
   "x-calcom-guards"?: string[];
   "x-calcom-throttle"?: EndpointThrottle;
   "x-per-caller"?: boolean;
+  "x-calcom-input-pipe"?: "body";
   parameters?: Array<ParameterObject | { $ref: string }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> } | { $ref: string };
   responses: Record<string, unknown>;
@@ -77,6 +78,13 @@ export interface Operation {
   throttle?: EndpointThrottle;
   /** The answer depends on who asks (`/me`, the caller's teams): the response cache keys it by caller. */
   perCaller: boolean;
+  /**
+   * The body goes through one of Cal.com's own input pipes (`x-calcom-input-pipe`: the bookings' create, cancel and
+   * reschedule pipes) instead of the global ValidationPipe: a property the body's class does not declare is refused
+   * (whitelist with forbidNonWhitelisted), and the refusal is one message, `"<property> property is wrong,<constraints> "`
+   * per failing property, rather than "Bad Request Exception" with the error objects.
+   */
+  inputPipe?: "body";
   /** The `cal-api-version` values the operation accepts, when it requires the header. */
   apiVersions?: string[];
   /** Index of the document in the contract's sources (0: spec/, then each --spec document). */
@@ -157,6 +165,7 @@ export function parseOperations(doc: OpenApiDocument, source = 0): Operation[] {
         ...(op["x-calcom-guards"] && { guards: op["x-calcom-guards"] }),
         ...(op["x-calcom-throttle"] && { throttle: op["x-calcom-throttle"] }),
         perCaller: op["x-per-caller"] === true,
+        ...(op["x-calcom-input-pipe"] === "body" && { inputPipe: "body" as const }),
         ...(apiVersions && { apiVersions }),
         source,
         parameters,

@@ -18,6 +18,7 @@ import type { Database } from "../store/database.js";
 import type { User } from "../store/schema.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
+import { bookingHandlers } from "./bookings.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { ResponseCache, type CachedAnswer } from "./response-cache.js";
@@ -36,6 +37,7 @@ export const handlers: Partial<Handlers> = {
   ...userHandlers,
   ...membershipHandlers,
   ...teamHandlers,
+  ...bookingHandlers,
 };
 
 /**
@@ -177,7 +179,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       // outside any organization (/v2/me, /v2/teams): their handlers do not read it.
       const orgId = path.value.orgId === undefined ? 0 : Number(path.value.orgId);
       const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
-      if ("diagnostics" in rest) throw validationFailure(rest.diagnostics, rest.targets);
+      if ("diagnostics" in rest) throw validationFailure(rest.diagnostics, rest.targets, operation.inputPipe);
       // A stub answers a request that passed Cal.com's authentication, guards and validation, in place of both.
       if (ctx.stubs?.answer(req, res)) return;
       const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;
