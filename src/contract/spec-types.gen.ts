@@ -7402,548 +7402,333 @@ export interface components {
         };
         ValidateBookingLocation_2024_08_13: Record<string, never>;
         CreateBookingAttendee: {
-            /** @example John Doe */
+            /** @example Ada Lovelace */
             name: string;
-            /** @example America/New_York */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email?: string;
+            /** @example Europe/London */
             timeZone: string;
-            /** @example +919876543210 */
+            /** @example +442071838750 */
             phoneNumber?: string;
             /**
              * @default en
-             * @example it
              * @enum {string}
              */
             language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
-            /** @example john.doe@example.com */
-            email?: string;
         };
         CreateBookingInput_2024_08_13: {
-            /** @example 2024-08-13T09:00:00Z */
+            /** @example 2030-01-08T10:00:00Z */
             start: string;
+            /** @example 30 */
+            lengthInMinutes?: number;
+            /** @example 3 */
+            eventTypeId?: number;
+            /** @example thirty-minutes */
+            eventTypeSlug?: string;
+            /** @example acme-admin */
+            username?: string;
+            /** @example sales */
+            teamSlug?: string;
+            /** @example acme */
+            organizationSlug?: string;
             attendee: components["schemas"]["CreateBookingAttendee"];
             /**
-             * @example {
-             *       "customField": "customValue"
-             *     }
-             */
-            bookingFieldsResponses?: Record<string, never>;
-            /** @example 123 */
-            eventTypeId?: number;
-            /** @example my-event-type */
-            eventTypeSlug?: string;
-            /** @example john-doe */
-            username?: string;
-            /** @example john-doe */
-            teamSlug?: string;
-            /** @example acme-corp */
-            organizationSlug?: string;
-            /**
              * @example [
-             *       "guest1@example.com",
-             *       "guest2@example.com"
+             *       "guest1@example.com"
              *     ]
              */
             guests?: string[];
             /**
+             * Format: uri
              * @deprecated
-             * @example https://example.com/meeting
              */
             meetingUrl?: string;
-            location?: components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
+            location?: string | components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
             /**
              * @example {
              *       "key": "value"
              *     }
              */
-            metadata?: Record<string, never>;
-            /** @example 30 */
-            lengthInMinutes?: number;
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
             /**
              * @example {
-             *       "responseId": 123,
-             *       "teamMemberIds": [
-             *         101,
-             *         102
-             *       ]
+             *       "notes": "Agenda attached"
              *     }
              */
+            bookingFieldsResponses?: Record<string, never>;
             routing?: components["schemas"]["BookingRoutingInput_2024_08_13"];
-            /** @example 123456 */
             emailVerificationCode?: string;
         };
         CreateInstantBookingInput_2024_08_13: {
-            /** @example 2024-08-13T09:00:00Z */
+            /** @example 2030-01-08T10:00:00Z */
             start: string;
+            /** @example 30 */
+            lengthInMinutes?: number;
+            /** @example 3 */
+            eventTypeId?: number;
+            /** @example thirty-minutes */
+            eventTypeSlug?: string;
+            /** @example acme-admin */
+            username?: string;
+            /** @example sales */
+            teamSlug?: string;
+            /** @example acme */
+            organizationSlug?: string;
             attendee: components["schemas"]["CreateBookingAttendee"];
             /**
-             * @example {
-             *       "customField": "customValue"
-             *     }
-             */
-            bookingFieldsResponses?: Record<string, never>;
-            /** @example 123 */
-            eventTypeId?: number;
-            /** @example my-event-type */
-            eventTypeSlug?: string;
-            /** @example john-doe */
-            username?: string;
-            /** @example john-doe */
-            teamSlug?: string;
-            /** @example acme-corp */
-            organizationSlug?: string;
-            /**
              * @example [
-             *       "guest1@example.com",
-             *       "guest2@example.com"
+             *       "guest1@example.com"
              *     ]
              */
             guests?: string[];
             /**
+             * Format: uri
              * @deprecated
-             * @example https://example.com/meeting
              */
             meetingUrl?: string;
-            location?: components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
+            location?: string | components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
             /**
              * @example {
              *       "key": "value"
              *     }
              */
-            metadata?: Record<string, never>;
-            /** @example 30 */
-            lengthInMinutes?: number;
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
             /**
              * @example {
-             *       "responseId": 123,
-             *       "teamMemberIds": [
-             *         101,
-             *         102
-             *       ]
+             *       "notes": "Agenda attached"
              *     }
              */
+            bookingFieldsResponses?: Record<string, never>;
             routing?: components["schemas"]["BookingRoutingInput_2024_08_13"];
-            /** @example 123456 */
             emailVerificationCode?: string;
-            /** @example true */
             instant: boolean;
         };
         CreateRecurringBookingInput_2024_08_13: {
-            /** @example 2024-08-13T09:00:00Z */
+            /** @example 2030-01-08T10:00:00Z */
             start: string;
+            /** @example 30 */
+            lengthInMinutes?: number;
+            /** @example 3 */
+            eventTypeId?: number;
+            /** @example thirty-minutes */
+            eventTypeSlug?: string;
+            /** @example acme-admin */
+            username?: string;
+            /** @example sales */
+            teamSlug?: string;
+            /** @example acme */
+            organizationSlug?: string;
             attendee: components["schemas"]["CreateBookingAttendee"];
             /**
+             * @example [
+             *       "guest1@example.com"
+             *     ]
+             */
+            guests?: string[];
+            /**
+             * Format: uri
+             * @deprecated
+             */
+            meetingUrl?: string;
+            location?: string | components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
+            /**
              * @example {
-             *       "customField": "customValue"
+             *       "key": "value"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @example {
+             *       "notes": "Agenda attached"
              *     }
              */
             bookingFieldsResponses?: Record<string, never>;
-            /** @example 123 */
-            eventTypeId?: number;
-            /** @example my-event-type */
-            eventTypeSlug?: string;
-            /** @example john-doe */
-            username?: string;
-            /** @example john-doe */
-            teamSlug?: string;
-            /** @example acme-corp */
-            organizationSlug?: string;
-            /**
-             * @example [
-             *       "guest1@example.com",
-             *       "guest2@example.com"
-             *     ]
-             */
-            guests?: string[];
-            /**
-             * @deprecated
-             * @example https://example.com/meeting
-             */
-            meetingUrl?: string;
-            location?: components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
-            /** @example 30 */
-            lengthInMinutes?: number;
-            /**
-             * @example {
-             *       "responseId": 123,
-             *       "teamMemberIds": [
-             *         101,
-             *         102
-             *       ]
-             *     }
-             */
             routing?: components["schemas"]["BookingRoutingInput_2024_08_13"];
-            /** @example 123456 */
             emailVerificationCode?: string;
-            /** @example 5 */
+            /** @example 3 */
             recurrenceCount?: number;
         };
         BookingHost: {
-            /** @example 1 */
             id: number;
-            /** @example Jane Doe */
             name: string;
-            /** @example jane100@example.com */
             email: string;
-            /** @example jane100@example.com */
             displayEmail: string;
-            /** @example jane100 */
             username: string;
-            /** @example America/Los_Angeles */
             timeZone: string;
         };
         EventType: {
-            /** @example 1 */
             id: number;
-            /** @example some-event */
             slug: string;
         };
         BookingAttendee: {
-            /** @example John Doe */
             name: string;
-            /** @example john@example.com */
             email: string;
-            /** @example john@example.com */
             displayEmail: string;
-            /** @example America/New_York */
             timeZone: string;
-            /**
-             * @example en
-             * @enum {string}
-             */
-            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
-            /** @example false */
+            language: string;
             absent: boolean;
-            /** @example +1234567890 */
             phoneNumber?: string;
         };
         BookingOutput_2024_08_13: {
-            /** @example 123 */
             id: number;
-            /** @example booking_uid_123 */
             uid: string;
-            /** @example Consultation */
             title: string;
-            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /**
-             * @example accepted
-             * @enum {string}
-             */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
-            /** @example User requested cancellation */
-            cancellationReason?: string;
-            /** @example canceller@example.com */
-            cancelledByEmail?: string;
-            /** @example User rescheduled the event */
+            /** @enum {string} */
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            cancellationReason: string;
+            cancelledByEmail: string;
             reschedulingReason?: string;
-            /** @example rescheduler@example.com */
             rescheduledByEmail?: string;
-            /** @example previous_uid_123 */
             rescheduledFromUid?: string;
-            /** @example new_uid_456 */
             rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /** Format: date-time */
             end: string;
-            /** @example 60 */
             duration: number;
-            /**
-             * @deprecated
-             * @example 50
-             */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
-            /**
-             * @deprecated
-             * @example https://example.com/recurring-meeting
-             */
-            meetingUrl?: string;
-            /** @example https://example.com/meeting */
-            location: string;
-            /** @example true */
+            /** @deprecated */
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
+            /** @deprecated */
+            meetingUrl?: string | null;
+            location: string | null;
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             updatedAt: string;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
-            /** @example 4 */
+            metadata: Record<string, never>;
             rating?: number;
-            /** @example ics_uid_123 */
             icsUid?: string;
             attendees: components["schemas"]["BookingAttendee"][];
-            /**
-             * @example [
-             *       "guest1@example.com",
-             *       "guest2@example.com"
-             *     ]
-             */
             guests?: string[];
-            /**
-             * @example {
-             *       "customField": "customValue"
-             *     }
-             */
             bookingFieldsResponses: Record<string, never>;
         };
         RecurringBookingOutput_2024_08_13: {
-            /** @example 123 */
             id: number;
-            /** @example booking_uid_123 */
             uid: string;
-            /** @example Consultation */
             title: string;
-            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /**
-             * @example accepted
-             * @enum {string}
-             */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
-            /** @example User requested cancellation */
-            cancellationReason?: string;
-            /** @example canceller@example.com */
-            cancelledByEmail?: string;
-            /** @example User rescheduled the event */
+            /** @enum {string} */
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            cancellationReason: string;
+            cancelledByEmail: string;
             reschedulingReason?: string;
-            /** @example rescheduler@example.com */
-            rescheduledByEmail?: string;
-            /** @example previous_uid_123 */
             rescheduledFromUid?: string;
-            /** @example new_uid_456 */
-            rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /** Format: date-time */
             end: string;
-            /** @example 60 */
             duration: number;
-            /**
-             * @deprecated
-             * @example 50
-             */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
-            /**
-             * @deprecated
-             * @example https://example.com/recurring-meeting
-             */
-            meetingUrl?: string;
-            /** @example https://example.com/meeting */
-            location: string;
-            /** @example true */
+            /** @deprecated */
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
+            /** @deprecated */
+            meetingUrl?: string | null;
+            location: string | null;
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             updatedAt: string;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
-            /** @example 4 */
+            metadata: Record<string, never>;
             rating?: number;
-            /** @example ics_uid_123 */
             icsUid?: string;
             attendees: components["schemas"]["BookingAttendee"][];
-            /**
-             * @example [
-             *       "guest1@example.com",
-             *       "guest2@example.com"
-             *     ]
-             */
             guests?: string[];
-            /**
-             * @example {
-             *       "customField": "customValue"
-             *     }
-             */
             bookingFieldsResponses: Record<string, never>;
-            /** @example recurring_uid_987 */
             recurringBookingUid: string;
         };
         SeatedAttendee: {
-            /** @example John Doe */
             name: string;
-            /** @example john@example.com */
             email: string;
-            /** @example john@example.com */
             displayEmail: string;
-            /** @example America/New_York */
             timeZone: string;
-            /**
-             * @example en
-             * @enum {string}
-             */
-            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
-            /** @example false */
+            language: string;
             absent: boolean;
-            /** @example +1234567890 */
             phoneNumber?: string;
-            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
-            /**
-             * @example {
-             *       "customField": "customValue"
-             *     }
-             */
             bookingFieldsResponses: Record<string, never>;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
             metadata?: Record<string, never>;
         };
         CreateSeatedBookingOutput_2024_08_13: {
-            /** @example 123 */
             id: number;
-            /** @example booking_uid_123 */
             uid: string;
-            /** @example Consultation */
             title: string;
-            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /**
-             * @example accepted
-             * @enum {string}
-             */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
-            /** @example User requested cancellation */
-            cancellationReason?: string;
-            /** @example canceller@example.com */
-            cancelledByEmail?: string;
-            /** @example User rescheduled the event */
-            reschedulingReason?: string;
-            /** @example rescheduler@example.com */
+            /** @enum {string} */
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            cancellationReason: string;
             rescheduledByEmail?: string;
-            /** @example previous_uid_123 */
             rescheduledFromUid?: string;
-            /** @example new_uid_456 */
             rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /** Format: date-time */
             end: string;
-            /** @example 60 */
             duration: number;
-            /**
-             * @deprecated
-             * @example 50
-             */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
-            /**
-             * @deprecated
-             * @example https://example.com/recurring-meeting
-             */
-            meetingUrl?: string;
-            /** @example https://example.com/meeting */
-            location: string;
-            /** @example true */
+            /** @deprecated */
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
+            /** @deprecated */
+            meetingUrl?: string | null;
+            location: string | null;
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             updatedAt: string;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
-            /** @example 4 */
+            metadata: Record<string, never>;
             rating?: number;
-            /** @example ics_uid_123 */
             icsUid?: string;
-            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
-            seatUid: string;
             attendees: components["schemas"]["SeatedAttendee"][];
+            seatUid: string;
         };
         CreateRecurringSeatedBookingOutput_2024_08_13: {
-            /** @example 123 */
             id: number;
-            /** @example booking_uid_123 */
             uid: string;
-            /** @example Consultation */
             title: string;
-            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /**
-             * @example accepted
-             * @enum {string}
-             */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
-            /** @example User requested cancellation */
-            cancellationReason?: string;
-            /** @example canceller@example.com */
-            cancelledByEmail?: string;
-            /** @example User rescheduled the event */
-            reschedulingReason?: string;
-            /** @example rescheduler@example.com */
-            rescheduledByEmail?: string;
-            /** @example previous_uid_123 */
+            /** @enum {string} */
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            cancellationReason: string;
             rescheduledFromUid?: string;
-            /** @example new_uid_456 */
-            rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /** Format: date-time */
             end: string;
-            /** @example 60 */
             duration: number;
-            /**
-             * @deprecated
-             * @example 50
-             */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
-            /**
-             * @deprecated
-             * @example https://example.com/recurring-meeting
-             */
-            meetingUrl?: string;
-            /** @example https://example.com/meeting */
-            location: string;
-            /** @example true */
+            /** @deprecated */
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
+            /** @deprecated */
+            meetingUrl?: string | null;
+            location: string | null;
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             updatedAt: string;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
-            /** @example 4 */
+            metadata: Record<string, never>;
             rating?: number;
-            /** @example ics_uid_123 */
             icsUid?: string;
-            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
-            seatUid: string;
             attendees: components["schemas"]["SeatedAttendee"][];
-            /** @example recurring_uid_987 */
             recurringBookingUid: string;
+            seatUid: string;
         };
         CreateBookingOutput_2024_08_13: {
             /**
@@ -7954,133 +7739,68 @@ export interface components {
             data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"][] | components["schemas"]["CreateSeatedBookingOutput_2024_08_13"] | components["schemas"]["CreateRecurringSeatedBookingOutput_2024_08_13"][];
         };
         GetSeatedBookingOutput_2024_08_13: {
-            /** @example 123 */
             id: number;
-            /** @example booking_uid_123 */
             uid: string;
-            /** @example Consultation */
             title: string;
-            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /**
-             * @example accepted
-             * @enum {string}
-             */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
-            /** @example User requested cancellation */
-            cancellationReason?: string;
-            /** @example canceller@example.com */
-            cancelledByEmail?: string;
-            /** @example User rescheduled the event */
-            reschedulingReason?: string;
-            /** @example rescheduler@example.com */
+            /** @enum {string} */
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            cancellationReason: string;
             rescheduledByEmail?: string;
-            /** @example previous_uid_123 */
             rescheduledFromUid?: string;
-            /** @example new_uid_456 */
             rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /** Format: date-time */
             end: string;
-            /** @example 60 */
             duration: number;
-            /**
-             * @deprecated
-             * @example 50
-             */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
-            /**
-             * @deprecated
-             * @example https://example.com/recurring-meeting
-             */
-            meetingUrl?: string;
-            /** @example https://example.com/meeting */
-            location: string;
-            /** @example true */
+            /** @deprecated */
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
+            /** @deprecated */
+            meetingUrl?: string | null;
+            location: string | null;
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             updatedAt: string;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
-            /** @example 4 */
+            metadata: Record<string, never>;
             rating?: number;
-            /** @example ics_uid_123 */
             icsUid?: string;
             attendees: components["schemas"]["SeatedAttendee"][];
         };
         GetRecurringSeatedBookingOutput_2024_08_13: {
-            /** @example 123 */
             id: number;
-            /** @example booking_uid_123 */
             uid: string;
-            /** @example Consultation */
             title: string;
-            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /**
-             * @example accepted
-             * @enum {string}
-             */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
-            /** @example User requested cancellation */
-            cancellationReason?: string;
-            /** @example canceller@example.com */
-            cancelledByEmail?: string;
-            /** @example User rescheduled the event */
-            reschedulingReason?: string;
-            /** @example rescheduler@example.com */
-            rescheduledByEmail?: string;
-            /** @example previous_uid_123 */
+            /** @enum {string} */
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            cancellationReason: string;
             rescheduledFromUid?: string;
-            /** @example new_uid_456 */
-            rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /** Format: date-time */
             end: string;
-            /** @example 60 */
             duration: number;
-            /**
-             * @deprecated
-             * @example 50
-             */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
-            /**
-             * @deprecated
-             * @example https://example.com/recurring-meeting
-             */
-            meetingUrl?: string;
-            /** @example https://example.com/meeting */
-            location: string;
-            /** @example true */
+            /** @deprecated */
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
+            /** @deprecated */
+            meetingUrl?: string | null;
+            location: string | null;
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /** Format: date-time */
             updatedAt: string;
-            /**
-             * @example {
-             *       "key": "value"
-             *     }
-             */
-            metadata?: Record<string, never>;
-            /** @example 4 */
+            metadata: Record<string, never>;
             rating?: number;
-            /** @example ics_uid_123 */
             icsUid?: string;
             attendees: components["schemas"]["SeatedAttendee"][];
-            /** @example recurring_uid_987 */
             recurringBookingUid: string;
         };
         GetBookingOutput_2024_08_13: {
@@ -8147,21 +7867,19 @@ export interface components {
             error?: Record<string, never>;
         };
         RescheduleBookingInput_2024_08_13: {
-            /** @example 2024-08-13T10:00:00Z */
+            /** @example 2030-01-08T10:00:00Z */
             start: string;
+            /** Format: email */
             rescheduledBy?: string;
-            /** @example User requested reschedule */
             reschedulingReason?: string;
-            /** @example 123456 */
             emailVerificationCode?: string;
         };
         RescheduleSeatedBookingInput_2024_08_13: {
-            /** @example 2024-08-13T10:00:00Z */
+            /** @example 2030-01-08T10:00:00Z */
             start: string;
+            /** Format: email */
             rescheduledBy?: string;
-            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
-            /** @example 123456 */
             emailVerificationCode?: string;
         };
         RescheduleBookingOutput_2024_08_13: {
@@ -8178,9 +7896,7 @@ export interface components {
             cancelSubsequentBookings?: boolean;
         };
         CancelSeatedBookingInput_2024_08_13: {
-            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
-            /** @example User requested cancellation */
             cancellationReason?: string;
         };
         CancelBookingOutput_2024_08_13: {
@@ -9123,6 +8839,9 @@ export interface components {
         };
     };
     parameters: {
+        BookingsCalApiVersion: "2024-08-13";
+        BookingUid: string;
+        SeatUid: string;
         CalApiVersion: string;
         OrgId: number;
         UserId: number;
@@ -12933,7 +12652,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-08-13";
+                "cal-api-version": components["parameters"]["BookingsCalApiVersion"];
             };
             path?: never;
             cookie?: never;
@@ -12954,8 +12673,11 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
             default: components["responses"]["Error"];
         };
     };
@@ -12963,10 +12685,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-08-13";
+                "cal-api-version": components["parameters"]["BookingsCalApiVersion"];
             };
             path: {
-                seatUid: string;
+                seatUid: components["parameters"]["SeatUid"];
             };
             cookie?: never;
         };
@@ -12990,10 +12712,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-08-13";
+                "cal-api-version": components["parameters"]["BookingsCalApiVersion"];
             };
             path: {
-                bookingUid: string;
+                bookingUid: components["parameters"]["BookingUid"];
             };
             cookie?: never;
         };
@@ -13071,10 +12793,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-08-13";
+                "cal-api-version": components["parameters"]["BookingsCalApiVersion"];
             };
             path: {
-                bookingUid: string;
+                bookingUid: components["parameters"]["BookingUid"];
             };
             cookie?: never;
         };
@@ -13095,6 +12817,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
@@ -13103,10 +12826,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-08-13";
+                "cal-api-version": components["parameters"]["BookingsCalApiVersion"];
             };
             path: {
-                bookingUid: string;
+                bookingUid: components["parameters"]["BookingUid"];
             };
             cookie?: never;
         };

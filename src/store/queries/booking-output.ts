@@ -52,8 +52,8 @@ interface CommonOutput {
   duration: number;
   eventTypeId: number | null;
   eventType: { id: number; slug: string } | null;
-  meetingUrl?: string;
-  location?: string;
+  meetingUrl: string | null;
+  location: string | null;
   absentHost: boolean;
   createdAt: string;
   updatedAt: string;
@@ -146,7 +146,8 @@ function common(store: Store, b: Booking, eventType: EventType | undefined): Com
   const metadata: Record<string, unknown> = { ...(b.metadata ?? {}) };
   const videoCallUrl = typeof metadata.videoCallUrl === "string" ? metadata.videoCallUrl : undefined;
   delete metadata.videoCallUrl;
-  const location = videoCallUrl ?? b.location ?? undefined;
+  // Cal.com sends the column as it is: null for a booking without a location.
+  const location = videoCallUrl ?? b.location ?? null;
   const reason = (b.responses as Record<string, unknown> | undefined)?.rescheduledReason;
   const start = iso(b.startTime);
   const end = iso(b.endTime);
@@ -165,7 +166,8 @@ function common(store: Store, b: Booking, eventType: EventType | undefined): Com
     duration: Math.round((Date.parse(end) - Date.parse(start)) / 60_000),
     eventTypeId: b.eventTypeId,
     eventType: eventType ? { id: eventType.id, slug: eventType.slug } : null,
-    ...(location !== undefined && { meetingUrl: location, location }),
+    meetingUrl: location,
+    location,
     absentHost: !!b.noShowHost,
     createdAt: iso(b.createdAt),
     updatedAt: iso(b.updatedAt ?? b.createdAt),
@@ -185,12 +187,13 @@ function seatedAttendees(b: Booking): SeatedAttendeeOutput[] {
   return b.attendees.flatMap((a) => {
     const seat = seatOf.get(a.id);
     if (!seat) return [];
-    const responses = (seat.data as { responses?: Record<string, unknown> } | undefined)?.responses;
+    // Cal.com leaves the e-mail out of a seat's answers, for the other attendees' privacy.
+    const { email: _email, ...responses } = (seat.data as { responses?: Record<string, unknown> } | undefined)?.responses ?? { name: a.name };
     return [
       {
         ...attendeeOutput(a),
         seatUid: seat.referenceUid,
-        bookingFieldsResponses: fieldsResponses(responses ?? { name: a.name, email: a.email }),
+        bookingFieldsResponses: fieldsResponses(responses),
         ...(seat.metadata && { metadata: seat.metadata }),
       },
     ];
