@@ -4,7 +4,7 @@ import formatsModule from "ajv-formats";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect } from "vitest";
 import { answeredBy } from "../../src/routes/index.js";
-import { loadContract, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
+import { loadContract, matchOperation, type JsonSchema, type Operation, type ParameterObject } from "../../src/contract/index.js";
 import { COMPONENTS_ID, toJsonSchema } from "../../src/contract/json-schema.js";
 import type { State } from "../../src/store/schema.js";
 import type { MockServer } from "../../src/server.js";
@@ -51,9 +51,15 @@ export function validFor(schema: JsonSchema, value: unknown): boolean {
   return validate(value);
 }
 
+/** The class a body is read as: a union's first (the bookings' regular create, reschedule and cancel bodies). */
+const bodyClass = (op: Operation): JsonSchema => {
+  const schema = resolve(op.body!.schema);
+  const union = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
+  return union ? resolve(union[0]!) : schema;
+};
 export const bodyProperties = (op: Operation): Array<[string, JsonSchema]> =>
-  op.body ? (Object.entries((resolve(op.body.schema).properties ?? {}) as Record<string, JsonSchema>)) : [];
-export const requiredProperties = (op: Operation): string[] => (op.body ? ((resolve(op.body.schema).required as string[]) ?? []) : []);
+  op.body ? (Object.entries((bodyClass(op).properties ?? {}) as Record<string, JsonSchema>)) : [];
+export const requiredProperties = (op: Operation): string[] => (op.body ? ((bodyClass(op).required as string[]) ?? []) : []);
 export const pathParams = (op: Operation): ParameterObject[] => op.parameters.filter((p) => p.in === "path");
 export const queryParams = (op: Operation): ParameterObject[] => op.parameters.filter((p) => p.in === "query");
 export const short = (op: Operation) => `${op.method} ${op.pathTemplate.replace("/v2/organizations/{orgId}", "")}`;
@@ -74,6 +80,9 @@ export interface Facts {
   teamId: number;
   orgMembershipId: number;
   teamMembershipId: number;
+  /** A cancelled booking (cancelling or rescheduling it again is refused, so a valid request changes nothing) and a seat. */
+  bookingUid: string;
+  seatUid: string;
 }
 
 export function factsOf(state: State): Facts {
@@ -88,7 +97,11 @@ export function factsOf(state: State): Facts {
     const teamId = state.memberships.find((m) => m.userId === f.keyOf(OWNER_KEY) && f.teams.some((t) => t.id === m.teamId))!.teamId;
     const teamMembership = state.memberships.find((m) => m.teamId === teamId && m.userId !== f.keyOf(OWNER_KEY));
     if (heldOption && freeOption && teamMembership) {
+      const cancelled = state.bookings.find((b) => b.status === "CANCELLED" && !b.rescheduled && !b.recurringEventId)!;
+      const seat = state.bookings.find((b) => (b.seatsReferences?.length ?? 0) > 0)!.seatsReferences![0]!;
       return {
+        bookingUid: cancelled.uid,
+        seatUid: seat.referenceUid,
         teamId,
         orgMembershipId: membership.id,
         teamMembershipId: teamMembership.id,
@@ -123,6 +136,10 @@ export function validPathValue(facts: Facts, name: string, template = ""): strin
     case "optionId":
     case "attributeOptionId":
       return facts.heldOptionId;
+    case "bookingUid":
+      return facts.bookingUid;
+    case "seatUid":
+      return facts.seatUid;
     default:
       throw new Error(`no valid value known for path parameter ${name}: teach test/hostile/support.ts`);
   }
@@ -161,9 +178,26 @@ function sample(schema: JsonSchema): unknown {
  * A body that passes validation and, for the operation's path from pathOf(), succeeds: required properties from
  * the schema, ids and fresh slugs from the state. Refused requests use it as the baseline one property is broken in.
  */
+/** Bodies the schema alone cannot sample (an ISO start, an attendee), for the bookings operations. */
+const BOOKING_BODIES: Record<string, () => Record<string, unknown>> = {
+  BookingsController_2024_08_13_createBooking: () => ({
+    start: "2031-01-07T10:00:00Z",
+    eventTypeId: 1,
+    attendee: { name: "Hostile Booker", email: `${uniqueSlug()}@hostile.example`, timeZone: "Europe/London" },
+  }),
+  BookingsController_2024_08_13_rescheduleBooking: () => ({ start: "2031-01-07T10:00:00Z" }),
+  BookingsController_2024_08_13_cancelBooking: () => ({}),
+};
+
 export function validBody(op: Operation, facts: Facts): Record<string, unknown> {
   if (!op.body) return {};
   const schema = resolve(op.body.schema);
+  const booking = BOOKING_BODIES[op.operationId];
+  if (booking) {
+    const body = booking();
+    expect(validFor(schema, body), `validBody(${op.operationId}) is not valid for spec/: teach test/hostile/support.ts`).toBe(true);
+    return body;
+  }
   const body = sample(schema) as Record<string, unknown>;
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
   if ("slug" in body) body.slug = uniqueSlug();
@@ -198,6 +232,12 @@ export interface RawRequest {
   timeoutMs?: number;
 }
 
+/** The `cal-api-version` the operation a request reaches requires (the scheduling ones), so attacks get past it. */
+function versionFor(req: RawRequest): Record<string, string> {
+  const operation = matchOperation(allOperations, req.method, req.path.split("?")[0]!).operation;
+  return operation?.apiVersions ? { "cal-api-version": operation.apiVersions[0]! } : {};
+}
+
 /**
  * Sends one request with node:http, so the path reaches the server byte for byte (fetch would resolve `..` and
  * re-encode), and fails on a hang: no answer within TIMEOUT_MS is an error, never a slow test.
@@ -205,7 +245,7 @@ export interface RawRequest {
 export function send(baseUrl: string, req: RawRequest): Promise<Answer> {
   const url = new URL(baseUrl);
   // The owner's key: it passes every guard of the spec with the facts' ids (the plain team routes want the team's owner).
-  const headers: Record<string, string | number> = { authorization: `Bearer ${OWNER_KEY}`, ...req.headers };
+  const headers: Record<string, string | number> = { authorization: `Bearer ${OWNER_KEY}`, ...versionFor(req), ...req.headers };
   if (req.body !== undefined && !req.chunked) headers["content-length"] ??= Buffer.byteLength(req.body);
   // node:http frames a body in chunks by itself only for some methods: ask for it, so every method gets it.
   if (req.chunked) headers["transfer-encoding"] = "chunked";
@@ -284,9 +324,15 @@ export function stateOf(text: string): State {
 /** The mock's readable summary of a refused request (the X-Calcom-Mock-Diagnostics header). */
 export const diagnosticsOf = (answer: Answer): string => String(answer.headers["x-calcom-mock-diagnostics"] ?? "");
 
-/** The properties named by the top-level class-validator errors of a 400's `details`. */
-export const validationProperties = (answer: Answer): string[] =>
-  ((answer.json as { error: { details?: { errors?: Array<{ property?: string }> } } }).error.details?.errors ?? []).map((e) => e.property ?? "");
+/**
+ * The properties named by the top-level class-validator errors of a 400's `details`, or, for Cal.com's own input
+ * pipes (the bookings'), by the message's "<property> property is wrong" parts.
+ */
+export const validationProperties = (answer: Answer): string[] => {
+  const error = (answer.json as { error: { message: string; details?: { errors?: Array<{ property?: string }> } } }).error;
+  if (error.details?.errors) return error.details.errors.map((e) => e.property ?? "");
+  return [...error.message.matchAll(/(?:^|, )(\S+) property is wrong,/g)].map((m) => m[1]!);
+};
 
 export async function stateText(baseUrl: string): Promise<string> {
   const res = await fetch(`${baseUrl}/__admin/state`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
