@@ -326,14 +326,14 @@ export function seatChanges(
     if (email && existing.attendees.some((a) => a.email.toLowerCase() === email)) {
       throw withDiagnostics(conflict("already_signed_up_for_this_booking_error"), `${r.attendee.email} already holds a seat of booking ${existing.uid}`);
     }
-    const seatUid = newSeatUid(store, taken, `${existing.uid}:${attendee.id}`);
+    const seatUid = newSeatUid(store, taken, `${existing.uid}:${attendee.email || attendee.phoneNumber}`);
     const seat: BookingSeat = { referenceUid: seatUid, attendeeId: attendee.id, data: seatData(r.responses), metadata: seatMetadata };
     const row: Booking = { ...existing, attendees: [...existing.attendees, attendee], seatsReferences: [...seats, seat], updatedAt: iso(now) };
     return { row, seatUid };
   }
   const hosts = hostsFor(store, r.et, [o], q);
   const uid = newBookingUid(store, taken, `${r.et.id}:${o.start}:${r.attendee.email ?? r.attendee.phoneNumber}`);
-  const seatUid = newSeatUid(store, taken, `${uid}:${attendee.id}`);
+  const seatUid = newSeatUid(store, taken, `${uid}:${attendee.email || attendee.phoneNumber}`);
   const row = bookingRow(
     store,
     r.et,
