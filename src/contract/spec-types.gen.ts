@@ -7415,6 +7415,7 @@ export interface components {
             phoneNumber?: string;
             /**
              * @default en
+             * @example it
              * @enum {string}
              */
             language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
@@ -7444,6 +7445,7 @@ export interface components {
             /**
              * Format: uri
              * @deprecated
+             * @example https://example.com/meeting
              */
             meetingUrl?: string;
             location?: string | components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
@@ -7461,7 +7463,17 @@ export interface components {
              *     }
              */
             bookingFieldsResponses?: Record<string, never>;
+            /**
+             * @example {
+             *       "responseId": 123,
+             *       "teamMemberIds": [
+             *         101,
+             *         102
+             *       ]
+             *     }
+             */
             routing?: components["schemas"]["BookingRoutingInput_2024_08_13"];
+            /** @example 123456 */
             emailVerificationCode?: string;
         };
         CreateInstantBookingInput_2024_08_13: {
@@ -7489,6 +7501,7 @@ export interface components {
             /**
              * Format: uri
              * @deprecated
+             * @example https://example.com/meeting
              */
             meetingUrl?: string;
             location?: string | components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
@@ -7506,8 +7519,19 @@ export interface components {
              *     }
              */
             bookingFieldsResponses?: Record<string, never>;
+            /**
+             * @example {
+             *       "responseId": 123,
+             *       "teamMemberIds": [
+             *         101,
+             *         102
+             *       ]
+             *     }
+             */
             routing?: components["schemas"]["BookingRoutingInput_2024_08_13"];
+            /** @example 123456 */
             emailVerificationCode?: string;
+            /** @example true */
             instant: boolean;
         };
         CreateRecurringBookingInput_2024_08_13: {
@@ -7535,6 +7559,7 @@ export interface components {
             /**
              * Format: uri
              * @deprecated
+             * @example https://example.com/meeting
              */
             meetingUrl?: string;
             location?: string | components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
@@ -7552,182 +7577,407 @@ export interface components {
              *     }
              */
             bookingFieldsResponses?: Record<string, never>;
+            /**
+             * @example {
+             *       "responseId": 123,
+             *       "teamMemberIds": [
+             *         101,
+             *         102
+             *       ]
+             *     }
+             */
             routing?: components["schemas"]["BookingRoutingInput_2024_08_13"];
+            /** @example 123456 */
             emailVerificationCode?: string;
             /** @example 3 */
             recurrenceCount?: number;
         };
         BookingHost: {
+            /** @example 1 */
             id: number;
+            /** @example Jane Doe */
             name: string;
+            /** @example jane100@example.com */
             email: string;
+            /** @example jane100@example.com */
             displayEmail: string;
+            /** @example jane100 */
             username: string;
+            /** @example America/Los_Angeles */
             timeZone: string;
         };
         EventType: {
+            /** @example 1 */
             id: number;
+            /** @example some-event */
             slug: string;
         };
         BookingAttendee: {
+            /** @example John Doe */
             name: string;
+            /** @example john@example.com */
             email: string;
+            /** @example john@example.com */
             displayEmail: string;
+            /** @example America/New_York */
             timeZone: string;
+            /** @example en */
             language: string;
+            /** @example false */
             absent: boolean;
+            /** @example +1234567890 */
             phoneNumber?: string;
         };
         BookingOutput_2024_08_13: {
+            /** @example 123 */
             id: number;
+            /** @example booking_uid_123 */
             uid: string;
+            /** @example Consultation */
             title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /** @enum {string} */
+            /**
+             * @example accepted
+             * @enum {string}
+             */
             status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            /** @example User requested cancellation */
             cancellationReason: string;
+            /** @example canceller@example.com */
             cancelledByEmail: string;
+            /** @example User rescheduled the event */
             reschedulingReason?: string;
+            /** @example rescheduler@example.com */
             rescheduledByEmail?: string;
+            /** @example previous_uid_123 */
             rescheduledFromUid?: string;
+            /** @example new_uid_456 */
             rescheduledToUid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
+            /** @example 60 */
             duration: number;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example 50
+             */
             eventTypeId: number | null;
             eventType: components["schemas"]["EventType"] | null;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
             meetingUrl?: string | null;
+            /** @example https://example.com/meeting */
             location: string | null;
+            /** @example true */
             absentHost: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
             metadata: Record<string, never>;
+            /** @example 4 */
             rating?: number;
+            /** @example ics_uid_123 */
             icsUid?: string;
             attendees: components["schemas"]["BookingAttendee"][];
+            /**
+             * @example [
+             *       "guest1@example.com",
+             *       "guest2@example.com"
+             *     ]
+             */
             guests?: string[];
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
             bookingFieldsResponses: Record<string, never>;
         };
         RecurringBookingOutput_2024_08_13: {
+            /** @example 123 */
             id: number;
+            /** @example booking_uid_123 */
             uid: string;
+            /** @example Consultation */
             title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /** @enum {string} */
+            /**
+             * @example accepted
+             * @enum {string}
+             */
             status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            /** @example User requested cancellation */
             cancellationReason: string;
+            /** @example canceller@example.com */
             cancelledByEmail: string;
+            /** @example User rescheduled the event */
             reschedulingReason?: string;
+            /** @example previous_uid_123 */
             rescheduledFromUid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
+            /** @example 60 */
             duration: number;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example 50
+             */
             eventTypeId: number | null;
             eventType: components["schemas"]["EventType"] | null;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
             meetingUrl?: string | null;
+            /** @example https://example.com/meeting */
             location: string | null;
+            /** @example true */
             absentHost: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
             metadata: Record<string, never>;
+            /** @example 4 */
             rating?: number;
+            /** @example ics_uid_123 */
             icsUid?: string;
             attendees: components["schemas"]["BookingAttendee"][];
+            /**
+             * @example [
+             *       "guest1@example.com",
+             *       "guest2@example.com"
+             *     ]
+             */
             guests?: string[];
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
             bookingFieldsResponses: Record<string, never>;
+            /** @example recurring_uid_987 */
             recurringBookingUid: string;
         };
         SeatedAttendee: {
+            /** @example John Doe */
             name: string;
+            /** @example john@example.com */
             email: string;
+            /** @example john@example.com */
             displayEmail: string;
+            /** @example America/New_York */
             timeZone: string;
+            /** @example en */
             language: string;
+            /** @example false */
             absent: boolean;
+            /** @example +1234567890 */
             phoneNumber?: string;
+            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
+            /**
+             * @example {
+             *       "customField": "customValue"
+             *     }
+             */
             bookingFieldsResponses: Record<string, never>;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
             metadata?: Record<string, never>;
         };
         CreateSeatedBookingOutput_2024_08_13: {
+            /** @example 123 */
             id: number;
+            /** @example booking_uid_123 */
             uid: string;
+            /** @example Consultation */
             title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /** @enum {string} */
+            /**
+             * @example accepted
+             * @enum {string}
+             */
             status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            /** @example User requested cancellation */
             cancellationReason: string;
+            /** @example rescheduler@example.com */
             rescheduledByEmail?: string;
+            /** @example previous_uid_123 */
             rescheduledFromUid?: string;
+            /** @example new_uid_456 */
             rescheduledToUid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
+            /** @example 60 */
             duration: number;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example 50
+             */
             eventTypeId: number | null;
             eventType: components["schemas"]["EventType"] | null;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
             meetingUrl?: string | null;
+            /** @example https://example.com/meeting */
             location: string | null;
+            /** @example true */
             absentHost: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
             metadata: Record<string, never>;
+            /** @example 4 */
             rating?: number;
+            /** @example ics_uid_123 */
             icsUid?: string;
             attendees: components["schemas"]["SeatedAttendee"][];
+            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
         };
         CreateRecurringSeatedBookingOutput_2024_08_13: {
+            /** @example 123 */
             id: number;
+            /** @example booking_uid_123 */
             uid: string;
+            /** @example Consultation */
             title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /** @enum {string} */
+            /**
+             * @example accepted
+             * @enum {string}
+             */
             status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            /** @example User requested cancellation */
             cancellationReason: string;
+            /** @example previous_uid_123 */
             rescheduledFromUid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
+            /** @example 60 */
             duration: number;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example 50
+             */
             eventTypeId: number | null;
             eventType: components["schemas"]["EventType"] | null;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
             meetingUrl?: string | null;
+            /** @example https://example.com/meeting */
             location: string | null;
+            /** @example true */
             absentHost: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
             metadata: Record<string, never>;
+            /** @example 4 */
             rating?: number;
+            /** @example ics_uid_123 */
             icsUid?: string;
             attendees: components["schemas"]["SeatedAttendee"][];
+            /** @example recurring_uid_987 */
             recurringBookingUid: string;
+            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
         };
         CreateBookingOutput_2024_08_13: {
@@ -7739,68 +7989,145 @@ export interface components {
             data: components["schemas"]["BookingOutput_2024_08_13"] | components["schemas"]["RecurringBookingOutput_2024_08_13"][] | components["schemas"]["CreateSeatedBookingOutput_2024_08_13"] | components["schemas"]["CreateRecurringSeatedBookingOutput_2024_08_13"][];
         };
         GetSeatedBookingOutput_2024_08_13: {
+            /** @example 123 */
             id: number;
+            /** @example booking_uid_123 */
             uid: string;
+            /** @example Consultation */
             title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /** @enum {string} */
+            /**
+             * @example accepted
+             * @enum {string}
+             */
             status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            /** @example User requested cancellation */
             cancellationReason: string;
+            /** @example rescheduler@example.com */
             rescheduledByEmail?: string;
+            /** @example previous_uid_123 */
             rescheduledFromUid?: string;
+            /** @example new_uid_456 */
             rescheduledToUid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
+            /** @example 60 */
             duration: number;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example 50
+             */
             eventTypeId: number | null;
             eventType: components["schemas"]["EventType"] | null;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
             meetingUrl?: string | null;
+            /** @example https://example.com/meeting */
             location: string | null;
+            /** @example true */
             absentHost: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
             metadata: Record<string, never>;
+            /** @example 4 */
             rating?: number;
+            /** @example ics_uid_123 */
             icsUid?: string;
             attendees: components["schemas"]["SeatedAttendee"][];
         };
         GetRecurringSeatedBookingOutput_2024_08_13: {
+            /** @example 123 */
             id: number;
+            /** @example booking_uid_123 */
             uid: string;
+            /** @example Consultation */
             title: string;
+            /** @example Learn how to integrate scheduling into marketplace. */
             description: string;
             hosts: components["schemas"]["BookingHost"][];
-            /** @enum {string} */
+            /**
+             * @example accepted
+             * @enum {string}
+             */
             status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
+            /** @example User requested cancellation */
             cancellationReason: string;
+            /** @example previous_uid_123 */
             rescheduledFromUid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
+            /** @example 60 */
             duration: number;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example 50
+             */
             eventTypeId: number | null;
             eventType: components["schemas"]["EventType"] | null;
-            /** @deprecated */
+            /**
+             * @deprecated
+             * @example https://example.com/recurring-meeting
+             */
             meetingUrl?: string | null;
+            /** @example https://example.com/meeting */
             location: string | null;
+            /** @example true */
             absentHost: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
+            /**
+             * @example {
+             *       "key": "value"
+             *     }
+             */
             metadata: Record<string, never>;
+            /** @example 4 */
             rating?: number;
+            /** @example ics_uid_123 */
             icsUid?: string;
             attendees: components["schemas"]["SeatedAttendee"][];
+            /** @example recurring_uid_987 */
             recurringBookingUid: string;
         };
         GetBookingOutput_2024_08_13: {
@@ -7871,7 +8198,9 @@ export interface components {
             start: string;
             /** Format: email */
             rescheduledBy?: string;
+            /** @example User requested reschedule */
             reschedulingReason?: string;
+            /** @example 123456 */
             emailVerificationCode?: string;
         };
         RescheduleSeatedBookingInput_2024_08_13: {
@@ -7879,7 +8208,9 @@ export interface components {
             start: string;
             /** Format: email */
             rescheduledBy?: string;
+            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
+            /** @example 123456 */
             emailVerificationCode?: string;
         };
         RescheduleBookingOutput_2024_08_13: {
@@ -7896,7 +8227,9 @@ export interface components {
             cancelSubsequentBookings?: boolean;
         };
         CancelSeatedBookingInput_2024_08_13: {
+            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
+            /** @example User requested cancellation */
             cancellationReason?: string;
         };
         CancelBookingOutput_2024_08_13: {

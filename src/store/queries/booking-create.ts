@@ -23,6 +23,7 @@ import {
   CAL_VIDEO,
   checkAttendee,
   checkBookingFields,
+  checkMetadata,
   parseStart,
   pipeRefusal,
   type AttendeeInput,
@@ -200,6 +201,7 @@ export async function createBooking(ctx: WriteContext, body: CreateBody): Promis
   // The input pipe's checks that the contract cannot make.
   const start = parseStart(body.start);
   checkAttendee(body.attendee);
+  checkMetadata(body.metadata as Record<string, unknown> | undefined);
   if (!namesEventType(body)) {
     throw pipeRefusal(["eventTypeId or eventTypeSlug + username"], "Either eventTypeId or eventTypeSlug + username or eventTypeSlug + teamSlug must be provided");
   }

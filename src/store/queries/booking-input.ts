@@ -42,6 +42,13 @@ export function checkAttendee(a: AttendeeInput): void {
   }
 }
 
+const METADATA_RULE = "Metadata must have at most 50 keys, each key up to 40 characters, and string values up to 500 characters.";
+
+/** Cal.com's metadata rule on keys (the contract says the number of keys and the values; OpenAPI 3.0 cannot say key lengths). */
+export function checkMetadata(metadata: Record<string, unknown> | undefined): void {
+  if (metadata && Object.keys(metadata).some((k) => k.length > 40)) throw pipeRefusal(["metadata"], METADATA_RULE);
+}
+
 /** The lengths a variable-length event type offers (its metadata's multipleDuration), if it offers several. */
 function lengthOptions(et: EventType): number[] | undefined {
   const options = (et.metadata as { multipleDuration?: unknown } | undefined)?.multipleDuration;
