@@ -329,6 +329,19 @@ describe("recurring bookings", () => {
     expect(expectSuccess(await get(series[1].uid))).toEqual(series[1]);
   });
 
+  it("rescheduling an occurrence keeps it in the series: the series then holds the cancelled one and its replacement", async () => {
+    const series = expectSuccess<any[]>(await book({ start: "2030-01-08T10:00:00Z", eventTypeId: ids.weekly, attendee: ada, recurrenceCount: 3 }), 201);
+    const moved = expectSuccess(await reschedule(series[1].uid, { start: "2030-01-16T10:00:00Z" }), 201);
+    expect(moved).toMatchObject({ recurringBookingUid: series[0].recurringBookingUid, rescheduledFromUid: series[1].uid, start: "2030-01-16T10:00:00.000Z" });
+    const after = expectSuccess<any[]>(await get(series[0].recurringBookingUid));
+    expect(after.map((b) => [b.start, b.status])).toEqual([
+      ["2030-01-08T10:00:00.000Z", "accepted"],
+      ["2030-01-15T10:00:00.000Z", "cancelled"],
+      ["2030-01-16T10:00:00.000Z", "accepted"],
+      ["2030-01-22T10:00:00.000Z", "accepted"],
+    ]);
+  });
+
   it("recurrenceCount books fewer occurrences, never more than the event type's count", async () => {
     const two = expectSuccess<any[]>(await book({ start: "2030-01-08T10:00:00Z", eventTypeId: ids.weekly, attendee: ada, recurrenceCount: 2 }), 201);
     expect(two).toHaveLength(2);
