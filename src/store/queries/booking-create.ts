@@ -29,7 +29,7 @@ import {
   type AttendeeInput,
   type ResolvedLocation,
 } from "./booking-input.js";
-import { checkBounds, hostsFor, needsConfirmation, type Hosts, type Occurrence, type SlotQuestion } from "./booking-slot.js";
+import { checkBounds, hostsFor, needsConfirmation, slotInput, type Hosts, type Occurrence, type SlotQuestion } from "./booking-slot.js";
 import { bookingAnswer, eventTypeToBook, isEventTypeAdminOrOwner, namesEventType } from "./bookings.js";
 
 const MINUTE = 60_000;
@@ -218,9 +218,11 @@ export async function createBooking(ctx: WriteContext, body: CreateBody): Promis
   const r: Request = { et, attendee: body.attendee, guests: body.guests, location, responses: responsesOf(body, location), metadata: { ...body.metadata } };
   const q: SlotQuestion = { now: ctx.now, bookerZone: body.attendee.timeZone, length };
   checkBookerLimit(store, et, body.attendee.email, ctx.now);
-  checkBounds(store, et, start, q);
+  // One gathering of the hosts' days serves both questions.
+  const input = slotInput(store, et, start, q);
+  checkBounds(store, et, start, q, input);
   if (et.seatsPerTimeSlot) return createSeat(ctx, r, { start, end: start + length * MINUTE }, q);
-  const hosts = hostsFor(store, et, [{ start, end: start + length * MINUTE }], q);
+  const hosts = hostsFor(store, et, [{ start, end: start + length * MINUTE }], q, [input]);
   const taken: Taken = new Set();
   const uid = newBookingUid(store, taken, `${et.id}:${start}:${body.attendee.email ?? body.attendee.phoneNumber}`);
   const row = bookingRow(

@@ -8,6 +8,7 @@
 import { badRequest } from "../../errors.js";
 import { computeSlots, dateKey, freeHostIds } from "../../scheduling/index.js";
 import { futureLimit, withinLimit } from "../../scheduling/booking-window.js";
+import type { SlotsInput } from "../../scheduling/index.js";
 import type { EventType } from "../schema.js";
 import type { Store } from "../store.js";
 import { hostsOfEventType, slotsInputFor, windowAround, type EventTypeHost } from "./availability.js";
@@ -43,9 +44,8 @@ export interface SlotQuestion {
  * Cal.com's isOutOfBounds for one start: in the past (its own message), inside the minimum notice, or beyond the
  * booking window (read by the engine's booking-window rule, the same GET /v2/slots applies).
  */
-export function checkBounds(store: Store, et: EventType, start: number, q: SlotQuestion): void {
+export function checkBounds(store: Store, et: EventType, start: number, q: SlotQuestion, input = slotInput(store, et, start, q)): void {
   if (start < q.now) throw badRequest(PAST);
-  const input = slotsInputFor(store, et, { ...windowAround(start), now: q.now, timeZone: q.bookerZone, duration: q.length, bookingUidToReschedule: q.rescheduleUid });
   const rules = input.eventType;
   if (rules.minimumBookingNotice && start < q.now + rules.minimumBookingNotice * MINUTE) throw badRequest(OUT_OF_BOUNDS);
   const w = rules.bookingWindow;
@@ -56,6 +56,11 @@ export function checkBounds(store: Store, et: EventType, start: number, q: SlotQ
     ? [...new Set(computeSlots({ ...input, query: { ...input.query, start: q.now, end: start + DAY } }).map((s) => dateKey(s.start, q.bookerZone)))]
     : [];
   if (!withinLimit(futureLimit(w, q.now, rules.timeZone, q.bookerZone, bookable), start)) throw badRequest(OUT_OF_BOUNDS);
+}
+
+/** What the engine reads to answer for one start: the days around it, as GET /v2/slots would gather them. */
+export function slotInput(store: Store, et: EventType, start: number, q: SlotQuestion, hosts = hostsOfEventType(store, et)): SlotsInput {
+  return slotsInputFor(store, et, { ...windowAround(start), now: q.now, timeZone: q.bookerZone, duration: q.length, bookingUidToReschedule: q.rescheduleUid }, hosts);
 }
 
 /** The hosts a booking goes to: its organizer, and the other hosts who attend (a collective or round-robin team's). */
@@ -98,14 +103,14 @@ export function luckyHost(store: Store, et: EventType, candidates: readonly Even
  * event type, "One of the hosts…" for a team's. Cal.com checks the first two occurrences of a recurring booking
  * only; the caller passes those.
  */
-export function hostsFor(store: Store, et: EventType, occurrences: readonly Occurrence[], q: SlotQuestion): Hosts {
+export function hostsFor(store: Store, et: EventType, occurrences: readonly Occurrence[], q: SlotQuestion, inputs: readonly SlotsInput[] = []): Hosts {
   const hosts = hostsOfEventType(store, et);
   const team = et.teamId != null;
   const refuse = () => badRequest(team ? HOSTS_UNAVAILABLE : USER_UNAVAILABLE);
   if (hosts.length === 0) throw refuse();
   let free: Set<number> | undefined;
-  for (const o of occurrences) {
-    const input = slotsInputFor(store, et, { ...windowAround(o.start), now: q.now, timeZone: q.bookerZone, duration: q.length, bookingUidToReschedule: q.rescheduleUid }, hosts);
+  for (const [i, o] of occurrences.entries()) {
+    const input = inputs[i] ?? slotInput(store, et, o.start, q, hosts);
     const here = new Set(freeHostIds(input, o.start, o.end));
     free = free ? new Set([...free].filter((id) => here.has(id))) : here;
   }
