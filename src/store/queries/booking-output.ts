@@ -151,6 +151,7 @@ function common(store: Store, b: Booking, eventType: EventType | undefined): Com
   const reason = (b.responses as Record<string, unknown> | undefined)?.rescheduledReason;
   const start = iso(b.startTime);
   const end = iso(b.endTime);
+  const by = rescheduledByEmail(store, b);
   return {
     id: b.id,
     uid: b.uid,
@@ -159,7 +160,7 @@ function common(store: Store, b: Booking, eventType: EventType | undefined): Com
     hosts: organizer ? [hostOutput(organizer)] : [],
     status: b.status.toLowerCase() as CommonOutput["status"],
     ...(typeof reason === "string" && { reschedulingReason: reason }),
-    ...(rescheduledByEmail(store, b) !== undefined && { rescheduledByEmail: rescheduledByEmail(store, b)! }),
+    ...(by !== undefined && { rescheduledByEmail: by }),
     ...(b.fromReschedule && { rescheduledFromUid: b.fromReschedule }),
     start,
     end,
@@ -205,10 +206,11 @@ export function toBookingOutput(store: Store, b: Booking, options: OutputOptions
   const eventType = b.eventTypeId == null ? undefined : store.get("eventTypes", b.eventTypeId);
   const base = common(store, b, eventType);
   const recurring = b.recurringEventId ?? undefined;
+  const to = recurring ? undefined : rescheduledToUid(store, b);
   if (eventType?.seatsPerTimeSlot) {
     const seated: SeatedBookingOutput = {
       ...base,
-      ...(!recurring && rescheduledToUid(store, b) !== undefined && { rescheduledToUid: rescheduledToUid(store, b)! }),
+      ...(to !== undefined && { rescheduledToUid: to }),
       cancellationReason: b.cancellationReason ?? "",
       attendees: options.showAttendees || eventType.seatsShowAttendees ? seatedAttendees(b) : [],
       ...(options.seatUid !== undefined && { seatUid: options.seatUid }),
@@ -227,10 +229,7 @@ export function toBookingOutput(store: Store, b: Booking, options: OutputOptions
     ...(guests.length > 0 && { guests }),
     bookingFieldsResponses: fieldsResponses(responses),
   };
-  if (!recurring) {
-    const to = rescheduledToUid(store, b);
-    return to === undefined ? regular : { ...regular, rescheduledToUid: to };
-  }
+  if (!recurring) return to === undefined ? regular : { ...regular, rescheduledToUid: to };
   delete regular.rescheduledByEmail;
   return { ...regular, recurringBookingUid: recurring };
 }
