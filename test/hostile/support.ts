@@ -232,10 +232,17 @@ export interface RawRequest {
   timeoutMs?: number;
 }
 
-/** The `cal-api-version` the operation a request reaches requires (the scheduling ones), so attacks get past it. */
+/** The `cal-api-version` the request's operation requires (Cal.com routes by it), so the attack reaches its handler. */
 function versionFor(req: RawRequest): Record<string, string> {
-  const operation = matchOperation(allOperations, req.method, req.path.split("?")[0]!).operation;
-  return operation?.apiVersions ? { "cal-api-version": operation.apiVersions[0]! } : {};
+  const path = req.path.split("?")[0]!;
+  let decoded: string;
+  try {
+    decoded = decodeURI(path);
+  } catch {
+    decoded = path;
+  }
+  const versions = (matchOperation(allOperations, req.method, path).operation ?? matchOperation(allOperations, req.method, decoded).operation)?.apiVersions;
+  return versions?.[0] ? { "cal-api-version": versions[0] } : {};
 }
 
 /**
