@@ -11,8 +11,7 @@
  *   --startups <n>     start-ups timed with the large-org file present (3)  BENCH_STARTUPS
  *   --only <list>      phases to run: reads (= read-assigned,read-user,read-users,read-uncached), writes (= assign,unassign),
  *                      mixed (90% reads, 10% assigns), grown (start-up and RSS after 100k writes), baselines,
- *                      spec (= spec-startup,spec-static,spec-rss), slots (GET /v2/slots: a user's booked week
- *                      at load beside bare Express, a 50-host round-robin month one request at a time); default all   BENCH_ONLY
+    (flags.only ?? process.env.BENCH_ONLY ?? "reads,writes,mixed,grown,baselines,spec,slots,bookings")
  *   --cpu-prof         run the mock under node --cpu-prof; profiles go to bench/results/profiles/
  *   --mock-node-args <args>  extra node flags for the mock, e.g. "--max-old-space-size=192"   BENCH_MOCK_NODE_ARGS
  *   --mock-dist <dir>  run the mock's cli.js from another build (an A/B of a change); default dist/   BENCH_MOCK_DIST
@@ -35,6 +34,9 @@ import { loadContract } from "../src/contract/index.js";
 import { answeredBy } from "../src/routes/index.js";
 import { scenarioState } from "../src/store/scenarios.js";
 import { plausibleRequest } from "../test/support/plausible.js";
+import { computeSlots } from "../src/scheduling/index.js";
+import { slotsInputFor } from "../src/store/queries/availability.js";
+import { Store } from "../src/store/store.js";
 import type { State } from "../src/store/schema.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -54,6 +56,7 @@ const TARGETS = {
   readVsPrism: 1.5,
   readP99Ms: 25,
   writesPerSec: 2000,
+  bookingsPerSec: 1000,
   startupMs: 1500,
   peakRssMb: 300,
   specVsPrismCli: 3,
@@ -94,7 +97,7 @@ const config = {
   connections: Math.max(1, Math.round(num(flags.connections, "BENCH_CONNECTIONS", 50))),
   startups: Math.max(1, Math.round(num(flags.startups, "BENCH_STARTUPS", 3))),
   only: new Set(
-    (flags.only ?? process.env.BENCH_ONLY ?? "reads,writes,mixed,grown,baselines,spec,slots")
+    (flags.only ?? process.env.BENCH_ONLY ?? "reads,writes,mixed,grown,baselines,spec,slots,bookings")
       .split(",")
       .map((s) => s.trim())
       .flatMap((s) =>
@@ -770,6 +773,77 @@ async function grownFile(seededFile: string, file: string, writes: number): Prom
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Bookings
+
+/**
+ * Durable bookings per second: POST /v2/bookings on the file store (a copy of the seeded large-org file), each
+ * request a free slot of another host (the slot engine's own answer, computed here from the server's state), so each
+ * can succeed; an acknowledgement means the booking is in the journal and synced. Bare Express answers the same
+ * booking body in the same run, for the ceiling.
+ */
+async function bookingsPhase(seededFile: string, tmp: string, orgId: number): Promise<{ rows: Row[]; out: Record<string, unknown> }> {
+  const rows: Row[] = [];
+  if (!config.only.has("bookings")) return { rows, out: {} };
+  const file = join(tmp, "bookings.json");
+  copyFileSync(seededFile, file);
+  const mock = await startMock(file, orgId);
+  const state = ((await (await fetch(`${mock.base}/__admin/state`)).json()) as { data: State }).data;
+  const store = new Store(state);
+  const now = Date.now();
+  const DAY = 86_400_000;
+  // Enough slots for the fastest run imaginable: hosts interleaved, so consecutive bookings touch different hosts.
+  const hosts = state.eventTypes.filter((e) => e.userId !== null && e.slug === "thirty-minutes").slice(0, 400);
+  const perHost = hosts.map((et) =>
+    computeSlots(slotsInputFor(store, et, { start: now + 2 * DAY, end: now + 62 * DAY, now })).map((slot) => ({ eventTypeId: et.id, start: new Date(slot.start).toISOString() })),
+  );
+  const pool: Array<{ eventTypeId: number; start: string }> = [];
+  for (let i = 0; pool.length < 200_000 && perHost.some((list) => i < list.length); i++) for (const list of perHost) if (i < list.length) pool.push(list[i]!);
+  console.log(`
+bookings: calcom-mock (pid ${mock.child.pid}, file store), ${pool.length.toLocaleString("en")} free slots of ${hosts.length} hosts`);
+  let next = 0;
+  let wraps = 0;
+  const book: RequestSpec = {
+    method: "POST",
+    path: "/v2/bookings",
+    headers: { "content-type": "application/json", "cal-api-version": "2024-08-13" },
+    setupRequest: (req) => {
+      if (next >= pool.length) wraps++;
+      const slot = pool[next++ % pool.length]!;
+      return { ...req, body: JSON.stringify({ ...slot, attendee: { name: "Bench Booker", email: `bench${next}@bench.example`, timeZone: "Europe/London" } }) };
+    },
+  };
+  const run = await measure("POST /v2/bookings (durable, 201)", mock.base, mock.child.pid, () => ({ requests: [book] }));
+  // One more booking, for the body bare Express answers.
+  const sample = pool[next++ % pool.length]!;
+  const one = await fetch(`${mock.base}/v2/bookings`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cal-api-version": "2024-08-13" },
+    body: JSON.stringify({ ...sample, attendee: { name: "Bench Booker", email: "sample@bench.example", timeZone: "Europe/London" } }),
+  });
+  const body = (await one.json()) as unknown;
+  const peak = mb(procKb(mock.child.pid, "VmHWM"));
+  await stopChild(mock.child);
+
+  const bodiesFile = join(tmp, "booking-body.json");
+  writeFileSync(bodiesFile, JSON.stringify({ "/v2/bookings": body }));
+  const st = performance.now();
+  const express = startChild("express", ["--import", "tsx", join(ROOT, "bench", "servers", "express-baseline.ts"), bodiesFile]);
+  const base = `http://127.0.0.1:${await childPort(express)}`;
+  await waitForAnswer(express, `${base}/v2/bookings`, {}, st, 200, 60_000);
+  console.log(`bare Express 5 (pid ${express.pid}), the same booking body`);
+  const constant: RequestSpec = { method: "POST", path: "/v2/bookings", headers: book.headers!, body: JSON.stringify({ ...sample, attendee: { name: "Bench Booker", email: "x@bench.example", timeZone: "Europe/London" } }) };
+  const baseline = await measure("POST /v2/bookings (constant answer)", base, express.pid, () => ({ requests: [constant] }));
+  await stopChild(express, 5000);
+
+  const vs = ratio(run.okPerSec, baseline.reqPerSec);
+  rows.push({ figure: "bookings (POST) acked/s, file store", mock: run.okPerSec, unit: "/s", express: baseline.reqPerSec, target: `≥ ${TARGETS.bookingsPerSec}/s`, pass: run.okPerSec >= TARGETS.bookingsPerSec });
+  rows.push({ figure: "  vs bare Express", mock: vs, unit: "×" });
+  rows.push({ figure: "  bookings non-2xx", mock: run.non2xx + run.errors, unit: "" });
+  rows.push({ figure: "  bookings p50 / p99", mock: run.p50Ms, unit: `ms / ${run.p99Ms.toFixed(1)} ms`, express: baseline.p50Ms });
+  return { rows, out: { mock: run, express: baseline, slots: pool.length, hosts: hosts.length, poolWraps: wraps, peakRssMb: peak } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Main
 
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
@@ -986,6 +1060,10 @@ async function main(): Promise<void> {
     const slotsRows = await slotsPhase(seededFile, tmp, profileDir);
     out.slots = slotsRows.out;
 
+    // 4b. Bookings, durable, beside bare Express.
+    const bookingRows = await bookingsPhase(seededFile, tmp, facts.orgId);
+    out.bookings = bookingRows.out;
+
     // 5. Baselines.
     const baselines: Record<string, { startMs: number; peakRssMb: number; runs: Record<string, RunFigures>; meanBytes?: Record<string, number> }> = {};
     if (config.only.has("baselines")) {
@@ -1081,6 +1159,7 @@ async function main(): Promise<void> {
     rows.push(...grownRows);
     rows.push(...specRows.rows);
     rows.push(...slotsRows.rows);
+    rows.push(...bookingRows.rows);
     rows.push({ figure: "start-up, large-org file present", mock: startupMedian, unit: "ms", express: baselines.express?.startMs, prism: baselines.prism?.startMs, target: `< ${TARGETS.startupMs} ms`, pass: startupMedian < TARGETS.startupMs });
     rows.push({ figure: "peak RSS (VmHWM)", mock: mockPeakMb, unit: "MB", express: baselines.express?.peakRssMb, prism: baselines.prism?.peakRssMb, target: `< ${TARGETS.peakRssMb} MB`, pass: mockPeakMb < TARGETS.peakRssMb });
 

@@ -181,7 +181,11 @@ const PARSE_INT_MESSAGE = "Validation failed (numeric string is expected)";
  * failed. `targets` are the parts as the DTOs saw them (after coercion, unknown body fields stripped). The mock's
  * readable summary of every problem travels beside it (header, journal), never in the body.
  */
-export function validationFailure(diagnostics: readonly Diagnostic[], targets: Partial<Record<Diagnostic["location"], unknown>> = {}): HttpError {
+export function validationFailure(
+  diagnostics: readonly Diagnostic[],
+  targets: Partial<Record<Diagnostic["location"], unknown>> = {},
+  inputPipe?: "body",
+): HttpError {
   const summary = summarize(diagnostics);
   if (diagnostics.some((d) => d.location === "path")) {
     // A string path parameter Cal.com does not validate (too long, or text the database cannot store): the mock's
@@ -190,8 +194,31 @@ export function validationFailure(diagnostics: readonly Diagnostic[], targets: P
     return new HttpError(error.status, error.code, error.message, error.details, summary);
   }
   const first = diagnostics.find((d) => d.constraint)?.location ?? diagnostics[0]?.location ?? "body";
-  const errors = bounded(validationErrors(targets[first], diagnostics.filter((d) => d.location === first)));
-  return new HttpError(400, "BadRequestException", "Bad Request Exception", { errors }, summary);
+  const errors = validationErrors(targets[first], diagnostics.filter((d) => d.location === first));
+  if (inputPipe === first) {
+    const error = badRequest(pipeMessage(errors));
+    return new HttpError(error.status, error.code, error.message, error.details, summary);
+  }
+  return new HttpError(400, "BadRequestException", "Bad Request Exception", { errors: bounded(errors) }, summary);
+}
+
+/** How long a pipe's message may grow: a body of thousands of unknown keys would otherwise answer megabytes. */
+const MAX_PIPE_MESSAGE = 8000;
+
+/**
+ * The message Cal.com's own input pipes (bookings' create, cancel, reschedule) throw for failed validation: per
+ * error `"<property> property is wrong,<its constraints, joined by ", "> <its children, the same way>"`, the errors
+ * joined by ", ". So a property with no nested errors ends with a space, as Cal.com's does.
+ */
+export function pipeMessage(errors: readonly ValidationErrorObject[]): string {
+  let out = "";
+  for (const e of errors) {
+    const constraints = e.constraints ? Object.values(e.constraints).join(", ") : "";
+    const part = `${e.property} property is wrong,${constraints} ${e.children.length > 0 ? pipeMessage(e.children) : ""}`;
+    out += out ? `, ${part}` : part;
+    if (out.length > MAX_PIPE_MESSAGE) return `${out.slice(0, MAX_PIPE_MESSAGE)}…`;
+  }
+  return out;
 }
 
 /** A header value: latin-1 without control characters, and short enough for any client's header limits. */

@@ -139,6 +139,12 @@ export function diagnose(
       continue;
     }
     if (["anyOf", "oneOf", "allOf", "if", "not"].includes(e.keyword)) continue;
+    if (e.keyword === "additionalProperties") {
+      // class-validator's whitelist reports the unknown property itself, not the object holding it.
+      const unknown = String((e.params as { additionalProperty: string }).additionalProperty);
+      out.push({ location, field: [...segments, unknown].join("/"), message: "is not a property of this body", value: (e.data as Record<string, unknown>)?.[unknown], constraint: constraintOf(e, unknown) });
+      continue;
+    }
     // A failing item of a list of plain values: class-validator's `{each: true}` reports it on the list.
     const last = segments.at(-1);
     const each = last !== undefined && isIndex(last) && segments.length >= 2 && !isComposite(e.data);

@@ -7066,11 +7066,16 @@ export interface components {
         };
         ValidateBookingLocation_2024_08_13: Record<string, never>;
         CreateBookingAttendee: {
-            /** @example John Doe */
+            /** @example Ada Lovelace */
             name: string;
-            /** @example America/New_York */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email?: string;
+            /** @example Europe/London */
             timeZone: string;
-            /** @example +919876543210 */
+            /** @example +442071838750 */
             phoneNumber?: string;
             /**
              * @default en
@@ -7078,50 +7083,50 @@ export interface components {
              * @enum {string}
              */
             language: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
-            /** @example john.doe@example.com */
-            email?: string;
         };
         CreateBookingInput_2024_08_13: {
-            /** @example 2024-08-13T09:00:00Z */
+            /** @example 2030-01-08T10:00:00Z */
             start: string;
+            /** @example 30 */
+            lengthInMinutes?: number;
+            /** @example 3 */
+            eventTypeId?: number;
+            /** @example thirty-minutes */
+            eventTypeSlug?: string;
+            /** @example acme-admin */
+            username?: string;
+            /** @example sales */
+            teamSlug?: string;
+            /** @example acme */
+            organizationSlug?: string;
             attendee: components["schemas"]["CreateBookingAttendee"];
             /**
-             * @example {
-             *       "customField": "customValue"
-             *     }
-             */
-            bookingFieldsResponses?: Record<string, never>;
-            /** @example 123 */
-            eventTypeId?: number;
-            /** @example my-event-type */
-            eventTypeSlug?: string;
-            /** @example john-doe */
-            username?: string;
-            /** @example john-doe */
-            teamSlug?: string;
-            /** @example acme-corp */
-            organizationSlug?: string;
-            /**
              * @example [
-             *       "guest1@example.com",
-             *       "guest2@example.com"
+             *       "guest1@example.com"
              *     ]
              */
             guests?: string[];
             /**
+             * Format: uri
              * @deprecated
              * @example https://example.com/meeting
              */
             meetingUrl?: string;
-            location?: components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
+            location?: string | components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
             /**
              * @example {
              *       "key": "value"
              *     }
              */
-            metadata?: Record<string, never>;
-            /** @example 30 */
-            lengthInMinutes?: number;
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @example {
+             *       "notes": "Agenda attached"
+             *     }
+             */
+            bookingFieldsResponses?: Record<string, never>;
             /**
              * @example {
              *       "responseId": 123,
@@ -7136,46 +7141,48 @@ export interface components {
             emailVerificationCode?: string;
         };
         CreateInstantBookingInput_2024_08_13: {
-            /** @example 2024-08-13T09:00:00Z */
+            /** @example 2030-01-08T10:00:00Z */
             start: string;
+            /** @example 30 */
+            lengthInMinutes?: number;
+            /** @example 3 */
+            eventTypeId?: number;
+            /** @example thirty-minutes */
+            eventTypeSlug?: string;
+            /** @example acme-admin */
+            username?: string;
+            /** @example sales */
+            teamSlug?: string;
+            /** @example acme */
+            organizationSlug?: string;
             attendee: components["schemas"]["CreateBookingAttendee"];
             /**
-             * @example {
-             *       "customField": "customValue"
-             *     }
-             */
-            bookingFieldsResponses?: Record<string, never>;
-            /** @example 123 */
-            eventTypeId?: number;
-            /** @example my-event-type */
-            eventTypeSlug?: string;
-            /** @example john-doe */
-            username?: string;
-            /** @example john-doe */
-            teamSlug?: string;
-            /** @example acme-corp */
-            organizationSlug?: string;
-            /**
              * @example [
-             *       "guest1@example.com",
-             *       "guest2@example.com"
+             *       "guest1@example.com"
              *     ]
              */
             guests?: string[];
             /**
+             * Format: uri
              * @deprecated
              * @example https://example.com/meeting
              */
             meetingUrl?: string;
-            location?: components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
+            location?: string | components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
             /**
              * @example {
              *       "key": "value"
              *     }
              */
-            metadata?: Record<string, never>;
-            /** @example 30 */
-            lengthInMinutes?: number;
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @example {
+             *       "notes": "Agenda attached"
+             *     }
+             */
+            bookingFieldsResponses?: Record<string, never>;
             /**
              * @example {
              *       "responseId": 123,
@@ -7192,46 +7199,48 @@ export interface components {
             instant: boolean;
         };
         CreateRecurringBookingInput_2024_08_13: {
-            /** @example 2024-08-13T09:00:00Z */
+            /** @example 2030-01-08T10:00:00Z */
             start: string;
+            /** @example 30 */
+            lengthInMinutes?: number;
+            /** @example 3 */
+            eventTypeId?: number;
+            /** @example thirty-minutes */
+            eventTypeSlug?: string;
+            /** @example acme-admin */
+            username?: string;
+            /** @example sales */
+            teamSlug?: string;
+            /** @example acme */
+            organizationSlug?: string;
             attendee: components["schemas"]["CreateBookingAttendee"];
             /**
-             * @example {
-             *       "customField": "customValue"
-             *     }
-             */
-            bookingFieldsResponses?: Record<string, never>;
-            /** @example 123 */
-            eventTypeId?: number;
-            /** @example my-event-type */
-            eventTypeSlug?: string;
-            /** @example john-doe */
-            username?: string;
-            /** @example john-doe */
-            teamSlug?: string;
-            /** @example acme-corp */
-            organizationSlug?: string;
-            /**
              * @example [
-             *       "guest1@example.com",
-             *       "guest2@example.com"
+             *       "guest1@example.com"
              *     ]
              */
             guests?: string[];
             /**
+             * Format: uri
              * @deprecated
              * @example https://example.com/meeting
              */
             meetingUrl?: string;
-            location?: components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
+            location?: string | components["schemas"]["BookingInputAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeAddressLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeeDefinedLocation_2024_08_13"] | components["schemas"]["BookingInputAttendeePhoneLocation_2024_08_13"] | components["schemas"]["BookingInputIntegrationLocation_2024_08_13"] | components["schemas"]["BookingInputLinkLocation_2024_08_13"] | components["schemas"]["BookingInputPhoneLocation_2024_08_13"] | components["schemas"]["BookingInputOrganizersDefaultAppLocation_2024_08_13"];
             /**
              * @example {
              *       "key": "value"
              *     }
              */
-            metadata?: Record<string, never>;
-            /** @example 30 */
-            lengthInMinutes?: number;
+            metadata?: {
+                [key: string]: string | number | boolean;
+            };
+            /**
+             * @example {
+             *       "notes": "Agenda attached"
+             *     }
+             */
+            bookingFieldsResponses?: Record<string, never>;
             /**
              * @example {
              *       "responseId": 123,
@@ -7244,7 +7253,7 @@ export interface components {
             routing?: components["schemas"]["BookingRoutingInput_2024_08_13"];
             /** @example 123456 */
             emailVerificationCode?: string;
-            /** @example 5 */
+            /** @example 3 */
             recurrenceCount?: number;
         };
         BookingHost: {
@@ -7276,11 +7285,8 @@ export interface components {
             displayEmail: string;
             /** @example America/New_York */
             timeZone: string;
-            /**
-             * @example en
-             * @enum {string}
-             */
-            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+            /** @example en */
+            language: string;
             /** @example false */
             absent: boolean;
             /** @example +1234567890 */
@@ -7300,11 +7306,11 @@ export interface components {
              * @example accepted
              * @enum {string}
              */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
             /** @example User requested cancellation */
-            cancellationReason?: string;
+            cancellationReason: string;
             /** @example canceller@example.com */
-            cancelledByEmail?: string;
+            cancelledByEmail: string;
             /** @example User rescheduled the event */
             reschedulingReason?: string;
             /** @example rescheduler@example.com */
@@ -7313,9 +7319,15 @@ export interface components {
             rescheduledFromUid?: string;
             /** @example new_uid_456 */
             rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
             /** @example 60 */
             duration: number;
@@ -7323,27 +7335,33 @@ export interface components {
              * @deprecated
              * @example 50
              */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
             /**
              * @deprecated
              * @example https://example.com/recurring-meeting
              */
-            meetingUrl?: string;
+            meetingUrl?: string | null;
             /** @example https://example.com/meeting */
-            location: string;
+            location: string | null;
             /** @example true */
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
             /**
              * @example {
              *       "key": "value"
              *     }
              */
-            metadata?: Record<string, never>;
+            metadata: Record<string, never>;
             /** @example 4 */
             rating?: number;
             /** @example ics_uid_123 */
@@ -7377,22 +7395,24 @@ export interface components {
              * @example accepted
              * @enum {string}
              */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
             /** @example User requested cancellation */
-            cancellationReason?: string;
+            cancellationReason: string;
             /** @example canceller@example.com */
-            cancelledByEmail?: string;
+            cancelledByEmail: string;
             /** @example User rescheduled the event */
             reschedulingReason?: string;
-            /** @example rescheduler@example.com */
-            rescheduledByEmail?: string;
             /** @example previous_uid_123 */
             rescheduledFromUid?: string;
-            /** @example new_uid_456 */
-            rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
             /** @example 60 */
             duration: number;
@@ -7400,27 +7420,33 @@ export interface components {
              * @deprecated
              * @example 50
              */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
             /**
              * @deprecated
              * @example https://example.com/recurring-meeting
              */
-            meetingUrl?: string;
+            meetingUrl?: string | null;
             /** @example https://example.com/meeting */
-            location: string;
+            location: string | null;
             /** @example true */
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
             /**
              * @example {
              *       "key": "value"
              *     }
              */
-            metadata?: Record<string, never>;
+            metadata: Record<string, never>;
             /** @example 4 */
             rating?: number;
             /** @example ics_uid_123 */
@@ -7451,11 +7477,8 @@ export interface components {
             displayEmail: string;
             /** @example America/New_York */
             timeZone: string;
-            /**
-             * @example en
-             * @enum {string}
-             */
-            language?: "ar" | "ca" | "de" | "es" | "eu" | "he" | "id" | "ja" | "lv" | "pl" | "ro" | "sr" | "th" | "vi" | "az" | "cs" | "el" | "es-419" | "fi" | "hr" | "it" | "km" | "nl" | "pt" | "ru" | "sv" | "tr" | "zh-CN" | "bg" | "da" | "en" | "et" | "fr" | "hu" | "iw" | "ko" | "no" | "pt-BR" | "sk" | "ta" | "uk" | "zh-TW" | "bn";
+            /** @example en */
+            language: string;
             /** @example false */
             absent: boolean;
             /** @example +1234567890 */
@@ -7489,22 +7512,24 @@ export interface components {
              * @example accepted
              * @enum {string}
              */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
             /** @example User requested cancellation */
-            cancellationReason?: string;
-            /** @example canceller@example.com */
-            cancelledByEmail?: string;
-            /** @example User rescheduled the event */
-            reschedulingReason?: string;
+            cancellationReason: string;
             /** @example rescheduler@example.com */
             rescheduledByEmail?: string;
             /** @example previous_uid_123 */
             rescheduledFromUid?: string;
             /** @example new_uid_456 */
             rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
             /** @example 60 */
             duration: number;
@@ -7512,34 +7537,40 @@ export interface components {
              * @deprecated
              * @example 50
              */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
             /**
              * @deprecated
              * @example https://example.com/recurring-meeting
              */
-            meetingUrl?: string;
+            meetingUrl?: string | null;
             /** @example https://example.com/meeting */
-            location: string;
+            location: string | null;
             /** @example true */
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
             /**
              * @example {
              *       "key": "value"
              *     }
              */
-            metadata?: Record<string, never>;
+            metadata: Record<string, never>;
             /** @example 4 */
             rating?: number;
             /** @example ics_uid_123 */
             icsUid?: string;
+            attendees: components["schemas"]["SeatedAttendee"][];
             /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
-            attendees: components["schemas"]["SeatedAttendee"][];
         };
         CreateRecurringSeatedBookingOutput_2024_08_13: {
             /** @example 123 */
@@ -7555,22 +7586,20 @@ export interface components {
              * @example accepted
              * @enum {string}
              */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
             /** @example User requested cancellation */
-            cancellationReason?: string;
-            /** @example canceller@example.com */
-            cancelledByEmail?: string;
-            /** @example User rescheduled the event */
-            reschedulingReason?: string;
-            /** @example rescheduler@example.com */
-            rescheduledByEmail?: string;
+            cancellationReason: string;
             /** @example previous_uid_123 */
             rescheduledFromUid?: string;
-            /** @example new_uid_456 */
-            rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
             /** @example 60 */
             duration: number;
@@ -7578,36 +7607,42 @@ export interface components {
              * @deprecated
              * @example 50
              */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
             /**
              * @deprecated
              * @example https://example.com/recurring-meeting
              */
-            meetingUrl?: string;
+            meetingUrl?: string | null;
             /** @example https://example.com/meeting */
-            location: string;
+            location: string | null;
             /** @example true */
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
             /**
              * @example {
              *       "key": "value"
              *     }
              */
-            metadata?: Record<string, never>;
+            metadata: Record<string, never>;
             /** @example 4 */
             rating?: number;
             /** @example ics_uid_123 */
             icsUid?: string;
-            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
-            seatUid: string;
             attendees: components["schemas"]["SeatedAttendee"][];
             /** @example recurring_uid_987 */
             recurringBookingUid: string;
+            /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
+            seatUid: string;
         };
         CreateBookingOutput_2024_08_13: {
             /**
@@ -7631,22 +7666,24 @@ export interface components {
              * @example accepted
              * @enum {string}
              */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
             /** @example User requested cancellation */
-            cancellationReason?: string;
-            /** @example canceller@example.com */
-            cancelledByEmail?: string;
-            /** @example User rescheduled the event */
-            reschedulingReason?: string;
+            cancellationReason: string;
             /** @example rescheduler@example.com */
             rescheduledByEmail?: string;
             /** @example previous_uid_123 */
             rescheduledFromUid?: string;
             /** @example new_uid_456 */
             rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
             /** @example 60 */
             duration: number;
@@ -7654,27 +7691,33 @@ export interface components {
              * @deprecated
              * @example 50
              */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
             /**
              * @deprecated
              * @example https://example.com/recurring-meeting
              */
-            meetingUrl?: string;
+            meetingUrl?: string | null;
             /** @example https://example.com/meeting */
-            location: string;
+            location: string | null;
             /** @example true */
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
             /**
              * @example {
              *       "key": "value"
              *     }
              */
-            metadata?: Record<string, never>;
+            metadata: Record<string, never>;
             /** @example 4 */
             rating?: number;
             /** @example ics_uid_123 */
@@ -7695,22 +7738,20 @@ export interface components {
              * @example accepted
              * @enum {string}
              */
-            status: "cancelled" | "accepted" | "rejected" | "pending";
+            status: "accepted" | "pending" | "cancelled" | "rejected" | "awaiting_host";
             /** @example User requested cancellation */
-            cancellationReason?: string;
-            /** @example canceller@example.com */
-            cancelledByEmail?: string;
-            /** @example User rescheduled the event */
-            reschedulingReason?: string;
-            /** @example rescheduler@example.com */
-            rescheduledByEmail?: string;
+            cancellationReason: string;
             /** @example previous_uid_123 */
             rescheduledFromUid?: string;
-            /** @example new_uid_456 */
-            rescheduledToUid?: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             start: string;
-            /** @example 2024-08-13T16:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T16:30:00Z
+             */
             end: string;
             /** @example 60 */
             duration: number;
@@ -7718,27 +7759,33 @@ export interface components {
              * @deprecated
              * @example 50
              */
-            eventTypeId: number;
-            eventType: components["schemas"]["EventType"];
+            eventTypeId: number | null;
+            eventType: components["schemas"]["EventType"] | null;
             /**
              * @deprecated
              * @example https://example.com/recurring-meeting
              */
-            meetingUrl?: string;
+            meetingUrl?: string | null;
             /** @example https://example.com/meeting */
-            location: string;
+            location: string | null;
             /** @example true */
             absentHost: boolean;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             createdAt: string;
-            /** @example 2024-08-13T15:30:00Z */
+            /**
+             * Format: date-time
+             * @example 2024-08-13T15:30:00Z
+             */
             updatedAt: string;
             /**
              * @example {
              *       "key": "value"
              *     }
              */
-            metadata?: Record<string, never>;
+            metadata: Record<string, never>;
             /** @example 4 */
             rating?: number;
             /** @example ics_uid_123 */
@@ -7810,8 +7857,9 @@ export interface components {
             pagination: components["schemas"]["BookingsPagination_2024_08_13"];
         };
         RescheduleBookingInput_2024_08_13: {
-            /** @example 2024-08-13T10:00:00Z */
+            /** @example 2030-01-08T10:00:00Z */
             start: string;
+            /** Format: email */
             rescheduledBy?: string;
             /** @example User requested reschedule */
             reschedulingReason?: string;
@@ -7819,8 +7867,9 @@ export interface components {
             emailVerificationCode?: string;
         };
         RescheduleSeatedBookingInput_2024_08_13: {
-            /** @example 2024-08-13T10:00:00Z */
+            /** @example 2030-01-08T10:00:00Z */
             start: string;
+            /** Format: email */
             rescheduledBy?: string;
             /** @example 3be561a9-31f1-4b8e-aefc-9d9a085f0dd1 */
             seatUid: string;
@@ -9168,6 +9217,9 @@ export interface components {
         BookingListSkip: number;
         BookingListUserIds: number[];
         BookingReferenceType: "google_calendar" | "office365_calendar" | "daily_video" | "google_video" | "office365_video" | "zoom_video";
+        BookingsCalApiVersion: "2024-08-13";
+        BookingUid: string;
+        SeatUid: string;
         CalApiVersion_2024_06_14: "2024-06-14";
         EventTypeId: number;
         TeamId: number;
@@ -13004,7 +13056,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-08-13";
+                "cal-api-version": components["parameters"]["BookingsCalApiVersion"];
             };
             path?: never;
             cookie?: never;
@@ -13025,8 +13077,11 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
             default: components["responses"]["Error"];
         };
     };
@@ -13034,10 +13089,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-08-13";
+                "cal-api-version": components["parameters"]["BookingsCalApiVersion"];
             };
             path: {
-                seatUid: string;
+                seatUid: components["parameters"]["SeatUid"];
             };
             cookie?: never;
         };
@@ -13061,10 +13116,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-08-13";
+                "cal-api-version": components["parameters"]["BookingsCalApiVersion"];
             };
             path: {
-                bookingUid: string;
+                bookingUid: components["parameters"]["BookingUid"];
             };
             cookie?: never;
         };
@@ -13144,10 +13199,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-08-13";
+                "cal-api-version": components["parameters"]["BookingsCalApiVersion"];
             };
             path: {
-                bookingUid: string;
+                bookingUid: components["parameters"]["BookingUid"];
             };
             cookie?: never;
         };
@@ -13168,6 +13223,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             default: components["responses"]["Error"];
         };
@@ -13176,10 +13232,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                "cal-api-version": "2024-08-13";
+                "cal-api-version": components["parameters"]["BookingsCalApiVersion"];
             };
             path: {
-                bookingUid: string;
+                bookingUid: components["parameters"]["BookingUid"];
             };
             cookie?: never;
         };

@@ -39,6 +39,7 @@ interface OperationObject {
   "x-per-caller"?: boolean;
   "x-calcom-query-pipe"?: string;
   "x-calcom-no-default-version-route"?: boolean;
+  "x-calcom-input-pipe"?: "body";
   parameters?: Array<ParameterObject | { $ref: string }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> } | { $ref: string };
   responses: Record<string, unknown>;
@@ -79,6 +80,13 @@ export interface Operation {
   throttle?: EndpointThrottle;
   /** The answer depends on who asks (`/me`, the caller's teams): the response cache keys it by caller. */
   perCaller: boolean;
+  /**
+   * The body goes through one of Cal.com's own input pipes (`x-calcom-input-pipe`: the bookings' create, cancel and
+   * reschedule pipes) instead of the global ValidationPipe: a property the body's class does not declare is refused
+   * (whitelist with forbidNonWhitelisted), and the refusal is one message, `"<property> property is wrong,<constraints> "`
+   * per failing property, rather than "Bad Request Exception" with the error objects.
+   */
+  inputPipe?: "body";
   /** The `cal-api-version` values the operation accepts, when it requires the header. */
   apiVersions?: string[];
   /**
@@ -169,6 +177,7 @@ export function parseOperations(doc: OpenApiDocument, source = 0): Operation[] {
         ...(op["x-calcom-guards"] && { guards: op["x-calcom-guards"] }),
         ...(op["x-calcom-throttle"] && { throttle: op["x-calcom-throttle"] }),
         perCaller: op["x-per-caller"] === true,
+        ...(op["x-calcom-input-pipe"] === "body" && { inputPipe: "body" as const }),
         ...(apiVersions && { apiVersions }),
         ...(op["x-calcom-no-default-version-route"] === true && { noDefaultVersionRoute: true }),
         ...(op["x-calcom-query-pipe"] && { queryPipe: op["x-calcom-query-pipe"] }),

@@ -196,7 +196,7 @@ export interface RequestValidator {
  * Cal.com's whitelisting pipe does.
  */
 export function compileRequestValidators(doc: OpenApiDocument): (op: Operation) => RequestValidator {
-  const ajvs = new Map<boolean, { paramAjv: Ajv; bodyAjv: Ajv }>();
+  const ajvs = new Map<boolean, { paramAjv: Ajv; bodyAjv: Ajv; pipeBodyAjv?: Ajv }>();
   const ajvsOf = (strict: boolean) => {
     let pair = ajvs.get(strict);
     if (!pair) {
@@ -208,16 +208,23 @@ export function compileRequestValidators(doc: OpenApiDocument): (op: Operation) 
     }
     return pair;
   };
+  // Bodies of Cal.com's own input pipes keep what they were sent, so that a closed schema refuses an unknown
+  // property (forbidNonWhitelisted) instead of dropping it; made on the first such operation's first request.
+  const bodyAjvOf = (op: Operation, strict: boolean): Ajv => {
+    const pair = ajvsOf(strict);
+    if (!op.inputPipe) return pair.bodyAjv;
+    return (pair.pipeBodyAjv ??= makeAjv(doc, { coerceTypes: false, useDefaults: true, removeAdditional: false, strict }));
+  };
   const validators = new Map<Operation, RequestValidator>();
   return (op) => {
     let validator = validators.get(op);
     if (!validator) {
       try {
-        validator = compileOne(op, ajvsOf(true).paramAjv, ajvsOf(true).bodyAjv);
+        validator = compileOne(op, ajvsOf(true).paramAjv, bodyAjvOf(op, true));
       } catch {
         // Strict mode refuses some schemas of the published document that still validate well (a default inside
         // an anyOf branch, which ajv cannot apply): those operations are validated without it.
-        validator = compileOne(op, ajvsOf(false).paramAjv, ajvsOf(false).bodyAjv);
+        validator = compileOne(op, ajvsOf(false).paramAjv, bodyAjvOf(op, false));
       }
       validators.set(op, validator);
     }
@@ -260,6 +267,7 @@ function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidato
     const bodySchema = op.body ? (toJsonSchema(op.body.schema) as JsonSchema) : undefined;
     const validateBody: ValidateFunction | undefined = bodySchema ? bodyAjv.compile(bodySchema) : undefined;
     const bodyBranches = bodySchema ? unionBranches(bodySchema, bodyAjv, resolveBody) : undefined;
+    const bodyProperties = new Set(Object.keys((resolveBody(bodySchema)?.properties as Record<string, unknown> | undefined) ?? {}));
 
     const checkPath = (rawParams: Record<string, string>): { value: Record<string, unknown> } | { diagnostics: Diagnostic[] } => {
       const diagnostics: Diagnostic[] = [];
@@ -342,8 +350,12 @@ function compileOne(op: Operation, paramAjv: Ajv, bodyAjv: Ajv): RequestValidato
               // A body of several classes: Cal.com's pipe picks the class first and reports that class's errors only.
               const closest = closestBranch(bodyBranches, candidate as Record<string, unknown>);
               bodyTarget = closest.body;
-              append(diagnostics, diagnose("body", closest.errors, resolveBody));
-            } else append(diagnostics, diagnose("body", validateBody.errors, resolveBody));
+              const found = diagnose("body", closest.errors, resolveBody);
+              append(diagnostics, op.inputPipe ? inClassOrder(found, closest.properties) : found);
+            } else {
+              const found = diagnose("body", validateBody.errors, resolveBody);
+              append(diagnostics, op.inputPipe ? inClassOrder(found, bodyProperties) : found);
+            }
           }
         }
         return diagnostics.length ? { diagnostics, targets: { query, body: bodyTarget } } : { value: { query, body } };
@@ -374,16 +386,36 @@ function unionBranches(schema: JsonSchema, ajv: Ajv, resolve: (s: JsonSchema | u
  * declares the most of the body's fields (`instant` tells the instant booking apart), then the one with the fewest
  * errors, then the first. Each branch checks its own copy, since validation strips and defaults in place.
  */
-function closestBranch(branches: BodyBranch[], candidate: Record<string, unknown>): { body: Record<string, unknown>; errors: ErrorObject[] } {
+function closestBranch(
+  branches: BodyBranch[],
+  candidate: Record<string, unknown>,
+): { body: Record<string, unknown>; errors: ErrorObject[]; properties: ReadonlySet<string> } {
   const keys = Object.keys(candidate);
-  let best: { body: Record<string, unknown>; errors: ErrorObject[]; unknown: number } | undefined;
+  let best: { body: Record<string, unknown>; errors: ErrorObject[]; unknown: number; properties: ReadonlySet<string> } | undefined;
   for (const branch of branches) {
     const body = cloneJson(candidate) as Record<string, unknown>;
     const errors = branch.validate(body) ? [] : [...(branch.validate.errors ?? [])];
     const unknown = branch.properties.size ? keys.filter((k) => !branch.properties.has(k)).length : 0;
-    if (!best || unknown < best.unknown || (unknown === best.unknown && errors.length < best.errors.length)) best = { body, errors, unknown };
+    if (!best || unknown < best.unknown || (unknown === best.unknown && errors.length < best.errors.length)) {
+      best = { body, errors, unknown, properties: branch.properties };
+    }
   }
   return best!;
+}
+
+/**
+ * Diagnostics in the order class-validator reports them: properties the class does not declare first (its
+ * whitelist check runs before the properties are validated), then the declared ones in the order the class
+ * declares them (ajv reports missing properties before the others).
+ */
+function inClassOrder(diagnostics: Diagnostic[], properties: ReadonlySet<string>): Diagnostic[] {
+  const order = [...properties];
+  const rank = (d: Diagnostic) => {
+    if (d.constraint?.name === "whitelistValidation" && !d.field.includes("/")) return -1;
+    const at = order.indexOf(d.field.split("/")[0] ?? "");
+    return at < 0 ? order.length : at;
+  };
+  return diagnostics.map((d, i) => ({ d, i, r: rank(d) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.d);
 }
 
 export interface ResponseCheck {

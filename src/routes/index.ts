@@ -20,6 +20,7 @@ import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
 import { bookingManageHandlers } from "./bookings-manage.js";
 import { eventTypeHandlers } from "./event-types.js";
+import { bookingHandlers } from "./bookings.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { slotHandlers } from "./slots.js";
@@ -44,6 +45,7 @@ export const handlers: Partial<Handlers> = {
   ...scheduleHandlers,
   ...bookingManageHandlers,
   ...eventTypeHandlers,
+  ...bookingHandlers,
 };
 
 /**
@@ -193,7 +195,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       // outside any organization (/v2/me, /v2/teams): their handlers do not read it.
       const orgId = path.value.orgId === undefined ? 0 : Number(path.value.orgId);
       const rest = validator.rest(req.query as RawQuery, req.headers, req.body);
-      if ("diagnostics" in rest) throw validationFailure(rest.diagnostics, rest.targets);
+      if ("diagnostics" in rest) throw validationFailure(rest.diagnostics, rest.targets, operation.inputPipe);
       // A stub answers a request that passed Cal.com's authentication, guards and validation, in place of both.
       if (ctx.stubs?.answer(req, res)) return;
       const handler = handlers[operation.operationId as OperationId] as Handler<OperationId> | undefined;

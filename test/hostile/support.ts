@@ -51,9 +51,15 @@ export function validFor(schema: JsonSchema, value: unknown): boolean {
   return validate(value);
 }
 
+/** The class a body is read as: a union's first (the bookings' regular create, reschedule and cancel bodies). */
+const bodyClass = (op: Operation): JsonSchema => {
+  const schema = resolve(op.body!.schema);
+  const union = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
+  return union ? resolve(union[0]!) : schema;
+};
 export const bodyProperties = (op: Operation): Array<[string, JsonSchema]> =>
-  op.body ? (Object.entries((resolve(op.body.schema).properties ?? {}) as Record<string, JsonSchema>)) : [];
-export const requiredProperties = (op: Operation): string[] => (op.body ? ((resolve(op.body.schema).required as string[]) ?? []) : []);
+  op.body ? (Object.entries((bodyClass(op).properties ?? {}) as Record<string, JsonSchema>)) : [];
+export const requiredProperties = (op: Operation): string[] => (op.body ? ((bodyClass(op).required as string[]) ?? []) : []);
 export const pathParams = (op: Operation): ParameterObject[] => op.parameters.filter((p) => p.in === "path");
 export const queryParams = (op: Operation): ParameterObject[] => op.parameters.filter((p) => p.in === "query");
 export const short = (op: Operation) => `${op.method} ${op.pathTemplate.replace("/v2/organizations/{orgId}", "")}`;
@@ -87,6 +93,9 @@ export interface Facts {
   teamEventTypeId: number;
   /** Bookings the owner's key may act on (the clock is real time): see bookingFacts. */
   bookings: ReturnType<typeof bookingFacts>;
+  /** A cancelled booking (cancelling or rescheduling it again is refused, so a valid request changes nothing) and a seat. */
+  cancelledBookingUid: string;
+  seatUid: string;
 }
 
 /**
@@ -139,8 +148,13 @@ export function factsOf(state: State): Facts {
     const userSchedule = state.schedules.find((sc) => sc.userId === userId);
     const hosted = state.eventTypes.find((e) => e.teamId === teamId && (e.hosts ?? []).some((h) => h.userId !== f.keyOf(OWNER_KEY)));
     const teamUserId = hosted?.hosts?.find((h) => h.userId !== f.keyOf(OWNER_KEY))?.userId;
+    const cancelled = state.bookings.find((b) => b.status === "CANCELLED" && !b.rescheduled && !b.recurringEventId);
+    const seat = state.bookings.find((b) => (b.seatsReferences?.length ?? 0) > 0)?.seatsReferences?.[0];
+    if (!cancelled || !seat) throw new Error("the default scenario has no cancelled booking or no seat: teach test/hostile/support.ts");
     if (heldOption && freeOption && teamMembership && userSchedule && hosted && teamUserId !== undefined) {
       return {
+        cancelledBookingUid: cancelled.uid,
+        seatUid: seat.referenceUid,
         reservationUid: reservation.uid,
         eventTypeId: eventType.id,
         teamId,
@@ -195,6 +209,8 @@ export function validPathValue(facts: Facts, name: string, template = ""): strin
       return facts.reservationUid;
     case "eventTypeId":
       return String(template.includes("/teams/{teamId}/event-types") ? facts.teamEventTypeId : facts.eventTypeId);
+    case "seatUid":
+      return facts.seatUid;
     default:
       throw new Error(`no valid value known for path parameter ${name}: teach test/hostile/support.ts`);
   }
@@ -208,6 +224,8 @@ export function validQueryInteger(facts: Facts, name: string): string {
 /** The booking each bookings operation succeeds on with the owner's key. */
 function bookingUidFor(facts: Facts, template: string): string {
   const b = facts.bookings;
+  // Cancelling or rescheduling a cancelled booking is refused: the valid request then changes nothing.
+  if (/\/(cancel|reschedule)$/.test(template)) return facts.cancelledBookingUid;
   if (/\/(confirm|decline)$/.test(template)) return b.pendingUid;
   if (template.includes("/reassign")) return b.roundRobinUid;
   if (/\/(attendees|guests|location)$/.test(template)) return b.aheadUid;
@@ -251,9 +269,26 @@ function sample(schema: JsonSchema): unknown {
  * A body that passes validation and, for the operation's path from pathOf(), succeeds: required properties from
  * the schema, ids and fresh slugs from the state. Refused requests use it as the baseline one property is broken in.
  */
+/** Bodies the schema alone cannot sample (an ISO start, an attendee), for the bookings operations. */
+const BOOKING_BODIES: Record<string, () => Record<string, unknown>> = {
+  BookingsController_2024_08_13_createBooking: () => ({
+    start: "2031-01-07T10:00:00Z",
+    eventTypeId: 1,
+    attendee: { name: "Hostile Booker", email: `${uniqueSlug()}@hostile.example`, timeZone: "Europe/London" },
+  }),
+  BookingsController_2024_08_13_rescheduleBooking: () => ({ start: "2031-01-07T10:00:00Z" }),
+  BookingsController_2024_08_13_cancelBooking: () => ({}),
+};
+
 export function validBody(op: Operation, facts: Facts): Record<string, unknown> {
   if (!op.body) return {};
   const schema = resolve(op.body.schema);
+  const booking = BOOKING_BODIES[op.operationId];
+  if (booking) {
+    const body = booking();
+    expect(validFor(schema, body), `validBody(${op.operationId}) is not valid for spec/: teach test/hostile/support.ts`).toBe(true);
+    return body;
+  }
   const body = sample(schema) as Record<string, unknown>;
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
   if ("slug" in body) body.slug = uniqueSlug();
@@ -390,9 +425,15 @@ export function stateOf(text: string): State {
 /** The mock's readable summary of a refused request (the X-Calcom-Mock-Diagnostics header). */
 export const diagnosticsOf = (answer: Answer): string => String(answer.headers["x-calcom-mock-diagnostics"] ?? "");
 
-/** The properties named by the top-level class-validator errors of a 400's `details`. */
-export const validationProperties = (answer: Answer): string[] =>
-  ((answer.json as { error: { details?: { errors?: Array<{ property?: string }> } } }).error.details?.errors ?? []).map((e) => e.property ?? "");
+/**
+ * The properties named by the top-level class-validator errors of a 400's `details`, or, for Cal.com's own input
+ * pipes (the bookings'), by the message's "<property> property is wrong" parts.
+ */
+export const validationProperties = (answer: Answer): string[] => {
+  const error = (answer.json as { error: { message: string; details?: { errors?: Array<{ property?: string }> } } }).error;
+  if (error.details?.errors) return error.details.errors.map((e) => e.property ?? "");
+  return [...error.message.matchAll(/(?:^|, )(\S+) property is wrong,/g)].map((m) => m[1]!);
+};
 
 export async function stateText(baseUrl: string): Promise<string> {
   const res = await fetch(`${baseUrl}/__admin/state`, { signal: AbortSignal.timeout(TIMEOUT_MS) });

@@ -65,8 +65,11 @@ describe("installing and answering", () => {
       request: { method: "GET", path: "/v2/bookings/missing-uid" },
       response: { status: 404, body: { status: "error", error: { code: "NotFoundException", message: "Booking not found" } } },
     });
-    expect((await call("GET", "/v2/bookings/missing-uid", { headers: V })).status).toBe(404);
-    expect((await call("GET", "/v2/bookings/other-uid", { headers: V })).status).toBe(200);
+    const stubbed = await call("GET", "/v2/bookings/missing-uid", { headers: V });
+    expect([stubbed.status, stubbed.body.error.message]).toEqual([404, "Booking not found"]);
+    // Another uid gets the store's own answer (no such booking: Cal.com's 404).
+    const stored = await call("GET", "/v2/bookings/other-uid", { headers: V });
+    expect([stored.status, stored.body.error.message]).toEqual([404, "Booking with uid=other-uid was not found in the database"]);
 
     await admin(base, "POST", "/stubs", { request: { path: "/v2/organizations/1/attributes" }, response: { body: { status: "success", data: [] } } });
     const empty = await call("GET", "/v2/organizations/1/attributes");

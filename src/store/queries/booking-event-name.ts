@@ -1,6 +1,7 @@
 /**
  * A booking's event name as Cal.com's getEventName makes it: "{event type} between {host} and {booker}" by default,
- * or the event type's own template with its variables filled in. Reassignment titles and calendar links use it.
+ * or the event type's own template with its variables filled in. A new booking's title, a reassigned one's and
+ * calendar links use it.
  */
 import type { Booking, EventType } from "../schema.js";
 
@@ -13,7 +14,7 @@ export interface EventNameInput {
 }
 
 /** The booker's name from the booking's responses (a {firstName, lastName} object too); "Nameless" without one. */
-export function bookerName(b: Booking): string {
+export function bookerName(b: Pick<Booking, "responses">): string {
   const name = (b.responses as Record<string, unknown> | undefined)?.name;
   if (typeof name === "string") return name;
   if (name && typeof name === "object" && typeof (name as { firstName?: unknown }).firstName === "string") {
@@ -23,7 +24,7 @@ export function bookerName(b: Booking): string {
   return "Nameless";
 }
 
-export function eventName(et: EventType, b: Booking, input: EventNameInput): string {
+export function eventName(et: EventType, b: Pick<Booking, "responses">, input: EventNameInput): string {
   const attendee = bookerName(b);
   if (!et.eventName) return `${et.title} between ${input.host} and ${attendee}`;
   const location = input.location ?? "";

@@ -52,8 +52,8 @@ interface CommonOutput {
   duration: number;
   eventTypeId: number | null;
   eventType: { id: number; slug: string } | null;
-  meetingUrl?: string;
-  location?: string;
+  meetingUrl: string | null;
+  location: string | null;
   absentHost: boolean;
   createdAt: string;
   updatedAt: string;
@@ -148,10 +148,12 @@ function common(store: Store, b: Booking, eventType: EventType | undefined): Com
   const metadata: Record<string, unknown> = { ...(b.metadata ?? {}) };
   const videoCallUrl = typeof metadata.videoCallUrl === "string" ? metadata.videoCallUrl : undefined;
   delete metadata.videoCallUrl;
-  const location = videoCallUrl ?? b.location ?? undefined;
+  // Cal.com sends the column as it is: null for a booking without a location.
+  const location = videoCallUrl ?? b.location ?? null;
   const reason = (b.responses as Record<string, unknown> | undefined)?.rescheduledReason;
   const start = iso(b.startTime);
   const end = iso(b.endTime);
+  const by = rescheduledByEmail(store, b);
   return {
     id: b.id,
     uid: b.uid,
@@ -160,14 +162,15 @@ function common(store: Store, b: Booking, eventType: EventType | undefined): Com
     hosts: organizer ? [hostOutput(organizer)] : [],
     status: b.status.toLowerCase() as CommonOutput["status"],
     ...(typeof reason === "string" && { reschedulingReason: reason }),
-    ...(rescheduledByEmail(store, b) !== undefined && { rescheduledByEmail: rescheduledByEmail(store, b)! }),
+    ...(by !== undefined && { rescheduledByEmail: by }),
     ...(b.fromReschedule && { rescheduledFromUid: b.fromReschedule }),
     start,
     end,
     duration: Math.round((Date.parse(end) - Date.parse(start)) / 60_000),
     eventTypeId: b.eventTypeId,
     eventType: eventType ? { id: eventType.id, slug: eventType.slug } : null,
-    ...(location !== undefined && { meetingUrl: location, location }),
+    meetingUrl: location,
+    location,
     absentHost: !!b.noShowHost,
     createdAt: iso(b.createdAt),
     updatedAt: iso(b.updatedAt ?? b.createdAt),
@@ -187,12 +190,13 @@ function seatedAttendees(b: Booking): SeatedAttendeeOutput[] {
   return b.attendees.flatMap((a) => {
     const seat = seatOf.get(a.id);
     if (!seat) return [];
-    const responses = (seat.data as { responses?: Record<string, unknown> } | undefined)?.responses;
+    // Cal.com leaves the e-mail out of a seat's answers, for the other attendees' privacy.
+    const { email: _email, ...responses } = (seat.data as { responses?: Record<string, unknown> } | undefined)?.responses ?? { name: a.name };
     return [
       {
         ...attendeeOutput(a),
         seatUid: seat.referenceUid,
-        bookingFieldsResponses: fieldsResponses(responses ?? { name: a.name, email: a.email }),
+        bookingFieldsResponses: fieldsResponses(responses),
         ...(seat.metadata && { metadata: seat.metadata }),
       },
     ];
@@ -204,10 +208,11 @@ export function toBookingOutput(store: Store, b: Booking, options: OutputOptions
   const eventType = b.eventTypeId == null ? undefined : store.get("eventTypes", b.eventTypeId);
   const base = common(store, b, eventType);
   const recurring = b.recurringEventId ?? undefined;
+  const to = recurring ? undefined : rescheduledToUid(store, b);
   if (eventType?.seatsPerTimeSlot && !options.asRegular) {
     const seated: SeatedBookingOutput = {
       ...base,
-      ...(!recurring && rescheduledToUid(store, b) !== undefined && { rescheduledToUid: rescheduledToUid(store, b)! }),
+      ...(to !== undefined && { rescheduledToUid: to }),
       cancellationReason: b.cancellationReason ?? "",
       attendees: options.showAttendees || eventType.seatsShowAttendees ? seatedAttendees(b) : [],
       ...(options.seatUid !== undefined && { seatUid: options.seatUid }),
@@ -226,10 +231,7 @@ export function toBookingOutput(store: Store, b: Booking, options: OutputOptions
     ...(guests.length > 0 && { guests }),
     bookingFieldsResponses: fieldsResponses(responses),
   };
-  if (!recurring) {
-    const to = rescheduledToUid(store, b);
-    return to === undefined ? regular : { ...regular, rescheduledToUid: to };
-  }
+  if (!recurring) return to === undefined ? regular : { ...regular, rescheduledToUid: to };
   delete regular.rescheduledByEmail;
   return { ...regular, recurringBookingUid: recurring };
 }
