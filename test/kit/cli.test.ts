@@ -82,7 +82,8 @@ async function withCli(args: string[], env: Record<string, string>, body: (cli: 
   }
 }
 
-describe("calcom-mock CLI: serving", () => {
+// Each test starts the CLI through tsx, which compiles the sources first: seconds on a loaded machine.
+describe("calcom-mock CLI: serving", { timeout: 60_000 }, () => {
   it("prints its URL, the scenario and the default scenario's three API keys, serves, and stops on SIGTERM", async () => {
     const port = await freePort();
     await withCli(["--port", String(port), "--db", "memory"], {}, async (cli, url) => {
@@ -270,7 +271,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 // These processes end by themselves, so they run side by side.
-describe.concurrent("calcom-mock CLI: usage", () => {
+describe.concurrent("calcom-mock CLI: usage", { timeout: 60_000 }, () => {
   it("prints a help that is enough without the README, and exits 0", async ({ expect }) => {
     const { code, stdout } = await runToEnd(["--help"]);
     expect(code).toBe(0);

@@ -8,6 +8,7 @@ import { HttpError, validationFailure } from "../../errors.js";
 import type { Booking, EventType } from "../schema.js";
 import type { Store } from "../store.js";
 import { adminTeamIds } from "./booking-access.js";
+import { inList } from "./booking-status-lists.js";
 
 export type ListStatus = NonNullable<BookingListQuery["status"]>[number];
 type Order = "asc" | "desc";
@@ -53,26 +54,6 @@ export function pagination(skip: number, take: number, total: number): Paginatio
     hasNextPage: safeSkip + take < total,
     hasPreviousPage: safeSkip > 0,
   };
-}
-
-const CLOSED = new Set<Booking["status"]>(["CANCELLED", "REJECTED"]);
-
-/** Whether a booking is in one status group, relative to now (Cal.com's getBookings status filters). */
-function inStatus(b: Booking, status: ListStatus, now: number): boolean {
-  const end = Date.parse(b.endTime);
-  const recurring = b.recurringEventId != null;
-  switch (status) {
-    case "upcoming":
-      return end >= now && (recurring ? b.status === "ACCEPTED" : !CLOSED.has(b.status));
-    case "recurring":
-      return end >= now && recurring && !CLOSED.has(b.status);
-    case "past":
-      return end <= now && !CLOSED.has(b.status);
-    case "cancelled":
-      return CLOSED.has(b.status);
-    case "unconfirmed":
-      return end >= now && b.status === "PENDING";
-  }
 }
 
 /** The event types whose ids are given, and the managed children of those. */
@@ -233,7 +214,7 @@ export function listBookings(store: Store, viewer: Viewer, query: BookingListQue
 
   const kept: Booking[] = [];
   for (const b of rows.values()) {
-    if (statuses.length > 0 && !statuses.some((s) => inStatus(b, s, now))) continue;
+    if (statuses.length > 0 && !statuses.some((s) => inList(b, s, now))) continue;
     if (byTeam && (b.eventTypeId == null || !byTeam.has(b.eventTypeId))) continue;
     if (byEventType && (b.eventTypeId == null || !byEventType.has(b.eventTypeId))) continue;
     if (attendeeEmail && !b.attendees.some((a) => a.email === attendeeEmail)) continue;

@@ -6,6 +6,7 @@ import { zoneFor } from "../../scheduling/zones.js";
 import type { Booking, EventType, Schedule, SelectedSlot, User } from "../schema.js";
 import type { Store } from "../store.js";
 import { scheduleInput } from "./availability.js";
+import { BOOKING_LISTS, listBit, listBits, type BookingList } from "./booking-status-lists.js";
 
 /**
  * Read models of the inspector's scheduling views (a member's week, the bookings list, one booking), answered
@@ -17,9 +18,7 @@ import { scheduleInput } from "./availability.js";
 const DEFAULT_ZONE = "Europe/London";
 const MINUTES_PER_DAY = 1440;
 
-/** The lists of Cal.com's GET /bookings `status` filter (getAllUserBookings), in the order its error names them. */
-export const BOOKING_LISTS = ["upcoming", "recurring", "past", "cancelled", "unconfirmed"] as const;
-export type BookingList = (typeof BOOKING_LISTS)[number];
+export { BOOKING_LISTS, type BookingList } from "./booking-status-lists.js";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -68,24 +67,6 @@ function timesOf(b: Booking): { start: number; end: number } {
   }
   return times;
 }
-
-/**
- * The lists as bits, in BOOKING_LISTS order, from a booking's status, whether it belongs to a recurring series and
- * its end: computed for every booking a list page reads, so it allocates nothing.
- */
-function listBits(status: Booking["status"], recurring: boolean, end: number, now: number): number {
-  const gone = status === "CANCELLED" || status === "REJECTED";
-  let bits = 0;
-  // A recurring series shows its occurrences as upcoming only once accepted; a single booking unless it is gone.
-  if (end >= now && (recurring ? status === "ACCEPTED" : !gone)) bits |= 1;
-  if (end >= now && recurring && !gone) bits |= 2;
-  if (end <= now && !gone) bits |= 4;
-  if (gone) bits |= 8;
-  if (end >= now && status === "PENDING") bits |= 16;
-  return bits;
-}
-
-const listBit = (list: BookingList) => 1 << BOOKING_LISTS.indexOf(list);
 
 /** The lists of Cal.com's bookings listing a booking appears in at `now` (getAllUserBookings' status filters). */
 export function bookingLists(b: Booking, now: number): BookingList[] {
