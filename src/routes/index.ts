@@ -15,6 +15,8 @@ import type { Responder } from "../responder/engine.js";
 import { parsePrefer } from "../responder/prefer.js";
 import type { Clock } from "../store/clock.js";
 import type { Database } from "../store/database.js";
+import { slotsValidUntil } from "../store/queries/slots.js";
+import type { Store } from "../store/store.js";
 import type { User } from "../store/schema.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
@@ -62,6 +64,14 @@ export const NOW_DEPENDENT = new Set<string>([
   "OrganizationsUsersBookingsController_getOrganizationUserBookings",
   "TeamsBookingsController_getAllTeamBookings",
 ]);
+
+/**
+ * For the operations in NOW_DEPENDENT whose answers hold for a known while as the clock runs: until when an answer
+ * computed now does (see slotsValidUntil). The others are computed afresh on every request while the clock runs.
+ */
+const VALID_UNTIL: Partial<Record<string, (store: Store, now: number) => number>> = {
+  SlotsController_2024_09_04_getAvailableSlots: slotsValidUntil,
+};
 
 /** Whether an operation is answered by a stateful handler ("state") or from the spec ("spec"). */
 export const answeredBy = (operationId: string): "state" | "spec" => (operationId in handlers ? "state" : "spec");
@@ -202,10 +212,12 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
       if (!handler) return answerFromSpec(ctx, operation, req, res, next);
       // An answer that depends on now is kept only while the clock stands still, and only for that instant.
       const clockToken = NOW_DEPENDENT.has(operation.operationId) ? ctx.clock.cacheToken() : "";
-      const cacheable = cache && operation.method === "GET" && clockToken !== undefined ? cache : undefined;
-      const urlKey = clockToken ? `${clockToken} ${req.originalUrl}` : req.originalUrl;
+      // While the clock runs, an answer that depends on now is kept only as long as it is known to hold.
+      const validUntil = clockToken === undefined ? VALID_UNTIL[operation.operationId]?.(db.store, ctx.clock.now()) : undefined;
+      const cacheable = cache && operation.method === "GET" && (clockToken !== undefined || validUntil !== undefined) ? cache : undefined;
+      const urlKey = clockToken ? `${clockToken} ${req.originalUrl}` : validUntil !== undefined ? `running ${req.originalUrl}` : req.originalUrl;
       const cacheKey = operation.perCaller ? `${user?.id} ${urlKey}` : urlKey;
-      const cached = cacheable?.get(db.store, cacheKey);
+      const cached = cacheable?.get(db.store, cacheKey, ctx.clock.now());
       if (cached !== undefined) return send(req, res, 200, cached);
       const apiRequest = { db, clock: ctx.clock, orgId, actor: { user }, path: path.value, query: rest.value.query, body: rest.value.body } as ApiRequest<OperationId>;
       const answer = (result: unknown) => {
@@ -218,7 +230,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
         const body = JSON.stringify(envelope);
         const computed = { body, etag: weakEtag(body) };
         // Stored against the store as it was when the answer was computed: a write since then empties the cache.
-        if (status === 200) cacheable?.set(db.store, cacheKey, computed);
+        if (status === 200) cacheable?.set(db.store, cacheKey, computed, validUntil);
         send(req, res, status, computed);
       };
       const result = handler(apiRequest);

@@ -15,21 +15,32 @@ export class ResponseCache {
   private store: Store | undefined;
   private version = -1;
   private readonly entries = new Map<string, CachedAnswer>();
+  /** When an entry stops being the answer although nothing was written (answers that move with a running clock). */
+  private readonly expiries = new Map<string, number>();
   private bytes = 0;
 
   constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
 
-  get(store: Store, url: string): CachedAnswer | undefined {
+  get(store: Store, url: string, now?: number): CachedAnswer | undefined {
     this.follow(store);
+    const expiry = this.expiries.get(url);
+    if (expiry !== undefined && (now === undefined || now >= expiry)) {
+      this.entries.delete(url);
+      this.expiries.delete(url);
+      return undefined;
+    }
     return this.entries.get(url);
   }
 
-  set(store: Store, url: string, answer: CachedAnswer): void {
+  /** Keeps an answer until the next write, or until `expiresAt` (ms) if it comes first. */
+  set(store: Store, url: string, answer: CachedAnswer, expiresAt?: number): void {
     this.follow(store);
     const size = answer.body.length;
     if (size > this.maxBytes) return;
     if (this.bytes + size > this.maxBytes) this.clear();
     this.entries.set(url, answer);
+    if (expiresAt === undefined) this.expiries.delete(url);
+    else this.expiries.set(url, expiresAt);
     this.bytes += size;
   }
 
@@ -42,6 +53,7 @@ export class ResponseCache {
 
   private clear(): void {
     this.entries.clear();
+    this.expiries.clear();
     this.bytes = 0;
   }
 }

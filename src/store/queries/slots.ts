@@ -158,3 +158,21 @@ export function availableSlots(store: Store, now: number, req: SlotsRequest): Sl
     expired: et.id > 0 ? expiredReservationChanges(store, et.id, now) : [],
   };
 }
+
+/**
+ * Until when an answer of GET /v2/slots computed at `now` stays the answer, while nothing is written: slots move
+ * with now only through the minimum notice (whole minutes: Cal.com zeroes the seconds of now + notice before it
+ * rounds to the slot grid, and drops slots before now + notice), through a day's end for the booking window, and
+ * through a reservation's release (any millisecond). So: the next whole minute, or the next release if sooner. At
+ * a whole minute exactly the next millisecond can differ (a slot at now + notice is kept at :00.000 only), so
+ * such an answer holds for that instant alone.
+ */
+export function slotsValidUntil(store: Store, now: number): number {
+  if (now % MINUTE === 0) return now + 1;
+  let until = Math.ceil(now / MINUTE) * MINUTE;
+  for (const r of store.rows.selectedSlots.values()) {
+    const release = Date.parse(r.releaseAt);
+    if (release > now && release < until) until = release;
+  }
+  return until;
+}
