@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -7,6 +8,7 @@ import { Low, Memory, type Adapter } from "lowdb";
 import { VERSION } from "../version.js";
 import { STATE_SCHEMA_PATH, stateProblems } from "./state-document.js";
 import { Journal, readJournal, syncDir } from "./journal.js";
+import { Packer, unpackDocument } from "./packed.js";
 import type { Change, State } from "./schema.js";
 import { Store } from "./store.js";
 
@@ -54,6 +56,27 @@ function stampHash(): ReturnType<typeof createHash> {
   return createHash("sha256").update(stampSalt);
 }
 
+/**
+ * A db file's bytes as the document they hold, packed collections unpacked (src/store/packed.ts); throws
+ * InvalidDbFileError when they are not one. Most files are ASCII (JSON.stringify escapes nothing else by itself,
+ * but names may hold any character): those are read as Latin-1, which is the same text without a UTF-8 decoder's
+ * work over every byte.
+ */
+export function parseDbText(bytes: Buffer, file: string): Record<string, unknown> {
+  const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    // Never reseed over a file that exists: it may be the only copy of someone's data.
+    throw new InvalidDbFileError(file, [`not valid JSON (${(err as Error).message})`]);
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InvalidDbFileError(file, ["not a JSON object"]);
+  const problems = unpackDocument(doc as Record<string, unknown>);
+  if (problems.length > 0) throw new InvalidDbFileError(file, problems);
+  return doc as Record<string, unknown>;
+}
+
 /** Rows serialized at a time when the snapshot is written, and bytes gathered before each write. */
 const ROWS_PER_SLICE = 2000;
 const WRITE_CHUNK = 1 << 20;
@@ -86,16 +109,8 @@ class DurableJsonFile<T> implements Adapter<T> {
     const stamp = STAMP_TAIL.exec(tail);
     this.verified =
       stamp !== null && stampHash().update(bytes.subarray(0, bytes.length - (tail.length - stamp.index))).digest("hex") === stamp[1];
-    const text = bytes.toString("utf8");
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (err) {
-      // Never reseed over a file that exists: it may be the only copy of someone's data.
-      throw new InvalidDbFileError(this.file, [`not valid JSON (${(err as Error).message})`]);
-    }
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InvalidDbFileError(this.file, ["not a JSON object"]);
-    delete (doc as Record<string, unknown>)[STAMP_KEY];
+    const doc = parseDbText(bytes, this.file);
+    delete doc[STAMP_KEY];
     return doc as T;
   }
 
@@ -108,8 +123,9 @@ class DurableJsonFile<T> implements Adapter<T> {
   }
 
   /**
-   * Streams the document as compact JSON (the same bytes JSON.stringify gives), a slice of rows at a time: one
-   * string of a large organization's whole state took ~80 MB and blocked the server for ~200 ms while it was built.
+   * Streams the document as compact JSON, a slice of rows at a time: one string of a large organization's whole
+   * state took ~80 MB and blocked the server for ~200 ms while it was built. A collection of PACK_MIN_ROWS rows or
+   * more is written packed (src/store/packed.ts); the rest is what JSON.stringify gives.
    */
   private async replace(data: T): Promise<void> {
     const handle = await openFile(this.temp, "w");
@@ -136,11 +152,17 @@ class DurableJsonFile<T> implements Adapter<T> {
             await put(JSON.stringify(value));
             continue;
           }
-          await put("[");
+          const packer = Packer.forRows(value);
+          await put(packer ? packer.head() : "[");
+          let empty = true;
           for (let i = 0; i < value.length; i += ROWS_PER_SLICE) {
-            await put(`${i > 0 ? "," : ""}${JSON.stringify(value.slice(i, i + ROWS_PER_SLICE)).slice(1, -1)}`);
+            const slice = value.slice(i, i + ROWS_PER_SLICE);
+            const text = packer ? packer.slice(slice) : JSON.stringify(slice).slice(1, -1);
+            if (text === "") continue;
+            await put(`${empty ? "" : ","}${text}`);
+            empty = false;
           }
-          await put("]");
+          await put(packer ? packer.tail() : "]");
         }
         hash.update(buffered);
         buffered += `${first ? "" : ","}${JSON.stringify(STAMP_KEY)}:"${hash.digest("hex")}"}`;
@@ -174,6 +196,11 @@ export class Database {
   private deferred: Array<{ changes: Change[]; resolve: () => void; reject: (err: unknown) => void }> | undefined;
   /** Set when a replace could not make its state durable: what is shown is not what a restart would read. */
   private failed: Error | undefined;
+  /**
+   * The journal sequence number the JSON file holds everything up to, when the file is the current snapshot
+   * (written by this server, or read with a matching integrity stamp); undefined when it must be written again.
+   */
+  private snapshotSeq: number | undefined;
 
   private constructor(
     public store: Store,
@@ -211,6 +238,9 @@ export class Database {
     for (const entry of entries) store.apply(entry.changes);
     const seq = entries.at(-1)?.seq ?? journalSeq;
     const db = new Database(store, low, location, new Journal(location, seq));
+    // A file that was checked in full (edited by hand, or written by another version) is written again on close,
+    // stamped, so the next start need not check it again.
+    if (verified) db.snapshotSeq = journalSeq;
     // Fold the replayed journal into the file now, so the next start reads one file.
     if (entries.length > 0) await db.compact();
     low.data = null as unknown as FileDocument; // the Store holds the data from here on
@@ -294,7 +324,8 @@ export class Database {
   async close(): Promise<void> {
     if (this.journal) {
       await this.exclusive;
-      if (!this.failed) await this.compact();
+      // Nothing written since the file was: it is already what a compaction would write.
+      if (!this.failed && this.snapshotSeq !== this.journal.lastSeq) await this.compact();
       await this.journal.close();
     }
   }
@@ -312,7 +343,9 @@ export class Database {
     // The adapter keeps the document until it is written; lowdb's copy is dropped at once (the Store holds the data).
     const written = this.low.write();
     this.low.data = null as unknown as FileDocument;
+    this.snapshotSeq = undefined;
     await written;
+    this.snapshotSeq = journalSeq;
   }
 }
 
