@@ -8,12 +8,18 @@ import type { JsonSchema, OpenApiDocument, Operation, ParameterObject } from "./
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the import is the module object.
 const addFormats = formatsModule.default;
 
-function makeAjv(doc: OpenApiDocument, options: Options): Ajv {
+/**
+ * An ajv instance with the document's component schemas registered (`definitions`, converted once per document
+ * by the caller). `checkSchemas` validates them against JSON Schema's meta-schema as they are added: a tenth of a
+ * second at the first request, which the project's own contract (derived, and every operation of it compiled by the
+ * tests) does without; a document given with --spec is checked.
+ */
+function makeAjv(definitions: unknown, options: Options, checkSchemas: boolean): Ajv {
   // `verbose` puts the failing data and schema on each error: what class-validator's error objects report.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, ...options, strictTypes: false, strictRequired: false });
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, ...options, strictTypes: false, strictRequired: false, validateSchema: checkSchemas });
   addFormats(ajv);
   ajv.addKeyword({ keyword: MESSAGES_KEYWORD, schemaType: "object" });
-  ajv.addSchema({ $id: COMPONENTS_ID, definitions: toJsonSchema(doc.components.schemas) });
+  ajv.addSchema({ $id: COMPONENTS_ID, definitions });
   return ajv;
 }
 
@@ -198,14 +204,17 @@ export interface RequestValidator {
  * and kept. Parameters are coerced (`"5"` → 5) and defaulted; body fields the spec does not name are stripped, as
  * Cal.com's whitelisting pipe does.
  */
-export function compileRequestValidators(doc: OpenApiDocument): (op: Operation) => RequestValidator {
+export function compileRequestValidators(doc: OpenApiDocument, checkSchemas = true): (op: Operation) => RequestValidator {
   const ajvs = new Map<boolean, { paramAjv: Ajv; bodyAjv: Ajv }>();
+  let definitions: unknown;
   const ajvsOf = (strict: boolean) => {
     let pair = ajvs.get(strict);
     if (!pair) {
+      // ajv reads the schemas it is given and never changes them: the instances share one conversion.
+      definitions ??= toJsonSchema(doc.components.schemas);
       pair = {
-        paramAjv: makeAjv(doc, { coerceTypes: "array", useDefaults: true, strict }),
-        bodyAjv: makeAjv(doc, { coerceTypes: false, useDefaults: true, removeAdditional: "all", strict }),
+        paramAjv: makeAjv(definitions, { coerceTypes: "array", useDefaults: true, strict }, checkSchemas),
+        bodyAjv: makeAjv(definitions, { coerceTypes: false, useDefaults: true, removeAdditional: "all", strict }, checkSchemas),
       };
       ajvs.set(strict, pair);
     }
@@ -398,7 +407,7 @@ export interface ResponseCheck {
  * by anyone who wants to check the mock's answers. Validators compile lazily, one per operation and status.
  */
 export function createResponseValidator(doc: OpenApiDocument, operations: readonly Operation[]) {
-  const ajv = makeAjv(doc, {});
+  const ajv = makeAjv(toJsonSchema(doc.components.schemas), {}, true);
   const byId = new Map(operations.map((op) => [op.operationId, op]));
   const cache = new Map<string, ValidateFunction>();
   return function validateResponse(operationId: string, status: number, body: unknown): ResponseCheck {

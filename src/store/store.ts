@@ -25,6 +25,8 @@ type Id = string | number;
 type IntCollection = "organizations" | "teams" | "users" | "memberships";
 /** The scheduling collections: integer ids that, as a database sequence's, are never given out twice. */
 type SequenceCollection = "schedules" | "eventTypes" | "bookings" | "selectedSlots";
+/** The collections whose indexes are built on first use. */
+type LazyCollection = SequenceCollection;
 
 const DAY_MS = 86_400_000;
 /** A booking in one of these statuses can make its host busy; CANCELLED and REJECTED ones never do. */
@@ -87,40 +89,95 @@ export class Store {
     selectedSlots: new Map(),
   };
 
+  /*
+   * The scheduling collections' indexes are built on first use, not when the store is: at large-org's size they
+   * were a third of the start-up and some 30 MB that a server answering only the directory never reads. Each is
+   * built from the collection's rows in their order, then kept up to date by every write like the others.
+   */
+  readonly #schedulesByUser = new Map<number, Map<number, Schedule>>();
+  readonly #eventTypesByOwner = new Map<number, Map<number, EventType>>();
+  readonly #eventTypesByTeam = new Map<number, Map<number, EventType>>();
+  readonly #eventTypesByHost = new Map<number, Map<number, EventType>>();
+  readonly #eventTypeBySlug = new Map<string, EventType>();
+  readonly #bookingByUid = new Map<string, Booking>();
+  readonly #bookingsByEventType = new Map<number, Map<number, Booking>>();
+  readonly #bookingsByUser = new Map<number, Map<number, Booking>>();
+  readonly #bookingsByAttendeeEmail = new Map<string, Map<number, Booking>>();
+  readonly #bookingByFromReschedule = new Map<string, Booking>();
+  readonly #bookingsByRecurringUid = new Map<string, Map<number, Booking>>();
+  readonly #bookingBySeatUid = new Map<string, Booking>();
+  readonly #busyByParticipantDay = new Map<string, Map<number, Booking[]>>();
+  readonly #selectedSlotsByEventType = new Map<number, Map<number, SelectedSlot>>();
+  readonly #selectedSlotsByUid = new Map<string, Map<number, SelectedSlot>>();
+  readonly #selectedSlotsByUser = new Map<number, Map<number, SelectedSlot>>();
+  /** The scheduling collections whose indexes exist (see `indexed`). */
+  readonly #built = new Set<LazyCollection>();
   /** userId → (scheduleId → schedule), in id order. */
-  readonly schedulesByUser = new Map<number, Map<number, Schedule>>();
+  get schedulesByUser(): Map<number, Map<number, Schedule>> {
+    return this.indexed("schedules").#schedulesByUser;
+  }
   /** userId → (eventTypeId → event type): the personal event types a user owns. */
-  readonly eventTypesByOwner = new Map<number, Map<number, EventType>>();
+  get eventTypesByOwner(): Map<number, Map<number, EventType>> {
+    return this.indexed("eventTypes").#eventTypesByOwner;
+  }
   /** teamId → (eventTypeId → event type). */
-  readonly eventTypesByTeam = new Map<number, Map<number, EventType>>();
+  get eventTypesByTeam(): Map<number, Map<number, EventType>> {
+    return this.indexed("eventTypes").#eventTypesByTeam;
+  }
   /** userId → (eventTypeId → event type): the team event types a user is a host of. */
-  readonly eventTypesByHost = new Map<number, Map<number, EventType>>();
+  get eventTypesByHost(): Map<number, Map<number, EventType>> {
+    return this.indexed("eventTypes").#eventTypesByHost;
+  }
   /** `${userId}:${slug}` and `t${teamId}:${slug}` → event type (unique in Cal.com). */
-  readonly eventTypeBySlug = new Map<string, EventType>();
-  readonly bookingByUid = new Map<string, Booking>();
+  get eventTypeBySlug(): Map<string, EventType> {
+    return this.indexed("eventTypes").#eventTypeBySlug;
+  }
+  get bookingByUid(): Map<string, Booking> {
+    return this.indexed("bookings").#bookingByUid;
+  }
   /** eventTypeId → (bookingId → booking). */
-  readonly bookingsByEventType = new Map<number, Map<number, Booking>>();
+  get bookingsByEventType(): Map<number, Map<number, Booking>> {
+    return this.indexed("bookings").#bookingsByEventType;
+  }
   /** userId → (bookingId → booking): the bookings a user organizes (hosts). */
-  readonly bookingsByUser = new Map<number, Map<number, Booking>>();
+  get bookingsByUser(): Map<number, Map<number, Booking>> {
+    return this.indexed("bookings").#bookingsByUser;
+  }
   /** attendee e-mail, lower-cased → (bookingId → booking). */
-  readonly bookingsByAttendeeEmail = new Map<string, Map<number, Booking>>();
+  get bookingsByAttendeeEmail(): Map<string, Map<number, Booking>> {
+    return this.indexed("bookings").#bookingsByAttendeeEmail;
+  }
   /** uid of a rescheduled booking → the booking that replaced it (whose fromReschedule it is). */
-  readonly bookingByFromReschedule = new Map<string, Booking>();
+  get bookingByFromReschedule(): Map<string, Booking> {
+    return this.indexed("bookings").#bookingByFromReschedule;
+  }
   /** recurringEventId → (bookingId → booking): the occurrences of a recurring booking. */
-  readonly bookingsByRecurringUid = new Map<string, Map<number, Booking>>();
+  get bookingsByRecurringUid(): Map<string, Map<number, Booking>> {
+    return this.indexed("bookings").#bookingsByRecurringUid;
+  }
   /** A seat's referenceUid → its booking. */
-  readonly bookingBySeatUid = new Map<string, Booking>();
+  get bookingBySeatUid(): Map<string, Booking> {
+    return this.indexed("bookings").#bookingBySeatUid;
+  }
   /**
    * Participant (`u<userId>` for the organizer, `e<email>` for an attendee) → UTC day → the bookings in a busy
    * status that touch that day: what a slots query reads for each host, never all bookings. See `busyBookings`.
    */
-  readonly busyByParticipantDay = new Map<string, Map<number, Booking[]>>();
+  get busyByParticipantDay(): Map<string, Map<number, Booking[]>> {
+    return this.indexed("bookings").#busyByParticipantDay;
+  }
   /** eventTypeId → (id → reservation). */
-  readonly selectedSlotsByEventType = new Map<number, Map<number, SelectedSlot>>();
+  get selectedSlotsByEventType(): Map<number, Map<number, SelectedSlot>> {
+    return this.indexed("selectedSlots").#selectedSlotsByEventType;
+  }
   /** uid → (id → reservation): Cal.com lets rows share a uid. */
-  readonly selectedSlotsByUid = new Map<string, Map<number, SelectedSlot>>();
+  get selectedSlotsByUid(): Map<string, Map<number, SelectedSlot>> {
+    return this.indexed("selectedSlots").#selectedSlotsByUid;
+  }
   /** userId (the host held for) → (id → reservation). */
-  readonly selectedSlotsByUser = new Map<number, Map<number, SelectedSlot>>();
+  get selectedSlotsByUser(): Map<number, Map<number, SelectedSlot>> {
+    return this.indexed("selectedSlots").#selectedSlotsByUser;
+  }
   /** The highest id each sequence has given out, and the attendees' (ids of rows inside bookings). */
   private readonly sequences = { schedules: 0, eventTypes: 0, bookings: 0, selectedSlots: 0, attendees: 0 };
 
@@ -195,6 +252,15 @@ export class Store {
       if (known === undefined) shared.set(value, value);
       else a[key] = known;
     }
+  }
+
+  /** This store, with the indexes of a scheduling collection built (from its rows, in their order) if they are not yet. */
+  private indexed(collection: LazyCollection): this {
+    if (!this.#built.has(collection)) {
+      this.#built.add(collection);
+      for (const row of this.rows[collection].values()) this.index(collection, row);
+    }
+    return this;
   }
 
   /** The next free integer id of a collection (organizations and teams share one id space, as in Cal.com). */
@@ -446,38 +512,41 @@ export class Store {
       case "schedules": {
         const sc = row as Schedule;
         this.raiseSequence("schedules", sc.id);
-        bucket(this.schedulesByUser, sc.userId, () => new Map()).set(sc.id, sc);
+        if (!this.#built.has("schedules")) return;
+        bucket(this.#schedulesByUser, sc.userId, () => new Map()).set(sc.id, sc);
         return;
       }
       case "eventTypes": {
         const e = row as EventType;
         this.raiseSequence("eventTypes", e.id);
+        if (!this.#built.has("eventTypes")) return;
         if (e.userId != null) {
-          bucket(this.eventTypesByOwner, e.userId, () => new Map()).set(e.id, e);
-          this.eventTypeBySlug.set(`${e.userId}:${e.slug}`, e);
+          bucket(this.#eventTypesByOwner, e.userId, () => new Map()).set(e.id, e);
+          this.#eventTypeBySlug.set(`${e.userId}:${e.slug}`, e);
         }
         if (e.teamId != null) {
-          bucket(this.eventTypesByTeam, e.teamId, () => new Map()).set(e.id, e);
-          this.eventTypeBySlug.set(`t${e.teamId}:${e.slug}`, e);
+          bucket(this.#eventTypesByTeam, e.teamId, () => new Map()).set(e.id, e);
+          this.#eventTypeBySlug.set(`t${e.teamId}:${e.slug}`, e);
         }
-        for (const h of e.hosts ?? []) bucket(this.eventTypesByHost, h.userId, () => new Map()).set(e.id, e);
+        for (const h of e.hosts ?? []) bucket(this.#eventTypesByHost, h.userId, () => new Map()).set(e.id, e);
         return;
       }
       case "bookings": {
         const b = row as Booking;
         this.raiseSequence("bookings", b.id);
         for (const a of b.attendees) this.raiseSequence("attendees", a.id);
-        this.bookingByUid.set(b.uid, b);
-        if (b.eventTypeId != null) bucket(this.bookingsByEventType, b.eventTypeId, () => new Map()).set(b.id, b);
-        if (b.userId != null) bucket(this.bookingsByUser, b.userId, () => new Map()).set(b.id, b);
-        for (const a of b.attendees) bucket(this.bookingsByAttendeeEmail, a.email.toLowerCase(), () => new Map()).set(b.id, b);
-        if (b.fromReschedule) this.bookingByFromReschedule.set(b.fromReschedule, b);
-        if (b.recurringEventId) bucket(this.bookingsByRecurringUid, b.recurringEventId, () => new Map()).set(b.id, b);
-        for (const seat of b.seatsReferences ?? []) this.bookingBySeatUid.set(seat.referenceUid, b);
+        if (!this.#built.has("bookings")) return;
+        this.#bookingByUid.set(b.uid, b);
+        if (b.eventTypeId != null) bucket(this.#bookingsByEventType, b.eventTypeId, () => new Map()).set(b.id, b);
+        if (b.userId != null) bucket(this.#bookingsByUser, b.userId, () => new Map()).set(b.id, b);
+        for (const a of b.attendees) bucket(this.#bookingsByAttendeeEmail, a.email.toLowerCase(), () => new Map()).set(b.id, b);
+        if (b.fromReschedule) this.#bookingByFromReschedule.set(b.fromReschedule, b);
+        if (b.recurringEventId) bucket(this.#bookingsByRecurringUid, b.recurringEventId, () => new Map()).set(b.id, b);
+        for (const seat of b.seatsReferences ?? []) this.#bookingBySeatUid.set(seat.referenceUid, b);
         if (BUSY_STATUSES.has(b.status)) {
           const [first, last] = utcDays(b.startTime, b.endTime);
           for (const key of participantKeys(b)) {
-            const days = bucket(this.busyByParticipantDay, key, () => new Map());
+            const days = bucket(this.#busyByParticipantDay, key, () => new Map());
             for (let day = first; day <= last; day++) bucket(days, day, () => []).push(b);
           }
         }
@@ -486,9 +555,10 @@ export class Store {
       case "selectedSlots": {
         const r = row as SelectedSlot;
         this.raiseSequence("selectedSlots", r.id);
-        bucket(this.selectedSlotsByEventType, r.eventTypeId, () => new Map()).set(r.id, r);
-        bucket(this.selectedSlotsByUid, r.uid, () => new Map()).set(r.id, r);
-        bucket(this.selectedSlotsByUser, r.userId, () => new Map()).set(r.id, r);
+        if (!this.#built.has("selectedSlots")) return;
+        bucket(this.#selectedSlotsByEventType, r.eventTypeId, () => new Map()).set(r.id, r);
+        bucket(this.#selectedSlotsByUid, r.uid, () => new Map()).set(r.id, r);
+        bucket(this.#selectedSlotsByUser, r.userId, () => new Map()).set(r.id, r);
         return;
       }
     }
@@ -499,6 +569,8 @@ export class Store {
   }
 
   private unindex(collection: CollectionName, row: Rows[CollectionName]): void {
+    // A scheduling collection's indexes, not built yet, have nothing to take the row out of.
+    if ((collection === "schedules" || collection === "eventTypes" || collection === "bookings" || collection === "selectedSlots") && !this.#built.has(collection)) return;
     switch (collection) {
       case "organizations":
         this.unindexIntId(collection, row);
@@ -563,35 +635,35 @@ export class Store {
       }
       case "schedules": {
         const sc = row as Schedule;
-        this.schedulesByUser.get(sc.userId)?.delete(sc.id);
+        this.#schedulesByUser.get(sc.userId)?.delete(sc.id);
         return;
       }
       case "eventTypes": {
         const e = row as EventType;
         if (e.userId != null) {
-          this.eventTypesByOwner.get(e.userId)?.delete(e.id);
-          if (this.eventTypeBySlug.get(`${e.userId}:${e.slug}`) === e) this.eventTypeBySlug.delete(`${e.userId}:${e.slug}`);
+          this.#eventTypesByOwner.get(e.userId)?.delete(e.id);
+          if (this.#eventTypeBySlug.get(`${e.userId}:${e.slug}`) === e) this.#eventTypeBySlug.delete(`${e.userId}:${e.slug}`);
         }
         if (e.teamId != null) {
-          this.eventTypesByTeam.get(e.teamId)?.delete(e.id);
-          if (this.eventTypeBySlug.get(`t${e.teamId}:${e.slug}`) === e) this.eventTypeBySlug.delete(`t${e.teamId}:${e.slug}`);
+          this.#eventTypesByTeam.get(e.teamId)?.delete(e.id);
+          if (this.#eventTypeBySlug.get(`t${e.teamId}:${e.slug}`) === e) this.#eventTypeBySlug.delete(`t${e.teamId}:${e.slug}`);
         }
-        for (const h of e.hosts ?? []) this.eventTypesByHost.get(h.userId)?.delete(e.id);
+        for (const h of e.hosts ?? []) this.#eventTypesByHost.get(h.userId)?.delete(e.id);
         return;
       }
       case "bookings": {
         const b = row as Booking;
-        if (this.bookingByUid.get(b.uid) === b) this.bookingByUid.delete(b.uid);
-        if (b.eventTypeId != null) this.bookingsByEventType.get(b.eventTypeId)?.delete(b.id);
-        if (b.userId != null) this.bookingsByUser.get(b.userId)?.delete(b.id);
-        for (const a of b.attendees) this.bookingsByAttendeeEmail.get(a.email.toLowerCase())?.delete(b.id);
-        if (b.fromReschedule && this.bookingByFromReschedule.get(b.fromReschedule) === b) this.bookingByFromReschedule.delete(b.fromReschedule);
-        if (b.recurringEventId) this.bookingsByRecurringUid.get(b.recurringEventId)?.delete(b.id);
-        for (const seat of b.seatsReferences ?? []) if (this.bookingBySeatUid.get(seat.referenceUid) === b) this.bookingBySeatUid.delete(seat.referenceUid);
+        if (this.#bookingByUid.get(b.uid) === b) this.#bookingByUid.delete(b.uid);
+        if (b.eventTypeId != null) this.#bookingsByEventType.get(b.eventTypeId)?.delete(b.id);
+        if (b.userId != null) this.#bookingsByUser.get(b.userId)?.delete(b.id);
+        for (const a of b.attendees) this.#bookingsByAttendeeEmail.get(a.email.toLowerCase())?.delete(b.id);
+        if (b.fromReschedule && this.#bookingByFromReschedule.get(b.fromReschedule) === b) this.#bookingByFromReschedule.delete(b.fromReschedule);
+        if (b.recurringEventId) this.#bookingsByRecurringUid.get(b.recurringEventId)?.delete(b.id);
+        for (const seat of b.seatsReferences ?? []) if (this.#bookingBySeatUid.get(seat.referenceUid) === b) this.#bookingBySeatUid.delete(seat.referenceUid);
         if (BUSY_STATUSES.has(b.status)) {
           const [first, last] = utcDays(b.startTime, b.endTime);
           for (const key of participantKeys(b)) {
-            const days = this.busyByParticipantDay.get(key);
+            const days = this.#busyByParticipantDay.get(key);
             for (let day = first; days && day <= last; day++) {
               const list = days.get(day);
               const at = list?.indexOf(b) ?? -1;
@@ -606,11 +678,11 @@ export class Store {
       }
       case "selectedSlots": {
         const r = row as SelectedSlot;
-        this.selectedSlotsByEventType.get(r.eventTypeId)?.delete(r.id);
-        const sameUid = this.selectedSlotsByUid.get(r.uid);
+        this.#selectedSlotsByEventType.get(r.eventTypeId)?.delete(r.id);
+        const sameUid = this.#selectedSlotsByUid.get(r.uid);
         sameUid?.delete(r.id);
-        if (sameUid?.size === 0) this.selectedSlotsByUid.delete(r.uid);
-        this.selectedSlotsByUser.get(r.userId)?.delete(r.id);
+        if (sameUid?.size === 0) this.#selectedSlotsByUid.delete(r.uid);
+        this.#selectedSlotsByUser.get(r.userId)?.delete(r.id);
         return;
       }
       default:
