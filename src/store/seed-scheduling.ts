@@ -1,9 +1,8 @@
 import { DateTime } from "luxon";
 import type { Faker } from "@faker-js/faker";
-import { faker as englishFaker } from "@faker-js/faker/locale/en";
 import { bookingUid } from "./ids.js";
 import type { Attendee, Booking, EventType, Schedule, State } from "./schema.js";
-import type { OrganizationRecipe, ScenarioRecipe } from "./seed.js";
+import { englishFaker, type OrganizationRecipe, type ScenarioRecipe } from "./seed.js";
 
 const DAY_MS = 86_400_000;
 /** Seeded bookings lie this many days before and after the seeding day. */
@@ -32,7 +31,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * generator of its own, after the directory, so the directory's rows are the same as without it.
  */
 export function seedScheduling(state: State, recipe: ScenarioRecipe, seed: number, now: number): void {
-  const faker = new (englishFaker.constructor as typeof Faker)({ locale: englishFaker.rawDefinitions });
+  const english = englishFaker();
+  const faker = new (english.constructor as typeof Faker)({ locale: english.rawDefinitions });
   faker.seed([seed, 0x5ced]);
   const random = (n: number) => faker.number.int({ min: 0, max: n - 1 });
   const day0 = seedingDay(now);
