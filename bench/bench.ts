@@ -631,10 +631,14 @@ function readCycler(reads: Array<{ path: string; key: string }>, counter: { ok: 
  */
 async function grownFile(seededFile: string, file: string, writes: number): Promise<void> {
   // From the build the mock runs, so the file is stamped as that build stamps it (see src/store/database.ts).
-  const { Database } = (await import(pathToFileURL(join(config.mockDist, "store", "database.js")).href)) as typeof import("../src/store/database.js");
+  const { Database, parseDbText } = (await import(pathToFileURL(join(config.mockDist, "store", "database.js")).href)) as Partial<typeof import("../src/store/database.js")> &
+    Pick<typeof import("../src/store/database.js"), "Database">;
   const { assignOption, unassignOption } = (await import(pathToFileURL(join(config.mockDist, "store", "queries", "assignments.js")).href)) as typeof import("../src/store/queries/assignments.js");
   const db = await Database.open("memory", () => {
-    const { journalSeq: _seq, ...state } = JSON.parse(readFileSync(seededFile, "utf8")) as State & { journalSeq?: number };
+    // A build from before packed files (--mock-dist) has no parseDbText: its files are plain JSON.
+    const bytes = readFileSync(seededFile);
+    const doc = parseDbText ? parseDbText(bytes, seededFile) : (JSON.parse(bytes.toString("utf8")) as Record<string, unknown>);
+    const { journalSeq: _seq, integrity: _stamp, ...state } = doc as unknown as State & { journalSeq?: number; integrity?: string };
     return state;
   });
   const store = db.store;

@@ -8,9 +8,9 @@ import { Low, Memory, type Adapter } from "lowdb";
 import { VERSION } from "../version.js";
 import { STATE_SCHEMA_PATH, stateProblems } from "./state-document.js";
 import { Journal, readJournal, syncDir } from "./journal.js";
-import { Packer, unpackDocument } from "./packed.js";
-import type { Change, State } from "./schema.js";
-import { Store } from "./store.js";
+import { isPacked, Packer, unpack, unpackDocument } from "./packed.js";
+import { COLLECTIONS, type Change, type CollectionName, type Rows, type State } from "./schema.js";
+import { Store, type Deferred } from "./store.js";
 
 /** What the JSON file holds: the state, stamped with the last journal entry it already contains. */
 type FileDocument = State & { journalSeq?: number };
@@ -58,11 +58,21 @@ function stampHash(): ReturnType<typeof createHash> {
 
 /**
  * A db file's bytes as the document they hold, packed collections unpacked (src/store/packed.ts); throws
- * InvalidDbFileError when they are not one. Most files are ASCII (JSON.stringify escapes nothing else by itself,
- * but names may hold any character): those are read as Latin-1, which is the same text without a UTF-8 decoder's
- * work over every byte.
+ * InvalidDbFileError when they are not one.
  */
 export function parseDbText(bytes: Buffer, file: string): Record<string, unknown> {
+  const doc = parseDbJson(bytes, file);
+  const problems = unpackDocument(doc);
+  if (problems.length > 0) throw new InvalidDbFileError(file, problems);
+  return doc;
+}
+
+/**
+ * A db file's bytes as JSON, packed collections left packed. Most files are ASCII (JSON.stringify escapes nothing
+ * else by itself, but names may hold any character): those are read as Latin-1, which is the same text without a
+ * UTF-8 decoder's work over every byte.
+ */
+function parseDbJson(bytes: Buffer, file: string): Record<string, unknown> {
   const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
   let doc: unknown;
   try {
@@ -72,9 +82,33 @@ export function parseDbText(bytes: Buffer, file: string): Record<string, unknown
     throw new InvalidDbFileError(file, [`not valid JSON (${(err as Error).message})`]);
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InvalidDbFileError(file, ["not a JSON object"]);
-  const problems = unpackDocument(doc as Record<string, unknown>);
-  if (problems.length > 0) throw new InvalidDbFileError(file, problems);
   return doc as Record<string, unknown>;
+}
+
+/**
+ * Collections whose rows a server loads on first use when the file is its own (stamped): the history and the
+ * scheduling collections, which a server answering the directory never reads. They stay packed until then, and a
+ * snapshot taken before writes the same packed object back.
+ */
+const DEFERRED: readonly CollectionName[] = ["assignmentHistory", "schedules", "eventTypes", "bookings", "selectedSlots"];
+
+function deferPacked(doc: Record<string, unknown>, file: string): Deferred {
+  const deferred: Deferred = {};
+  for (const collection of DEFERRED) {
+    const packed = doc[collection];
+    if (!isPacked(packed)) continue;
+    doc[collection] = [];
+    deferred[collection] = {
+      source: packed,
+      load: () => {
+        const rows = unpack(packed);
+        // The file passed its integrity stamp: only a server writing it wrong could get here.
+        if (typeof rows === "string") throw new InvalidDbFileError(file, [`/${collection}: ${rows}`]);
+        return rows as unknown as Array<Rows[CollectionName]>;
+      },
+    };
+  }
+  return deferred;
 }
 
 /** Rows serialized at a time when the snapshot is written, and bytes gathered before each write. */
@@ -109,7 +143,8 @@ class DurableJsonFile<T> implements Adapter<T> {
     const stamp = STAMP_TAIL.exec(tail);
     this.verified =
       stamp !== null && stampHash().update(bytes.subarray(0, bytes.length - (tail.length - stamp.index))).digest("hex") === stamp[1];
-    const doc = parseDbText(bytes, this.file);
+    // Packed collections stay packed here: Database.open unpacks them, or defers them (see DEFERRED).
+    const doc = parseDbJson(bytes, this.file);
     delete doc[STAMP_KEY];
     return doc as T;
   }
@@ -229,11 +264,15 @@ export class Database {
     }
     const { journalSeq = 0, ...state } = low.data;
     // The checks PUT /__admin/state applies: a file edited by hand (or by another program) that fails them is
-    // refused as it is, never served half-broken nor re-seeded over.
+    // refused as it is, never served half-broken nor re-seeded over. Those are checked whole; a file this server
+    // wrote (its stamp matches) has its history and scheduling collections loaded when first used.
     const verified = (low.adapter as DurableJsonFile<FileDocument>).verified;
+    const deferred = verified ? deferPacked(state as unknown as Record<string, unknown>, location) : {};
+    const unpacked = unpackDocument(state as unknown as Record<string, unknown>);
+    if (unpacked.length > 0) throw new InvalidDbFileError(location, unpacked);
     const problems = typeof journalSeq !== "number" ? ["/journalSeq must be a number"] : verified ? [] : stateProblems(state);
     if (problems.length > 0) throw new InvalidDbFileError(location, problems);
-    const store = new Store(state);
+    const store = new Store(state, deferred);
     const entries = readJournal(location, journalSeq);
     for (const entry of entries) store.apply(entry.changes);
     const seq = entries.at(-1)?.seq ?? journalSeq;
@@ -339,7 +378,12 @@ export class Database {
 
   /** Writes the state as the JSON file; resolves once the file (contents and name) is durable. */
   private async snapshot(journalSeq: number): Promise<void> {
-    this.low.data = { ...this.store.toState(), journalSeq };
+    // Collections never loaded since they were read are written back as they were read (packed), still unloaded.
+    const loaded = this.store.loadedState(true) as unknown as Record<string, unknown>;
+    const unloaded = this.store.unloaded();
+    const doc: Record<string, unknown> = { meta: loaded.meta };
+    for (const collection of COLLECTIONS) doc[collection] = unloaded.has(collection) ? unloaded.get(collection) : loaded[collection];
+    this.low.data = { ...(doc as unknown as State), journalSeq };
     // The adapter keeps the document until it is written; lowdb's copy is dropped at once (the Store holds the data).
     const written = this.low.write();
     this.low.data = null as unknown as FileDocument;

@@ -28,6 +28,13 @@ type SequenceCollection = "schedules" | "eventTypes" | "bookings" | "selectedSlo
 /** The collections whose indexes are built on first use. */
 type LazyCollection = SequenceCollection;
 
+/** Rows of a collection loaded on first use: `load` makes them; `source` is whatever they are made from. */
+export interface DeferredRows {
+  load: () => Array<Rows[CollectionName]>;
+  source: unknown;
+}
+export type Deferred = Partial<Record<CollectionName, DeferredRows>>;
+
 const DAY_MS = 86_400_000;
 /** A booking in one of these statuses can make its host busy; CANCELLED and REJECTED ones never do. */
 const BUSY_STATUSES = new Set<Booking["status"]>(["ACCEPTED", "PENDING", "AWAITING_HOST"]);
@@ -208,7 +215,12 @@ export class Store {
   readonly assignmentsByOption = new Map<string, Map<number, AttributeAssignment>>();
   /** memberId → (optionId → assignment). */
   readonly assignmentsByMember = new Map<number, Map<string, AttributeAssignment>>();
-  readonly historyByMember = new Map<number, AssignmentHistoryEntry[]>();
+  readonly #historyByMember = new Map<number, AssignmentHistoryEntry[]>();
+  /** memberId → the member's history entries, oldest first. */
+  get historyByMember(): Map<number, AssignmentHistoryEntry[]> {
+    void this.rows.assignmentHistory; // loads deferred rows (see `Deferred`)
+    return this.#historyByMember;
+  }
   /** optionId → user ids of its holders in assignment order, built on first use; see `holderUserIds`. */
   private readonly holderUserIdsCache = new Map<string, readonly number[]>();
   private changes = 0;
@@ -225,7 +237,14 @@ export class Store {
     memberships: [],
   };
 
-  constructor(state: State) {
+  /**
+   * `deferred` names collections whose rows are loaded on first use instead (`state` has none of them): the first
+   * read or write of such a collection, of one of its indexes, or `toState`, loads them, so nothing can tell. A file
+   * the server wrote itself hands the history and the scheduling collections over so: a server answering the
+   * directory never pays for them (at large-org's size, and with 100,000 writes' history, a large part of the
+   * start-up and of the heap).
+   */
+  constructor(state: State, deferred: Deferred = {}) {
     this.meta = { ...state.meta };
     const shared = new Map<string, string>();
     for (const collection of COLLECTIONS) {
@@ -234,6 +253,33 @@ export class Store {
         this.put(collection, row as Rows[typeof collection]);
       }
     }
+    for (const [collection, later] of Object.entries(deferred) as Array<[CollectionName, DeferredRows]>) {
+      const table = this.rows[collection] as Map<Id, Rows[CollectionName]>;
+      this.#unloaded.set(collection, later.source);
+      Object.defineProperty(this.rows, collection, {
+        configurable: true,
+        enumerable: true,
+        get: () => {
+          // From here on a plain property again: every later access costs what it did before.
+          Object.defineProperty(this.rows, collection, { value: table, writable: true, enumerable: true, configurable: true });
+          this.#unloaded.delete(collection);
+          for (const row of later.load()) {
+            if (table.has(row.id)) throw new Error(`${collection}: duplicate id ${JSON.stringify(row.id)}`);
+            table.set(row.id, row);
+            this.index(collection, row);
+          }
+          return table;
+        },
+      });
+    }
+  }
+
+  /** Deferred collections not loaded yet, each with the `source` it was deferred with (see the constructor). */
+  readonly #unloaded = new Map<CollectionName, unknown>();
+
+  /** The collections whose rows were deferred and are still not loaded, with their sources. */
+  unloaded(): ReadonlyMap<CollectionName, unknown> {
+    return this.#unloaded;
   }
 
   /**
@@ -279,6 +325,7 @@ export class Store {
    * making several rows in one transaction take `count` at once.
    */
   nextSequenceId(collection: SequenceCollection | "attendees", count = 1): number {
+    void this.rows[collection === "attendees" ? "bookings" : collection]; // the highest ids, if deferred
     const next = this.sequences[collection] + 1;
     // Reserved now so two transactions built before either is applied do not collide.
     this.sequences[collection] += count;
@@ -386,8 +433,17 @@ export class Store {
   }
 
   toState(): State {
+    return this.loadedState();
+  }
+
+  /**
+   * The state, but for collections still deferred (see the constructor) when `keepUnloaded`: those are left out,
+   * for the caller to take from their sources (`unloaded`), and stay unloaded.
+   */
+  loadedState(keepUnloaded = false): State {
     const state = { meta: { ...this.meta } } as State;
     for (const collection of COLLECTIONS) {
+      if (keepUnloaded && this.#unloaded.has(collection)) continue;
       (state as unknown as Record<string, unknown[]>)[collection] = [...this.rows[collection].values()];
     }
     return state;
@@ -433,7 +489,7 @@ export class Store {
       }
       case "assignmentHistory": {
         const [p, h] = [previous as AssignmentHistoryEntry, row as AssignmentHistoryEntry];
-        const list = this.historyByMember.get(p.memberId);
+        const list = this.#historyByMember.get(p.memberId);
         const at = list?.indexOf(p) ?? -1;
         if (p.memberId !== h.memberId || !list || at < 0) return false;
         list[at] = h;
@@ -506,7 +562,7 @@ export class Store {
       }
       case "assignmentHistory": {
         const h = row as AssignmentHistoryEntry;
-        bucket(this.historyByMember, h.memberId, () => []).push(h);
+        bucket(this.#historyByMember, h.memberId, () => []).push(h);
         return;
       }
       case "schedules": {
@@ -628,7 +684,7 @@ export class Store {
       }
       case "assignmentHistory": {
         const h = row as AssignmentHistoryEntry;
-        const list = this.historyByMember.get(h.memberId);
+        const list = this.#historyByMember.get(h.memberId);
         const at = list?.indexOf(h) ?? -1;
         if (list && at >= 0) list.splice(at, 1);
         return;
