@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { Database } from "../../src/store/database.js";
 import { PACK_MIN_ROWS } from "../../src/store/packed.js";
 import type { AssignmentHistoryEntry, Booking, State, User } from "../../src/store/schema.js";
 import { scenarioState } from "../../src/store/scenarios.js";
+import { cleanup, tempDb } from "./support.js";
 
 /**
  * A file the server wrote itself hands its history and scheduling collections to the store unloaded: they load
@@ -13,18 +12,12 @@ import { scenarioState } from "../../src/store/scenarios.js";
  * back as they were, and a restart after a crash (the journal replayed) loses nothing.
  */
 
-const dirs: string[] = [];
 const opened: Database[] = [];
 afterAll(async () => {
+  // Databases left open (a crash simulated) hold file descriptors: closed before their directories go.
   await Promise.allSettled(opened.map((db) => db.close()));
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  await cleanup();
 });
-
-function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), "calcom-mock-deferred-"));
-  dirs.push(dir);
-  return join(dir, "db.json");
-}
 
 async function open(file: string, initial: () => State = () => bigState()): Promise<Database> {
   const db = await Database.open(file, initial);
@@ -63,7 +56,7 @@ function bigState(): State {
 
 describe("a file's history and scheduling collections, loaded on first use", () => {
   it("are not loaded at start, read as if they were, and a snapshot before they load writes them back unchanged", async () => {
-    const file = tempFile();
+    const file = tempDb();
     const state = bigState();
     await (await open(file, () => state)).close();
     const raw = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
@@ -88,7 +81,7 @@ describe("a file's history and scheduling collections, loaded on first use", () 
   });
 
   it("load on first use by any way in: a row, an index, a sequence", async () => {
-    const file = tempFile();
+    const file = tempDb();
     const state = bigState();
     await (await open(file, () => state)).close();
     const last = state.bookings.at(-1)!;
@@ -114,7 +107,7 @@ describe("a file's history and scheduling collections, loaded on first use", () 
   });
 
   it("a write to one, acknowledged, survives a crash (the journal replayed onto the file's rows)", async () => {
-    const file = tempFile();
+    const file = tempDb();
     const state = bigState();
     await (await open(file, () => state)).close();
     const db = await open(file);
