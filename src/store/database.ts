@@ -57,11 +57,13 @@ function stampHash(): ReturnType<typeof createHash> {
 }
 
 /**
- * A db file's bytes as the document they hold, packed collections unpacked (src/store/packed.ts); throws
- * InvalidDbFileError when they are not one.
+ * A db file's bytes as the state document they hold (its stamp and sections left out), packed collections unpacked
+ * (src/store/packed.ts); throws InvalidDbFileError when they are not one.
  */
 export function parseDbText(bytes: Buffer, file: string): Record<string, unknown> {
   const doc = parseDbJson(bytes, file);
+  delete doc[STAMP_KEY];
+  delete doc[SECTIONS_KEY];
   const problems = unpackDocument(doc);
   if (problems.length > 0) throw new InvalidDbFileError(file, problems);
   return doc;
@@ -95,14 +97,15 @@ const DEFERRED: readonly CollectionName[] = ["assignmentHistory", "schedules", "
 function deferPacked(doc: Record<string, unknown>, file: string): Deferred {
   const deferred: Deferred = {};
   for (const collection of DEFERRED) {
-    const packed = doc[collection];
-    if (!isPacked(packed)) continue;
+    const source = doc[collection];
+    if (!isPacked(source) && !(source instanceof RawSection)) continue;
     doc[collection] = [];
     deferred[collection] = {
-      source: packed,
+      source,
       load: () => {
-        const rows = unpack(packed);
-        // The file passed its integrity stamp: only a server writing it wrong could get here.
+        // The file passed its integrity stamp: only a server writing it wrong could make either step fail.
+        const value = source instanceof RawSection ? (JSON.parse(source.bytes.toString(isAscii(source.bytes) ? "latin1" : "utf8")) as unknown) : source;
+        const rows = isPacked(value) ? unpack(value) : Array.isArray(value) ? value : "not an array";
         if (typeof rows === "string") throw new InvalidDbFileError(file, [`/${collection}: ${rows}`]);
         return rows as unknown as Array<Rows[CollectionName]>;
       },
@@ -110,6 +113,56 @@ function deferPacked(doc: Record<string, unknown>, file: string): Deferred {
   }
   return deferred;
 }
+
+/**
+ * Where the file's deferred collections (see DEFERRED) lie, as byte ranges `[start, end)` of their values: written
+ * just before the integrity stamp, `"$sections":{"bookings":[s,e],…}`. A start that finds the stamp matching parses
+ * the file without them, and each one only when it is first used; a file edited by hand is parsed whole.
+ */
+const SECTIONS_KEY = "$sections";
+const SECTIONS_TAIL = /,"\$sections":(\{[^{}]*\}),"integrity":"[0-9a-f]{64}"\}$/;
+/** Smaller deferred collections are parsed with the rest. */
+const SECTION_MIN_BYTES = 64 * 1024;
+
+/** The bytes of a deferred collection's value, as the file held them, not parsed yet. */
+class RawSection {
+  constructor(readonly bytes: Buffer) {}
+}
+
+/** The sections a stamped file lists, if they are well formed (they always are, in a file the server wrote). */
+function sectionsOf(bytes: Buffer): Record<string, [number, number]> | undefined {
+  const tail = bytes.subarray(Math.max(0, bytes.length - 1024)).toString("latin1");
+  const found = SECTIONS_TAIL.exec(tail);
+  if (!found) return undefined;
+  let sections: unknown;
+  try {
+    sections = JSON.parse(found[1]!);
+  } catch {
+    return undefined;
+  }
+  const ranges = Object.entries(sections as Record<string, unknown>);
+  let last = 0;
+  for (const [key, range] of ranges) {
+    if (!DEFERRED.includes(key as CollectionName) || !Array.isArray(range) || range.length !== 2) return undefined;
+    const [start, end] = range as unknown[];
+    if (!Number.isInteger(start) || !Number.isInteger(end) || (start as number) < last || (end as number) <= (start as number) || (end as number) > bytes.length) return undefined;
+    last = end as number;
+  }
+  return sections as Record<string, [number, number]>;
+}
+
+/** The file's bytes with each section's value replaced by `null`. */
+function withoutSections(bytes: Buffer, sections: Record<string, [number, number]>): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const [start, end] of Object.values(sections)) {
+    parts.push(bytes.subarray(at, start), NULL_BYTES);
+    at = end;
+  }
+  parts.push(bytes.subarray(at));
+  return Buffer.concat(parts);
+}
+const NULL_BYTES = Buffer.from("null");
 
 /** Rows serialized at a time when the snapshot is written, and bytes gathered before each write. */
 const ROWS_PER_SLICE = 2000;
@@ -143,9 +196,13 @@ class DurableJsonFile<T> implements Adapter<T> {
     const stamp = STAMP_TAIL.exec(tail);
     this.verified =
       stamp !== null && stampHash().update(bytes.subarray(0, bytes.length - (tail.length - stamp.index))).digest("hex") === stamp[1];
-    // Packed collections stay packed here: Database.open unpacks them, or defers them (see DEFERRED).
-    const doc = parseDbJson(bytes, this.file);
+    // Packed collections stay packed here: Database.open unpacks them, or defers them (see DEFERRED). A file of
+    // this server's own leaves its deferred collections unparsed too (see SECTIONS_KEY).
+    const sections = this.verified ? sectionsOf(bytes) : undefined;
+    const doc = parseDbJson(sections ? withoutSections(bytes, sections) : bytes, this.file);
     delete doc[STAMP_KEY];
+    delete doc[SECTIONS_KEY];
+    for (const [collection, [start, end]] of Object.entries(sections ?? {})) doc[collection] = new RawSection(Buffer.from(bytes.subarray(start, end)));
     return doc as T;
   }
 
@@ -166,39 +223,55 @@ class DurableJsonFile<T> implements Adapter<T> {
     const handle = await openFile(this.temp, "w");
     try {
       let buffered = "";
+      /** Bytes written to the file before `buffered`. */
+      let written = 0;
       const hash = stampHash();
+      const flush = async () => {
+        hash.update(buffered);
+        await handle.writeFile(buffered);
+        written += Buffer.byteLength(buffered);
+        buffered = "";
+      };
       const put = async (text: string) => {
         buffered += text;
-        if (buffered.length >= WRITE_CHUNK) {
-          hash.update(buffered);
-          await handle.writeFile(buffered);
-          buffered = "";
-        }
+        if (buffered.length >= WRITE_CHUNK) await flush();
       };
+      const offset = () => written + Buffer.byteLength(buffered);
       if (typeof data !== "object" || data === null || Array.isArray(data)) await put(JSON.stringify(data));
       else {
         let first = true;
+        const sections: Record<string, [number, number]> = {};
         await put("{");
         for (const [key, value] of Object.entries(data)) {
           if (value === undefined || typeof value === "function") continue;
           await put(`${first ? "" : ","}${JSON.stringify(key)}:`);
           first = false;
-          if (!Array.isArray(value)) {
+          const start = DEFERRED.includes(key as CollectionName) ? offset() : undefined;
+          if (value instanceof RawSection) {
+            // A collection never loaded since it was read: its bytes go back as they came.
+            await flush();
+            hash.update(value.bytes);
+            await handle.write(value.bytes);
+            written += value.bytes.length;
+          } else if (!Array.isArray(value)) {
             await put(JSON.stringify(value));
-            continue;
+          } else {
+            const packer = Packer.forRows(value);
+            await put(packer ? packer.head() : "[");
+            let empty = true;
+            for (let i = 0; i < value.length; i += ROWS_PER_SLICE) {
+              const slice = value.slice(i, i + ROWS_PER_SLICE);
+              const text = packer ? packer.slice(slice) : JSON.stringify(slice).slice(1, -1);
+              if (text === "") continue;
+              await put(`${empty ? "" : ","}${text}`);
+              empty = false;
+            }
+            await put(packer ? packer.tail() : "]");
           }
-          const packer = Packer.forRows(value);
-          await put(packer ? packer.head() : "[");
-          let empty = true;
-          for (let i = 0; i < value.length; i += ROWS_PER_SLICE) {
-            const slice = value.slice(i, i + ROWS_PER_SLICE);
-            const text = packer ? packer.slice(slice) : JSON.stringify(slice).slice(1, -1);
-            if (text === "") continue;
-            await put(`${empty ? "" : ","}${text}`);
-            empty = false;
-          }
-          await put(packer ? packer.tail() : "]");
+          // Only a large one is worth leaving unparsed.
+          if (start !== undefined && offset() - start >= SECTION_MIN_BYTES) sections[key] = [start, offset()];
         }
+        if (Object.keys(sections).length > 0) await put(`,${JSON.stringify(SECTIONS_KEY)}:${JSON.stringify(sections)}`);
         hash.update(buffered);
         buffered += `${first ? "" : ","}${JSON.stringify(STAMP_KEY)}:"${hash.digest("hex")}"}`;
       }

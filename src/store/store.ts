@@ -248,9 +248,14 @@ export class Store {
     this.meta = { ...state.meta };
     const shared = new Map<string, string>();
     for (const collection of COLLECTIONS) {
-      for (const row of state[collection] ?? []) {
+      const table = this.rows[collection] as Map<Id, Rows[CollectionName]>;
+      for (const row of (state[collection] ?? []) as Array<Rows[CollectionName]>) {
         if (collection === "attributeAssignments") this.shareStrings(row as AttributeAssignment, shared);
-        this.put(collection, row as Rows[typeof collection]);
+        // Every way a state arrives here has been checked for unique ids: no row replaces another (no lookup first).
+        const before = table.size;
+        table.set(row.id, row);
+        if (table.size === before) throw new Error(`${collection}: duplicate id ${JSON.stringify(row.id)}`);
+        this.index(collection, row);
       }
     }
     for (const [collection, later] of Object.entries(deferred) as Array<[CollectionName, DeferredRows]>) {
@@ -555,7 +560,7 @@ export class Store {
       }
       case "attributeAssignments": {
         const a = row as AttributeAssignment;
-        this.holderUserIdsCache.delete(a.attributeOptionId);
+        if (this.holderUserIdsCache.size > 0) this.holderUserIdsCache.delete(a.attributeOptionId);
         bucket(this.assignmentsByOption, a.attributeOptionId, () => new Map()).set(a.memberId, a);
         bucket(this.assignmentsByMember, a.memberId, () => new Map()).set(a.attributeOptionId, a);
         return;

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { Database } from "../../src/store/database.js";
 import { PACK_MIN_ROWS } from "../../src/store/packed.js";
@@ -78,6 +78,26 @@ describe("a file's history and scheduling collections, loaded on first use", () 
     expect(JSON.stringify(again.store.toState())).toBe(JSON.stringify(expected));
     expect(again.store.unloaded().size).toBe(0);
     await again.close();
+  });
+
+  it("lie in the file where its last lines say, unparsed at start; a file edited by hand is read whole", async () => {
+    const file = tempDb();
+    const state = bigState();
+    await (await open(file, () => state)).close();
+    const text = readFileSync(file, "utf8");
+    const sections = JSON.parse(/,"\$sections":(\{[^{}]*\}),"integrity"/.exec(text)![1]!) as Record<string, [number, number]>;
+    expect(Object.keys(sections)).toEqual(["assignmentHistory", "bookings"]);
+    // Each range is exactly the collection's value.
+    const bytes = Buffer.from(text);
+    const raw = JSON.parse(text) as Record<string, unknown>;
+    for (const [collection, [start, end]] of Object.entries(sections)) expect(JSON.parse(bytes.subarray(start, end).toString())).toEqual(raw[collection]);
+
+    // One byte of whitespace more: the stamp no longer matches, so nothing is trusted, nor left unparsed.
+    writeFileSync(file, text.replace('"journalSeq":0', '"journalSeq": 0'));
+    const edited = await open(file);
+    expect(edited.store.unloaded().size).toBe(0);
+    expect(JSON.stringify(edited.store.toState())).toBe(JSON.stringify(state));
+    await edited.close();
   });
 
   it("load on first use by any way in: a row, an index, a sequence", async () => {
