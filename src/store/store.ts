@@ -62,6 +62,17 @@ const isDenseId = (id: Id): id is number => typeof id === "number" && Number.isI
 /** How many derived values `memo` keeps between writes. */
 const MEMO_LIMIT = 512;
 
+/** What a memoized value depends on (see `Store.memo`). */
+export interface MemoDeps {
+  collections?: readonly CollectionName[];
+  /** Option ids: the value depends on who holds them (their assignments). */
+  options?: readonly string[];
+  /** Membership ids: the value depends on what they hold (their assignments). */
+  members?: readonly number[];
+}
+
+type MemoEntry = { value: unknown; changes: number; deps?: undefined; seen?: undefined } | { value: unknown; deps: MemoDeps; seen: number[]; changes?: undefined };
+
 /** The value kept under `key`, made and kept first if there is none (a Map's or a WeakMap's). */
 export function bucket<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V): V {
   let value = map.get(key);
@@ -224,8 +235,14 @@ export class Store {
   /** optionId → user ids of its holders in assignment order, built on first use; see `holderUserIds`. */
   private readonly holderUserIdsCache = new Map<string, readonly number[]>();
   private changes = 0;
-  private memoVersion = 0;
-  private readonly memos = new Map<string, unknown>();
+  private readonly memos = new Map<string, MemoEntry>();
+  /**
+   * Write counts that memoized values can depend on instead of on every write (see `memo`): per collection, and
+   * for assignments per option and per member.
+   */
+  private readonly collectionWrites = new Map<CollectionName, number>();
+  private readonly optionWrites = new Map<string, number>();
+  private readonly memberWrites = new Map<number, number>();
   /**
    * The integer-keyed collections again, as arrays indexed by id: `get` is the hottest call of the read path (one
    * membership per holder of every option listed), and an array slot is several times cheaper than a Map probe.
@@ -316,12 +333,12 @@ export class Store {
 
   /** The next free integer id of a collection (organizations and teams share one id space, as in Cal.com). */
   nextId(collection: "teams" | "users" | "memberships" | "profiles"): number {
+    const tables = collection === "teams" ? (["teams", "organizations"] as const) : ([collection] as const);
     return this.memo(`nextId:${collection}`, () => {
       let max = 0;
-      const tables = collection === "teams" ? [this.rows.teams, this.rows.organizations] : [this.rows[collection]];
-      for (const table of tables) for (const id of table.keys()) if ((id as number) > max) max = id as number;
+      for (const table of tables) for (const id of this.rows[table].keys()) if ((id as number) > max) max = id as number;
       return max;
-    }) + 1;
+    }, { collections: tables }) + 1;
   }
 
   /**
@@ -391,24 +408,53 @@ export class Store {
   }
 
   /**
-   * A value derived from the data (a set of team members, say), computed once and kept until the next write.
-   * Bounded, so that many distinct filters cannot grow it without limit.
+   * A value derived from the data (a set of team members, say), computed once and kept until the next write, or,
+   * given `dependsOn`, until the next write to what it names (collections, the assignments of an option or of a
+   * member): a filter over two options is not computed again for every assignment of a third. `dependsOn` may be
+   * given the value, when what it depends on is only known from it. Bounded, so that many distinct filters cannot
+   * grow it without limit.
    */
-  memo<T>(key: string, compute: () => T): T {
-    if (this.memoVersion !== this.changes) {
-      this.memos.clear();
-      this.memoVersion = this.changes;
-    }
-    if (this.memos.has(key)) return this.memos.get(key) as T;
+  memo<T>(key: string, compute: () => T, dependsOn?: MemoDeps | ((value: T) => MemoDeps)): T {
+    const kept = this.memos.get(key);
+    if (kept !== undefined && this.stillValid(kept)) return kept.value as T;
     const value = compute();
     if (this.memos.size >= MEMO_LIMIT) this.memos.clear();
-    this.memos.set(key, value);
+    const deps = typeof dependsOn === "function" ? dependsOn(value) : dependsOn;
+    this.memos.set(key, deps ? { value, deps, seen: this.versionsOf(deps) } : { value, changes: this.changes });
     return value;
+  }
+
+  private versionsOf(deps: MemoDeps): number[] {
+    const seen: number[] = [];
+    for (const c of deps.collections ?? []) seen.push(this.collectionWrites.get(c) ?? 0);
+    for (const o of deps.options ?? []) seen.push(this.optionWrites.get(o) ?? 0);
+    for (const m of deps.members ?? []) seen.push(this.memberWrites.get(m) ?? 0);
+    return seen;
+  }
+
+  private stillValid(entry: MemoEntry): boolean {
+    if (entry.deps === undefined) return entry.changes === this.changes;
+    const now = this.versionsOf(entry.deps);
+    for (let i = 0; i < now.length; i++) if (now[i] !== entry.seen![i]) return false;
+    return true;
+  }
+
+  /** Counts a change against the collection and, for assignments, against the option and member of each side. */
+  private countWrite(change: Change): void {
+    this.collectionWrites.set(change.collection, (this.collectionWrites.get(change.collection) ?? 0) + 1);
+    if (change.collection !== "attributeAssignments") return;
+    const before = this.rows.attributeAssignments.get(change.op === "put" ? change.row.id : (change.id as string));
+    for (const a of change.op === "put" ? [before, change.row] : [before]) {
+      if (!a) continue;
+      this.optionWrites.set(a.attributeOptionId, (this.optionWrites.get(a.attributeOptionId) ?? 0) + 1);
+      this.memberWrites.set(a.memberId, (this.memberWrites.get(a.memberId) ?? 0) + 1);
+    }
   }
 
   apply(changes: readonly Change[]): void {
     this.changes += 1;
     for (const change of changes) {
+      this.countWrite(change);
       if (change.op === "put") this.put(change.collection, change.row);
       else this.del(change.collection, change.id);
     }
