@@ -280,6 +280,8 @@ function cpuMeter(pid: number) {
     return {
       /** Server CPU as a share of one core (100 = one core busy all the time). */
       serverCpuPct: (100 * server) / seconds,
+      /** Server CPU seconds over the run (user and system, every thread: the collector's helpers too). */
+      serverCpuS: server,
       benchCpuPct: (100 * bench) / seconds,
       /** CPU used by other processes, as a share of the whole machine. */
       otherCpuPct: Math.max(0, (100 * (busy - server - bench)) / capacity),
@@ -349,6 +351,11 @@ interface RunFigures {
   readsPerSec?: number;
   writesPerSec?: number;
   serverCpuPct?: number;
+  /**
+   * The server's CPU time per request answered, in µs (from /proc, every thread). Other work on the machine slows
+   * a server more than it adds to its CPU time, so this compares across noisy runs better than req/s does.
+   */
+  cpuUsPerReq?: number;
   benchCpuPct?: number;
   otherCpuPct?: number;
 }
@@ -383,10 +390,12 @@ async function measure(label: string, base: string, pid: number, make: () => Omi
   const stopSampling = rssSampler(pid);
   const stopCpu = cpuMeter(pid);
   const result = await cannon({ url: base, connections: config.connections, duration: config.duration, ...make() });
-  const f = { ...figures(result), ...stopCpu(), peakRssDuringMb: stopSampling() };
+  const { serverCpuS, ...cpu } = stopCpu();
+  const counted = figures(result);
+  const f = { ...counted, ...cpu, cpuUsPerReq: counted.total > 0 ? (1e6 * serverCpuS) / counted.total : undefined, peakRssDuringMb: stopSampling() };
   process.stdout.write(
     `${f.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${f.p50Ms.toFixed(1)} ms  p99 ${f.p99Ms.toFixed(1)} ms  2xx ${f.ok}  non-2xx ${f.non2xx}  errors ${f.errors}` +
-      `  cpu: server ${f.serverCpuPct.toFixed(0)}% client ${f.benchCpuPct.toFixed(0)}% other ${f.otherCpuPct.toFixed(0)}%\n`,
+      `  cpu: server ${f.serverCpuPct.toFixed(0)}% (${f.cpuUsPerReq?.toFixed(0) ?? "–"} µs/req) client ${f.benchCpuPct.toFixed(0)}% other ${f.otherCpuPct.toFixed(0)}%\n`,
   );
   return f;
 }
@@ -738,10 +747,14 @@ function readCycler(reads: Array<{ path: string; key: string }>, counter: { ok: 
  */
 async function grownFile(seededFile: string, file: string, writes: number): Promise<void> {
   // From the build the mock runs, so the file is stamped as that build stamps it (see src/store/database.ts).
-  const { Database } = (await import(pathToFileURL(join(config.mockDist, "store", "database.js")).href)) as typeof import("../src/store/database.js");
+  const { Database, parseDbText } = (await import(pathToFileURL(join(config.mockDist, "store", "database.js")).href)) as Partial<typeof import("../src/store/database.js")> &
+    Pick<typeof import("../src/store/database.js"), "Database">;
   const { assignOption, unassignOption } = (await import(pathToFileURL(join(config.mockDist, "store", "queries", "assignments.js")).href)) as typeof import("../src/store/queries/assignments.js");
   const db = await Database.open("memory", () => {
-    const { journalSeq: _seq, ...state } = JSON.parse(readFileSync(seededFile, "utf8")) as State & { journalSeq?: number };
+    // A build from before packed files (--mock-dist) has no parseDbText: its files are plain JSON.
+    const bytes = readFileSync(seededFile);
+    const doc = parseDbText ? parseDbText(bytes, seededFile) : (JSON.parse(bytes.toString("utf8")) as Record<string, unknown>);
+    const { journalSeq: _seq, integrity: _stamp, ...state } = doc as unknown as State & { journalSeq?: number; integrity?: string };
     return state;
   });
   const store = db.store;
@@ -847,6 +860,18 @@ bookings: calcom-mock (pid ${mock.child.pid}, file store), ${pool.length.toLocal
 // Main
 
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
+
+/**
+ * The server's CPU µs per request beside Express's, and Express's over the mock's: the throughput ratio the CPU alone
+ * would give, which other work on the machine disturbs less than req/s (informational: the targets are on req/s).
+ */
+function cpuRows(m: RunFigures, ex: RunFigures | undefined, prefix = ""): Row[] {
+  if (m.cpuUsPerReq === undefined) return [];
+  return [
+    { figure: `${prefix}  server CPU per request`, mock: m.cpuUsPerReq, unit: "µs", express: ex?.cpuUsPerReq },
+    { figure: `${prefix}  Express µs / mock µs`, mock: ratio(ex?.cpuUsPerReq, m.cpuUsPerReq), unit: "×" },
+  ];
+}
 
 async function main(): Promise<void> {
   if (!existsSync(DIST_CLI)) throw new Error(`${DIST_CLI} is missing: run npm run build first (npm run bench does)`);
@@ -1125,6 +1150,7 @@ async function main(): Promise<void> {
       const vsPr = ratio(m.reqPerSec, pr?.[key]?.reqPerSec);
       rows.push({ figure: `${label} req/s`, mock: m.reqPerSec, unit: "req/s", express: ex?.[key]?.reqPerSec, prism: pr?.[key]?.reqPerSec });
       rows.push({ figure: `  vs bare Express`, mock: vsEx, unit: "×", target: `≥ ${TARGETS.readVsExpress}×`, pass: vsEx === undefined ? undefined : pass(vsEx >= TARGETS.readVsExpress) });
+      rows.push(...cpuRows(m, ex?.[key]));
       rows.push({ figure: `  vs Prism`, mock: vsPr, unit: "×", target: `≥ ${TARGETS.readVsPrism}×`, pass: vsPr === undefined ? undefined : pass(vsPr >= TARGETS.readVsPrism) });
       rows.push({ figure: `${label} p50`, mock: m.p50Ms, unit: "ms", express: ex?.[key]?.p50Ms, prism: pr?.[key]?.p50Ms });
       rows.push({ figure: `${label} p99`, mock: m.p99Ms, unit: "ms", express: ex?.[key]?.p99Ms, prism: pr?.[key]?.p99Ms, target: `< ${TARGETS.readP99Ms} ms`, pass: m.p99Ms < TARGETS.readP99Ms });
@@ -1133,6 +1159,7 @@ async function main(): Promise<void> {
       if (u) {
         const vsExU = ratio(u.reqPerSec, ex?.[key]?.reqPerSec);
         rows.push({ figure: `  uncached req/s`, mock: u.reqPerSec, unit: "req/s", express: ex?.[key]?.reqPerSec });
+        rows.push(...cpuRows(u, ex?.[key], "  uncached"));
         rows.push({ figure: `  uncached vs bare Express`, mock: vsExU, unit: "×", target: `≥ ${TARGETS.uncachedVsExpress}×`, pass: vsExU === undefined ? undefined : vsExU >= TARGETS.uncachedVsExpress });
         rows.push({ figure: `  uncached p99`, mock: u.p99Ms, unit: "ms", target: `< ${TARGETS.readP99Ms} ms`, pass: u.p99Ms < TARGETS.readP99Ms });
       }
@@ -1152,6 +1179,8 @@ async function main(): Promise<void> {
       const exReads = ex?.mixed?.readsPerSec;
       const vs = ratio(mixed.readsPerSec, exReads);
       rows.push({ figure: "mixed (10% assigns): reads/s", mock: mixed.readsPerSec, unit: "/s", express: exReads });
+      // Per request answered, reads and writes alike (the mock's), against Express's per read.
+      rows.push(...cpuRows(mixed, ex?.mixed, " "));
       rows.push({ figure: "  vs bare Express (reads alone)", mock: vs, unit: "×", target: `≥ ${TARGETS.mixedReadsVsExpress}×`, pass: vs === undefined ? undefined : vs >= TARGETS.mixedReadsVsExpress });
       rows.push({ figure: "  acknowledged assigns/s", mock: mixed.writesPerSec, unit: "/s" });
       rows.push({ figure: "  p99 (reads and writes)", mock: mixed.p99Ms, unit: "ms", express: ex?.mixed?.p99Ms, target: `< ${TARGETS.readP99Ms} ms`, pass: mixed.p99Ms < TARGETS.readP99Ms });

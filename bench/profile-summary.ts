@@ -2,7 +2,9 @@
  * Summarizes a V8 .cpuprofile (from `npm run bench -- --cpu-prof`, or `node --cpu-prof`): where the samples fall,
  * by function (self time), by file/package (self time), and the inclusive time of the project's own functions
  * (dist/ or src/). Usage:
- *   npx tsx bench/profile-summary.ts <file.cpuprofile> [top=25]
+ *   npx tsx bench/profile-summary.ts <file.cpuprofile> [top=25] [--from <s>] [--to <s>]
+ * `--from`/`--to` keep only the samples taken that many seconds after the profile started (the load run, without
+ * the start-up's file reading and the snapshot written at exit).
  */
 import { readFileSync } from "node:fs";
 
@@ -20,7 +22,17 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const option = (name: string): number | undefined => {
+  const at = args.indexOf(name);
+  if (at < 0) return undefined;
+  const value = Number(args[at + 1]);
+  args.splice(at, 2);
+  return value;
+};
+const fromS = option("--from") ?? 0;
+const toS = option("--to") ?? Infinity;
+const [file, topArg] = args;
 if (!file) {
   console.error("usage: profile-summary.ts <file.cpuprofile> [top]");
   process.exit(2);
@@ -35,7 +47,10 @@ const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 
 // Time per sample: the delta that follows it.
 const selfUs = new Map<number, number>();
+let atUs = 0;
 profile.samples.forEach((id, i) => {
+  atUs += profile.timeDeltas[i] ?? 0;
+  if (atUs < fromS * 1e6 || atUs > toS * 1e6) return;
   const dt = profile.timeDeltas[i + 1] ?? 0;
   selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
 });

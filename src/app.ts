@@ -1,4 +1,5 @@
-import express, { type Express, type RequestHandler } from "express";
+import { IncomingMessage, ServerResponse, type RequestListener } from "node:http";
+import express, { type Express, type Request, type RequestHandler, type Response } from "express";
 import { home } from "./admin/home.js";
 import { adminRouter, type AdminControl } from "./admin/index.js";
 import type { OperationCounts } from "./admin/operation-counts.js";
@@ -18,7 +19,7 @@ import type { Clock } from "./store/clock.js";
 import type { Database } from "./store/database.js";
 
 const ADMIN_BODY_LIMIT = "1mb";
-const API_PREFIX = /^\/v2(?:[/?]|$)/i;
+export const API_PREFIX = /^\/v2(?:[/?]|$)/i;
 
 export interface AppContext {
   /** Getters, because a reset swaps the store and watch mode swaps the contract. */
@@ -75,6 +76,14 @@ function hasOwnThrottle(ctx: AppContext, method: string, path: string): boolean 
  * the spec-driven API.
  */
 export function createApp(ctx: AppContext): Express {
+  return createMockApp(ctx).app;
+}
+
+/**
+ * The app, and the same /v2 pipeline as a plain request listener, which the mock's own server calls for /v2
+ * without Express's application and router (see `v2`).
+ */
+export function createMockApp(ctx: AppContext): { app: Express; v2: RequestListener } {
   const app = express();
   app.disable("x-powered-by");
   // Express's default weak ETags (and 304s) for what res.send answers: errors and the control API. The API's own
@@ -108,5 +117,66 @@ export function createApp(ctx: AppContext): Express {
   // Express's own words for an unknown route, naming the URL as sent, query included.
   app.use((req, _res, next) => next(notFound(`Cannot ${req.method} ${req.originalUrl}`)));
   app.use(errorMiddleware);
-  return app;
+
+  /**
+   * /v2 as the app above serves it, minus Express's `app.handle` and router: what they do for a /v2 request is done
+   * here (the cross references, Express's request and response prototypes, `res.locals`, `req.originalUrl`), and
+   * what the pipeline hands on goes where the router would send it: an error to errorMiddleware, nothing to the
+   * 404 after every route. Their cost was most of a /v2 read's: giving each request Express's prototypes with
+   * Object.setPrototypeOf, one request at a time, doubled the CPU of a bare node:http answer and left work for the
+   * old generation's collector on every request. The mock's server creates requests that already have them
+   * (`expressPrototypes`).
+   */
+  const v2: RequestListener = (incoming, outgoing) => {
+    const req = incoming as Request;
+    const res = outgoing as Response;
+    if (Object.getPrototypeOf(req) !== app.request) Object.setPrototypeOf(req, app.request);
+    if (Object.getPrototypeOf(res) !== app.response) Object.setPrototypeOf(res, app.response);
+    req.res = res;
+    res.req = req;
+    res.locals ??= Object.create(null) as Response["locals"];
+    req.originalUrl ??= req.url;
+    const failed = (err: unknown) => {
+      try {
+        errorMiddleware(err, req, res, () => undefined);
+      } catch (e) {
+        // What Express's final handler does with an error handler's own error: no body, the connection ended.
+        console.error("[calcom-mock] unexpected error", e);
+        if (res.headersSent) res.destroy();
+        else res.writeHead(500).end();
+      }
+    };
+    api(req, res, (err?: unknown) => failed(err ?? notFound(`Cannot ${req.method} ${req.originalUrl}`)));
+  };
+  return { app, v2 };
+}
+
+/**
+ * Request and response classes for node:http's `createServer` whose instances are born with an Express app's
+ * prototypes (once `use` names the app), so neither Express nor `v2` has to change them request by request.
+ * Their constructors also make the fields Express adds, so every request has one shape from the start.
+ */
+export function expressPrototypes(): { IncomingMessage: typeof IncomingMessage; ServerResponse: typeof ServerResponse; use(app: Express): void } {
+  // Constructor functions (node:http's own are), so `prototype` can be pointed at the app's objects later.
+  function MockRequest(this: Request, socket: unknown) {
+    Reflect.apply(IncomingMessage, this, [socket]);
+    this.res = undefined as unknown as Response;
+    this.originalUrl = undefined as unknown as string;
+  }
+  function MockResponse(this: Response, req: IncomingMessage, options?: unknown) {
+    // node:http passes options (its highWaterMark among them) that the typings leave out.
+    Reflect.apply(ServerResponse, this, [req, options]);
+    this.req = undefined as unknown as Request;
+    this.locals = Object.create(null) as Response["locals"];
+  }
+  MockRequest.prototype = Object.create(IncomingMessage.prototype) as object;
+  MockResponse.prototype = Object.create(ServerResponse.prototype) as object;
+  return {
+    IncomingMessage: MockRequest as unknown as typeof IncomingMessage,
+    ServerResponse: MockResponse as unknown as typeof ServerResponse,
+    use(app) {
+      MockRequest.prototype = app.request;
+      MockResponse.prototype = app.response;
+    },
+  };
 }

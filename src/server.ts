@@ -10,7 +10,7 @@ import { RequestLog } from "./admin/request-log.js";
 import { Stubs } from "./admin/stubs.js";
 import type { Stub, StubDefinition } from "./admin/stub-types.js";
 import { parseStateDocument } from "./store/state-document.js";
-import { createApp } from "./app.js";
+import { API_PREFIX, createMockApp, expressPrototypes } from "./app.js";
 import { DEFAULT_SPEC_PATH, loadContract, type Contract } from "./contract/index.js";
 import { errorEnvelope, httpException, notFound } from "./errors.js";
 import { parseRateLimit, type RateLimitOption } from "./http/rate-limit.js";
@@ -269,7 +269,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     if (shuttingDown) res.setHeader("connection", "close");
     handle(req, res);
   };
-  const server = createServer(requestLines ? requestLines.wrap(dispatch) : dispatch);
+  const prototypes = expressPrototypes();
+  const server = createServer({ IncomingMessage: prototypes.IncomingMessage, ServerResponse: prototypes.ServerResponse }, requestLines ? requestLines.wrap(dispatch) : dispatch);
   server.on("clientError", answerClientError);
   await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
   const { port, address } = server.address() as AddressInfo;
@@ -345,7 +346,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   };
 
   const startedAt = Date.now();
-  const app = createApp({
+  const { app, v2 } = createMockApp({
     contract: () => contract,
     db: () => db,
     clock,
@@ -401,8 +402,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       feed,
     },
   });
-  handle = app;
-  queue.release(app);
+  prototypes.use(app);
+  // /v2 without Express's application and router (see createMockApp), everything else through them.
+  handle = (req, res) => (API_PREFIX.test(req.url ?? "") ? v2(req, res) : app(req, res));
+  queue.release(handle);
 
   let stopWatching: (() => void) | undefined;
   // Watches the spec and the file of the scenario being served; a reset to another scenario re-targets it.

@@ -61,10 +61,11 @@ function journaledBody(body: unknown, announced: number): unknown {
 }
 
 /**
- * What the journal keeps of an answer: the serialized text the API sent (a reference to it, no copy; parsed only
- * when the journal is read), or the object an error answer was made from, or a note of the size of a large text.
+ * What the journal keeps of an answer: the bytes or text the API sent (a reference to them, no copy; parsed only
+ * when the journal is read), or the object an error answer was made from, or a note of the size of a large one.
  */
 function keptAnswer(answer: unknown): unknown {
+  if (Buffer.isBuffer(answer)) return answer.length > MAX_JOURNALED_BODY ? { truncated: true, bytes: answer.length } : answer;
   if (typeof answer !== "string") return answer;
   // A UTF-16 unit takes at most 3 bytes in UTF-8: most answers need no measuring at all.
   if (answer.length * 3 <= MAX_JOURNALED_BODY) return answer;
@@ -72,13 +73,14 @@ function keptAnswer(answer: unknown): unknown {
   return bytes > MAX_JOURNALED_BODY ? { truncated: true, bytes } : answer;
 }
 
-/** The answer's body as the journal shows it: parsed when it was kept as text. */
+/** The answer's body as the journal shows it: parsed when it was kept as bytes or text. */
 function journaledResponse(kept: unknown): unknown {
-  if (typeof kept !== "string") return kept;
+  const text = Buffer.isBuffer(kept) ? kept.toString("utf8") : kept;
+  if (typeof text !== "string") return text;
   try {
-    return JSON.parse(kept) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
-    return kept;
+    return text;
   }
 }
 

@@ -5,12 +5,18 @@ import { addContractFormats } from "./formats.js";
 import { COMPONENTS_ID, MESSAGES_KEYWORD, toJsonSchema } from "./json-schema.js";
 import type { JsonSchema, OpenApiDocument, Operation, ParameterObject } from "./spec.js";
 
-function makeAjv(doc: OpenApiDocument, options: Options): Ajv {
+/**
+ * An ajv instance with the document's component schemas registered (`definitions`, converted once per document
+ * by the caller) and the contract's formats. `checkSchemas` validates them against JSON Schema's meta-schema as
+ * they are added: a tenth of a second at the first request, which the project's own contract (derived, and every
+ * operation of it compiled by the tests) does without; a document given with --spec is checked.
+ */
+function makeAjv(definitions: unknown, options: Options, checkSchemas: boolean): Ajv {
   // `verbose` puts the failing data and schema on each error: what class-validator's error objects report.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, ...options, strictTypes: false, strictRequired: false });
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, ...options, strictTypes: false, strictRequired: false, validateSchema: checkSchemas });
   addContractFormats(ajv);
   ajv.addKeyword({ keyword: MESSAGES_KEYWORD, schemaType: "object" });
-  ajv.addSchema({ $id: COMPONENTS_ID, definitions: toJsonSchema(doc.components.schemas) });
+  ajv.addSchema({ $id: COMPONENTS_ID, definitions });
   return ajv;
 }
 
@@ -195,14 +201,17 @@ export interface RequestValidator {
  * and kept. Parameters are coerced (`"5"` → 5) and defaulted; body fields the spec does not name are stripped, as
  * Cal.com's whitelisting pipe does.
  */
-export function compileRequestValidators(doc: OpenApiDocument): (op: Operation) => RequestValidator {
+export function compileRequestValidators(doc: OpenApiDocument, checkSchemas = true): (op: Operation) => RequestValidator {
   const ajvs = new Map<boolean, { paramAjv: Ajv; bodyAjv: Ajv; pipeBodyAjv?: Ajv }>();
+  let definitions: unknown;
   const ajvsOf = (strict: boolean) => {
     let pair = ajvs.get(strict);
     if (!pair) {
+      // ajv reads the schemas it is given and never changes them: the instances share one conversion.
+      definitions ??= toJsonSchema(doc.components.schemas);
       pair = {
-        paramAjv: makeAjv(doc, { coerceTypes: "array", useDefaults: true, strict }),
-        bodyAjv: makeAjv(doc, { coerceTypes: false, useDefaults: true, removeAdditional: "all", strict }),
+        paramAjv: makeAjv(definitions, { coerceTypes: "array", useDefaults: true, strict }, checkSchemas),
+        bodyAjv: makeAjv(definitions, { coerceTypes: false, useDefaults: true, removeAdditional: "all", strict }, checkSchemas),
       };
       ajvs.set(strict, pair);
     }
@@ -213,7 +222,7 @@ export function compileRequestValidators(doc: OpenApiDocument): (op: Operation) 
   const bodyAjvOf = (op: Operation, strict: boolean): Ajv => {
     const pair = ajvsOf(strict);
     if (!op.inputPipe) return pair.bodyAjv;
-    return (pair.pipeBodyAjv ??= makeAjv(doc, { coerceTypes: false, useDefaults: true, removeAdditional: false, strict }));
+    return (pair.pipeBodyAjv ??= makeAjv(definitions, { coerceTypes: false, useDefaults: true, removeAdditional: false, strict }, checkSchemas));
   };
   const validators = new Map<Operation, RequestValidator>();
   return (op) => {
@@ -428,7 +437,7 @@ export interface ResponseCheck {
  * by anyone who wants to check the mock's answers. Validators compile lazily, one per operation and status.
  */
 export function createResponseValidator(doc: OpenApiDocument, operations: readonly Operation[]) {
-  const ajv = makeAjv(doc, {});
+  const ajv = makeAjv(toJsonSchema(doc.components.schemas), {}, true);
   const byId = new Map(operations.map((op) => [op.operationId, op]));
   const cache = new Map<string, ValidateFunction>();
   return function validateResponse(operationId: string, status: number, body: unknown): ResponseCheck {

@@ -26,11 +26,11 @@ import { bookingHandlers } from "./bookings.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { slotHandlers } from "./slots.js";
-import { ResponseCache, type CachedAnswer } from "./response-cache.js";
+import { ResponseCache, serializedAnswer, type CachedAnswer } from "./response-cache.js";
 import { scheduleHandlers } from "./schedules.js";
 import { EndpointThrottler, throttleTracker } from "../http/endpoint-throttle.js";
 import type { RateLimit } from "../http/rate-limit.js";
-import { notModified, weakEtag } from "../http/etag.js";
+import { notModified } from "../http/etag.js";
 import { teamHandlers } from "./teams.js";
 import { Reply, type ApiRequest, type Handler, type Handlers } from "./types.js";
 import { userHandlers } from "./users.js";
@@ -114,9 +114,9 @@ function send(req: Request, res: Response, status: number, answer: CachedAnswer)
     return;
   }
   res.setHeader("Content-Type", JSON_TYPE);
-  res.setHeader("Content-Length", Buffer.byteLength(answer.body));
-  keepAnswer(res, answer.body);
-  res.end(answer.body);
+  res.setHeader("Content-Length", answer.bytes.length);
+  keepAnswer(res, answer.bytes);
+  res.end(answer.bytes);
 }
 
 /**
@@ -227,8 +227,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
           status = result.status ?? status;
           envelope = result.omitData ? { status: "success", ...result.extra } : { status: "success", data: result.data, ...result.extra };
         } else envelope = { status: "success", data: result };
-        const body = JSON.stringify(envelope);
-        const computed = { body, etag: weakEtag(body) };
+        const computed = serializedAnswer(JSON.stringify(envelope));
         // Stored against the store as it was when the answer was computed: a write since then empties the cache.
         if (status === 200) cacheable?.set(db.store, cacheKey, computed, validUntil);
         send(req, res, status, computed);
@@ -254,6 +253,9 @@ function unknownRoute(contract: Contract, method: string, path: string, url: str
   return others.length ? withDiagnostics(error, `${path} has no ${method} operation; it answers ${others.join(", ")}`) : error;
 }
 
+/** The bytes of the responder's static answers (one object per operation and preferences), made once each. */
+const staticBytes = new WeakMap<object, CachedAnswer>();
+
 /** Hands a validated request to the spec-driven responder and sends its answer. */
 function answerFromSpec(ctx: ApiContext, operation: Operation, req: Request, res: Response, next: NextFunction): void {
   const prefer = parsePrefer(req.get("prefer"), ctx.dynamic ?? false);
@@ -266,6 +268,12 @@ function answerFromSpec(ctx: ApiContext, operation: Operation, req: Request, res
     .answer(operation.source, operation, request, prefer)
     .then((answer) => {
       res.setHeader("X-Calcom-Mock-Answered-By", answer.how);
-      send(req, res, answer.status, { body: answer.text, etag: answer.etag ?? weakEtag(answer.text) });
+      // A static answer (its ETag computed once) is the same object for every request that gets it.
+      let sent = answer.etag === undefined ? undefined : staticBytes.get(answer);
+      if (sent === undefined) {
+        sent = serializedAnswer(answer.text);
+        if (answer.etag !== undefined) staticBytes.set(answer, sent);
+      }
+      send(req, res, answer.status, sent);
     }, next);
 }

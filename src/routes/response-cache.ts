@@ -1,9 +1,19 @@
+import { weakEtag } from "../http/etag.js";
 import type { Store } from "../store/store.js";
 
-/** A serialized answer and its ETag, computed once when it is cached. */
+/**
+ * A serialized answer as it is sent: its UTF-8 bytes and their ETag, each computed once. Sending bytes (rather than
+ * the text, which the socket would encode again) also lets the request journal keep the answer outside the
+ * JavaScript heap.
+ */
 export interface CachedAnswer {
-  body: string;
+  bytes: Buffer;
   etag: string;
+}
+
+export function serializedAnswer(text: string): CachedAnswer {
+  const bytes = Buffer.from(text, "utf8");
+  return { bytes, etag: weakEtag(bytes) };
 }
 
 /**
@@ -35,7 +45,7 @@ export class ResponseCache {
   /** Keeps an answer until the next write, or until `expiresAt` (ms) if it comes first. */
   set(store: Store, url: string, answer: CachedAnswer, expiresAt?: number): void {
     this.follow(store);
-    const size = answer.body.length;
+    const size = answer.bytes.length;
     if (size > this.maxBytes) return;
     if (this.bytes + size > this.maxBytes) this.clear();
     this.entries.set(url, answer);

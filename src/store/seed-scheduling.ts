@@ -1,9 +1,8 @@
 import { DateTime } from "luxon";
 import type { Faker } from "@faker-js/faker";
-import { faker as englishFaker } from "@faker-js/faker/locale/en";
 import { bookingUid, uuid } from "./ids.js";
 import type { Attendee, Booking, EventType, Schedule, SelectedSlot, State } from "./schema.js";
-import type { OrganizationRecipe, ScenarioRecipe } from "./seed.js";
+import { englishFaker, type OrganizationRecipe, type ScenarioRecipe } from "./seed.js";
 
 const DAY_MS = 86_400_000;
 /** Seeded bookings lie this many days before and after the seeding day. */
@@ -32,7 +31,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * generator of its own, after the directory, so the directory's rows are the same as without it.
  */
 export function seedScheduling(state: State, recipe: ScenarioRecipe, seed: number, now: number): void {
-  const faker = new (englishFaker.constructor as typeof Faker)({ locale: englishFaker.rawDefinitions });
+  const english = englishFaker();
+  const faker = new (english.constructor as typeof Faker)({ locale: english.rawDefinitions });
   faker.seed([seed, 0x5ced]);
   const random = (n: number) => faker.number.int({ min: 0, max: n - 1 });
   const day0 = seedingDay(now);
@@ -360,7 +360,8 @@ function seedReservation(state: State, seed: number, day0: number): void {
   const hostId = org && state.memberships.find((m) => m.teamId === org.id && m.accepted)?.userId;
   const eventType = state.eventTypes.find((e) => e.userId === hostId && e.length === 60 && !e.seatsPerTimeSlot);
   if (hostId === undefined || !eventType) return;
-  const faker = new (englishFaker.constructor as typeof Faker)({ locale: englishFaker.rawDefinitions });
+  const english = englishFaker();
+  const faker = new (english.constructor as typeof Faker)({ locale: english.rawDefinitions });
   faker.seed([seed, 0x5e1ec7]);
   const zone = state.schedules.find((s) => s.userId === hostId)?.timeZone ?? "Europe/London";
   let day = DateTime.fromMillis(day0, { zone: "UTC" }).setZone(zone, { keepLocalTime: true }).startOf("day").plus({ days: 2 });

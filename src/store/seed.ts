@@ -1,10 +1,20 @@
+import { createRequire } from "node:module";
 import type { Faker } from "@faker-js/faker";
-// The English locale alone: the package's main entry evaluates every locale (~130 ms and ~16 MB of heap at each
-// start, seeding or not); this entry loads English and the base data only.
-import { faker as englishFaker } from "@faker-js/faker/locale/en";
 import { badRequest } from "../errors.js";
 import { slugify, uuid } from "./ids.js";
 import type { AttributeType, Role, State } from "./schema.js";
+
+let english: Faker | undefined;
+
+/**
+ * faker with its English data, loaded when a state is first seeded rather than with the server: a server starting
+ * on a file it seeded before needs neither. The English locale alone: the package's main entry evaluates every
+ * locale (~130 ms and ~16 MB of heap); this entry loads English and the base data only.
+ */
+export function englishFaker(): Faker {
+  english ??= (createRequire(import.meta.url)("@faker-js/faker/locale/en") as { faker: Faker }).faker;
+  return english;
+}
 
 /** A scenario recipe: what fixtures/*.json describe, and what the seeder turns into a state document. */
 export interface ScenarioRecipe {
@@ -57,7 +67,8 @@ const SIGNUP_EPOCH = Date.UTC(2024, 0, 1);
  */
 export function seedState(recipe: ScenarioRecipe, seed: number): State {
   // An instance of its own (the locale module's `faker` is shared), with that module's English and base data.
-  const faker = new (englishFaker.constructor as typeof Faker)({ locale: englishFaker.rawDefinitions });
+  const english = englishFaker();
+  const faker = new (english.constructor as typeof Faker)({ locale: english.rawDefinitions });
   faker.seed(seed);
   const random = (n: number) => faker.number.int({ min: 0, max: n - 1 });
   const newUuid = () => uuid(random);

@@ -25,6 +25,15 @@ type Id = string | number;
 type IntCollection = "organizations" | "teams" | "users" | "memberships";
 /** The scheduling collections: integer ids that, as a database sequence's, are never given out twice. */
 type SequenceCollection = "schedules" | "eventTypes" | "bookings" | "selectedSlots";
+/** The collections whose indexes are built on first use. */
+type LazyCollection = SequenceCollection;
+
+/** Rows of a collection loaded on first use: `load` makes them; `source` is whatever they are made from. */
+export interface DeferredRows {
+  load: () => Array<Rows[CollectionName]>;
+  source: unknown;
+}
+export type Deferred = Partial<Record<CollectionName, DeferredRows>>;
 
 const DAY_MS = 86_400_000;
 /** A booking in one of these statuses can make its host busy; CANCELLED and REJECTED ones never do. */
@@ -52,6 +61,17 @@ const isDenseId = (id: Id): id is number => typeof id === "number" && Number.isI
 
 /** How many derived values `memo` keeps between writes. */
 const MEMO_LIMIT = 512;
+
+/** What a memoized value depends on (see `Store.memo`). */
+export interface MemoDeps {
+  collections?: readonly CollectionName[];
+  /** Option ids: the value depends on who holds them (their assignments). */
+  options?: readonly string[];
+  /** Membership ids: the value depends on what they hold (their assignments). */
+  members?: readonly number[];
+}
+
+type MemoEntry = { value: unknown; changes: number; deps?: undefined; seen?: undefined } | { value: unknown; deps: MemoDeps; seen: number[]; changes?: undefined };
 
 /** The value kept under `key`, made and kept first if there is none (a Map's or a WeakMap's). */
 export function bucket<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V): V {
@@ -87,40 +107,95 @@ export class Store {
     selectedSlots: new Map(),
   };
 
+  /*
+   * The scheduling collections' indexes are built on first use, not when the store is: at large-org's size they
+   * were a third of the start-up and some 30 MB that a server answering only the directory never reads. Each is
+   * built from the collection's rows in their order, then kept up to date by every write like the others.
+   */
+  readonly #schedulesByUser = new Map<number, Map<number, Schedule>>();
+  readonly #eventTypesByOwner = new Map<number, Map<number, EventType>>();
+  readonly #eventTypesByTeam = new Map<number, Map<number, EventType>>();
+  readonly #eventTypesByHost = new Map<number, Map<number, EventType>>();
+  readonly #eventTypeBySlug = new Map<string, EventType>();
+  readonly #bookingByUid = new Map<string, Booking>();
+  readonly #bookingsByEventType = new Map<number, Map<number, Booking>>();
+  readonly #bookingsByUser = new Map<number, Map<number, Booking>>();
+  readonly #bookingsByAttendeeEmail = new Map<string, Map<number, Booking>>();
+  readonly #bookingByFromReschedule = new Map<string, Booking>();
+  readonly #bookingsByRecurringUid = new Map<string, Map<number, Booking>>();
+  readonly #bookingBySeatUid = new Map<string, Booking>();
+  readonly #busyByParticipantDay = new Map<string, Map<number, Booking[]>>();
+  readonly #selectedSlotsByEventType = new Map<number, Map<number, SelectedSlot>>();
+  readonly #selectedSlotsByUid = new Map<string, Map<number, SelectedSlot>>();
+  readonly #selectedSlotsByUser = new Map<number, Map<number, SelectedSlot>>();
+  /** The scheduling collections whose indexes exist (see `indexed`). */
+  readonly #built = new Set<LazyCollection>();
   /** userId → (scheduleId → schedule), in id order. */
-  readonly schedulesByUser = new Map<number, Map<number, Schedule>>();
+  get schedulesByUser(): Map<number, Map<number, Schedule>> {
+    return this.indexed("schedules").#schedulesByUser;
+  }
   /** userId → (eventTypeId → event type): the personal event types a user owns. */
-  readonly eventTypesByOwner = new Map<number, Map<number, EventType>>();
+  get eventTypesByOwner(): Map<number, Map<number, EventType>> {
+    return this.indexed("eventTypes").#eventTypesByOwner;
+  }
   /** teamId → (eventTypeId → event type). */
-  readonly eventTypesByTeam = new Map<number, Map<number, EventType>>();
+  get eventTypesByTeam(): Map<number, Map<number, EventType>> {
+    return this.indexed("eventTypes").#eventTypesByTeam;
+  }
   /** userId → (eventTypeId → event type): the team event types a user is a host of. */
-  readonly eventTypesByHost = new Map<number, Map<number, EventType>>();
+  get eventTypesByHost(): Map<number, Map<number, EventType>> {
+    return this.indexed("eventTypes").#eventTypesByHost;
+  }
   /** `${userId}:${slug}` and `t${teamId}:${slug}` → event type (unique in Cal.com). */
-  readonly eventTypeBySlug = new Map<string, EventType>();
-  readonly bookingByUid = new Map<string, Booking>();
+  get eventTypeBySlug(): Map<string, EventType> {
+    return this.indexed("eventTypes").#eventTypeBySlug;
+  }
+  get bookingByUid(): Map<string, Booking> {
+    return this.indexed("bookings").#bookingByUid;
+  }
   /** eventTypeId → (bookingId → booking). */
-  readonly bookingsByEventType = new Map<number, Map<number, Booking>>();
+  get bookingsByEventType(): Map<number, Map<number, Booking>> {
+    return this.indexed("bookings").#bookingsByEventType;
+  }
   /** userId → (bookingId → booking): the bookings a user organizes (hosts). */
-  readonly bookingsByUser = new Map<number, Map<number, Booking>>();
+  get bookingsByUser(): Map<number, Map<number, Booking>> {
+    return this.indexed("bookings").#bookingsByUser;
+  }
   /** attendee e-mail, lower-cased → (bookingId → booking). */
-  readonly bookingsByAttendeeEmail = new Map<string, Map<number, Booking>>();
+  get bookingsByAttendeeEmail(): Map<string, Map<number, Booking>> {
+    return this.indexed("bookings").#bookingsByAttendeeEmail;
+  }
   /** uid of a rescheduled booking → the booking that replaced it (whose fromReschedule it is). */
-  readonly bookingByFromReschedule = new Map<string, Booking>();
+  get bookingByFromReschedule(): Map<string, Booking> {
+    return this.indexed("bookings").#bookingByFromReschedule;
+  }
   /** recurringEventId → (bookingId → booking): the occurrences of a recurring booking. */
-  readonly bookingsByRecurringUid = new Map<string, Map<number, Booking>>();
+  get bookingsByRecurringUid(): Map<string, Map<number, Booking>> {
+    return this.indexed("bookings").#bookingsByRecurringUid;
+  }
   /** A seat's referenceUid → its booking. */
-  readonly bookingBySeatUid = new Map<string, Booking>();
+  get bookingBySeatUid(): Map<string, Booking> {
+    return this.indexed("bookings").#bookingBySeatUid;
+  }
   /**
    * Participant (`u<userId>` for the organizer, `e<email>` for an attendee) → UTC day → the bookings in a busy
    * status that touch that day: what a slots query reads for each host, never all bookings. See `busyBookings`.
    */
-  readonly busyByParticipantDay = new Map<string, Map<number, Booking[]>>();
+  get busyByParticipantDay(): Map<string, Map<number, Booking[]>> {
+    return this.indexed("bookings").#busyByParticipantDay;
+  }
   /** eventTypeId → (id → reservation). */
-  readonly selectedSlotsByEventType = new Map<number, Map<number, SelectedSlot>>();
+  get selectedSlotsByEventType(): Map<number, Map<number, SelectedSlot>> {
+    return this.indexed("selectedSlots").#selectedSlotsByEventType;
+  }
   /** uid → (id → reservation): Cal.com lets rows share a uid. */
-  readonly selectedSlotsByUid = new Map<string, Map<number, SelectedSlot>>();
+  get selectedSlotsByUid(): Map<string, Map<number, SelectedSlot>> {
+    return this.indexed("selectedSlots").#selectedSlotsByUid;
+  }
   /** userId (the host held for) → (id → reservation). */
-  readonly selectedSlotsByUser = new Map<number, Map<number, SelectedSlot>>();
+  get selectedSlotsByUser(): Map<number, Map<number, SelectedSlot>> {
+    return this.indexed("selectedSlots").#selectedSlotsByUser;
+  }
   /** The highest id each sequence has given out, and the attendees' (ids of rows inside bookings). */
   private readonly sequences = { schedules: 0, eventTypes: 0, bookings: 0, selectedSlots: 0, attendees: 0 };
 
@@ -157,12 +232,23 @@ export class Store {
   readonly assignmentsByOption = new Map<string, Map<number, AttributeAssignment>>();
   /** memberId → (optionId → assignment). */
   readonly assignmentsByMember = new Map<number, Map<string, AttributeAssignment>>();
-  readonly historyByMember = new Map<number, AssignmentHistoryEntry[]>();
+  readonly #historyByMember = new Map<number, AssignmentHistoryEntry[]>();
+  /** memberId → the member's history entries, oldest first. */
+  get historyByMember(): Map<number, AssignmentHistoryEntry[]> {
+    void this.rows.assignmentHistory; // loads deferred rows (see `Deferred`)
+    return this.#historyByMember;
+  }
   /** optionId → user ids of its holders in assignment order, built on first use; see `holderUserIds`. */
   private readonly holderUserIdsCache = new Map<string, readonly number[]>();
   private changes = 0;
-  private memoVersion = 0;
-  private readonly memos = new Map<string, unknown>();
+  private readonly memos = new Map<string, MemoEntry>();
+  /**
+   * Write counts that memoized values can depend on instead of on every write (see `memo`): per collection, and
+   * for assignments per option and per member.
+   */
+  private readonly collectionWrites = new Map<CollectionName, number>();
+  private readonly optionWrites = new Map<string, number>();
+  private readonly memberWrites = new Map<number, number>();
   /**
    * The integer-keyed collections again, as arrays indexed by id: `get` is the hottest call of the read path (one
    * membership per holder of every option listed), and an array slot is several times cheaper than a Map probe.
@@ -174,15 +260,54 @@ export class Store {
     memberships: [],
   };
 
-  constructor(state: State) {
+  /**
+   * `deferred` names collections whose rows are loaded on first use instead (`state` has none of them): the first
+   * read or write of such a collection, of one of its indexes, or `toState`, loads them, so nothing can tell. A file
+   * the server wrote itself hands the history and the scheduling collections over so: a server answering the
+   * directory never pays for them (at large-org's size, and with 100,000 writes' history, a large part of the
+   * start-up and of the heap).
+   */
+  constructor(state: State, deferred: Deferred = {}) {
     this.meta = { ...state.meta };
     const shared = new Map<string, string>();
     for (const collection of COLLECTIONS) {
-      for (const row of state[collection] ?? []) {
+      const table = this.rows[collection] as Map<Id, Rows[CollectionName]>;
+      for (const row of (state[collection] ?? []) as Array<Rows[CollectionName]>) {
         if (collection === "attributeAssignments") this.shareStrings(row as AttributeAssignment, shared);
-        this.put(collection, row as Rows[typeof collection]);
+        // Every way a state arrives here has been checked for unique ids: no row replaces another (no lookup first).
+        const before = table.size;
+        table.set(row.id, row);
+        if (table.size === before) throw new Error(`${collection}: duplicate id ${JSON.stringify(row.id)}`);
+        this.index(collection, row);
       }
     }
+    for (const [collection, later] of Object.entries(deferred) as Array<[CollectionName, DeferredRows]>) {
+      const table = this.rows[collection] as Map<Id, Rows[CollectionName]>;
+      this.#unloaded.set(collection, later.source);
+      Object.defineProperty(this.rows, collection, {
+        configurable: true,
+        enumerable: true,
+        get: () => {
+          // From here on a plain property again: every later access costs what it did before.
+          Object.defineProperty(this.rows, collection, { value: table, writable: true, enumerable: true, configurable: true });
+          this.#unloaded.delete(collection);
+          for (const row of later.load()) {
+            if (table.has(row.id)) throw new Error(`${collection}: duplicate id ${JSON.stringify(row.id)}`);
+            table.set(row.id, row);
+            this.index(collection, row);
+          }
+          return table;
+        },
+      });
+    }
+  }
+
+  /** Deferred collections not loaded yet, each with the `source` it was deferred with (see the constructor). */
+  readonly #unloaded = new Map<CollectionName, unknown>();
+
+  /** The collections whose rows were deferred and are still not loaded, with their sources. */
+  unloaded(): ReadonlyMap<CollectionName, unknown> {
+    return this.#unloaded;
   }
 
   /**
@@ -203,14 +328,23 @@ export class Store {
     }
   }
 
+  /** This store, with the indexes of a scheduling collection built (from its rows, in their order) if they are not yet. */
+  private indexed(collection: LazyCollection): this {
+    if (!this.#built.has(collection)) {
+      this.#built.add(collection);
+      for (const row of this.rows[collection].values()) this.index(collection, row);
+    }
+    return this;
+  }
+
   /** The next free integer id of a collection (organizations and teams share one id space, as in Cal.com). */
   nextId(collection: "teams" | "users" | "memberships" | "profiles"): number {
+    const tables = collection === "teams" ? (["teams", "organizations"] as const) : ([collection] as const);
     return this.memo(`nextId:${collection}`, () => {
       let max = 0;
-      const tables = collection === "teams" ? [this.rows.teams, this.rows.organizations] : [this.rows[collection]];
-      for (const table of tables) for (const id of table.keys()) if ((id as number) > max) max = id as number;
+      for (const table of tables) for (const id of this.rows[table].keys()) if ((id as number) > max) max = id as number;
       return max;
-    }) + 1;
+    }, { collections: tables }) + 1;
   }
 
   /**
@@ -219,6 +353,7 @@ export class Store {
    * making several rows in one transaction take `count` at once.
    */
   nextSequenceId(collection: SequenceCollection | "attendees", count = 1): number {
+    void this.rows[collection === "attendees" ? "bookings" : collection]; // the highest ids, if deferred
     const next = this.sequences[collection] + 1;
     // Reserved now so two transactions built before either is applied do not collide.
     this.sequences[collection] += count;
@@ -279,24 +414,53 @@ export class Store {
   }
 
   /**
-   * A value derived from the data (a set of team members, say), computed once and kept until the next write.
-   * Bounded, so that many distinct filters cannot grow it without limit.
+   * A value derived from the data (a set of team members, say), computed once and kept until the next write, or,
+   * given `dependsOn`, until the next write to what it names (collections, the assignments of an option or of a
+   * member): a filter over two options is not computed again for every assignment of a third. `dependsOn` may be
+   * given the value, when what it depends on is only known from it. Bounded, so that many distinct filters cannot
+   * grow it without limit.
    */
-  memo<T>(key: string, compute: () => T): T {
-    if (this.memoVersion !== this.changes) {
-      this.memos.clear();
-      this.memoVersion = this.changes;
-    }
-    if (this.memos.has(key)) return this.memos.get(key) as T;
+  memo<T>(key: string, compute: () => T, dependsOn?: MemoDeps | ((value: T) => MemoDeps)): T {
+    const kept = this.memos.get(key);
+    if (kept !== undefined && this.stillValid(kept)) return kept.value as T;
     const value = compute();
     if (this.memos.size >= MEMO_LIMIT) this.memos.clear();
-    this.memos.set(key, value);
+    const deps = typeof dependsOn === "function" ? dependsOn(value) : dependsOn;
+    this.memos.set(key, deps ? { value, deps, seen: this.versionsOf(deps) } : { value, changes: this.changes });
     return value;
+  }
+
+  private versionsOf(deps: MemoDeps): number[] {
+    const seen: number[] = [];
+    for (const c of deps.collections ?? []) seen.push(this.collectionWrites.get(c) ?? 0);
+    for (const o of deps.options ?? []) seen.push(this.optionWrites.get(o) ?? 0);
+    for (const m of deps.members ?? []) seen.push(this.memberWrites.get(m) ?? 0);
+    return seen;
+  }
+
+  private stillValid(entry: MemoEntry): boolean {
+    if (entry.deps === undefined) return entry.changes === this.changes;
+    const now = this.versionsOf(entry.deps);
+    for (let i = 0; i < now.length; i++) if (now[i] !== entry.seen![i]) return false;
+    return true;
+  }
+
+  /** Counts a change against the collection and, for assignments, against the option and member of each side. */
+  private countWrite(change: Change): void {
+    this.collectionWrites.set(change.collection, (this.collectionWrites.get(change.collection) ?? 0) + 1);
+    if (change.collection !== "attributeAssignments") return;
+    const before = this.rows.attributeAssignments.get(change.op === "put" ? change.row.id : (change.id as string));
+    for (const a of change.op === "put" ? [before, change.row] : [before]) {
+      if (!a) continue;
+      this.optionWrites.set(a.attributeOptionId, (this.optionWrites.get(a.attributeOptionId) ?? 0) + 1);
+      this.memberWrites.set(a.memberId, (this.memberWrites.get(a.memberId) ?? 0) + 1);
+    }
   }
 
   apply(changes: readonly Change[]): void {
     this.changes += 1;
     for (const change of changes) {
+      this.countWrite(change);
       if (change.op === "put") this.put(change.collection, change.row);
       else this.del(change.collection, change.id);
     }
@@ -326,8 +490,17 @@ export class Store {
   }
 
   toState(): State {
+    return this.loadedState();
+  }
+
+  /**
+   * The state, but for collections still deferred (see the constructor) when `keepUnloaded`: those are left out,
+   * for the caller to take from their sources (`unloaded`), and stay unloaded.
+   */
+  loadedState(keepUnloaded = false): State {
     const state = { meta: { ...this.meta } } as State;
     for (const collection of COLLECTIONS) {
+      if (keepUnloaded && this.#unloaded.has(collection)) continue;
       (state as unknown as Record<string, unknown[]>)[collection] = [...this.rows[collection].values()];
     }
     return state;
@@ -373,7 +546,7 @@ export class Store {
       }
       case "assignmentHistory": {
         const [p, h] = [previous as AssignmentHistoryEntry, row as AssignmentHistoryEntry];
-        const list = this.historyByMember.get(p.memberId);
+        const list = this.#historyByMember.get(p.memberId);
         const at = list?.indexOf(p) ?? -1;
         if (p.memberId !== h.memberId || !list || at < 0) return false;
         list[at] = h;
@@ -444,51 +617,54 @@ export class Store {
       }
       case "attributeAssignments": {
         const a = row as AttributeAssignment;
-        this.holderUserIdsCache.delete(a.attributeOptionId);
+        if (this.holderUserIdsCache.size > 0) this.holderUserIdsCache.delete(a.attributeOptionId);
         bucket(this.assignmentsByOption, a.attributeOptionId, () => new Map()).set(a.memberId, a);
         bucket(this.assignmentsByMember, a.memberId, () => new Map()).set(a.attributeOptionId, a);
         return;
       }
       case "assignmentHistory": {
         const h = row as AssignmentHistoryEntry;
-        bucket(this.historyByMember, h.memberId, () => []).push(h);
+        bucket(this.#historyByMember, h.memberId, () => []).push(h);
         return;
       }
       case "schedules": {
         const sc = row as Schedule;
         this.raiseSequence("schedules", sc.id);
-        bucket(this.schedulesByUser, sc.userId, () => new Map()).set(sc.id, sc);
+        if (!this.#built.has("schedules")) return;
+        bucket(this.#schedulesByUser, sc.userId, () => new Map()).set(sc.id, sc);
         return;
       }
       case "eventTypes": {
         const e = row as EventType;
         this.raiseSequence("eventTypes", e.id);
+        if (!this.#built.has("eventTypes")) return;
         if (e.userId != null) {
-          bucket(this.eventTypesByOwner, e.userId, () => new Map()).set(e.id, e);
-          this.eventTypeBySlug.set(`${e.userId}:${e.slug}`, e);
+          bucket(this.#eventTypesByOwner, e.userId, () => new Map()).set(e.id, e);
+          this.#eventTypeBySlug.set(`${e.userId}:${e.slug}`, e);
         }
         if (e.teamId != null) {
-          bucket(this.eventTypesByTeam, e.teamId, () => new Map()).set(e.id, e);
-          this.eventTypeBySlug.set(`t${e.teamId}:${e.slug}`, e);
+          bucket(this.#eventTypesByTeam, e.teamId, () => new Map()).set(e.id, e);
+          this.#eventTypeBySlug.set(`t${e.teamId}:${e.slug}`, e);
         }
-        for (const h of e.hosts ?? []) bucket(this.eventTypesByHost, h.userId, () => new Map()).set(e.id, e);
+        for (const h of e.hosts ?? []) bucket(this.#eventTypesByHost, h.userId, () => new Map()).set(e.id, e);
         return;
       }
       case "bookings": {
         const b = row as Booking;
         this.raiseSequence("bookings", b.id);
         for (const a of b.attendees) this.raiseSequence("attendees", a.id);
-        this.bookingByUid.set(b.uid, b);
-        if (b.eventTypeId != null) bucket(this.bookingsByEventType, b.eventTypeId, () => new Map()).set(b.id, b);
-        if (b.userId != null) bucket(this.bookingsByUser, b.userId, () => new Map()).set(b.id, b);
-        for (const a of b.attendees) bucket(this.bookingsByAttendeeEmail, a.email.toLowerCase(), () => new Map()).set(b.id, b);
-        if (b.fromReschedule) this.bookingByFromReschedule.set(b.fromReschedule, b);
-        if (b.recurringEventId) bucket(this.bookingsByRecurringUid, b.recurringEventId, () => new Map()).set(b.id, b);
-        for (const seat of b.seatsReferences ?? []) this.bookingBySeatUid.set(seat.referenceUid, b);
+        if (!this.#built.has("bookings")) return;
+        this.#bookingByUid.set(b.uid, b);
+        if (b.eventTypeId != null) bucket(this.#bookingsByEventType, b.eventTypeId, () => new Map()).set(b.id, b);
+        if (b.userId != null) bucket(this.#bookingsByUser, b.userId, () => new Map()).set(b.id, b);
+        for (const a of b.attendees) bucket(this.#bookingsByAttendeeEmail, a.email.toLowerCase(), () => new Map()).set(b.id, b);
+        if (b.fromReschedule) this.#bookingByFromReschedule.set(b.fromReschedule, b);
+        if (b.recurringEventId) bucket(this.#bookingsByRecurringUid, b.recurringEventId, () => new Map()).set(b.id, b);
+        for (const seat of b.seatsReferences ?? []) this.#bookingBySeatUid.set(seat.referenceUid, b);
         if (BUSY_STATUSES.has(b.status)) {
           const [first, last] = utcDays(b.startTime, b.endTime);
           for (const key of participantKeys(b)) {
-            const days = bucket(this.busyByParticipantDay, key, () => new Map());
+            const days = bucket(this.#busyByParticipantDay, key, () => new Map());
             for (let day = first; day <= last; day++) bucket(days, day, () => []).push(b);
           }
         }
@@ -497,9 +673,10 @@ export class Store {
       case "selectedSlots": {
         const r = row as SelectedSlot;
         this.raiseSequence("selectedSlots", r.id);
-        bucket(this.selectedSlotsByEventType, r.eventTypeId, () => new Map()).set(r.id, r);
-        bucket(this.selectedSlotsByUid, r.uid, () => new Map()).set(r.id, r);
-        bucket(this.selectedSlotsByUser, r.userId, () => new Map()).set(r.id, r);
+        if (!this.#built.has("selectedSlots")) return;
+        bucket(this.#selectedSlotsByEventType, r.eventTypeId, () => new Map()).set(r.id, r);
+        bucket(this.#selectedSlotsByUid, r.uid, () => new Map()).set(r.id, r);
+        bucket(this.#selectedSlotsByUser, r.userId, () => new Map()).set(r.id, r);
         return;
       }
     }
@@ -510,6 +687,8 @@ export class Store {
   }
 
   private unindex(collection: CollectionName, row: Rows[CollectionName]): void {
+    // A scheduling collection's indexes, not built yet, have nothing to take the row out of.
+    if ((collection === "schedules" || collection === "eventTypes" || collection === "bookings" || collection === "selectedSlots") && !this.#built.has(collection)) return;
     switch (collection) {
       case "organizations": {
         this.unindexIntId(collection, row);
@@ -575,42 +754,42 @@ export class Store {
       }
       case "assignmentHistory": {
         const h = row as AssignmentHistoryEntry;
-        const list = this.historyByMember.get(h.memberId);
+        const list = this.#historyByMember.get(h.memberId);
         const at = list?.indexOf(h) ?? -1;
         if (list && at >= 0) list.splice(at, 1);
         return;
       }
       case "schedules": {
         const sc = row as Schedule;
-        this.schedulesByUser.get(sc.userId)?.delete(sc.id);
+        this.#schedulesByUser.get(sc.userId)?.delete(sc.id);
         return;
       }
       case "eventTypes": {
         const e = row as EventType;
         if (e.userId != null) {
-          this.eventTypesByOwner.get(e.userId)?.delete(e.id);
-          if (this.eventTypeBySlug.get(`${e.userId}:${e.slug}`) === e) this.eventTypeBySlug.delete(`${e.userId}:${e.slug}`);
+          this.#eventTypesByOwner.get(e.userId)?.delete(e.id);
+          if (this.#eventTypeBySlug.get(`${e.userId}:${e.slug}`) === e) this.#eventTypeBySlug.delete(`${e.userId}:${e.slug}`);
         }
         if (e.teamId != null) {
-          this.eventTypesByTeam.get(e.teamId)?.delete(e.id);
-          if (this.eventTypeBySlug.get(`t${e.teamId}:${e.slug}`) === e) this.eventTypeBySlug.delete(`t${e.teamId}:${e.slug}`);
+          this.#eventTypesByTeam.get(e.teamId)?.delete(e.id);
+          if (this.#eventTypeBySlug.get(`t${e.teamId}:${e.slug}`) === e) this.#eventTypeBySlug.delete(`t${e.teamId}:${e.slug}`);
         }
-        for (const h of e.hosts ?? []) this.eventTypesByHost.get(h.userId)?.delete(e.id);
+        for (const h of e.hosts ?? []) this.#eventTypesByHost.get(h.userId)?.delete(e.id);
         return;
       }
       case "bookings": {
         const b = row as Booking;
-        if (this.bookingByUid.get(b.uid) === b) this.bookingByUid.delete(b.uid);
-        if (b.eventTypeId != null) this.bookingsByEventType.get(b.eventTypeId)?.delete(b.id);
-        if (b.userId != null) this.bookingsByUser.get(b.userId)?.delete(b.id);
-        for (const a of b.attendees) this.bookingsByAttendeeEmail.get(a.email.toLowerCase())?.delete(b.id);
-        if (b.fromReschedule && this.bookingByFromReschedule.get(b.fromReschedule) === b) this.bookingByFromReschedule.delete(b.fromReschedule);
-        if (b.recurringEventId) this.bookingsByRecurringUid.get(b.recurringEventId)?.delete(b.id);
-        for (const seat of b.seatsReferences ?? []) if (this.bookingBySeatUid.get(seat.referenceUid) === b) this.bookingBySeatUid.delete(seat.referenceUid);
+        if (this.#bookingByUid.get(b.uid) === b) this.#bookingByUid.delete(b.uid);
+        if (b.eventTypeId != null) this.#bookingsByEventType.get(b.eventTypeId)?.delete(b.id);
+        if (b.userId != null) this.#bookingsByUser.get(b.userId)?.delete(b.id);
+        for (const a of b.attendees) this.#bookingsByAttendeeEmail.get(a.email.toLowerCase())?.delete(b.id);
+        if (b.fromReschedule && this.#bookingByFromReschedule.get(b.fromReschedule) === b) this.#bookingByFromReschedule.delete(b.fromReschedule);
+        if (b.recurringEventId) this.#bookingsByRecurringUid.get(b.recurringEventId)?.delete(b.id);
+        for (const seat of b.seatsReferences ?? []) if (this.#bookingBySeatUid.get(seat.referenceUid) === b) this.#bookingBySeatUid.delete(seat.referenceUid);
         if (BUSY_STATUSES.has(b.status)) {
           const [first, last] = utcDays(b.startTime, b.endTime);
           for (const key of participantKeys(b)) {
-            const days = this.busyByParticipantDay.get(key);
+            const days = this.#busyByParticipantDay.get(key);
             for (let day = first; days && day <= last; day++) {
               const list = days.get(day);
               const at = list?.indexOf(b) ?? -1;
@@ -625,11 +804,11 @@ export class Store {
       }
       case "selectedSlots": {
         const r = row as SelectedSlot;
-        this.selectedSlotsByEventType.get(r.eventTypeId)?.delete(r.id);
-        const sameUid = this.selectedSlotsByUid.get(r.uid);
+        this.#selectedSlotsByEventType.get(r.eventTypeId)?.delete(r.id);
+        const sameUid = this.#selectedSlotsByUid.get(r.uid);
         sameUid?.delete(r.id);
-        if (sameUid?.size === 0) this.selectedSlotsByUid.delete(r.uid);
-        this.selectedSlotsByUser.get(r.userId)?.delete(r.id);
+        if (sameUid?.size === 0) this.#selectedSlotsByUid.delete(r.uid);
+        this.#selectedSlotsByUser.get(r.userId)?.delete(r.id);
         return;
       }
       default:

@@ -18,7 +18,8 @@ describe("the db file's integrity stamp", () => {
     const name = first.state().users[0]!.name!;
     await first.close();
     const text = readFileSync(db, "utf8");
-    expect(text).toMatch(/,"journalSeq":\d+,"integrity":"[0-9a-f]{64}"\}$/);
+    // Before the stamp, where the large collections a start may leave unparsed lie in the file (if any).
+    expect(text).toMatch(/,"journalSeq":\d+(,"\$sections":\{[^{}]*\})?,"integrity":"[0-9a-f]{64}"\}$/);
 
     const again = await createMockServer({ db });
     expect(again.state()).not.toHaveProperty("integrity");

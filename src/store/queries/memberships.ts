@@ -80,7 +80,7 @@ export function membershipsOfTeam(store: Store, teamId: number): readonly Member
       if (m) list.push(m);
     }
     return list.sort((a, b) => a.id - b.id);
-  });
+  }, { collections: ["memberships"] });
 }
 
 /**

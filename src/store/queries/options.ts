@@ -122,11 +122,18 @@ export function assignedOptions(
   const attr = "id" in attribute ? findAttributeInOrg(store, orgId, attribute.id) : findAttributeInOrgBySlug(store, orgId, attribute.slug);
   // Both sets depend only on the filter and the data, so they are kept until the next write (store.memo).
   const teamKey = query.teamIds ? [...query.teamIds].sort((a, b) => a - b).join(",") : "";
-  const teamUserIds = query.teamIds ? store.memo(`team-users ${orgId} ${teamKey}`, () => teamMemberUserIds(store, orgId, query.teamIds!)) : undefined;
+  const teamUserIds = query.teamIds
+    ? store.memo(`team-users ${orgId} ${teamKey}`, () => teamMemberUserIds(store, orgId, query.teamIds!), { collections: ["memberships", "teams"] })
+    : undefined;
   let filterUserIds: ReadonlySet<number> | undefined;
   if (query.assignedOptionIds) {
     const ids = query.assignedOptionIds;
-    const holders = store.memo(`holders ${orgId} ${teamKey} ${[...ids].sort().join(",")}`, () => holdersOf(store, orgId, ids, teamUserIds));
+    const holders = store.memo(
+      `holders ${orgId} ${teamKey} ${[...ids].sort().join(",")}`,
+      () => holdersOf(store, orgId, ids, teamUserIds),
+      // Selecting no option, or only options nobody holds, asked whether any option at all is unheld.
+      (users) => ({ collections: ["memberships", "teams", "attributes", "attributeOptions", ...(users?.size ? [] : ["attributeAssignments" as const])], options: ids }),
+    );
     if (!holders) {
       throw notFound(
         "Options provided in assignedOptionIds are not assigned to anyone, or the users are not part of the teams specified in teamIds filter.",
@@ -167,7 +174,9 @@ export function holdersOf(store: Store, orgId: number, optionIds: readonly strin
     selected = true;
     for (const userId of holders) users.add(userId);
   }
-  if (!selected && !teamUserIds) selected = store.memo(`unheld ${orgId}`, () => hasUnheldOption(store, orgId));
+  if (!selected && !teamUserIds) {
+    selected = store.memo(`unheld ${orgId}`, () => hasUnheldOption(store, orgId), { collections: ["attributeAssignments", "attributeOptions", "attributes", "memberships"] });
+  }
   return selected ? users : undefined;
 }
 

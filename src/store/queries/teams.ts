@@ -51,7 +51,7 @@ export function teamOrOrganization(store: Store, id: number): Team | Organizatio
 /** An organization's teams ordered by id. */
 /** The organization's teams by id, from the teams-by-parent index; kept until the next write. */
 export function teamsOfOrg(store: Store, orgId: number): readonly Team[] {
-  return store.memo(`teamsOfOrg:${orgId}`, () => [...(store.teamsByParent.get(orgId)?.values() ?? [])].sort((a, b) => a.id - b.id));
+  return store.memo(`teamsOfOrg:${orgId}`, () => [...(store.teamsByParent.get(orgId)?.values() ?? [])].sort((a, b) => a.id - b.id), { collections: ["teams"] });
 }
 
 export function listOrgTeams(store: Store, orgId: number, skip: number, take: number): Team[] {

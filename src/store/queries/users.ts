@@ -68,7 +68,7 @@ function inAnyTeam(store: Store, userId: number, teamIds: readonly number[]): bo
 
 /** The organization's users by profile, by user id: Cal.com's list without attribute filters. */
 function usersWithProfile(store: Store, orgId: number): readonly number[] {
-  return store.memo(`orgUserIds:${orgId}`, () => [...(store.profilesByOrg.get(orgId)?.keys() ?? [])].sort((a, b) => a - b));
+  return store.memo(`orgUserIds:${orgId}`, () => [...(store.profilesByOrg.get(orgId)?.keys() ?? [])].sort((a, b) => a - b), { collections: ["profiles"] });
 }
 
 /**
@@ -106,7 +106,12 @@ function membersByAttributeFilter(store: Store, orgId: number, optionIds: readon
       }
     }
     return [...firstRow.entries()].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([memberId]) => memberId);
-  });
+  }, (members) =>
+    // Who holds the listed options decides who is in; under AND, everything a member in holds decides the order.
+    operator === "NONE"
+      ? { collections: ["memberships", "attributeAssignments"] }
+      : { collections: ["memberships"], options: optionIds, ...(operator === "AND" && { members }) },
+  );
 }
 
 /**
