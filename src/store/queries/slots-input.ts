@@ -10,6 +10,7 @@
  * of the same problems goes to the diagnostics header.
  */
 import { HttpError, badRequest } from "../../errors.js";
+import { isTimeZone as isIntlTimeZone } from "../../contract/formats.js";
 
 export type SlotsLookup =
   | { by: "id"; eventTypeId: number }
@@ -95,15 +96,7 @@ export function isIsoDateString(value: unknown, strict: boolean): boolean {
 }
 
 /** class-validator's isTimeZone: any name the runtime's Intl accepts (so lower-case IANA names and `EST` too). */
-export function isTimeZone(value: unknown): boolean {
-  if (typeof value !== "string") return false;
-  try {
-    new Intl.DateTimeFormat(undefined, { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isTimeZone = (value: unknown): boolean => typeof value === "string" && isIntlTimeZone(value);
 
 const isNumber = (v: unknown) => typeof v === "number" && Number.isFinite(v);
 
