@@ -26,6 +26,7 @@ import { bookingHandlers } from "./bookings.js";
 import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { slotHandlers } from "./slots.js";
+import { envelopeJson } from "./answer-json.js";
 import { ResponseCache, serializedAnswer, type CachedAnswer } from "./response-cache.js";
 import { scheduleHandlers } from "./schedules.js";
 import { EndpointThrottler, throttleTracker } from "../http/endpoint-throttle.js";
@@ -227,7 +228,7 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
           status = result.status ?? status;
           envelope = result.omitData ? { status: "success", ...result.extra } : { status: "success", data: result.data, ...result.extra };
         } else envelope = { status: "success", data: result };
-        const computed = serializedAnswer(JSON.stringify(envelope));
+        const computed = serializedAnswer(envelopeJson(envelope));
         // Stored against the store as it was when the answer was computed: a write since then empties the cache.
         if (status === 200) cacheable?.set(db.store, cacheKey, computed, validUntil);
         send(req, res, status, computed);

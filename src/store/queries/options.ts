@@ -6,6 +6,7 @@ import type { Attribute, AttributeOption, Change } from "../schema.js";
 import type { Store } from "../store.js";
 import { historyChanges, historyEntry, historyValue, type Actor } from "./history.js";
 import { assigneeUserIds, attributeInOrg, findAttributeInOrg, findAttributeInOrgBySlug } from "./lookup.js";
+import { sharedOutput } from "../shared-output.js";
 
 /** The raw option row, as Cal.com's option routes return it (stored columns included). */
 export function toOptionOutput(o: AttributeOption): Schemas["OptionOutput"] {
@@ -151,9 +152,23 @@ export function assignedOptions(
     if (index++ < query.skip) continue;
     if (index > query.skip + query.take) break;
     if (filterUserIds && !userIds.some((id) => filterUserIds.has(id))) continue;
-    page.push({ ...toAssignedOptionOutput(option), assignedUserIds: userIds as number[] });
+    page.push(listedOption(option, userIds));
   }
   return page;
+}
+
+/**
+ * Each listed option's output, handed out again while its row and its holders stay: a write puts a new row, and
+ * the store makes a new holders list when an assignment of the option changes.
+ */
+const listedOptions = new WeakMap<AttributeOption, { userIds: readonly number[]; output: Schemas["AssignedOptionOutput"] }>();
+
+function listedOption(option: AttributeOption, userIds: readonly number[]): Schemas["AssignedOptionOutput"] {
+  const kept = listedOptions.get(option);
+  if (kept !== undefined && kept.userIds === userIds) return kept.output;
+  const output = sharedOutput({ ...toAssignedOptionOutput(option), assignedUserIds: userIds as number[] });
+  listedOptions.set(option, { userIds, output });
+  return output;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Store } from "../store.js";
 import { removeMembershipChanges } from "./memberships.js";
 import { userDeletionChanges } from "./scheduling-cascades.js";
 import { definedFields } from "./defined.js";
+import { sharedOutput } from "../shared-output.js";
 import { assertMetadata } from "./metadata.js";
 
 type OrgUserOutput = Schemas["GetOrgUsersWithProfileOutput"];
@@ -46,6 +47,17 @@ export function toOrgUserOutput(user: User, profile: Profile | undefined): OrgUs
 
 /** The sign-up date shown for a user loaded without one. */
 const EPOCH = "2024-01-01T00:00:00.000Z";
+
+/** Each listed user's output, handed out again while its user and profile rows stay (a write puts new rows). */
+const listedUsers = new WeakMap<User, { profile: Profile | undefined; output: OrgUserOutput }>();
+
+function listedUser(user: User, profile: Profile | undefined): OrgUserOutput {
+  const kept = listedUsers.get(user);
+  if (kept !== undefined && kept.profile === profile) return kept.output;
+  const output = sharedOutput(toOrgUserOutput(user, profile));
+  listedUsers.set(user, { profile, output });
+  return output;
+}
 
 export function profileOf(store: Store, orgId: number, userId: number): Profile | undefined {
   return store.profilesByOrg.get(orgId)?.get(userId);
@@ -132,7 +144,7 @@ export function listOrgUsers(store: Store, orgId: number, q: OrgUsersQuery): Org
       return true;
     }
     const user = store.get("users", userId);
-    if (user) out.push(toOrgUserOutput(user, profileOf(store, orgId, userId)));
+    if (user) out.push(listedUser(user, profileOf(store, orgId, userId)));
     return out.length < q.take;
   };
   if (q.assignedOptionIds) {
