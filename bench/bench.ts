@@ -692,20 +692,21 @@ async function slotsPhase(seededFile: string, tmp: string, profileDir?: string):
   const week = await measure("GET /v2/slots, a booked week (4 shapes)", mock.base, mock.child.pid, () => ({ requests: requests(plan.weekPaths) }));
 
   // A month of the round-robin team, one request at a time: what one booking page asks, without queueing.
-  process.stdout.write(`  ${"GET /v2/slots, 50-host round robin, a month".padEnd(44)} `);
-  if (config.warmup > 0) await cannon({ url: mock.base, connections: 1, duration: config.warmup, requests: requests([plan.roundRobin.path]) });
-  const monthRun = figures(await cannon({ url: mock.base, connections: 1, duration: config.duration, requests: requests([plan.roundRobin.path]) }));
-  console.log(`${monthRun.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${monthRun.p50Ms.toFixed(1)} ms  p99 ${monthRun.p99Ms.toFixed(1)} ms  2xx ${monthRun.ok}  non-2xx ${monthRun.non2xx}`);
+  const oneAtATime = async (label: string, base: string): Promise<RunFigures> => {
+    process.stdout.write(`  ${label.padEnd(44)} `);
+    if (config.warmup > 0) await cannon({ url: base, connections: 1, duration: config.warmup, requests: requests([plan.roundRobin.path]) });
+    const run = figures(await cannon({ url: base, connections: 1, duration: config.duration, requests: requests([plan.roundRobin.path]) }));
+    console.log(`${run.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms.toFixed(1)} ms  p99 ${run.p99Ms.toFixed(1)} ms  2xx ${run.ok}  non-2xx ${run.non2xx}`);
+    return run;
+  };
+  const monthRun = await oneAtATime("GET /v2/slots, 50-host round robin, a month", mock.base);
   await stopChild(mock.child);
 
   // Slots answers are kept until the next whole minute, so the run above is mostly the cache; the same week
   // computed on every request is what a test pays when each request follows a write.
   const uncachedMock = await startMock(file, 0, undefined, ["--no-response-cache"]);
   const weekUncached = await measure("GET /v2/slots, a booked week (uncached)", uncachedMock.base, uncachedMock.child.pid, () => ({ requests: requests(plan.weekPaths) }));
-  process.stdout.write(`  ${"GET /v2/slots, round robin month (uncached)".padEnd(44)} `);
-  if (config.warmup > 0) await cannon({ url: uncachedMock.base, connections: 1, duration: config.warmup, requests: requests([plan.roundRobin.path]) });
-  const monthUncached = figures(await cannon({ url: uncachedMock.base, connections: 1, duration: config.duration, requests: requests([plan.roundRobin.path]) }));
-  console.log(`${monthUncached.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${monthUncached.p50Ms.toFixed(1)} ms  p99 ${monthUncached.p99Ms.toFixed(1)} ms  2xx ${monthUncached.ok}  non-2xx ${monthUncached.non2xx}`);
+  const monthUncached = await oneAtATime("GET /v2/slots, round robin month (uncached)", uncachedMock.base);
   await stopChild(uncachedMock.child);
 
   // Bare Express answering the same bodies for the same URLs.
