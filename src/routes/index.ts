@@ -16,7 +16,7 @@ import { parsePrefer } from "../responder/prefer.js";
 import type { Clock } from "../store/clock.js";
 import type { Database } from "../store/database.js";
 import { slotsValidUntil } from "../store/queries/slots.js";
-import type { Store } from "../store/store.js";
+import type { MemoDeps, Store } from "../store/store.js";
 import type { User } from "../store/schema.js";
 import { assignmentHandlers } from "./assignments.js";
 import { attributeHandlers } from "./attributes.js";
@@ -27,6 +27,7 @@ import { membershipHandlers } from "./memberships.js";
 import { optionHandlers } from "./options.js";
 import { slotHandlers } from "./slots.js";
 import { envelopeJson } from "./answer-json.js";
+import { READ_DEPS } from "./read-deps.js";
 import { ResponseCache, serializedAnswer, type CachedAnswer } from "./response-cache.js";
 import { scheduleHandlers } from "./schedules.js";
 import { EndpointThrottler, throttleTracker } from "../http/endpoint-throttle.js";
@@ -229,8 +230,12 @@ export function apiRouter(ctx: ApiContext): RequestHandler {
           envelope = result.omitData ? { status: "success", ...result.extra } : { status: "success", data: result.data, ...result.extra };
         } else envelope = { status: "success", data: result };
         const computed = serializedAnswer(envelopeJson(envelope));
-        // Stored against the store as it was when the answer was computed: a write since then empties the cache.
-        if (status === 200) cacheable?.set(db.store, cacheKey, computed, validUntil);
+        // Stored against the store as it was when the answer was computed: a write since then to what the answer
+        // reads (any write, for operations that do not say what they read) drops it.
+        if (status === 200 && cacheable) {
+          const reads = READ_DEPS[operation.operationId as OperationId] as ((req: ApiRequest<OperationId>) => MemoDeps) | undefined;
+          cacheable.set(db.store, cacheKey, computed, validUntil, reads?.(apiRequest));
+        }
         send(req, res, status, computed);
       };
       const result = handler(apiRequest);

@@ -430,6 +430,20 @@ export class Store {
     return value;
   }
 
+  /**
+   * The write counts of what `deps` names, to hand back to `unchangedSince`: how a value kept outside the store (an
+   * answer in the response cache) tells whether a write since reached what it was made from.
+   */
+  writeCounts(deps: MemoDeps): number[] {
+    return this.versionsOf(deps);
+  }
+
+  unchangedSince(deps: MemoDeps, seen: readonly number[]): boolean {
+    const now = this.versionsOf(deps);
+    for (let i = 0; i < now.length; i++) if (now[i] !== seen[i]) return false;
+    return true;
+  }
+
   private versionsOf(deps: MemoDeps): number[] {
     const seen: number[] = [];
     for (const c of deps.collections ?? []) seen.push(this.collectionWrites.get(c) ?? 0);
@@ -440,9 +454,7 @@ export class Store {
 
   private stillValid(entry: MemoEntry): boolean {
     if (entry.deps === undefined) return entry.changes === this.changes;
-    const now = this.versionsOf(entry.deps);
-    for (let i = 0; i < now.length; i++) if (now[i] !== entry.seen![i]) return false;
-    return true;
+    return this.unchangedSince(entry.deps, entry.seen!);
   }
 
   /** Counts a change against the collection and, for assignments, against the option and member of each side. */

@@ -5,7 +5,7 @@ import type { Database } from "../database.js";
 import { slugify, uuid } from "../ids.js";
 import { newOption } from "./options.js";
 import type { AssignmentHistoryEntry, AttributeAssignment, AttributeOption, Change } from "../schema.js";
-import type { Store } from "../store.js";
+import type { MemoDeps, Store } from "../store.js";
 import { historyChanges, historyEntry, historyValue, type Actor } from "./history.js";
 import { anyOrgMembership, attributeInOrg, requireOrgMember } from "./lookup.js";
 
@@ -39,6 +39,12 @@ export function optionsOfUser(store: Store, orgId: number, userId: number): Attr
     if (option) options.push(option);
   }
   return options;
+}
+
+/** What optionsOfUser reads, for the response cache (src/routes/read-deps.ts): the membership and what it holds. */
+export function optionsOfUserReads(store: Store, orgId: number, userId: number): MemoDeps {
+  const membership = anyOrgMembership(store, orgId, userId);
+  return { collections: ["memberships", "attributes", "attributeOptions"], ...(membership && { members: [membership.id] }) };
 }
 
 const isSelect = (type: string) => type === "SINGLE_SELECT" || type === "MULTI_SELECT";

@@ -3,7 +3,7 @@ import { notFound, recordNotFound } from "../../errors.js";
 import type { Database } from "../database.js";
 import { uuid } from "../ids.js";
 import type { Attribute, AttributeOption, Change } from "../schema.js";
-import type { Store } from "../store.js";
+import type { MemoDeps, Store } from "../store.js";
 import { historyChanges, historyEntry, historyValue, type Actor } from "./history.js";
 import { assigneeUserIds, attributeInOrg, findAttributeInOrg, findAttributeInOrgBySlug } from "./lookup.js";
 import { sharedOutput } from "../shared-output.js";
@@ -155,6 +155,21 @@ export function assignedOptions(
     page.push(listedOption(option, userIds));
   }
   return page;
+}
+
+/**
+ * What assignedOptions reads, for the response cache (src/routes/read-deps.ts): the attribute and its options,
+ * who holds each of them and each option of the filter (through memberships and teams), and, where an empty
+ * selection asks whether any option is unheld (assignedOptionIds without teamIds), every assignment.
+ */
+export function assignedOptionsReads(store: Store, orgId: number, attribute: { id: string } | { slug: string }, query: Pick<AssignedOptionsQuery, "assignedOptionIds" | "teamIds">): MemoDeps {
+  const attr = "id" in attribute ? findAttributeInOrg(store, orgId, attribute.id) : findAttributeInOrgBySlug(store, orgId, attribute.slug);
+  const options = attr ? [...(store.optionsByAttribute.get(attr.id)?.keys() ?? [])] : [];
+  const everyAssignment = query.assignedOptionIds !== undefined && query.teamIds === undefined;
+  return {
+    collections: ["attributes", "attributeOptions", "memberships", "teams", ...(everyAssignment ? (["attributeAssignments"] as const) : [])],
+    options: [...options, ...(query.assignedOptionIds ?? [])],
+  };
 }
 
 /**

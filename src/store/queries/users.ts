@@ -3,8 +3,8 @@ import { badRequest, conflict, recordNotFound, uniqueConflict } from "../../erro
 import type { Database } from "../database.js";
 import { isoNow } from "../clock.js";
 import { slugify } from "../ids.js";
-import type { Change, Membership, Profile, User } from "../schema.js";
-import type { Store } from "../store.js";
+import type { Change, CollectionName, Membership, Profile, User } from "../schema.js";
+import type { MemoDeps, Store } from "../store.js";
 import { removeMembershipChanges } from "./memberships.js";
 import { userDeletionChanges } from "./scheduling-cascades.js";
 import { definedFields } from "./defined.js";
@@ -124,6 +124,20 @@ function membersByAttributeFilter(store: Store, orgId: number, optionIds: readon
       ? { collections: ["memberships", "attributeAssignments"] }
       : { collections: ["memberships"], options: optionIds, ...(operator === "AND" && { members }) },
   );
+}
+
+/**
+ * What listOrgUsers reads, for the response cache (src/routes/read-deps.ts): users, profiles and memberships, and
+ * with an attribute filter, the holders of its options (NONE: every assignment) and, under AND, everything the
+ * selected members hold, which decides their order.
+ */
+export function orgUsersReads(store: Store, orgId: number, q: Pick<OrgUsersQuery, "assignedOptionIds" | "attributeQueryOperator">): MemoDeps {
+  const collections: CollectionName[] = ["users", "profiles", "memberships", "teams"];
+  const ids = q.assignedOptionIds;
+  if (!ids) return { collections };
+  const operator = q.attributeQueryOperator ?? "AND";
+  if (operator === "NONE") return { collections: [...collections, "attributeAssignments"] };
+  return { collections, options: ids, ...(operator === "AND" && { members: membersByAttributeFilter(store, orgId, ids, operator) }) };
 }
 
 /**
