@@ -4,24 +4,13 @@ import { listOrgUsers } from "../../src/store/queries/users.js";
 import { scenarioState } from "../../src/store/scenarios.js";
 import type { AttributeAssignment, Change, State } from "../../src/store/schema.js";
 import { Store } from "../../src/store/store.js";
+import { generator } from "../support/random.js";
 
 /**
  * Values the store memoizes are kept across writes to what they do not depend on (Store.memo's `dependsOn`). Each
  * answer below, read from a store that has kept its memos through a long run of writes, must equal the answer of a
  * store built afresh from the same state (no memos at all).
  */
-
-/** A small deterministic generator (mulberry32), so a failure repeats. */
-function generator(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 function answers(store: Store, state: State) {
   const org = state.organizations[0]!;

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MockServer } from "../../src/server.js";
+import { describe, expect, it } from "vitest";
 import type { State } from "../../src/store/schema.js";
-import { startMock, type Client } from "../support/harness.js";
+import { cachedAndFresh } from "../support/harness.js";
+import { generator } from "../support/random.js";
 
 /**
  * The directory lists the response cache keeps through writes that do not reach them (src/routes/read-deps.ts)
@@ -10,18 +10,6 @@ import { startMock, type Client } from "../support/harness.js";
  * server, and loads its state into the other (new rows get random ids, as in Cal.com, so the same write on two
  * servers would not make the same rows).
  */
-
-/** A small deterministic generator (mulberry32), so a failure repeats. */
-function generator(seed: number): (n: number) => number {
-  let s = seed >>> 0;
-  return (n) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 function readUrls(state: State, pair: readonly [string, string]): string[] {
   const org = state.organizations[0]!;
@@ -45,18 +33,10 @@ function readUrls(state: State, pair: readonly [string, string]): string[] {
 }
 
 describe("lists the response cache keeps through writes elsewhere", () => {
-  let cached: { mock: MockServer; api: Client };
-  let fresh: { mock: MockServer; api: Client };
-  beforeAll(async () => {
-    cached = await startMock();
-    fresh = await startMock({ responseCache: false });
-  });
-  afterAll(async () => {
-    await cached.mock.close();
-    await fresh.mock.close();
-  });
+  const servers = cachedAndFresh();
 
   it("answer as computed afresh, through assignments, option, membership, team and user changes", async () => {
+    const { cached, fresh } = servers;
     const random = generator(11);
     const pick = <T>(list: readonly T[]): T | undefined => list[random(list.length)];
     let kept = 0;

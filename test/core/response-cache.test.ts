@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MockServer } from "../../src/server.js";
-import { scenarioFacts, startMock, type Client } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { cachedAndFresh, scenarioFacts } from "../support/harness.js";
 
 // Repeated GETs are answered from a cache (src/routes/response-cache.ts): what it answers must always be what
 // computing afresh answers, through writes and resets.
 describe("the response cache", () => {
-  let cached: { mock: MockServer; api: Client };
-  let fresh: { mock: MockServer; api: Client };
-  beforeAll(async () => {
-    cached = await startMock();
-    fresh = await startMock({ responseCache: false });
-  });
-  afterAll(async () => {
-    await cached.mock.close();
-    await fresh.mock.close();
-  });
+  const servers = cachedAndFresh();
 
   it("answers like a server without it, after every write and reset", async () => {
+    const { cached, fresh } = servers;
     const facts = scenarioFacts(await cached.api.state());
     const base = `/v2/organizations/${facts.org.id}`;
     const skills = facts.attr("skills");

@@ -88,6 +88,23 @@ export async function startMock(options: MockServerOptions = {}): Promise<{ mock
   return { mock, api: client(mock.url) };
 }
 
+/**
+ * A server with the response cache and one computing every answer afresh, started before the suite's tests and
+ * closed after them (call inside a describe); the fields are filled once `beforeAll` has run.
+ */
+export function cachedAndFresh(): { cached: { mock: MockServer; api: Client }; fresh: { mock: MockServer; api: Client } } {
+  const servers = {} as ReturnType<typeof cachedAndFresh>;
+  beforeAll(async () => {
+    servers.cached = await startMock();
+    servers.fresh = await startMock({ responseCache: false });
+  });
+  afterAll(async () => {
+    await servers.cached.mock.close();
+    await servers.fresh.mock.close();
+  });
+  return servers;
+}
+
 /** Ids of the default scenario, discovered from the state rather than hard-coded. */
 export function scenarioFacts(state: State) {
   const org = state.organizations[0]!;
