@@ -614,6 +614,8 @@ async function specPhases(dbFile: string, orgId: number, profileDir?: string): P
 
 const SLOTS_HEADERS = { "cal-api-version": "2024-09-04" };
 const DAY_MS = 86_400_000;
+/** Rounds of the mixed phase, each beside its own bare-Express run. */
+const MIXED_ROUNDS = 3;
 
 /** The Monday of the week after `now` (UTC): a week whose days are all ahead of the minimum notice. */
 function nextMonday(now: number): number {
@@ -998,10 +1000,12 @@ async function main(): Promise<void> {
       await stopChild(uncached.child);
     }
     // Mixed: 90% reads of the three phases' URLs, 10% assigns, on the mock as it is configured by default (the
-    // response cache on, which every write empties). The reads per second are compared with bare Express serving
-    // the same reads alone.
+    // response cache on). The reads per second are compared with bare Express serving the same reads alone, run
+    // right after each round: the machine's speed drifts over minutes (the same build's CPU per request moved by
+    // 1.5x between runs), and a baseline measured minutes away carried that drift into the ratio.
     const mixedReads = mixedReadList(facts);
     const mixedCounter = { ok: 0, next: 0, writesOk: 0 };
+    let mixedRounds: Array<{ mock: RunFigures; express: RunFigures; ratio: number }> = [];
     if (config.only.has("mixed")) {
       // Pairs from the end of the pool, so the assign phase (from its start) finds its own pairs free.
       let back = facts.assignPool.length - 1;
@@ -1018,16 +1022,37 @@ async function main(): Promise<void> {
         },
       };
       const reads = readCycler(mixedReads, mixedCounter);
-      let warm = true;
-      mockRuns.mixed = await measure("mixed: 90% reads, 10% assigns", mock!.base, mockPid, () => {
-        // The warm-up's answers are not counted.
-        if (!warm) Object.assign(mixedCounter, { ok: 0, writesOk: 0 });
-        warm = false;
-        return { requests: [...Array.from({ length: 9 }, () => reads), write] };
-      });
-      mockRuns.mixed.readsPerSec = mixedCounter.ok / mockRuns.mixed.durationS;
-      mockRuns.mixed.writesPerSec = mixedCounter.writesOk / mockRuns.mixed.durationS;
-      console.log(`    reads ${mockRuns.mixed.readsPerSec.toFixed(0)}/s, acknowledged assigns ${mockRuns.mixed.writesPerSec.toFixed(0)}/s`);
+      const mixedBodies = join(tmp, "mixed-bodies.json");
+      writeFileSync(mixedBodies, JSON.stringify({ ...assignedCap.bodies, ...userCap.bodies, ...usersCap.bodies }));
+      const express = startChild("express-mixed", ["--import", "tsx", join(ROOT, "bench", "servers", "express-baseline.ts"), mixedBodies]);
+      const expressBase = `http://127.0.0.1:${await childPort(express)}`;
+      await waitForAnswer(express, `${expressBase}${facts.userReadPaths[0]}`, { authorization: `Bearer ${MEMBER_KEY}` }, performance.now(), 200, 60_000);
+      for (let round = 0; round < MIXED_ROUNDS; round++) {
+        let warm = true;
+        const run = await measure(`mixed: 90% reads, 10% assigns (${round + 1}/${MIXED_ROUNDS})`, mock!.base, mockPid, () => {
+          // The warm-up's answers are not counted.
+          if (!warm) Object.assign(mixedCounter, { ok: 0, writesOk: 0 });
+          warm = false;
+          return { requests: [...Array.from({ length: 9 }, () => reads), write] };
+        });
+        run.readsPerSec = mixedCounter.ok / run.durationS;
+        run.writesPerSec = mixedCounter.writesOk / run.durationS;
+        const counter = { ok: 0, next: 0 };
+        let warmExpress = true;
+        const alone = await measure("  bare Express, the same reads alone", expressBase, express.pid!, () => {
+          if (!warmExpress) counter.ok = 0;
+          warmExpress = false;
+          return { requests: [readCycler(mixedReads, counter)] };
+        });
+        alone.readsPerSec = counter.ok / alone.durationS;
+        mixedRounds.push({ mock: run, express: alone, ratio: run.readsPerSec / alone.readsPerSec });
+        console.log(`    reads ${run.readsPerSec.toFixed(0)}/s (Express ${alone.readsPerSec.toFixed(0)}/s: ${(run.readsPerSec / alone.readsPerSec).toFixed(2)}x), acknowledged assigns ${run.writesPerSec.toFixed(0)}/s`);
+      }
+      await stopChild(express, 5000);
+      // The round with the median ratio stands for the phase.
+      mixedRounds = [...mixedRounds].sort((a, b) => a.ratio - b.ratio);
+      mockRuns.mixed = mixedRounds[Math.floor(mixedRounds.length / 2)]!.mock;
+      out.mixedRounds = mixedRounds.map((r) => ({ mockReadsPerSec: r.mock.readsPerSec, expressReadsPerSec: r.express.readsPerSec, ratio: r.ratio, mockCpuUsPerReq: r.mock.cpuUsPerReq, expressCpuUsPerReq: r.express.cpuUsPerReq }));
     }
     let assignWrap = 0;
     let unassignWrap = 0;
@@ -1146,16 +1171,6 @@ async function main(): Promise<void> {
         if (config.only.has("read-users")) {
           runs.readUsers = await measure("GET …/users?assignedOptionIds=a,b (AND)", base, child.pid, () => ({ requests: cycle(facts.usersReadPaths, ADMIN_KEY) }));
         }
-        if (config.only.has("mixed") && s.key === "express") {
-          const counter = { ok: 0, next: 0 };
-          let warm = true;
-          runs.mixed = await measure("the mixed phase's reads, alone", base, child.pid, () => {
-            if (!warm) counter.ok = 0;
-            warm = false;
-            return { requests: [readCycler(mixedReads, counter)] };
-          });
-          runs.mixed.readsPerSec = counter.ok / runs.mixed.durationS;
-        }
         const peak = mb(procKb(child.pid, "VmHWM"));
         await stopChild(child, 5000);
         baselines[s.key] = { startMs: ready.ms, peakRssMb: peak, runs, meanBytes: { readAssigned: a.meanBytes, readUser: u.meanBytes } };
@@ -1203,16 +1218,17 @@ async function main(): Promise<void> {
       rows.push({ figure: `${label} non-2xx`, mock: m.non2xx + m.errors, unit: "" });
       rows.push({ figure: `${label} p50 / p99`, mock: m.p50Ms, unit: `ms / ${m.p99Ms.toFixed(1)} ms` });
     }
-    const mixed = mockRuns.mixed;
-    if (mixed?.readsPerSec !== undefined) {
-      const exReads = ex?.mixed?.readsPerSec;
-      const vs = ratio(mixed.readsPerSec, exReads);
-      rows.push({ figure: "mixed (10% assigns): reads/s", mock: mixed.readsPerSec, unit: "/s", express: exReads });
+    const median = mixedRounds[Math.floor(mixedRounds.length / 2)];
+    if (median?.mock.readsPerSec !== undefined) {
+      const { mock: mixed, express: alone, ratio: vs } = median;
+      rows.push({ figure: "mixed (10% assigns): reads/s (median round)", mock: mixed.readsPerSec, unit: "/s", express: alone.readsPerSec });
       // Per request answered, reads and writes alike (the mock's), against Express's per read.
-      rows.push(...cpuRows(mixed, ex?.mixed, " "));
-      rows.push({ figure: "  vs bare Express (reads alone)", mock: vs, unit: "×", target: `≥ ${TARGETS.mixedReadsVsExpress}×`, pass: vs === undefined ? undefined : vs >= TARGETS.mixedReadsVsExpress });
+      rows.push(...cpuRows(mixed, alone, " "));
+      rows.push({ figure: "  vs bare Express (reads alone, same round)", mock: vs, unit: "×", target: `≥ ${TARGETS.mixedReadsVsExpress}×`, pass: vs >= TARGETS.mixedReadsVsExpress });
+      rows.push({ figure: `  lowest of ${mixedRounds.length} rounds`, mock: mixedRounds[0]!.ratio, unit: "×" });
+      rows.push({ figure: `  highest of ${mixedRounds.length} rounds`, mock: mixedRounds[mixedRounds.length - 1]!.ratio, unit: "×" });
       rows.push({ figure: "  acknowledged assigns/s", mock: mixed.writesPerSec, unit: "/s" });
-      rows.push({ figure: "  p99 (reads and writes)", mock: mixed.p99Ms, unit: "ms", express: ex?.mixed?.p99Ms, target: `< ${TARGETS.readP99Ms} ms`, pass: mixed.p99Ms < TARGETS.readP99Ms });
+      rows.push({ figure: "  p99 (reads and writes)", mock: mixed.p99Ms, unit: "ms", express: alone.p99Ms, target: `< ${TARGETS.readP99Ms} ms`, pass: mixed.p99Ms < TARGETS.readP99Ms });
     }
     rows.push(...grownRows);
     rows.push(...specRows.rows);
