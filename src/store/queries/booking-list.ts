@@ -3,7 +3,7 @@
  * getBookings answers them: the rows the caller may see, the status filters relative to now, the other filters,
  * the order and the page, with Cal.com's pagination object computed from the total, skip and take.
  */
-import type { QueryParams } from "../../contract/types.js";
+import type { QueryParams, Schemas } from "../../contract/types.js";
 import { HttpError, validationFailure } from "../../errors.js";
 import type { Booking, EventType } from "../schema.js";
 import type { Store } from "../store.js";
@@ -22,16 +22,8 @@ export interface Viewer {
   email: string;
 }
 
-export interface Pagination {
-  returnedItems: number;
-  totalItems: number;
-  itemsPerPage: number;
-  remainingItems: number;
-  currentPage: number;
-  totalPages: number;
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-}
+/** The `pagination` object beside a list's `data`, as the contract declares it. */
+export type Pagination = Schemas["PaginationMetaDto"];
 
 /** Cal.com's TRPC errors reach the API through its TRPC filter, which replaces their messages with fixed ones. */
 export const trpcBadRequest = () => new HttpError(400, "TRPCError", "Bad request: Please check your request data and try again");
