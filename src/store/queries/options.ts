@@ -108,6 +108,11 @@ export interface AssignedOptionsQuery {
   teamIds?: number[] | undefined;
 }
 
+/** The organization's attribute named by id (the id routes) or by slug (the slug routes). */
+function attributeByIdOrSlug(store: Store, orgId: number, attribute: { id: string } | { slug: string }): Attribute | undefined {
+  return "id" in attribute ? findAttributeInOrg(store, orgId, attribute.id) : findAttributeInOrgBySlug(store, orgId, attribute.slug);
+}
+
 /**
  * Cal.com's assigned-options listing (organization-attribute-options.repository.ts,
  * getOrganizationAttributeAssignedOptions): options of the attribute that someone holds (someone in `teamIds`,
@@ -120,7 +125,7 @@ export function assignedOptions(
   attribute: { id: string } | { slug: string },
   query: AssignedOptionsQuery,
 ): Schemas["AssignedOptionOutput"][] {
-  const attr = "id" in attribute ? findAttributeInOrg(store, orgId, attribute.id) : findAttributeInOrgBySlug(store, orgId, attribute.slug);
+  const attr = attributeByIdOrSlug(store, orgId, attribute);
   // Both sets depend only on the filter and the data, so they are kept until the next write (store.memo).
   const teamKey = query.teamIds ? [...query.teamIds].sort((a, b) => a - b).join(",") : "";
   const teamUserIds = query.teamIds
@@ -163,7 +168,7 @@ export function assignedOptions(
  * selection asks whether any option is unheld (assignedOptionIds without teamIds), every assignment.
  */
 export function assignedOptionsReads(store: Store, orgId: number, attribute: { id: string } | { slug: string }, query: Pick<AssignedOptionsQuery, "assignedOptionIds" | "teamIds">): MemoDeps {
-  const attr = "id" in attribute ? findAttributeInOrg(store, orgId, attribute.id) : findAttributeInOrgBySlug(store, orgId, attribute.slug);
+  const attr = attributeByIdOrSlug(store, orgId, attribute);
   const options = attr ? [...(store.optionsByAttribute.get(attr.id)?.keys() ?? [])] : [];
   const everyAssignment = query.assignedOptionIds !== undefined && query.teamIds === undefined;
   return {
