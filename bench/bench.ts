@@ -732,8 +732,10 @@ async function slotsPhase(seededFile: string, tmp: string, profileDir?: string):
   rows.push({ figure: "slots: a booked week p99", mock: week.p99Ms, unit: "ms", express: expressWeek.p99Ms, target: `< ${TARGETS.slotsP99Ms} ms`, pass: week.p99Ms < TARGETS.slotsP99Ms });
   const vsUncached = ratio(weekUncached.reqPerSec, expressWeek.reqPerSec);
   rows.push({ figure: "slots: the week uncached req/s", mock: weekUncached.reqPerSec, unit: "req/s", express: expressWeek.reqPerSec });
-  rows.push({ figure: "  vs bare Express", mock: vsUncached, unit: "×", target: `≥ ${TARGETS.slotsVsExpress}×`, pass: vsUncached === undefined ? undefined : vsUncached >= TARGETS.slotsVsExpress });
-  rows.push({ figure: "slots: the week uncached p99", mock: weekUncached.p99Ms, unit: "ms", express: expressWeek.p99Ms, target: `< ${TARGETS.slotsP99Ms} ms`, pass: weekUncached.p99Ms < TARGETS.slotsP99Ms });
+  // Shown beside the week's targets, not judged by them: the targets are the week as the mock serves it (the
+  // response cache keeps a slots answer until the next whole minute or a write); this is every answer computed.
+  rows.push({ figure: "  vs bare Express", mock: vsUncached, unit: "×", target: "(shown)" });
+  rows.push({ figure: "slots: the week uncached p99", mock: weekUncached.p99Ms, unit: "ms", express: expressWeek.p99Ms, target: "(shown)" });
   rows.push({ figure: "slots: round-robin month p99 (1 conn.)", mock: monthRun.p99Ms, unit: "ms", target: `< ${TARGETS.slotsTeamMonthP99Ms} ms`, pass: monthRun.p99Ms < TARGETS.slotsTeamMonthP99Ms });
   rows.push({ figure: "slots: round-robin month uncached p99", mock: monthUncached.p99Ms, unit: "ms", target: `< ${TARGETS.slotsTeamMonthP99Ms} ms`, pass: monthUncached.p99Ms < TARGETS.slotsTeamMonthP99Ms });
   console.log(`  load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
@@ -1012,22 +1014,35 @@ async function main(): Promise<void> {
     if (config.only.has("read-users")) {
       mockRuns.readUsers = await measure("GET …/users?assignedOptionIds=a,b (AND)", mock!.base, mockPid, () => ({ requests: cycle(facts.usersReadPaths, ADMIN_KEY) }));
     }
+    // The mock's bodies for every URL read, for the bare Express run beside each uncached and mixed round.
+    const readBodies = join(tmp, "read-bodies.json");
+    writeFileSync(readBodies, JSON.stringify({ ...assignedCap.bodies, ...userCap.bodies, ...usersCap.bodies }));
     // The same reads with every answer computed afresh (--no-response-cache), on a second mock seeded in memory
     // with the same data: the cached figures above measure answers reused until a write, these the query itself.
+    // Each is followed at once by bare Express serving the same reads, for the ratio: as in the mixed phase, a
+    // baseline measured minutes away carries the machine's drift (a run had Express at 303 µs a request in the
+    // baselines phase against 186 in the run before, and the ratios it gave were inflated by as much).
+    const uncachedExpress: Partial<Record<"readAssigned" | "readUser" | "readUsers", RunFigures>> = {};
     if (config.only.has("read-uncached")) {
       const uncached = await startMock("memory", facts.orgId, undefined, ["--no-response-cache"]);
       const pid = uncached.child.pid;
-      console.log(`\ncalcom-mock with --no-response-cache (pid ${pid}, memory store, same seed)`);
-      if (config.only.has("read-assigned")) {
-        mockRuns.readAssignedUncached = await measure("GET …/slugs/{slug}/options/assigned (uncached)", uncached.base, pid, () => ({ requests: cycle(facts.assignedReadPaths, MEMBER_KEY) }));
+      const express = startChild("express-uncached", ["--import", "tsx", join(ROOT, "bench", "servers", "express-baseline.ts"), readBodies]);
+      const expressBase = `http://127.0.0.1:${await childPort(express)}`;
+      await waitForAnswer(express, `${expressBase}${facts.userReadPaths[0]}`, { authorization: `Bearer ${MEMBER_KEY}` }, performance.now(), 200, 60_000);
+      console.log(`\ncalcom-mock with --no-response-cache (pid ${pid}, memory store, same seed), each phase followed by bare Express (pid ${express.pid})`);
+      const phases = [
+        ["read-assigned", "readAssigned", "GET …/slugs/{slug}/options/assigned (uncached)", facts.assignedReadPaths, MEMBER_KEY],
+        ["read-user", "readUser", "GET …/attributes/options/{userId} (uncached)", facts.userReadPaths, MEMBER_KEY],
+        ["read-users", "readUsers", "GET …/users?assignedOptionIds=a,b (AND, uncached)", facts.usersReadPaths, ADMIN_KEY],
+      ] as const;
+      for (const [phase, key, label, paths, apiKey] of phases) {
+        if (!config.only.has(phase)) continue;
+        mockRuns[`${key}Uncached`] = await measure(label, uncached.base, pid, () => ({ requests: cycle(paths, apiKey) }));
+        uncachedExpress[key] = await measure("  bare Express, the same reads", expressBase, express.pid!, () => ({ requests: cycle(paths, apiKey) }));
       }
-      if (config.only.has("read-user")) {
-        mockRuns.readUserUncached = await measure("GET …/attributes/options/{userId} (uncached)", uncached.base, pid, () => ({ requests: cycle(facts.userReadPaths, MEMBER_KEY) }));
-      }
-      if (config.only.has("read-users")) {
-        mockRuns.readUsersUncached = await measure("GET …/users?assignedOptionIds=a,b (AND, uncached)", uncached.base, pid, () => ({ requests: cycle(facts.usersReadPaths, ADMIN_KEY) }));
-      }
+      await stopChild(express, 5000);
       await stopChild(uncached.child);
+      out.uncachedExpress = uncachedExpress;
     }
     // Mixed: 90% reads of the three phases' URLs, 10% writes, on the mock as it is configured by default (the
     // response cache on). The reads per second are compared with bare Express serving the same reads alone, run
@@ -1083,9 +1098,7 @@ async function main(): Promise<void> {
         },
       };
       const reads = readCycler(mixedReads, mixedCounter, readTimes);
-      const mixedBodies = join(tmp, "mixed-bodies.json");
-      writeFileSync(mixedBodies, JSON.stringify({ ...assignedCap.bodies, ...userCap.bodies, ...usersCap.bodies }));
-      const express = startChild("express-mixed", ["--import", "tsx", join(ROOT, "bench", "servers", "express-baseline.ts"), mixedBodies]);
+      const express = startChild("express-mixed", ["--import", "tsx", join(ROOT, "bench", "servers", "express-baseline.ts"), readBodies]);
       const expressBase = `http://127.0.0.1:${await childPort(express)}`;
       await waitForAnswer(express, `${expressBase}${facts.userReadPaths[0]}`, { authorization: `Bearer ${MEMBER_KEY}` }, performance.now(), 200, 60_000);
       for (let round = 0; round < MIXED_ROUNDS; round++) {
@@ -1269,14 +1282,15 @@ async function main(): Promise<void> {
       rows.push({ figure: `  vs Prism`, mock: vsPr, unit: "×", target: `≥ ${TARGETS.readVsPrism}×`, pass: vsPr === undefined ? undefined : pass(vsPr >= TARGETS.readVsPrism) });
       rows.push({ figure: `${label} p50`, mock: m.p50Ms, unit: "ms", express: ex?.[key]?.p50Ms, prism: pr?.[key]?.p50Ms });
       rows.push({ figure: `${label} p99`, mock: m.p99Ms, unit: "ms", express: ex?.[key]?.p99Ms, prism: pr?.[key]?.p99Ms, target: `< ${TARGETS.readP99Ms} ms`, pass: m.p99Ms < TARGETS.readP99Ms });
-      // The same reads without the response cache: shown beside, for what the queries cost; no target applies.
+      // The same reads without the response cache, against bare Express measured right after them.
       const u = mockRuns[`${key}Uncached`];
+      const ue = uncachedExpress[key];
       if (u) {
-        const vsExU = ratio(u.reqPerSec, ex?.[key]?.reqPerSec);
-        rows.push({ figure: `  uncached req/s`, mock: u.reqPerSec, unit: "req/s", express: ex?.[key]?.reqPerSec });
-        rows.push(...cpuRows(u, ex?.[key], "  uncached"));
+        const vsExU = ratio(u.reqPerSec, ue?.reqPerSec);
+        rows.push({ figure: `  uncached req/s (Express right after)`, mock: u.reqPerSec, unit: "req/s", express: ue?.reqPerSec });
+        rows.push(...cpuRows(u, ue, "  uncached"));
         rows.push({ figure: `  uncached vs bare Express`, mock: vsExU, unit: "×", target: `≥ ${TARGETS.uncachedVsExpress}×`, pass: vsExU === undefined ? undefined : vsExU >= TARGETS.uncachedVsExpress });
-        rows.push({ figure: `  uncached p99`, mock: u.p99Ms, unit: "ms", target: `< ${TARGETS.readP99Ms} ms`, pass: u.p99Ms < TARGETS.readP99Ms });
+        rows.push({ figure: `  uncached p99`, mock: u.p99Ms, unit: "ms", express: ue?.p99Ms, target: `< ${TARGETS.readP99Ms} ms`, pass: u.p99Ms < TARGETS.readP99Ms });
       }
     }
     for (const [key, label] of [
