@@ -554,14 +554,31 @@ async function specPhases(dbFile: string, orgId: number, profileDir?: string): P
   });
   console.log("\noperations answered from the spec");
 
-  const t0 = performance.now();
-  const mock = await startMock(dbFile, orgId, profileDir);
-  const first = await waitForAnswer(mock.child, `${mock.base}${reads[0]!.path}`, reads[0]!.headers as Record<string, string>, t0, 200, 30_000);
-  console.log(`  start-up with the whole contract: stateful answer after ${mock.startMs.toFixed(0)} ms, first spec-driven answer after ${first.ms.toFixed(0)} ms`);
-  out.startup = { statefulMs: mock.startMs, firstSpecMs: first.ms };
+  // `--startups` starts, as with the large-org file alone (the median of each figure is reported); the last one
+  // stays up for the phases below. One start alone moved by 300 ms between runs on this machine.
+  const starts: Array<{ statefulMs: number; firstSpecMs: number }> = [];
+  let started: Awaited<ReturnType<typeof startMock>> | undefined;
+  const startsWanted = config.only.has("spec-startup") ? config.startups : 1;
+  for (let i = 0; i < startsWanted; i++) {
+    if (started) await stopChild(started.child);
+    await settle();
+    const t0 = performance.now();
+    started = await startMock(dbFile, orgId, i === startsWanted - 1 ? profileDir : undefined);
+    const first = await waitForAnswer(started.child, `${started.base}${reads[0]!.path}`, reads[0]!.headers as Record<string, string>, t0, 200, 30_000);
+    starts.push({ statefulMs: started.startMs, firstSpecMs: first.ms });
+  }
+  const mock = started!;
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const statefulMs = median(starts.map((s) => s.statefulMs));
+  const firstSpecMs = median(starts.map((s) => s.firstSpecMs));
+  console.log(
+    `  start-up with the whole contract: stateful answer after ${starts.map((s) => s.statefulMs.toFixed(0)).join(", ")} ms (median ${statefulMs.toFixed(0)}), ` +
+      `first spec-driven answer after ${starts.map((s) => s.firstSpecMs.toFixed(0)).join(", ")} ms (median ${firstSpecMs.toFixed(0)})`,
+  );
+  out.startup = { statefulMs, firstSpecMs, starts };
   if (config.only.has("spec-startup")) {
-    rows.push({ figure: "start-up: stateful answer (whole contract)", mock: mock.startMs, unit: "ms", target: `< ${TARGETS.startupMs} ms`, pass: mock.startMs < TARGETS.startupMs });
-    rows.push({ figure: "start-up: first spec-driven answer", mock: first.ms, unit: "ms", target: `< ${TARGETS.firstSpecAnswerMs} ms`, pass: first.ms < TARGETS.firstSpecAnswerMs });
+    rows.push({ figure: "start-up: stateful answer (whole contract)", mock: statefulMs, unit: "ms", target: `< ${TARGETS.startupMs} ms`, pass: statefulMs < TARGETS.startupMs });
+    rows.push({ figure: "start-up: first spec-driven answer", mock: firstSpecMs, unit: "ms", target: `< ${TARGETS.firstSpecAnswerMs} ms`, pass: firstSpecMs < TARGETS.firstSpecAnswerMs });
   }
 
   let staticRun: RunFigures | undefined;
