@@ -777,8 +777,9 @@ function mixedReadList(facts: Facts): Array<{ path: string; key: string }> {
 /**
  * Latencies of one kind of request, in ms, measured from the request's setup to its answer. autocannon builds a
  * connection's next request right before it writes it (setupRequest, then the write), and reports each answer
- * (onResponse) before building the next one, so the two bracket the request as autocannon's own figure does; a
- * connection's first request, built before it connected, is not counted.
+ * (onResponse) before building the next one, so the two bracket the request as autocannon's own figure does. A
+ * connection's first request is built before the connection is made, so its time includes connecting: one sample
+ * in each connection's thousand or so.
  */
 class Latencies {
   private samples: number[] = [];
