@@ -8991,7 +8991,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             type: "number";
-            option: number;
+            option: number | null;
             optionId: string;
         };
         OrgMembershipSingleSelectAttribute: {

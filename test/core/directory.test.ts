@@ -350,6 +350,25 @@ describe("Orgs / Memberships", () => {
     }
   });
 
+  it("a number attribute whose option holds text answers option null, as Cal.com's unary plus and JSON make of it", async () => {
+    const member = userOf(A_MEMBER);
+    const membership = orgMembership(org("alpha").id, member.id);
+    const level = state.attributes.find((a) => a.slug === "level" && a.teamId === org("alpha").id)!;
+    const held = state.attributeAssignments.filter((a) => a.memberId === membership.id).map((a) => a.attributeOptionId);
+    const option = state.attributeOptions.find((o) => o.attributeId === level.id && held.includes(o.id))!;
+    const levelOf = async () => expectSuccess(await api.get(`${alpha()}/memberships/${membership.id}`, A_ADMIN)).attributes.find((a: { id: string }) => a.id === level.id);
+    // The client checks every answer against spec/, so each of these also passes the contract.
+    expectSuccess(await api.patch(`${alpha()}/attributes/${level.id}/options/${option.id}`, { value: "three" }, A_ADMIN));
+    expect(await levelOf()).toEqual({ id: level.id, name: "Level", type: "number", option: null, optionId: option.id });
+    const list = expectSuccess(await api.get(`${alpha()}/memberships`, A_ADMIN));
+    expect(list.find((m: { id: number }) => m.id === membership.id).attributes.find((a: { id: string }) => a.id === level.id).option).toBeNull();
+    // Blank and padded values convert as a unary plus does: "" is 0, " 4 " is 4.
+    expectSuccess(await api.patch(`${alpha()}/attributes/${level.id}/options/${option.id}`, { value: " 4 " }, A_ADMIN));
+    expect((await levelOf()).option).toBe(4);
+    expectSuccess(await api.patch(`${alpha()}/attributes/${level.id}/options/${option.id}`, { value: option.value }, A_ADMIN));
+    expect((await levelOf()).option).toBe(Number(option.value));
+  });
+
   it("creation is an upsert that overwrites with the defaults; an unknown user is a 400", async () => {
     const u = outsider();
     const created = expectSuccess(await api.post(`${alpha()}/memberships`, { userId: u.id, role: "ADMIN", accepted: true }, A_ADMIN), 201);

@@ -44,9 +44,13 @@ export function membershipAttributes(store: Store, membershipId: number): OrgMem
       case "TEXT":
         byAttribute.set(attribute.id, { ...base, type: "text", option: option.value, optionId: option.id });
         break;
-      case "NUMBER":
-        byAttribute.set(attribute.id, { ...base, type: "number", option: Number(option.value), optionId: option.id });
+      case "NUMBER": {
+        // Cal.com converts the value with a unary plus: a value that is not a number (an option renamed to text)
+        // gives NaN, which its JSON answer writes as null.
+        const value = Number(option.value);
+        byAttribute.set(attribute.id, { ...base, type: "number", option: Number.isNaN(value) ? null : value, optionId: option.id });
         break;
+      }
       case "SINGLE_SELECT":
         byAttribute.set(attribute.id, { ...base, type: "singleSelect", option: option.value, optionId: option.id });
         break;
