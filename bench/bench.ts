@@ -1084,9 +1084,9 @@ async function main(): Promise<void> {
       const expressTimes = new Latencies();
       const held: Array<{ userId: number; optionId: string }> = [];
       const write: RequestSpec = {
+        // Method, path, headers and body are each request's own (setupRequest).
         method: "POST",
         path: "/",
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
         setupRequest: (req, context) => {
           context.pair = undefined;
           writeTimes.started(context);

@@ -426,30 +426,32 @@ export class Store {
     const value = compute();
     if (this.memos.size >= MEMO_LIMIT) this.memos.clear();
     const deps = typeof dependsOn === "function" ? dependsOn(value) : dependsOn;
-    this.memos.set(key, deps ? { value, deps, seen: this.versionsOf(deps) } : { value, changes: this.changes });
+    this.memos.set(key, deps ? { value, deps, seen: this.writeCounts(deps) } : { value, changes: this.changes });
     return value;
   }
 
   /**
-   * The write counts of what `deps` names, to hand back to `unchangedSince`: how a value kept outside the store (an
-   * answer in the response cache) tells whether a write since reached what it was made from.
+   * The write counts of what `deps` names, to hand back to `unchangedSince`: how a memo, or a value kept outside the
+   * store (an answer in the response cache), tells whether a write since reached what it was made from.
    */
   writeCounts(deps: MemoDeps): number[] {
-    return this.versionsOf(deps);
-  }
-
-  unchangedSince(deps: MemoDeps, seen: readonly number[]): boolean {
-    const now = this.versionsOf(deps);
-    for (let i = 0; i < now.length; i++) if (now[i] !== seen[i]) return false;
-    return true;
-  }
-
-  private versionsOf(deps: MemoDeps): number[] {
     const seen: number[] = [];
     for (const c of deps.collections ?? []) seen.push(this.collectionWrites.get(c) ?? 0);
     for (const o of deps.options ?? []) seen.push(this.optionWrites.get(o) ?? 0);
     for (const m of deps.members ?? []) seen.push(this.memberWrites.get(m) ?? 0);
     return seen;
+  }
+
+  /**
+   * Whether the write counts of what `deps` names are still `seen` (from `writeCounts`). Compared in place: this runs
+   * on every memo read and every kept answer served, and building the counts again made an array each time.
+   */
+  unchangedSince(deps: MemoDeps, seen: readonly number[]): boolean {
+    let i = 0;
+    for (const c of deps.collections ?? []) if ((this.collectionWrites.get(c) ?? 0) !== seen[i++]) return false;
+    for (const o of deps.options ?? []) if ((this.optionWrites.get(o) ?? 0) !== seen[i++]) return false;
+    for (const m of deps.members ?? []) if ((this.memberWrites.get(m) ?? 0) !== seen[i++]) return false;
+    return true;
   }
 
   private stillValid(entry: MemoEntry): boolean {
